@@ -1,0 +1,413 @@
+#include "http.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+#define JSON_MAX_DEPTH 32
+
+const char *zm_req_env(zm_req_t *r, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (char **e = r->envp; e && *e; e++) {
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+            return *e + n + 1;
+        }
+    }
+    return NULL;
+}
+
+const char *zm_req_param(zm_req_t *r, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (unsigned i = 0; i < r->params.n; i++) {
+        /* names point into the pattern: "id}/versions" */
+        if (strncmp(r->params.names[i], name, n) == 0 && r->params.names[i][n] == '}') {
+            return r->params.values[i];
+        }
+    }
+    return NULL;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Percent-decode s[0..n) ('+' is a space) into the arena; NULL on a bad escape. */
+static char *pct_decode(zm_arena_t *a, const char *s, size_t n, size_t *outlen)
+{
+    char *out = zm_palloc(a, n + 1), *o = out;
+
+    if (out == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            int h, l;
+            if (i + 2 >= n) {
+                return NULL;
+            }
+            h = hexval((unsigned char)s[i + 1]);
+            l = hexval((unsigned char)s[i + 2]);
+            if (h < 0 || l < 0) {
+                return NULL;
+            }
+            *o++ = (char)(h * 16 + l);
+            i += 2;
+        } else if (s[i] == '+') {
+            *o++ = ' ';
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    *outlen = (size_t)(o - out);
+    return out;
+}
+
+const char *zm_req_query(zm_req_t *r, const char *name)
+{
+    const char *q = r->query;
+    size_t nlen = strlen(name);
+
+    while (q && *q) {
+        const char *amp = strchr(q, '&');
+        size_t len = amp ? (size_t)(amp - q) : strlen(q);
+        const char *eq = memchr(q, '=', len);
+        size_t klen = eq ? (size_t)(eq - q) : len;
+
+        if (klen == nlen && memcmp(q, name, nlen) == 0) {
+            size_t vlen = 0;
+            const char *v = eq ? eq + 1 : q + len;
+            char *d = pct_decode(r->a, v, (size_t)(q + len - v), &vlen);
+            if (d == NULL || !zm_utf8_valid(d, vlen)) {
+                return NULL;
+            }
+            return d;
+        }
+        q = amp ? amp + 1 : NULL;
+    }
+    return NULL;
+}
+
+int zm_req_query_int(zm_req_t *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out)
+{
+    const char *v = zm_req_query(r, name);
+    char *end;
+    long long x;
+
+    if (v == NULL || *v == '\0') {
+        *out = def;
+        return ZM_OK;
+    }
+    x = strtoll(v, &end, 10);
+    if (*end != '\0' || x < min || x > max) {
+        char *msg = zm_psprintf(r->a, "must be an integer from %lld to %lld", (long long)min, (long long)max);
+        zm_reply_field_error(r, name, msg ? msg : "invalid");
+        return ZM_EINVAL;
+    }
+    *out = x;
+    return ZM_OK;
+}
+
+json_object *zm_req_own(zm_req_t *r, json_object *o)
+{
+    if (o == NULL) {
+        return NULL;
+    }
+    if (r->nowned == ZM_ARRAY_LEN(r->owned)) {
+        /* out of slots: an internal limit, not the client's fault */
+        zm_log_error("request owns too many JSON objects");
+        abort();
+    }
+    r->owned[r->nowned++] = o;
+    return o;
+}
+
+int zm_req_json_body(zm_req_t *r, json_object **obj)
+{
+    const char *ct = zm_req_env(r, "CONTENT_TYPE");
+    json_tokener *tok;
+    json_object *o;
+    enum json_tokener_error jerr;
+
+    *obj = NULL;
+    if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] != '\0' && ct[16] != ';')) {
+        zm_reply_error(r, 415, "unsupported_media_type", "请求体必须是 JSON (Content-Type: application/json)",
+                       NULL);
+        return ZM_EINVAL;
+    }
+    if (r->body_len == 0) {
+        zm_reply_error(r, 400, "invalid_json", "请求体为空，需要一个 JSON 对象", NULL);
+        return ZM_EINVAL;
+    }
+    tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+    if (tok == NULL) {
+        return ZM_ENOMEM;
+    }
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    o = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+    jerr = json_tokener_get_error(tok);
+    /* all of the body must be one value: trailing bytes other than white space are an error */
+    if (o != NULL && jerr == json_tokener_success) {
+        size_t off = json_tokener_get_parse_end(tok);
+        for (; off < r->body_len; off++) {
+            char c = r->body[off];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                jerr = json_tokener_error_parse_unexpected;
+                break;
+            }
+        }
+    } else if (jerr == json_tokener_continue) {
+        jerr = json_tokener_error_parse_eof;
+    }
+    json_tokener_free(tok);
+    if (jerr != json_tokener_success || o == NULL) {
+        json_object_put(o);
+        if (jerr == json_tokener_error_parse_utf8_string) {
+            zm_reply_error(r, 400, "invalid_utf8", "请求体不是有效的 UTF-8", NULL);
+        } else {
+            char *msg = zm_psprintf(r->a, "JSON 格式错误: %s", json_tokener_error_desc(jerr));
+            zm_reply_error(r, 400, "invalid_json", msg ? msg : "JSON 格式错误", NULL);
+        }
+        return ZM_EINVAL;
+    }
+    zm_req_own(r, o);
+    if (!json_object_is_type(o, json_type_object)) {
+        zm_reply_error(r, 400, "invalid_json", "请求体必须是一个 JSON 对象", NULL);
+        return ZM_EINVAL;
+    }
+    *obj = o;
+    return ZM_OK;
+}
+
+int zm_buf_append(zm_arena_t *a, zm_buf_t *b, const char *data, size_t len, size_t cap)
+{
+    if (cap && b->len + len > cap) {
+        return ZM_ETOOBIG;
+    }
+    if (b->len + len + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 1024;
+        char *nd;
+        while (ncap < b->len + len + 1) {
+            ncap *= 2;
+        }
+        nd = zm_palloc(a, ncap);
+        if (nd == NULL) {
+            return ZM_ENOMEM;
+        }
+        if (b->len) {
+            memcpy(nd, b->data, b->len);
+        }
+        b->data = nd;
+        b->cap = ncap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return ZM_OK;
+}
+
+int zm_reply_header(zm_req_t *r, const char *name, const char *value)
+{
+    if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n")) {
+        return ZM_EINVAL;
+    }
+    if (zm_buf_append(r->a, &r->headers, name, strlen(name), 0) != ZM_OK ||
+        zm_buf_append(r->a, &r->headers, ": ", 2, 0) != ZM_OK ||
+        zm_buf_append(r->a, &r->headers, value, strlen(value), 0) != ZM_OK ||
+        zm_buf_append(r->a, &r->headers, "\r\n", 2, 0) != ZM_OK) {
+        return ZM_ENOMEM;
+    }
+    return ZM_OK;
+}
+
+static int reply_json_object(zm_req_t *r, int status, json_object *root)
+{
+    size_t len;
+    const char *s;
+
+    zm_req_own(r, root);
+    s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    r->out.len = 0;
+    if (s == NULL || zm_buf_append(r->a, &r->out, s, len, 0) != ZM_OK) {
+        return ZM_ENOMEM;
+    }
+    r->status = status;
+    r->content_type = "application/json; charset=utf-8";
+    return ZM_OK;
+}
+
+int zm_reply_data(zm_req_t *r, int status, json_object *data)
+{
+    json_object *root = json_object_new_object();
+
+    if (root == NULL) {
+        json_object_put(data);
+        return ZM_ENOMEM;
+    }
+    json_object_object_add(root, "success", json_object_new_boolean(1));
+    json_object_object_add(root, "data", data);
+    return reply_json_object(r, status, root);
+}
+
+int zm_reply_error(zm_req_t *r, int status, const char *code, const char *message, json_object *fields)
+{
+    json_object *root = json_object_new_object(), *err = json_object_new_object();
+
+    if (root == NULL || err == NULL) {
+        json_object_put(root);
+        json_object_put(err);
+        json_object_put(fields);
+        return ZM_ENOMEM;
+    }
+    json_object_object_add(err, "code", json_object_new_string(code));
+    json_object_object_add(err, "message", json_object_new_string(message));
+    if (fields) {
+        json_object_object_add(err, "fields", fields);
+    }
+    json_object_object_add(root, "success", json_object_new_boolean(0));
+    json_object_object_add(root, "error", err);
+    return reply_json_object(r, status, root);
+}
+
+int zm_reply_field_error(zm_req_t *r, const char *field, const char *message)
+{
+    json_object *fields = json_object_new_object(), *list = json_object_new_array();
+
+    json_object_array_add(list, json_object_new_string(message));
+    json_object_object_add(fields, field, list);
+    return zm_reply_error(r, 400, "validation_error", "请求参数有误", fields);
+}
+
+int zm_reply_raw(zm_req_t *r, int status, const char *content_type, const char *body, size_t len)
+{
+    r->out.len = 0;
+    if (zm_buf_append(r->a, &r->out, body, len, 0) != ZM_OK) {
+        return ZM_ENOMEM;
+    }
+    r->status = status;
+    r->content_type = content_type;
+    return ZM_OK;
+}
+
+int zm_reply_no_content(zm_req_t *r)
+{
+    r->out.len = 0;
+    r->status = 204;
+    r->content_type = NULL;
+    return ZM_OK;
+}
+
+int zm_reply_from_rc(zm_req_t *r, int rc)
+{
+    switch (rc) {
+    case ZM_EDBDOWN:
+        zm_reply_header(r, "Retry-After", "5");
+        return zm_reply_error(r, 503, "service_unavailable", "服务暂时不可用（数据库连接中断），请稍后重试", NULL);
+    case ZM_ENOTFOUND:
+        return zm_reply_error(r, 404, "not_found", "资源不存在", NULL);
+    case ZM_ETOOBIG:
+        return zm_reply_error(r, 413, "payload_too_large", "请求体过大", NULL);
+    case ZM_EDUP:
+        return zm_reply_error(r, 409, "conflict", "资源已存在", NULL);
+    case ZM_EAGAIN:
+        zm_reply_header(r, "Retry-After", "1");
+        return zm_reply_error(r, 503, "busy", "服务繁忙，请稍后重试", NULL);
+    case ZM_EINVAL:
+        return zm_reply_error(r, 400, "bad_request", "请求无效", NULL);
+    default:
+        return zm_reply_error(r, 500, "internal_error", "服务器内部错误", NULL);
+    }
+}
+
+int zm_utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = s[i];
+        size_t need;
+        uint32_t cp;
+
+        if (c == 0) {
+            return 0;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (i + need >= n) {
+            return 0;
+        }
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) {
+                return 0;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return 0;
+        }
+        i += need + 1;
+    }
+    return 1;
+}
+
+const char *zm_http_reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+    }
+}

@@ -1,0 +1,129 @@
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static int log_fd = 2, access_fd = 2, log_level = ZM_LOG_INFO;
+static char *log_path, *access_path;
+
+static const char *level_names[] = {"error", "warn", "info", "debug"};
+
+int zm_log_level_parse(const char *s)
+{
+    for (int i = 0; s && i < 4; i++) {
+        if (strcmp(s, level_names[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int open_append(const char *path)
+{
+    if (path == NULL || path[0] == '\0') {
+        return 2;
+    }
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+int zm_log_open(const char *error_path, const char *acc_path, int level)
+{
+    int fd, afd;
+
+    fd = open_append(error_path);
+    if (fd < 0) {
+        fprintf(stderr, "cannot open log %s: %s\n", error_path, strerror(errno));
+        return -1;
+    }
+    afd = (acc_path && acc_path[0]) ? open_append(acc_path) : fd;
+    if (afd < 0) {
+        fprintf(stderr, "cannot open access log %s: %s\n", acc_path, strerror(errno));
+        if (fd != 2) {
+            close(fd);
+        }
+        return -1;
+    }
+    if (log_fd != 2) {
+        close(log_fd);
+    }
+    if (access_fd != 2 && access_fd != log_fd) {
+        close(access_fd);
+    }
+    log_fd = fd;
+    access_fd = afd;
+    log_level = level;
+    free(log_path);
+    free(access_path);
+    log_path = error_path ? strdup(error_path) : NULL;
+    access_path = acc_path ? strdup(acc_path) : NULL;
+    return 0;
+}
+
+int zm_log_reopen(void)
+{
+    char *e = log_path ? strdup(log_path) : NULL, *a = access_path ? strdup(access_path) : NULL;
+    int rc = zm_log_open(e, a, log_level);
+
+    free(e);
+    free(a);
+    return rc;
+}
+
+void zm_log_timestamp(char *buf, unsigned len)
+{
+    struct timeval tv;
+    struct tm tm;
+    char base[24];
+
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, len, "%s.%06ldZ", base, (long)tv.tv_usec);
+}
+
+void zm_log(int level, const char *fmt, ...)
+{
+    char line[2048], ts[40];
+    int n, m;
+    va_list ap;
+
+    if (level > log_level) {
+        return;
+    }
+    zm_log_timestamp(ts, sizeof(ts));
+    n = snprintf(line, sizeof(line), "%s [%s] %d: ", ts, level_names[level], (int)getpid());
+    va_start(ap, fmt);
+    m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+    va_end(ap);
+    if (m < 0) {
+        m = 0;
+    }
+    n += m;
+    if (n > (int)sizeof(line) - 2) {
+        n = (int)sizeof(line) - 2;
+    }
+    line[n++] = '\n';
+    (void)!write(log_fd, line, (size_t)n);
+}
+
+void zm_log_access(const char *request_id, const char *method, const char *path, int status, int64_t usec)
+{
+    char line[1024], ts[40];
+    int n;
+
+    zm_log_timestamp(ts, sizeof(ts));
+    n = snprintf(line, sizeof(line), "%s %s %s %.512s %d %lldus pid=%d\n", ts, request_id ? request_id : "-",
+                 method ? method : "-", path ? path : "-", status, (long long)usec, (int)getpid());
+    if (n > (int)sizeof(line) - 1) {
+        n = (int)sizeof(line) - 1;
+        line[n - 1] = '\n';
+    }
+    (void)!write(access_fd, line, (size_t)n);
+}

@@ -1,0 +1,35 @@
+/*
+ * metrics.h -- counters shared by all workers, rendered for Prometheus.
+ *
+ * The master maps one shared, anonymous region before forking; each child
+ * writes only its own slot (so no locks), /metrics sums the slots.  Slots
+ * outlive the processes that used them, so totals only grow.
+ */
+#ifndef ZM_METRICS_H
+#define ZM_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "http.h"
+
+/** Map the scoreboard; nroutes is the route table's size (one more label counts unmatched paths). */
+int zm_metrics_init(size_t nroutes);
+
+/** In a child: use slot for this process's counters. */
+void zm_metrics_use_slot(int slot);
+
+/** Count one request: route index (nroutes for unmatched), status, duration. */
+void zm_metrics_request(size_t route, int status, int64_t usec);
+
+/** The slot's database reconnect counter (for db_set_reconnect_counter). */
+uint64_t *zm_metrics_reconnect_counter(void);
+
+/** In the master: a child left unexpectedly (crashed) or after max_requests (recycled). */
+void zm_metrics_child_exit(int crashed, int recycled);
+
+/** Append the Prometheus text of every counter; route names come from the table. */
+int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, size_t nroutes);
+
+#endif

@@ -1,0 +1,490 @@
+#include "server.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "http.h"
+#include "log.h"
+#include "master.h"
+#include "metrics.h"
+#include <sodium.h>
+
+static int listen_fd = -1;
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int is_unix_path(const char *addr)
+{
+    return strchr(addr, '/') != NULL || strchr(addr, ':') == NULL;
+}
+
+static int open_listener(void)
+{
+    const char *addr = zm_conf_str("fcgi.listen");
+    int fd;
+
+    if (is_unix_path(addr)) {
+        unlink(addr); /* a stale socket from a crash; a live master was ruled out by the pid file */
+    }
+    fd = FCGX_OpenSocket(addr, (int)zm_conf_int("fcgi.backlog"));
+    if (fd < 0) {
+        zm_log_error("cannot listen on %s: %s", addr, strerror(errno));
+        return -1;
+    }
+    if (is_unix_path(addr)) {
+        const char *group = zm_conf_str("fcgi.socket_group");
+        mode_t mode = (mode_t)strtol(zm_conf_str("fcgi.socket_mode"), NULL, 8);
+
+        if (group[0]) {
+            struct group *g = getgrnam(group);
+            if (g == NULL || chown(addr, (uid_t)-1, g->gr_gid) != 0) {
+                zm_log_error("cannot give %s to group %s", addr, group);
+                return -1;
+            }
+        }
+        if (chmod(addr, mode) != 0) {
+            zm_log_error("chmod %s: %s", addr, strerror(errno));
+            return -1;
+        }
+    }
+    zm_log_info("listening on %s", addr);
+    return fd;
+}
+
+/* ---- one request ---- */
+
+static int trusted_proxy(const char *ip)
+{
+    const char *list = zm_conf_str("http.trusted_proxies");
+    size_t n = strlen(ip);
+
+    while (*list) {
+        const char *comma = strchr(list, ',');
+        size_t len = comma ? (size_t)(comma - list) : strlen(list);
+        while (len && *list == ' ') {
+            list++;
+            len--;
+        }
+        if (len == n && memcmp(list, ip, n) == 0) {
+            return 1;
+        }
+        list = comma ? comma + 1 : list + len;
+    }
+    return 0;
+}
+
+static int valid_token_chars(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n >= max || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          c == '-' || c == '_')) {
+            return 0;
+        }
+    }
+    return n > 0;
+}
+
+static int valid_ip_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n >= 45 || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' ||
+                         c == ':')) {
+            return 0;
+        }
+    }
+    return n > 0;
+}
+
+static int read_body(zm_req_t *r, FCGX_Request *fr)
+{
+    const char *cl = zm_req_env(r, "CONTENT_LENGTH");
+    long long len;
+    char *end;
+    size_t got = 0;
+
+    if (cl == NULL || *cl == '\0') {
+        return ZM_OK;
+    }
+    len = strtoll(cl, &end, 10);
+    if (*end != '\0' || len < 0) {
+        zm_reply_error(r, 400, "bad_request", "Content-Length 无效", NULL);
+        return ZM_EINVAL;
+    }
+    if (len > zm_conf_int("http.max_body")) {
+        zm_reply_error(r, 413, "payload_too_large", "请求体过大", NULL);
+        return ZM_ETOOBIG;
+    }
+    r->body = zm_palloc(r->a, (size_t)len + 1);
+    if (r->body == NULL) {
+        return ZM_ENOMEM;
+    }
+    while (got < (size_t)len) {
+        int n = FCGX_GetStr(r->body + got, (int)((size_t)len - got), fr->in);
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t)n;
+    }
+    r->body[got] = '\0';
+    r->body_len = got;
+    if (got != (size_t)len) {
+        zm_reply_error(r, 400, "bad_request", "请求体不完整", NULL);
+        return ZM_EINVAL;
+    }
+    return ZM_OK;
+}
+
+static int is_loopback(const char *ip)
+{
+    return ip && (strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0);
+}
+
+static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
+{
+    zm_route_params_t params;
+    char allow[128];
+    char *path_copy;
+    int rc;
+
+    *route_idx = zm_nroutes;
+    if (r->method == NULL || r->path == NULL) {
+        zm_reply_error(r, 400, "bad_request", "缺少请求方法或路径", NULL);
+        return;
+    }
+    if (!zm_utf8_valid(r->path, strlen(r->path)) || !zm_utf8_valid(r->query, strlen(r->query))) {
+        zm_reply_error(r, 400, "invalid_utf8", "请求路径不是有效的 UTF-8", NULL);
+        return;
+    }
+    path_copy = zm_pstrdup(r->a, r->path);
+    if (path_copy == NULL) {
+        zm_reply_from_rc(r, ZM_ENOMEM);
+        return;
+    }
+    switch (zm_route_match(zm_routes, zm_nroutes, r->method, path_copy, route_idx, &params, allow, sizeof(allow))) {
+    case ZM_ROUTE_FOUND:
+        break;
+    case ZM_ROUTE_BAD_METHOD:
+        *route_idx = zm_nroutes;
+        zm_reply_header(r, "Allow", allow);
+        zm_reply_error(r, 405, "method_not_allowed", "不支持该请求方法", NULL);
+        return;
+    default:
+        *route_idx = zm_nroutes;
+        zm_reply_error(r, 404, "not_found", "接口不存在", NULL);
+        return;
+    }
+    r->route = &zm_routes[*route_idx];
+    r->params = params;
+
+    if (read_body(r, fr) != ZM_OK) {
+        if (r->status == 0) {
+            zm_reply_from_rc(r, ZM_ENOMEM);
+        }
+        return;
+    }
+    if (r->route->auth == ZM_AUTH_LOOPBACK) {
+        if (!is_loopback(zm_req_env(r, "REMOTE_ADDR"))) {
+            zm_reply_error(r, 403, "forbidden", "仅限本机访问", NULL);
+            return;
+        }
+    } else if (r->route->auth != ZM_AUTH_NONE) {
+        rc = zm_auth_check(r, r->route->auth);
+        if (rc != ZM_OK) {
+            if (r->status == 0) {
+                zm_reply_from_rc(r, rc);
+            }
+            return;
+        }
+    }
+    rc = r->route->handler(r);
+    if (r->status == 0) {
+        if (rc == ZM_OK) {
+            zm_log_error("handler for %s %s answered nothing", r->method, r->route->pattern);
+            rc = ZM_ERR;
+        }
+        zm_reply_from_rc(r, rc);
+    }
+}
+
+static void write_response(zm_req_t *r, FCGX_Request *fr)
+{
+    char head[512];
+    int n;
+
+    n = snprintf(head, sizeof(head), "Status: %d %s\r\nX-Request-Id: %s\r\n", r->status, zm_http_reason(r->status),
+                 r->request_id);
+    FCGX_PutStr(head, n, fr->out);
+    if (r->content_type) {
+        n = snprintf(head, sizeof(head), "Content-Type: %s\r\n", r->content_type);
+        FCGX_PutStr(head, n, fr->out);
+    }
+    if (r->status >= 400 || r->content_type == NULL ||
+        strncmp(r->content_type, "application/json", 16) == 0) {
+        FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
+    }
+    if (r->headers.len) {
+        FCGX_PutStr(r->headers.data, (int)r->headers.len, fr->out);
+    }
+    FCGX_PutStr("\r\n", 2, fr->out);
+    if (r->out.len && r->status != 204) {
+        FCGX_PutStr(r->out.data, (int)r->out.len, fr->out);
+    }
+}
+
+static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
+{
+    int64_t t0 = now_us();
+    zm_req_t req;
+    zm_req_t *r = &req;
+    const char *rid, *remote, *real;
+    size_t route_idx = zm_nroutes;
+
+    memset(r, 0, sizeof(*r));
+    r->a = a;
+    r->db = db;
+    r->fcgi = fr;
+    r->envp = fr->envp;
+    r->method = zm_req_env(r, "REQUEST_METHOD");
+    r->path = zm_req_env(r, "DOCUMENT_URI");
+    if (r->path == NULL) {
+        const char *uri = zm_req_env(r, "REQUEST_URI");
+        if (uri) {
+            const char *q = strchr(uri, '?');
+            r->path = q ? zm_pstrndup(a, uri, (size_t)(q - uri)) : uri;
+        }
+    }
+    r->query = zm_req_env(r, "QUERY_STRING");
+    if (r->query == NULL) {
+        r->query = "";
+    }
+    rid = zm_req_env(r, "REQUEST_ID");
+    if (rid == NULL || !valid_token_chars(rid, 64)) {
+        unsigned char raw[16];
+        char *hex = zm_palloc(a, 33);
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2hex(hex, 33, raw, sizeof(raw));
+        rid = hex;
+    }
+    r->request_id = rid;
+    remote = zm_req_env(r, "REMOTE_ADDR");
+    real = zm_req_env(r, "HTTP_X_REAL_IP");
+    r->client_ip = remote ? remote : "-";
+    if (remote && real && valid_ip_chars(real) && trusted_proxy(remote)) {
+        r->client_ip = real;
+    }
+
+    dispatch(r, fr, &route_idx);
+    if (db_in_transaction(db)) {
+        zm_log_error("%s %s left a transaction open; rolled back", r->method, r->path);
+        db_rollback(db);
+    }
+    write_response(r, fr);
+    FCGX_Finish_r(fr);
+
+    int64_t us = now_us() - t0;
+    zm_metrics_request(route_idx, r->status, us);
+    zm_log_access(r->request_id, r->method, r->path, r->status, us);
+
+    for (unsigned i = 0; i < r->nowned; i++) {
+        json_object_put(r->owned[i]);
+    }
+    zm_arena_reset(a);
+}
+
+static db_t *open_db(void)
+{
+    db_conf_t c = {
+        .host = zm_conf_str("db.host"),
+        .port = (unsigned)zm_conf_int("db.port"),
+        .socket = zm_conf_str("db.socket"),
+        .user = zm_conf_str("db.user"),
+        .password = zm_conf_str("db.password"),
+        .name = zm_conf_str("db.name"),
+        .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
+        .rw_timeout_s = (unsigned)zm_conf_int("db.rw_timeout"),
+    };
+    return db_open(&c);
+}
+
+static int worker_main(int slot, void *ud)
+{
+    FCGX_Request fr;
+    zm_arena_t arena;
+    db_t *db;
+    int64_t served = 0, max_requests = zm_conf_int("fcgi.max_requests");
+
+    ZM_UNUSED(ud);
+    zm_metrics_use_slot(slot);
+    if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+        zm_log_error("FCGX_Init failed");
+        return 1;
+    }
+    db = open_db();
+    if (db == NULL) {
+        return 1;
+    }
+    db_set_reconnect_counter(db, zm_metrics_reconnect_counter());
+    db_ping(db); /* connect now, so the first request does not pay for it; a failure is retried later */
+    zm_arena_init(&arena, 64 * 1024, (size_t)zm_conf_int("http.arena_cap"));
+
+    /* SIGTERM only gets through while we wait for a connection */
+    zm_child_block_stop(1);
+    while (!zm_child_stop) {
+        int rc;
+
+        zm_child_block_stop(0);
+        if (zm_child_stop) {
+            break;
+        }
+        rc = FCGX_Accept_r(&fr);
+        zm_child_block_stop(1);
+        if (rc < 0) {
+            if (zm_child_stop || errno == EINTR) {
+                continue;
+            }
+            zm_log_error("accept: %s", strerror(errno));
+            usleep(10000);
+            continue;
+        }
+        serve_one(&fr, &arena, db);
+        if (max_requests > 0 && ++served >= max_requests) {
+            zm_log_info("served %lld requests; leaving to be replaced", (long long)served);
+            db_close(db);
+            zm_arena_destroy(&arena);
+            return ZM_EXIT_RECYCLE;
+        }
+    }
+    db_close(db);
+    zm_arena_destroy(&arena);
+    return 0;
+}
+
+/* ---- the master ---- */
+
+static const char *conf_path_saved;
+
+static int cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static int want_children(void *ud)
+{
+    int64_t n = zm_conf_int("fcgi.workers");
+
+    ZM_UNUSED(ud);
+    if (n <= 0) {
+        n = cpu_count();
+    }
+    return n > 64 ? 64 : (int)n;
+}
+
+static int reload(void *ud)
+{
+    char err[512];
+    const char *old_listen;
+    char *saved;
+    int rc;
+
+    ZM_UNUSED(ud);
+    saved = strdup(zm_conf_str("fcgi.listen"));
+    rc = zm_conf_load(conf_path_saved, err, sizeof(err));
+    if (rc != ZM_OK) {
+        zm_log_error("reload: %s", err);
+        free(saved);
+        return rc;
+    }
+    old_listen = saved;
+    if (strcmp(old_listen, zm_conf_str("fcgi.listen")) != 0) {
+        zm_log_warn("reload: fcgi.listen changed; it takes effect at the next restart");
+    }
+    free(saved);
+    zm_log_reopen();
+    return ZM_OK;
+}
+
+static unsigned graceful(void *ud)
+{
+    ZM_UNUSED(ud);
+    return (unsigned)zm_conf_int("fcgi.graceful_timeout");
+}
+
+static void child_exit(int slot, int crashed, int recycled, void *ud)
+{
+    ZM_UNUSED(slot);
+    ZM_UNUSED(ud);
+    zm_metrics_child_exit(crashed, recycled);
+}
+
+int zm_server_main(const char *conf_path)
+{
+    char err[512];
+    const char *pidfile;
+    int rc, other;
+
+    if (sodium_init() < 0) {
+        fprintf(stderr, "libsodium init failed\n");
+        return 1;
+    }
+    if (zm_conf_load(conf_path, err, sizeof(err)) != ZM_OK) {
+        fprintf(stderr, "zhimai-fcgi: %s\n", err);
+        return 1;
+    }
+    conf_path_saved = conf_path;
+    if (zm_log_open(zm_conf_str("log.file"), zm_conf_str("log.access"),
+                    zm_log_level_parse(zm_conf_str("log.level")) < 0 ? ZM_LOG_INFO
+                                                                      : zm_log_level_parse(zm_conf_str("log.level"))) != 0) {
+        return 1;
+    }
+    pidfile = zm_conf_str("fcgi.pid_file");
+    other = zm_pidfile_read_alive(pidfile);
+    if (other && other != getpid()) {
+        zm_log_error("zhimai-fcgi already runs as pid %d (%s)", other, pidfile);
+        return 1;
+    }
+    if (zm_metrics_init(zm_nroutes) != 0) {
+        return 1;
+    }
+    listen_fd = open_listener();
+    if (listen_fd < 0) {
+        return 1;
+    }
+    if (zm_pidfile_write(pidfile, 0) != ZM_OK) {
+        return 1;
+    }
+    zm_master_t m = {
+        .name = "zhimai-fcgi",
+        .nchildren = want_children,
+        .child_main = worker_main,
+        .reload = reload,
+        .graceful_timeout_s = graceful,
+        .on_child_exit = child_exit,
+    };
+    rc = zm_master_run(&m);
+    if (is_unix_path(zm_conf_str("fcgi.listen"))) {
+        unlink(zm_conf_str("fcgi.listen"));
+    }
+    zm_pidfile_write(pidfile, 1);
+    return rc;
+}

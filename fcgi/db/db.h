@@ -1,0 +1,85 @@
+/*
+ * db.h -- one MySQL/MariaDB connection with a prepared-statement cache.
+ *
+ * Each process (a FastCGI worker, a task runner, a CLI) owns one db_t,
+ * opened after fork.  Every statement is prepared once and kept; bound
+ * parameters only, never string-built SQL with values in it.
+ *
+ * A lost connection (2006/2013, or the server refusing) is reconnected
+ * on the next call; a statement that failed because of it is retried once
+ * when no transaction is open.  While the server stays away calls return
+ * ZM_EDBDOWN quickly (connect attempts are spaced out), and the HTTP layer
+ * turns that into 503 + Retry-After.
+ *
+ * Parameters are described by a format string, one letter each:
+ *   s  const char *          (NULL binds SQL NULL)
+ *   S  const char *, size_t  (bytes with a length: blobs, non-terminated)
+ *   i  int64_t               (cast literals: (int64_t)5)
+ *   I  int
+ *   d  double
+ * Results come back as text (SQL NULL as a NULL pointer), copied into the
+ * caller's arena, so they live as long as the request.
+ */
+#ifndef ZM_DB_H
+#define ZM_DB_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "zm.h"
+
+typedef struct db_s db_t;
+
+typedef struct {
+    const char *host;      /* NULL or "" with socket set: unix socket */
+    unsigned port;
+    const char *socket;
+    const char *user;
+    const char *password;
+    const char *name;
+    unsigned connect_timeout_s;
+    unsigned rw_timeout_s;
+} db_conf_t;
+
+typedef struct {
+    unsigned ncols;
+    size_t nrows;
+    char ***rows;          /* rows[r][c], NULL for SQL NULL */
+    unsigned long **lens;  /* lens[r][c] */
+} db_res_t;
+
+/** A handle for c (copied); connects lazily, so it succeeds while the server is down. NULL on OOM. */
+db_t *db_open(const db_conf_t *c);
+void db_close(db_t *db);
+
+/** Count reconnects into *counter (a shared-memory slot for /metrics); may be NULL. */
+void db_set_reconnect_counter(db_t *db, uint64_t *counter);
+
+/** ZM_OK when the server answers (connecting if needed), else ZM_EDBDOWN. */
+int db_ping(db_t *db);
+
+/** Run a query returning rows.  ZM_OK, or a negative ZM_E* code. */
+int db_query(db_t *db, zm_arena_t *a, db_res_t *res, const char *sql, const char *fmt, ...);
+
+/** Run a statement; returns affected rows (>= 0) or a negative ZM_E* code (ZM_EDUP on a unique key). */
+int64_t db_exec(db_t *db, const char *sql, const char *fmt, ...);
+
+/** The AUTO_INCREMENT id of the last db_exec INSERT. */
+int64_t db_insert_id(db_t *db);
+
+int db_begin(db_t *db);
+int db_commit(db_t *db);
+int db_rollback(db_t *db);
+int db_in_transaction(db_t *db);
+
+/** Run a plain SQL string without parameters (DDL, migrations; multi-statement allowed). */
+int db_exec_script(db_t *db, const char *sql);
+
+/** The last error text, for logs. */
+const char *db_error(db_t *db);
+
+/** Value helpers for results: row r, column c. */
+const char *db_val(const db_res_t *res, size_t r, unsigned c);
+int64_t db_int(const db_res_t *res, size_t r, unsigned c);
+
+#endif
