@@ -4,3 +4,25 @@ foreach(t arena router http conf)
   target_link_libraries(test_${t} zmcore)
   add_test(NAME unit.${t} COMMAND test_${t})
 endforeach()
+
+# Integration tests run against a throwaway stack (MariaDB, zhimai-fcgi,
+# zhimai-worker, nginx) in the build directory, on free ports.
+set(ZM_STACK_ENV
+  "ZM_VAR=${CMAKE_BINARY_DIR}/teststack"
+  "ZM_BUILD=${CMAKE_BINARY_DIR}"
+  "ZM_PORT=auto"
+  "ZM_TEST_STACK=1"
+  "ZM_NO_INSTALL=1"
+  "ZM_NO_BUILD=1")
+add_test(NAME stack.up COMMAND ${CMAKE_SOURCE_DIR}/dev up)
+set_tests_properties(stack.up PROPERTIES FIXTURES_SETUP stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 180)
+add_test(NAME stack.down COMMAND ${CMAKE_SOURCE_DIR}/dev down)
+set_tests_properties(stack.down PROPERTIES FIXTURES_CLEANUP stack ENVIRONMENT "${ZM_STACK_ENV}")
+
+# zm_api_test(name file.py): one integration test file under tests/api
+function(zm_api_test name file)
+  add_test(NAME api.${name} COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/api/${file})
+  set_tests_properties(api.${name} PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+endfunction()
+
+zm_api_test(core test_core.py)

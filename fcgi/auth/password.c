@@ -3,7 +3,6 @@
 #include "zm.h"
 
 #include <argon2.h>
-#include <limits.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <stdio.h>

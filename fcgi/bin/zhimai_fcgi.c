@@ -3,6 +3,8 @@
  *
  *   zhimai-fcgi [-c CONFIG]        run (foreground; the master forks the workers)
  *   zhimai-fcgi --config-example   print the documented configuration
+ *   zhimai-fcgi [-c CONFIG] --get KEY   print one key's value (file, environment and
+ *                                  defaults applied): how scripts read the configuration
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +14,8 @@
 
 int main(int argc, char **argv)
 {
-    const char *conf = NULL;
+    const char *conf = NULL, *get = NULL;
+    char err[512];
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
@@ -20,10 +23,20 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--config-example") == 0) {
             zm_conf_write_example(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--get") == 0 && i + 1 < argc) {
+            get = argv[++i];
         } else {
-            fprintf(stderr, "usage: zhimai-fcgi [-c CONFIG] | --config-example\n");
+            fprintf(stderr, "usage: zhimai-fcgi [-c CONFIG] [--get KEY] | --config-example\n");
             return 2;
         }
+    }
+    if (get) {
+        if (zm_conf_load(conf, err, sizeof(err)) != 0) {
+            fprintf(stderr, "zhimai-fcgi: %s\n", err);
+            return 1;
+        }
+        printf("%s\n", zm_conf_str(get));
+        return 0;
     }
     return zm_server_main(conf);
 }

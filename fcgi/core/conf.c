@@ -32,6 +32,13 @@ static const conf_key_t conf_keys[] = {
     {"http.trusted_proxies", "127.0.0.1",
      "# Comma-separated addresses whose X-Real-IP is believed (nginx on this host)."},
 
+    {"nginx.listen", "127.0.0.1:8080", "# Where nginx serves plain HTTP (./dev sets it from ZM_PORT)."},
+    {"nginx.server_name", "localhost", "# server_name of the production (TLS) server block."},
+    {"nginx.tls_listen", "", "# Address for HTTPS (e.g. 443); empty renders no TLS server block."},
+    {"nginx.tls_cert", "", "# Certificate chain (PEM) for the TLS server block."},
+    {"nginx.tls_key", "", "# Private key (PEM) for the TLS server block."},
+    {"nginx.user", "www-data", "# User nginx workers run as when started by root."},
+
     {"log.file", "", "# Error log path; empty means stderr."},
     {"log.access", "", "# Access log path; empty means the error log."},
     {"log.level", "info", "# error, warn, info or debug."},

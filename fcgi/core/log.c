@@ -113,14 +113,37 @@ void zm_log(int level, const char *fmt, ...)
     (void)!write(log_fd, line, (size_t)n);
 }
 
+/* Copy s for a log line: control bytes, spaces, quotes and non-ASCII bytes as \xHH, so a
+ * hostile path can neither forge a line nor break a parser of the log. */
+static void log_escape(const char *s, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    for (; s && *s && o + 5 < outlen; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+}
+
 void zm_log_access(const char *request_id, const char *method, const char *path, int status, int64_t usec)
 {
-    char line[1024], ts[40];
+    char line[1024], ts[40], epath[600], emethod[40];
     int n;
 
     zm_log_timestamp(ts, sizeof(ts));
-    n = snprintf(line, sizeof(line), "%s %s %s %.512s %d %lldus pid=%d\n", ts, request_id ? request_id : "-",
-                 method ? method : "-", path ? path : "-", status, (long long)usec, (int)getpid());
+    log_escape(path ? path : "-", epath, sizeof(epath));
+    log_escape(method ? method : "-", emethod, sizeof(emethod));
+    n = snprintf(line, sizeof(line), "%s %s %s %s %d %lldus pid=%d\n", ts, request_id ? request_id : "-", emethod,
+                 epath, status, (long long)usec, (int)getpid());
     if (n > (int)sizeof(line) - 1) {
         n = (int)sizeof(line) - 1;
         line[n - 1] = '\n';

@@ -293,6 +293,11 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
         r->client_ip = real;
     }
 
+    /* the access log is written after FCGX_Finish_r, which frees the params */
+    r->method = zm_pstrdup(a, r->method);
+    r->path = zm_pstrdup(a, r->path);
+    r->request_id = zm_pstrdup(a, r->request_id);
+
     dispatch(r, fr, &route_idx);
     if (db_in_transaction(db)) {
         zm_log_error("%s %s left a transaction open; rolled back", r->method, r->path);

@@ -527,10 +527,11 @@ int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain
     if (mail_check_addr(m->from_addr) != ZM_OK || mail_check_addr(m->to_addr) != ZM_OK) {
         return ZM_EINVAL;
     }
-    if (m->from_name != NULL && (rc = check_hdr_text(m->from_name, MAIL_NAME_MAX, &from_nlen))) {
+    if (m->from_name != NULL &&
+        (rc = check_hdr_text(m->from_name, MAIL_NAME_MAX, &from_nlen)) != ZM_OK) {
         return rc;
     }
-    if (m->to_name != NULL && (rc = check_hdr_text(m->to_name, MAIL_NAME_MAX, &to_nlen))) {
+    if (m->to_name != NULL && (rc = check_hdr_text(m->to_name, MAIL_NAME_MAX, &to_nlen)) != ZM_OK) {
         return rc;
     }
     if ((rc = check_hdr_text(m->subject, MAIL_SUBJECT_MAX, &subj_len)) != ZM_OK) {
