@@ -4,6 +4,17 @@ foreach(t arena router http conf)
   target_link_libraries(test_${t} zmcore)
   add_test(NAME unit.${t} COMMAND test_${t})
 endforeach()
+foreach(t password token mail)
+  add_executable(test_${t} tests/unit/test_${t}.c)
+  target_link_libraries(test_${t} zmauth)
+  add_test(NAME unit.${t} COMMAND test_${t})
+endforeach()
+
+# SMTP delivery against a real SMTP server on loopback (Debian's aiosmtpd)
+add_executable(mail_send_tool tests/unit/mail_send_tool.c)
+target_link_libraries(mail_send_tool zmauth)
+add_test(NAME api.smtp COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/api/test_smtp.py)
+set_tests_properties(api.smtp PROPERTIES ENVIRONMENT "MAIL_SEND_TOOL=$<TARGET_FILE:mail_send_tool>" TIMEOUT 120)
 
 # Integration tests run against a throwaway stack (MariaDB, zhimai-fcgi,
 # zhimai-worker, nginx) in the build directory, on free ports.

@@ -86,6 +86,7 @@ typedef struct task_ctx_s {
     int64_t user_id;          /* 0 = none */
     const char *lease_owner;  /* who holds the lease: every write is checked against it */
     int lease_s;              /* lease length; task_progress() extends the lease by this much */
+    int progress;             /* the last progress reported, 0..100 */
 } task_ctx_t;
 
 /**
@@ -151,8 +152,9 @@ int task_fail(task_ctx_t *ctx, const char *reason, int retryable, int *failed);
 int task_reap(db_t *db, int *requeued, int *failed);
 
 /**
- * The delay before attempt attempts + 1 after attempt `attempts` failed:
- * min(base_s * 2^(attempts - 1), max_s), never negative; attempts < 1 counts as 1.
+ * The delay before the next attempt after attempt number `attempts` failed:
+ * min(base_s * 2^(attempts - 1), max_s).  attempts < 1 counts as 1; a
+ * base_s <= 0 gives 0; a max_s <= 0 means no cap (INT_MAX).  Never overflows.
  */
 int task_backoff_s(int attempts, int base_s, int max_s);
 
@@ -178,8 +180,10 @@ extern void (*task_progress_hook)(const task_ctx_t *ctx, const char *state, int 
 /* ---- addresses ---- */
 
 /**
- * Parse "host:port", "[v6]:port" or "v6addr" is not accepted (use brackets).
- * The host is resolved (numeric addresses need no DNS).  ZM_EINVAL when bad.
+ * Parse a UDP address "host:port" or "[v6addr]:port" (a bare IPv6 address
+ * is refused: the port would be ambiguous) into *ss.  A host name is
+ * resolved (this may block on DNS); numeric addresses are not.  ZM_EINVAL
+ * when bad or unresolvable.
  */
 int task_addr_parse(const char *hostport, struct sockaddr_storage *ss, socklen_t *len);
 

@@ -1,0 +1,32 @@
+#include "registry.h"
+
+#include <string.h>
+
+#include "conf.h"
+
+/* Every task type.  Add yours here: {"area.verb", handler, 0}. */
+static const task_type_t task_types[] = {
+    {"maintenance.purge", task_maintenance_purge, 0},
+
+    /* the test suite's types: only with tasks.test_handlers = 1 */
+    {"test.sleep", task_test_sleep, 1},
+    {"test.fail", task_test_fail, 1},
+    {"test.echo", task_test_echo, 1},
+};
+
+const task_type_t *task_lookup(const char *type)
+{
+    if (type == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < ZM_ARRAY_LEN(task_types); i++) {
+        if (strcmp(task_types[i].name, type) != 0) {
+            continue;
+        }
+        if (task_types[i].test_only && !zm_conf_bool("tasks.test_handlers")) {
+            return NULL;
+        }
+        return &task_types[i];
+    }
+    return NULL;
+}

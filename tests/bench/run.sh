@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmark: wrk through nginx against /healthz (with its database ping),
+# against nginx answering by itself, and against a bare libfcgi hello-world
+# with the same number of processes on the same kind of socket -- all in one
+# run, behind one nginx, so the ratios compare like with like.
+#
+#   tests/bench/run.sh [seconds] [connections]      (defaults: 10 s, 64)
+#
+# It starts its own Release stack in build/benchstack and stops it after.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SECS=${1:-10}
+CONNS=${2:-64}
+BUILD=${ZM_BUILD:-$ROOT/build}
+export ZM_VAR=$BUILD/benchstack ZM_BUILD=$BUILD ZM_PORT=auto
+command -v wrk >/dev/null || "$ROOT/dev" install
+
+"$ROOT/dev" up >/dev/null
+trap 'kill $HELLO_PID 2>/dev/null; nginx -p "$ZM_VAR/bench" -c "$ZM_VAR/bench/nginx.conf" -s quit 2>/dev/null; "$ROOT/dev" down >/dev/null' EXIT
+
+WORKERS=$("$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get fcgi.workers)
+[ "$WORKERS" = 0 ] && WORKERS=$(nproc)
+FCGI_SOCK=$("$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get fcgi.listen)
+
+mkdir -p "$ZM_VAR/bench"
+cc -O2 -o "$ZM_VAR/bench/hello_fcgi" "$ROOT/tests/bench/hello_fcgi.c" -lfcgi
+"$ZM_VAR/bench/hello_fcgi" "$ZM_VAR/bench/hello.sock" "$WORKERS" &
+HELLO_PID=$!
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+USER_LINE=""
+[ "$(id -u)" = 0 ] && USER_LINE="user www-data;"
+cat >"$ZM_VAR/bench/nginx.conf" <<NGINX
+$USER_LINE
+worker_processes 1;
+pid $ZM_VAR/bench/nginx.pid;
+error_log $ZM_VAR/bench/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $ZM_VAR/bench/tmp;
+    fastcgi_temp_path $ZM_VAR/bench/tmp;
+    server {
+        listen 127.0.0.1:$PORT;
+        location = /static { default_type application/json; return 200 '{"success":true,"data":{"status":"ok"}}'; }
+        location = /hello { fastcgi_pass unix:$ZM_VAR/bench/hello.sock; include /etc/nginx/fastcgi_params; }
+        location = /healthz { fastcgi_pass unix:$FCGI_SOCK; include /etc/nginx/fastcgi_params;
+                              fastcgi_param REQUEST_ID \$request_id; }
+    }
+}
+NGINX
+nginx -p "$ZM_VAR/bench" -c "$ZM_VAR/bench/nginx.conf"
+sleep 0.5
+
+run() { # path -> "rps p50_ms p99_ms"
+    local out
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT$1" || { echo "bench: $1 does not answer 200" >&2; exit 1; }
+    wrk -t2 -c"$CONNS" -d2s "http://127.0.0.1:$PORT$1" >/dev/null # warm up
+    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$1")
+    if echo "$out" | grep -q "Non-2xx"; then echo "bench: $1 answered non-2xx under load" >&2; echo "$out" >&2; exit 1; fi
+    python3 - "$out" <<'PY'
+import re, sys
+out = sys.argv[1]
+def ms(label):
+    m = re.search(r"^\s+%s\s+([\d.]+)(us|ms|s)\s*$" % label, out, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+print("%.0f %.3f %.3f" % (rps, ms("50%"), ms("99%")))
+PY
+}
+
+read -r S_RPS S_P50 S_P99 < <(run /static)
+read -r H_RPS H_P50 H_P99 < <(run /hello)
+read -r Z_RPS Z_P50 Z_P99 < <(run /healthz)
+
+printf '\nwrk -t2 -c%s -d%ss through nginx (%s FastCGI processes each)\n' "$CONNS" "$SECS" "$WORKERS"
+printf '%-34s %10s %9s %9s\n' target req/s p50_ms p99_ms
+printf '%-34s %10s %9s %9s\n' "nginx static return" "$S_RPS" "$S_P50" "$S_P99"
+printf '%-34s %10s %9s %9s\n' "bare libfcgi hello-world" "$H_RPS" "$H_P50" "$H_P99"
+printf '%-34s %10s %9s %9s\n' "zhimai /healthz (db ping)" "$Z_RPS" "$Z_P50" "$Z_P99"
+python3 - "$S_RPS" "$H_RPS" "$Z_RPS" "$Z_P99" <<'PY'
+import sys
+s, h, z, p99 = map(float, sys.argv[1:])
+print("\n/healthz vs hello-world: %.0f%%   (target >= 60%%)" % (100 * z / h))
+print("/healthz vs nginx static: %.0f%%" % (100 * z / s))
+print("/healthz p99: %.2f ms   (target < 10 ms)" % p99)
+PY
