@@ -3,12 +3,28 @@
  *
  * Seed paths stay exactly as documented; new endpoints live under /api/v1/.
  */
+#include "auth_api.h"
 #include "health.h"
 #include "server.h"
 
 const zm_route_t zm_routes[] = {
     {"GET", "/healthz", health_healthz, ZM_AUTH_NONE, NULL},
     {"GET", "/metrics", health_metrics, ZM_AUTH_LOOPBACK, NULL},
+
+    /* accounts */
+    {"POST", "/api/v1/auth/register", auth_api_register, ZM_AUTH_NONE, NULL},
+    {"POST", "/api/v1/auth/verify-email", auth_api_verify_email, ZM_AUTH_NONE, NULL},
+    {"POST", "/api/v1/auth/resend-verification", auth_api_resend_verification, ZM_AUTH_NONE, NULL},
+    {"POST", "/api/v1/auth/login", auth_api_login, ZM_AUTH_NONE, NULL},
+    {"POST", "/api/v1/auth/refresh", auth_api_refresh, ZM_AUTH_NONE, NULL},
+    {"POST", "/api/v1/auth/logout", auth_api_logout, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/auth/me", auth_api_me, ZM_AUTH_USER, NULL},
+    {"PATCH", "/api/v1/auth/me", auth_api_me_update, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/auth/password/change", auth_api_password_change, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/auth/password/reset", auth_api_password_reset, ZM_AUTH_NONE, NULL},
+    {"POST", "/api/v1/auth/password/reset/confirm", auth_api_password_reset_confirm, ZM_AUTH_NONE, NULL},
+    {"GET", "/api/v1/admin/users", auth_api_admin_users, ZM_AUTH_ADMIN, NULL},
+    {"PATCH", "/api/v1/admin/users/{id}", auth_api_admin_user_update, ZM_AUTH_ADMIN, NULL},
 };
 
 const size_t zm_nroutes = sizeof(zm_routes) / sizeof(zm_routes[0]);

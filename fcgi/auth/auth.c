@@ -1,15 +1,45 @@
 /*
- * auth.c -- route-level authentication.
- *
- * Until accounts exist every route that asks for a user is refused with
- * 401; the accounts module replaces this with JWT checks.
+ * auth.c -- route-level authentication: a Bearer access token (simplejwt
+ * layout) of an active user, and the role the route asks for.
  */
+#include <string.h>
+#include <strings.h>
+
+#include "accounts.h"
 #include "http.h"
 #include "server.h"
 
 int zm_auth_check(zm_req_t *r, int level)
 {
-    ZM_UNUSED(level);
-    zm_reply_header(r, "WWW-Authenticate", "Bearer");
-    return zm_reply_error(r, 401, "not_authenticated", "需要登录", NULL);
+    const char *h = zm_req_env(r, "HTTP_AUTHORIZATION");
+    int64_t user_id = 0;
+    int role = 0, rc;
+
+    if (h == NULL || h[0] == '\0') {
+        zm_reply_header(r, "WWW-Authenticate", "Bearer");
+        return zm_reply_error(r, 401, "not_authenticated", "需要登录", NULL);
+    }
+    if (strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0') {
+        zm_reply_header(r, "WWW-Authenticate", "Bearer");
+        return zm_reply_error(r, 401, "token_invalid", "认证信息格式错误，应为 Bearer 令牌", NULL);
+    }
+    rc = acc_authenticate(r->db, r->a, h + 7, &user_id, &role);
+    if (rc == ACC_EEXPIRED) {
+        zm_reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        return zm_reply_error(r, 401, "token_expired", "登录已过期，请刷新令牌或重新登录", NULL);
+    }
+    if (rc == ACC_ETOKEN) {
+        zm_reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        return zm_reply_error(r, 401, "token_invalid", "令牌无效或已失效，请重新登录", NULL);
+    }
+    if (rc != ZM_OK) {
+        return zm_reply_from_rc(r, rc);
+    }
+    if ((level == ZM_AUTH_ADMIN && role != ZM_ROLE_ADMIN) ||
+        (level == ZM_AUTH_HR && role != ZM_ROLE_HR && role != ZM_ROLE_ADMIN)) {
+        return zm_reply_error(r, 403, "forbidden", "没有权限执行此操作", NULL);
+    }
+    r->user_id = user_id;
+    r->role = role;
+    return ZM_OK;
 }

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "mail.h"
 #include "queue.h"
 #include "runner.h"
 
@@ -120,8 +121,9 @@ static int cmd_enqueue(int argc, char **argv)
         task_wake();
         printf("%lld\n", (long long)id);
     } else if (rc == ZM_EINVAL) {
-        fprintf(stderr, "zhimai-worker: refused: check the type (1-%d visible characters), the payload (a JSON "
-                        "object) and the options\n",
+        fprintf(stderr,
+                "zhimai-worker: refused: check the type (1-%d visible characters), the payload (a JSON "
+                "object) and the options\n",
                 TASK_TYPE_MAX);
     } else {
         fprintf(stderr, "zhimai-worker: enqueue failed: %s\n", db_error(db));
@@ -203,6 +205,11 @@ int main(int argc, char **argv)
         i += 2;
     }
     if (i == argc) {
+        /* libcurl and libsodium are set up once, before any runner forks (mail.send uses both) */
+        if (mail_init() != ZM_OK) {
+            fprintf(stderr, "zhimai-worker: mail_init failed\n");
+            return 1;
+        }
         return task_worker_main(conf);
     }
     if (strcmp(argv[i], "enqueue") != 0 && strcmp(argv[i], "get") != 0 && strcmp(argv[i], "--get") != 0) {

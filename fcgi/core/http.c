@@ -335,6 +335,94 @@ int zm_reply_from_rc(zm_req_t *r, int rc)
     }
 }
 
+void zm_form_init(zm_form_t *f, zm_req_t *r)
+{
+    f->r = r;
+    f->fields = NULL;
+}
+
+void zm_form_error(zm_form_t *f, const char *key, const char *message)
+{
+    json_object *list;
+
+    if (f->fields == NULL) {
+        f->fields = zm_req_own(f->r, json_object_new_object());
+    }
+    if (!json_object_object_get_ex(f->fields, key, &list)) {
+        list = json_object_new_array();
+        json_object_object_add(f->fields, key, list);
+    }
+    json_object_array_add(list, json_object_new_string(message));
+}
+
+static size_t utf8_count(const char *s, size_t n)
+{
+    size_t c = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+    return c;
+}
+
+const char *zm_form_str(zm_form_t *f, json_object *body, const char *key, int required, size_t max_chars)
+{
+    json_object *v;
+    const char *s;
+    size_t len;
+
+    if (!json_object_object_get_ex(body, key, &v) || v == NULL) {
+        if (required) {
+            zm_form_error(f, key, "此字段为必填项");
+        }
+        return NULL;
+    }
+    if (!json_object_is_type(v, json_type_string)) {
+        zm_form_error(f, key, "应为字符串");
+        return NULL;
+    }
+    s = json_object_get_string(v);
+    len = (size_t)json_object_get_string_len(v);
+    if (strlen(s) != len) {
+        zm_form_error(f, key, "不能包含 NUL 字符");
+        return NULL;
+    }
+    if (required && len == 0) {
+        zm_form_error(f, key, "此字段不能为空");
+        return NULL;
+    }
+    if (utf8_count(s, len) > max_chars) {
+        char *msg = zm_psprintf(f->r->a, "最多 %zu 个字符", max_chars);
+        zm_form_error(f, key, msg ? msg : "过长");
+        return NULL;
+    }
+    return s;
+}
+
+int zm_form_bool(zm_form_t *f, json_object *body, const char *key)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(body, key, &v) || v == NULL) {
+        return -1;
+    }
+    if (!json_object_is_type(v, json_type_boolean)) {
+        zm_form_error(f, key, "应为布尔值 true 或 false");
+        return -1;
+    }
+    return json_object_get_boolean(v) ? 1 : 0;
+}
+
+int zm_form_done(zm_form_t *f)
+{
+    if (f->fields == NULL) {
+        return ZM_OK;
+    }
+    /* the reply takes a reference of its own: the form's copy stays owned by the request */
+    zm_reply_error(f->r, 400, "validation_error", "请求参数有误", json_object_get(f->fields));
+    return ZM_EINVAL;
+}
+
 int zm_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -110,6 +110,31 @@ int zm_reply_no_content(zm_req_t *r);
 /** Answer from a negative ZM_E* code (503 for ZM_EDBDOWN, ...). */
 int zm_reply_from_rc(zm_req_t *r, int rc);
 
+/* ---- validating a JSON body, field by field ---- */
+
+/** Collects per-field errors; zm_form_done() answers 400 with all of them at once. */
+typedef struct {
+    zm_req_t *r;
+    json_object *fields; /* {"field": ["message", ...]}, NULL while all is well */
+} zm_form_t;
+
+void zm_form_init(zm_form_t *f, zm_req_t *r);
+
+/** Add an error message for key. */
+void zm_form_error(zm_form_t *f, const char *key, const char *message);
+
+/**
+ * The string at key: NULL when absent or null (an error if required), or
+ * when not a string, longer than max_chars characters, or holding a NUL.
+ */
+const char *zm_form_str(zm_form_t *f, json_object *body, const char *key, int required, size_t max_chars);
+
+/** A boolean at key: 1/0, or -1 when absent (an error if not a boolean). */
+int zm_form_bool(zm_form_t *f, json_object *body, const char *key);
+
+/** ZM_OK when no field had an error; else answers 400 validation_error and returns ZM_EINVAL. */
+int zm_form_done(zm_form_t *f);
+
 /* ---- small helpers every module uses ---- */
 
 /** Is s[0..n) valid UTF-8 (no overlongs, no surrogates, no NUL)? */

@@ -11,7 +11,25 @@
 #include <unistd.h>
 
 static int log_fd = 2, access_fd = 2, log_level = ZM_LOG_INFO;
+static int access_buffered;
+static char access_buf[32768];
+static size_t access_len;
 static char *log_path, *access_path;
+
+/* the pid, cached: getpid() is a real system call on some kernels, and this runs per request */
+static pid_t cached_pid;
+static pid_t my_pid(void)
+{
+    if (cached_pid == 0) {
+        cached_pid = getpid();
+    }
+    return cached_pid;
+}
+
+void zm_log_forget_pid(void)
+{
+    cached_pid = 0;
+}
 
 static const char *level_names[] = {"error", "warn", "info", "debug"};
 
@@ -98,7 +116,7 @@ void zm_log(int level, const char *fmt, ...)
         return;
     }
     zm_log_timestamp(ts, sizeof(ts));
-    n = snprintf(line, sizeof(line), "%s [%s] %d: ", ts, level_names[level], (int)getpid());
+    n = snprintf(line, sizeof(line), "%s [%s] %d: ", ts, level_names[level], (int)my_pid());
     va_start(ap, fmt);
     m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
     va_end(ap);
@@ -143,10 +161,37 @@ void zm_log_access(const char *request_id, const char *method, const char *path,
     log_escape(path ? path : "-", epath, sizeof(epath));
     log_escape(method ? method : "-", emethod, sizeof(emethod));
     n = snprintf(line, sizeof(line), "%s %s %s %s %d %lldus pid=%d\n", ts, request_id ? request_id : "-", emethod,
-                 epath, status, (long long)usec, (int)getpid());
+                 epath, status, (long long)usec, (int)my_pid());
     if (n > (int)sizeof(line) - 1) {
         n = (int)sizeof(line) - 1;
         line[n - 1] = '\n';
     }
-    (void)!write(access_fd, line, (size_t)n);
+    if (!access_buffered) {
+        (void)!write(access_fd, line, (size_t)n);
+        return;
+    }
+    if (access_len + (size_t)n > sizeof(access_buf)) {
+        zm_log_access_flush();
+    }
+    memcpy(access_buf + access_len, line, (size_t)n);
+    access_len += (size_t)n;
+}
+
+void zm_log_access_buffer(int on)
+{
+    zm_log_access_flush();
+    access_buffered = on;
+}
+
+int zm_log_access_pending(void)
+{
+    return access_len > 0;
+}
+
+void zm_log_access_flush(void)
+{
+    if (access_len) {
+        (void)!write(access_fd, access_buf, access_len);
+        access_len = 0;
+    }
 }

@@ -30,6 +30,18 @@ void zm_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /** One access-log line: time, request id, method, path, status, microseconds, pid. */
 void zm_log_access(const char *request_id, const char *method, const char *path, int status, int64_t usec);
 
+/**
+ * Buffer access-log lines in this process (up to 32 KiB) instead of one
+ * write each.  The owner must call zm_log_access_flush() within a second
+ * or so (a worker does it from a timer) and before it exits.
+ */
+void zm_log_access_buffer(int on);
+int zm_log_access_pending(void);
+void zm_log_access_flush(void);
+
+/** Forget the cached pid (call in a child right after fork). */
+void zm_log_forget_pid(void);
+
 /** UTC now as 2026-11-22T10:01:02.345678Z into buf (>= 32 bytes). */
 void zm_log_timestamp(char *buf, unsigned len);
 

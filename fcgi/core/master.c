@@ -17,6 +17,7 @@
 #include "zm.h"
 
 volatile sig_atomic_t zm_child_stop;
+volatile sig_atomic_t zm_child_alarm;
 
 typedef struct {
     pid_t pid;
@@ -59,8 +60,11 @@ static void master_sig(int sig)
 
 static void child_sig(int sig)
 {
-    ZM_UNUSED(sig);
-    zm_child_stop = 1;
+    if (sig == SIGALRM) {
+        zm_child_alarm = 1;
+    } else {
+        zm_child_stop = 1;
+    }
 }
 
 void zm_child_block_stop(int block)
@@ -71,6 +75,7 @@ void zm_child_block_stop(int block)
     sigaddset(&s, SIGTERM);
     sigaddset(&s, SIGQUIT);
     sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGALRM);
     sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &s, NULL);
 }
 
@@ -142,6 +147,7 @@ static pid_t spawn(const zm_master_t *m, child_t *c, int slot, int generation)
         int rc;
 
         /* the child: plain signal handling, leave when the master dies */
+        zm_log_forget_pid();
         close(sig_pipe[0]);
         close(sig_pipe[1]);
         set_handler(SIGCHLD, SIG_DFL, 0);
@@ -152,6 +158,7 @@ static pid_t spawn(const zm_master_t *m, child_t *c, int slot, int generation)
         set_handler(SIGTERM, child_sig, 0);
         set_handler(SIGQUIT, child_sig, 0);
         set_handler(SIGINT, child_sig, 0);
+        set_handler(SIGALRM, child_sig, 0);
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != master) {
             _exit(0);

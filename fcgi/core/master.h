@@ -44,7 +44,10 @@ int zm_master_run(const zm_master_t *m);
 /** Set by SIGTERM in a child: finish what you are doing and return from child_main. */
 extern volatile sig_atomic_t zm_child_stop;
 
-/** In a child: block SIGTERM (while working) or let it through (while idle waiting). */
+/** Set by SIGALRM in a child (timers for periodic work such as log flushes). */
+extern volatile sig_atomic_t zm_child_alarm;
+
+/** In a child: block SIGTERM and SIGALRM (while working) or let them through (while idle waiting). */
 void zm_child_block_stop(int block);
 
 /** Write the current pid to path (0644), or remove it with pid 0. */

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "conf.h"
 #include "http.h"
 #include "log.h"
@@ -19,6 +20,7 @@
 #include <sodium.h>
 
 static int listen_fd = -1;
+static char listen_addr[4096]; /* as opened: fcgi.listen changes only with a restart */
 
 static int64_t now_us(void)
 {
@@ -37,6 +39,7 @@ static int open_listener(void)
     const char *addr = zm_conf_str("fcgi.listen");
     int fd;
 
+    snprintf(listen_addr, sizeof(listen_addr), "%s", addr);
     if (is_unix_path(addr)) {
         unlink(addr); /* a stale socket from a crash; a live master was ruled out by the pid file */
     }
@@ -337,6 +340,7 @@ static int worker_main(int slot, void *ud)
     zm_arena_t arena;
     db_t *db;
     int64_t served = 0, max_requests = zm_conf_int("fcgi.max_requests");
+    int alarm_armed = 0;
 
     ZM_UNUSED(ud);
     zm_metrics_use_slot(slot);
@@ -352,12 +356,21 @@ static int worker_main(int slot, void *ud)
     db_ping(db); /* connect now, so the first request does not pay for it; a failure is retried later */
     zm_arena_init(&arena, 64 * 1024, (size_t)zm_conf_int("http.arena_cap"));
 
-    /* SIGTERM only gets through while we wait for a connection */
+    /* access-log lines are written in batches: at most a second late, one write
+     * per batch instead of one per request */
+    zm_log_access_buffer(1);
+
+    /* SIGTERM and SIGALRM only get through while we wait for a connection */
     zm_child_block_stop(1);
     while (!zm_child_stop) {
         int rc;
 
         zm_child_block_stop(0);
+        if (zm_child_alarm) {
+            zm_child_alarm = 0;
+            alarm_armed = 0;
+            zm_log_access_flush();
+        }
         if (zm_child_stop) {
             break;
         }
@@ -372,13 +385,19 @@ static int worker_main(int slot, void *ud)
             continue;
         }
         serve_one(&fr, &arena, db);
+        if (!alarm_armed) {
+            alarm(1);
+            alarm_armed = 1;
+        }
         if (max_requests > 0 && ++served >= max_requests) {
             zm_log_info("served %lld requests; leaving to be replaced", (long long)served);
+            zm_log_access_flush();
             db_close(db);
             zm_arena_destroy(&arena);
             return ZM_EXIT_RECYCLE;
         }
     }
+    zm_log_access_flush();
     db_close(db);
     zm_arena_destroy(&arena);
     return 0;
@@ -426,6 +445,11 @@ static int reload(void *ud)
     }
     free(saved);
     zm_log_reopen();
+    /* the new generation forks from here: it inherits keys and hash parameters set now */
+    if (acc_init() != ZM_OK) {
+        zm_log_error("reload: accounts configuration is invalid; keeping the old one in running workers");
+        return ZM_ERR;
+    }
     return ZM_OK;
 }
 
@@ -444,8 +468,7 @@ static void child_exit(int slot, int crashed, int recycled, void *ud)
 
 int zm_server_main(const char *conf_path)
 {
-    char err[512];
-    const char *pidfile;
+    char err[512], pidfile[4096];
     int rc, other;
 
     if (sodium_init() < 0) {
@@ -462,10 +485,14 @@ int zm_server_main(const char *conf_path)
                                                                       : zm_log_level_parse(zm_conf_str("log.level"))) != 0) {
         return 1;
     }
-    pidfile = zm_conf_str("fcgi.pid_file");
+    /* a copy: a reload frees the configuration's strings, and the file to remove is the one we wrote */
+    snprintf(pidfile, sizeof(pidfile), "%s", zm_conf_str("fcgi.pid_file"));
     other = zm_pidfile_read_alive(pidfile);
     if (other && other != getpid()) {
         zm_log_error("zhimai-fcgi already runs as pid %d (%s)", other, pidfile);
+        return 1;
+    }
+    if (acc_init() != ZM_OK) {
         return 1;
     }
     if (zm_metrics_init(zm_nroutes) != 0) {
@@ -487,8 +514,8 @@ int zm_server_main(const char *conf_path)
         .on_child_exit = child_exit,
     };
     rc = zm_master_run(&m);
-    if (is_unix_path(zm_conf_str("fcgi.listen"))) {
-        unlink(zm_conf_str("fcgi.listen"));
+    if (is_unix_path(listen_addr)) {
+        unlink(listen_addr);
     }
     zm_pidfile_write(pidfile, 1);
     return rc;

@@ -12,7 +12,7 @@
 
 /* ---- maintenance.purge ---- */
 
-#define PURGE_BATCH 1000      /* rows per DELETE: each is its own short autocommit statement */
+#define PURGE_BATCH 1000       /* rows per DELETE: each is its own short autocommit statement */
 #define PURGE_MAX_BATCHES 1000 /* per run; a bigger backlog is finished by the next hourly runs */
 
 /*
@@ -23,7 +23,7 @@
  * rate-limit counters.
  */
 typedef struct {
-    const char *name;     /* its count in the result: {"purged": {name: n}} */
+    const char *name; /* its count in the result: {"purged": {name: n}} */
     const char *sql;
     const char *days_key; /* configuration key holding the age in days, or NULL */
 } purge_t;
@@ -33,6 +33,16 @@ static const purge_t purges[] = {
      "DELETE FROM zm_task WHERE state IN ('done', 'failed')"
      " AND finished_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY id LIMIT ?",
      "tasks.purge_after_days"},
+    /* accounts: used or expired mail links, expired refresh tokens (simplejwt's flushexpiredtokens), old
+     * abuse-limit windows */
+    {"user_tokens", "DELETE FROM zm_user_token WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY id LIMIT ?",
+     "auth.purge_after_days"},
+    {"refresh_tokens",
+     "DELETE FROM token_blacklist_outstandingtoken WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY"
+     " ORDER BY id LIMIT ?",
+     "auth.purge_after_days"},
+    {"rate_limits", "DELETE FROM zm_rate_limit WHERE window_start < UNIX_TIMESTAMP() - ? * 86400 LIMIT ?",
+     "auth.purge_after_days"},
 };
 
 static int64_t now_ms(void)
@@ -140,8 +150,7 @@ int task_test_fail(task_ctx_t *ctx, json_object **result, char **error)
     int64_t times = payload_int(ctx, "times", 0);
     json_object *perm;
 
-    if (ctx->payload && json_object_object_get_ex(ctx->payload, "permanent", &perm) &&
-        json_object_get_boolean(perm)) {
+    if (ctx->payload && json_object_object_get_ex(ctx->payload, "permanent", &perm) && json_object_get_boolean(perm)) {
         *error = "failing for good, as asked";
         return ZM_EINVAL;
     }

@@ -1,5 +1,6 @@
 #include "queue.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,30 +12,169 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "http.h"
 #include "log.h"
 
 void (*task_progress_hook)(const task_ctx_t *ctx, const char *state, int pct);
 
 /* ---- small helpers ---- */
 
+/* ---- a strict JSON check (RFC 8259) ----
+ * json-c's parser accepts more than the server's JSON type (single quotes,
+ * NaN), and a refusal there is an anonymous constraint error; so payloads
+ * are checked here, to give the caller a clear ZM_EINVAL. */
+
+#define JSON_MAX_DEPTH 64 /* MySQL allows 100 */
+
+static const char *json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+        p++;
+    }
+    return p;
+}
+
+static const char *json_value(const char *p, int depth);
+
+static const char *json_string(const char *p)
+{
+    if (*p++ != '"') {
+        return NULL;
+    }
+    while (*p != '"') {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20) {
+            return NULL; /* control characters (and the end of the text) must be escaped */
+        }
+        if (c == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int i = 1; i <= 4; i++) {
+                    if (!isxdigit((unsigned char)p[i])) {
+                        return NULL;
+                    }
+                }
+                p += 4;
+            } else if (strchr("\"\\/bfnrt", *p) == NULL || *p == '\0') {
+                return NULL;
+            }
+        }
+        p++;
+    }
+    return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+    if (*p == '-') {
+        p++;
+    }
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        while (isdigit((unsigned char)*p)) {
+            p++;
+        }
+    } else {
+        return NULL;
+    }
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p)) {
+            return NULL;
+        }
+        while (isdigit((unsigned char)*p)) {
+            p++;
+        }
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') {
+            p++;
+        }
+        if (!isdigit((unsigned char)*p)) {
+            return NULL;
+        }
+        while (isdigit((unsigned char)*p)) {
+            p++;
+        }
+    }
+    return p;
+}
+
+/* '{' or '[' at p: members until the closing bracket */
+static const char *json_container(const char *p, int depth)
+{
+    char close = *p == '{' ? '}' : ']';
+    int object = *p == '{';
+
+    if (depth >= JSON_MAX_DEPTH) {
+        return NULL;
+    }
+    p = json_ws(p + 1);
+    if (*p == close) {
+        return p + 1;
+    }
+    for (;;) {
+        if (object) {
+            p = json_string(p);
+            if (p == NULL) {
+                return NULL;
+            }
+            p = json_ws(p);
+            if (*p++ != ':') {
+                return NULL;
+            }
+        }
+        p = json_value(p, depth + 1);
+        if (p == NULL) {
+            return NULL;
+        }
+        p = json_ws(p);
+        if (*p == close) {
+            return p + 1;
+        }
+        if (*p++ != ',') {
+            return NULL;
+        }
+        p = json_ws(p);
+    }
+}
+
+static const char *json_value(const char *p, int depth)
+{
+    p = json_ws(p);
+    switch (*p) {
+    case '{':
+    case '[':
+        return json_container(p, depth);
+    case '"':
+        return json_string(p);
+    case 't':
+        return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
+    case 'f':
+        return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
+    case 'n':
+        return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
+    default:
+        return json_number(p);
+    }
+}
+
+/* Is s one JSON object, strictly, in valid UTF-8? */
 static int valid_json_object(const char *s)
 {
-    json_tokener *tok = json_tokener_new();
-    json_object *o;
-    size_t n = strlen(s);
-    int ok;
+    const char *end;
 
-    if (tok == NULL) {
+    if (!zm_utf8_valid(s, strlen(s))) {
         return 0;
     }
-    /* strict: MySQL's JSON type refuses what json-c would otherwise let through (single quotes, ...) */
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    o = json_tokener_parse_ex(tok, s, (int)n);
-    ok = o != NULL && json_tokener_get_error(tok) == json_tokener_success &&
-         json_tokener_get_parse_end(tok) == n && json_object_is_type(o, json_type_object);
-    json_object_put(o);
-    json_tokener_free(tok);
-    return ok;
+    s = json_ws(s);
+    if (*s != '{') {
+        return 0;
+    }
+    end = json_value(s, 0);
+    return end != NULL && *json_ws(end) == '\0';
 }
 
 static int valid_name(const char *s, size_t max)
@@ -113,8 +253,7 @@ int task_enqueue(db_t *db, const task_new_t *t, int64_t *id)
     /* Someone enqueued this key before us.  A locking read sees the latest
      * committed row even inside a caller's REPEATABLE READ snapshot. */
     zm_arena_init(&a, 1024, 0);
-    rc = db_query(db, &a, &res, "SELECT id FROM zm_task WHERE dedupe_key = ? LOCK IN SHARE MODE", "s",
-                  t->dedupe_key);
+    rc = db_query(db, &a, &res, "SELECT id FROM zm_task WHERE dedupe_key = ? LOCK IN SHARE MODE", "s", t->dedupe_key);
     if (rc == ZM_OK && res.nrows == 0) {
         rc = ZM_EAGAIN; /* purged in between: the caller may simply try again */
     }
@@ -396,8 +535,8 @@ int task_fail(task_ctx_t *ctx, const char *reason, int retryable, int *failed)
                     " WHERE id = ? AND lease_owner = ? AND state = 'running'",
                     "sis", err, ctx->id, ctx->lease_owner);
     } else {
-        int delay = task_backoff_s(ctx->attempt, (int)zm_conf_int("tasks.backoff_s"),
-                                   (int)zm_conf_int("tasks.backoff_max_s"));
+        int delay =
+            task_backoff_s(ctx->attempt, (int)zm_conf_int("tasks.backoff_s"), (int)zm_conf_int("tasks.backoff_max_s"));
         n = db_exec(ctx->db,
                     "UPDATE zm_task SET state = 'queued', error = ?, lease_expires = NULL,"
                     " run_after = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP(6)"

@@ -75,18 +75,18 @@ typedef struct {
  * fills it from task_claim(); handlers read it and pass it to task_progress().
  */
 typedef struct task_ctx_s {
-    db_t *db;                 /* the runner's connection; a handler may run its own transactions on it */
-    zm_arena_t *a;            /* reset after the task: allocate freely */
+    db_t *db;      /* the runner's connection; a handler may run its own transactions on it */
+    zm_arena_t *a; /* reset after the task: allocate freely */
     int64_t id;
     const char *type;
     const char *payload_json; /* the payload as stored */
     json_object *payload;     /* parsed (NULL before the runner parses it); owned by the runner */
     int attempt;              /* 1 on the first run */
     int max_attempts;
-    int64_t user_id;          /* 0 = none */
-    const char *lease_owner;  /* who holds the lease: every write is checked against it */
-    int lease_s;              /* lease length; task_progress() extends the lease by this much */
-    int progress;             /* the last progress reported, 0..100 */
+    int64_t user_id;         /* 0 = none */
+    const char *lease_owner; /* who holds the lease: every write is checked against it */
+    int lease_s;             /* lease length; task_progress() extends the lease by this much */
+    int progress;            /* the last progress reported, 0..100 */
 } task_ctx_t;
 
 /**
@@ -146,8 +146,10 @@ int task_fail(task_ctx_t *ctx, const char *reason, int retryable, int *failed);
 
 /**
  * Requeue running tasks whose lease expired (their runner died or hung), or
- * fail them when their attempts are spent.  Idempotent; every runner calls it
- * every few seconds.  *requeued and *failed (may be NULL) get the counts.
+ * fail them when their attempts are spent; either way error becomes
+ * {"reason": "lease expired", "attempts": n, "lease_owner": "<the lost runner>"}.
+ * Idempotent; every runner calls it every few seconds.  *requeued and
+ * *failed (may be NULL) get the counts.
  */
 int task_reap(db_t *db, int *requeued, int *failed);
 

@@ -3,10 +3,12 @@
 #include <string.h>
 
 #include "conf.h"
+#include "mail_task.h"
 
 /* Every task type.  Add yours here: {"area.verb", handler, 0}. */
 static const task_type_t task_types[] = {
     {"maintenance.purge", task_maintenance_purge, 0},
+    {"mail.send", mail_task_send, 0},
 
     /* the test suite's types: only with tasks.test_handlers = 1 */
     {"test.sleep", task_test_sleep, 1},

@@ -31,9 +31,9 @@
 typedef int (*task_handler_pt)(task_ctx_t *ctx, json_object **result, char **error);
 
 typedef struct {
-    const char *name;         /* the zm_task.type value */
+    const char *name; /* the zm_task.type value */
     task_handler_pt handler;
-    int test_only;            /* registered only when tasks.test_handlers = 1 */
+    int test_only; /* registered only when tasks.test_handlers = 1 */
 } task_type_t;
 
 /** The entry for type, or NULL when there is none (or it is test-only and test handlers are off). */

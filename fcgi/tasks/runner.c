@@ -20,8 +20,8 @@
 #define TASK_ARENA_BLOCK (64 * 1024)
 #define TASK_ARENA_CAP ((size_t)256 * 1024 * 1024) /* one task's scratch memory; past it allocations fail */
 #define REAP_EVERY_MAX_MS 5000
-#define FINISH_TRIES 10      /* recording an outcome while the db hiccups: 10 tries ... */
-#define FINISH_PAUSE_MS 500  /* ... half a second apart, then the lease expiry takes over */
+#define FINISH_TRIES 10     /* recording an outcome while the db hiccups: 10 tries ... */
+#define FINISH_PAUSE_MS 500 /* ... half a second apart, then the lease expiry takes over */
 
 static int64_t now_ms(void)
 {
@@ -67,9 +67,9 @@ typedef struct {
     db_t *db;
     int started;
     int quit;
-    int active;    /* a task is running */
-    int busy;      /* a renewal is in flight (mu released) */
-    unsigned gen;  /* bumped per task, so a renewal timed for one task never touches the next */
+    int active;   /* a task is running */
+    int busy;     /* a renewal is in flight (mu released) */
+    unsigned gen; /* bumped per task, so a renewal timed for one task never touches the next */
     int64_t id;
     int lease_s;
     const char *owner;
@@ -89,6 +89,8 @@ static void deadline_in(struct timespec *ts, int64_t ms)
 static void *renewer_loop(void *arg)
 {
     renewer_t *r = arg;
+    unsigned warned_gen = 0;
+    int warned = 0;
     sigset_t all;
 
     /* signals are the main thread's business (the stop request above all) */
@@ -106,6 +108,10 @@ static void *renewer_loop(void *arg)
             pthread_cond_wait(&r->cv, &r->mu);
             continue;
         }
+        if (r->gen != warned_gen) {
+            warned_gen = r->gen;
+            warned = 0;
+        }
         gen = r->gen;
         every = (int64_t)r->lease_s * 1000 / 3;
         deadline_in(&until, every < 100 ? 100 : every);
@@ -122,10 +128,13 @@ static void *renewer_loop(void *arg)
         pthread_mutex_unlock(&r->mu);
 
         rc = task_renew(r->db, id, r->owner, lease_s);
-        if (rc == ZM_ENOTFOUND) {
+        /* one line per task and kind of trouble, not one per renewal during an outage */
+        if (rc == ZM_ENOTFOUND && !(warned & 1)) {
             zm_log_warn("task %lld: lease lost (it expired and was handed out again?)", (long long)id);
-        } else if (rc != ZM_OK) {
+            warned |= 1;
+        } else if (rc != ZM_OK && rc != ZM_ENOTFOUND && !(warned & 2)) {
             zm_log_warn("task %lld: lease renewal failed (%s); retrying", (long long)id, db_error(r->db));
+            warned |= 2;
         }
 
         pthread_mutex_lock(&r->mu);
@@ -230,8 +239,7 @@ static int wake_open(void)
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
         bind(fd, (struct sockaddr *)&ss, len) != 0) {
         if (!warned++) {
-            zm_log_error("cannot bind tasks.wake_addr %s: %s; polling every tasks.poll_ms only", addr,
-                         strerror(errno));
+            zm_log_error("cannot bind tasks.wake_addr %s: %s; polling every tasks.poll_ms only", addr, strerror(errno));
         }
         close(fd);
         return -1;
@@ -335,8 +343,7 @@ static void run_task(task_ctx_t *ctx, renewer_t *ren)
     int64_t t0 = now_ms(), ms;
     int rc;
 
-    zm_log_info("task %lld %s: attempt %d/%d started", (long long)ctx->id, ctx->type, ctx->attempt,
-                ctx->max_attempts);
+    zm_log_info("task %lld %s: attempt %d/%d started", (long long)ctx->id, ctx->type, ctx->attempt, ctx->max_attempts);
     if (tt == NULL) {
         error = zm_psprintf(ctx->a, "unknown task type '%s'", ctx->type);
         rc = ZM_EINVAL;
@@ -366,8 +373,8 @@ static void run_task(task_ctx_t *ctx, renewer_t *ren)
         } else {
             ms = now_ms() - t0;
             if (rc == ZM_OK) {
-                zm_log_info("task %lld %s: attempt %d/%d done in %lld ms", (long long)ctx->id, ctx->type,
-                            ctx->attempt, ctx->max_attempts, (long long)ms);
+                zm_log_info("task %lld %s: attempt %d/%d done in %lld ms", (long long)ctx->id, ctx->type, ctx->attempt,
+                            ctx->max_attempts, (long long)ms);
             } else if (rc == ZM_ENOTFOUND) {
                 zm_log_warn("task %lld %s: attempt %d/%d done in %lld ms, but the lease was lost: not recorded",
                             (long long)ctx->id, ctx->type, ctx->attempt, ctx->max_attempts, (long long)ms);
@@ -499,7 +506,7 @@ int task_runner_main(int slot, void *ud)
 
     for (;;) {
         task_ctx_t ctx;
-        int64_t t;
+        int64_t t, wait_ms;
         int rc;
 
         zm_child_block_stop(0); /* a stop request that came while we worked is delivered here */
@@ -530,8 +537,10 @@ int task_runner_main(int slot, void *ud)
             zm_log_error("claiming a task: %s", db_error(db));
             last_err_log = t;
         }
+        /* nothing due: sleep until a wake-up, the poll interval, or the next reap, whichever comes first */
         t = now_ms();
-        idle_wait(next_reap - t < poll_ms ? (next_reap > t ? next_reap - t : 0) : poll_ms);
+        wait_ms = next_reap - t < poll_ms ? next_reap - t : poll_ms;
+        idle_wait(wait_ms > 0 ? wait_ms : 0);
     }
 
     if (wake_fd >= 0) {
@@ -577,13 +586,12 @@ static int reload(void *ud)
 static unsigned graceful(void *ud)
 {
     ZM_UNUSED(ud);
-    return (unsigned)zm_conf_int("fcgi.graceful_timeout");
+    return (unsigned)zm_conf_int("tasks.graceful_timeout");
 }
 
 int task_worker_main(const char *conf_path)
 {
-    char err[512];
-    const char *pidfile;
+    char err[512], pidfile[4096];
     int rc, other, level;
 
     if (zm_conf_load(conf_path, err, sizeof(err)) != ZM_OK) {
@@ -595,7 +603,8 @@ int task_worker_main(const char *conf_path)
     if (zm_log_open(zm_conf_str("log.file"), zm_conf_str("log.access"), level < 0 ? ZM_LOG_INFO : level) != 0) {
         return 1;
     }
-    pidfile = zm_conf_str("tasks.pid_file");
+    /* a copy: a reload (SIGHUP) frees the configuration's strings, and the file to remove is the one we wrote */
+    snprintf(pidfile, sizeof(pidfile), "%s", zm_conf_str("tasks.pid_file"));
     other = zm_pidfile_read_alive(pidfile);
     if (other && other != getpid()) {
         zm_log_error("zhimai-worker already runs as pid %d (%s)", other, pidfile);

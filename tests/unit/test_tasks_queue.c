@@ -130,7 +130,76 @@ static void test_enqueue_refuses(void)
     ZT_CHECK(task_enqueue(db, &(task_new_t){.type = "t", .payload_json = "{\"a\":1} x"}, &id) == ZM_EINVAL);
     ZT_CHECK(task_enqueue(db, &(task_new_t){.type = "t", .payload_json = "{\"a\":"}, &id) == ZM_EINVAL);
     ZT_CHECK(task_enqueue(db, &(task_new_t){.type = "t", .payload_json = ""}, &id) == ZM_EINVAL);
+    {
+        static const char *bad[] = {
+            "{\"a\":NaN}",
+            "{\"a\":Infinity}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":1e}",
+            "{\"a\":+1}",
+            "{\"a\":tru}",
+            "{\"a\":1,}",
+            "{,}",
+            "{\"a\"}",
+            "{a:1}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\u12G4\"}",
+            "{\"a\":\"tab\there\"}",
+            "{\"a\":[1,]}",
+            "{\"a\":[1 2]}",
+            "{} {}",
+            "{\"a\":\"\xff\"}",
+            "null",
+            "\"s\"",
+            "{/* c */}",
+        };
+        for (size_t i = 0; i < ZM_ARRAY_LEN(bad); i++) {
+            int rc = task_enqueue(db, &(task_new_t){.type = "t", .payload_json = bad[i]}, &id);
+            if (rc != ZM_EINVAL) {
+                fprintf(stderr, "accepted bad payload %s\n", bad[i]);
+            }
+            ZT_CHECK(rc == ZM_EINVAL);
+        }
+    }
+    {
+        /* nesting beyond the cap is refused, up to it accepted (as far as the absent server) */
+        char deep[300];
+        size_t n = 0;
+        deep[n++] = '{';
+        deep[n++] = '"';
+        deep[n++] = 'a';
+        deep[n++] = '"';
+        deep[n++] = ':';
+        for (int i = 0; i < 100; i++) {
+            deep[n++] = '[';
+        }
+        for (int i = 0; i < 100; i++) {
+            deep[n++] = ']';
+        }
+        deep[n++] = '}';
+        deep[n] = '\0';
+        ZT_CHECK(task_enqueue(db, &(task_new_t){.type = "t", .payload_json = deep}, &id) == ZM_EINVAL);
+    }
     ZT_CHECK(id == -1);
+    {
+        static const char *good[] = {
+            "{}",
+            " { } ",
+            "{\"a\":1}",
+            "{\"a\":-0.5e+10,\"b\":[true,false,null,{}],\"c\":\"\\u4e2d\\n\\\"\"}",
+            "{\"中\":\"文\"}",
+            "{\"a\":[[[]]], \"b\" : 0, \"c\": 1E3}",
+        };
+        for (size_t i = 0; i < ZM_ARRAY_LEN(good); i++) {
+            int rc = task_enqueue(db, &(task_new_t){.type = "t", .payload_json = good[i]}, &id);
+            if (rc != ZM_EDBDOWN) {
+                fprintf(stderr, "refused good payload %s\n", good[i]);
+            }
+            ZT_CHECK(rc == ZM_EDBDOWN);
+        }
+    }
     /* valid input gets as far as the (absent) server */
     ZT_CHECK(task_enqueue(db, &(task_new_t){.type = "t", .payload_json = "{\"a\": [1, \"\\u4e2d\"]}"}, &id) ==
              ZM_EDBDOWN);

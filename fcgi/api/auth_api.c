@@ -1,0 +1,468 @@
+/*
+ * auth_api.c -- /api/v1/auth/... and /api/v1/admin/users: parse, validate,
+ * call accounts.c, render.
+ */
+#include "auth_api.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "conf.h"
+#include "queue.h"
+#include "ratelimit.h"
+
+/* ---- shared pieces ---- */
+
+/* Count an attempt of action by this client IP and, when given, this email.
+ * ZM_OK, or the request is answered 429 and ZM_EINVAL returned. */
+static int limited(zm_req_t *r, const char *action, const char *email)
+{
+    int window = (int)zm_conf_int("ratelimit.window_s"), retry = 0, rc;
+    char *bucket, retry_s[16];
+
+    bucket = zm_psprintf(r->a, "%s:ip:%s", action, r->client_ip);
+    rc = rl_hit(r->db, bucket, (int)zm_conf_int("ratelimit.per_ip"), window, &retry);
+    if (rc == ZM_OK && email) {
+        char *key = zm_psprintf(r->a, "%s:email:%.191s", action, email);
+        for (char *p = key; p && *p; p++) {
+            *p = (char)tolower((unsigned char)*p);
+        }
+        /* the bucket column holds 191 characters: longer keys are cut, which only merges buckets */
+        if (key && strlen(key) > 191) {
+            key[191] = '\0';
+        }
+        rc = rl_hit(r->db, key, (int)zm_conf_int("ratelimit.per_email"), window, &retry);
+    }
+    if (rc == RL_LIMITED) {
+        snprintf(retry_s, sizeof(retry_s), "%d", retry);
+        zm_reply_header(r, "Retry-After", retry_s);
+        zm_reply_error(r, 429, "rate_limited", "操作过于频繁，请稍后再试", NULL);
+        return ZM_EINVAL;
+    }
+    if (rc != ZM_OK) {
+        zm_reply_from_rc(r, rc);
+        return ZM_EINVAL;
+    }
+    return ZM_OK;
+}
+
+static int reply_user(zm_req_t *r, int status, const acc_user_t *u)
+{
+    return zm_reply_data(r, status, acc_user_json(u));
+}
+
+static int reply_tokens(zm_req_t *r, const acc_tokens_t *t, const acc_user_t *u)
+{
+    json_object *d = json_object_new_object();
+
+    json_object_object_add(d, "access", json_object_new_string(t->access));
+    json_object_object_add(d, "refresh", json_object_new_string(t->refresh));
+    if (u) {
+        json_object_object_add(d, "user", acc_user_json(u));
+    }
+    return zm_reply_data(r, 200, d);
+}
+
+static int reply_bad_token(zm_req_t *r)
+{
+    return zm_reply_error(r, 401, "token_invalid", "令牌无效或已失效，请重新登录", NULL);
+}
+
+static int reply_bad_link(zm_req_t *r)
+{
+    return zm_reply_error(r, 400, "invalid_token", "链接无效、已使用或已过期，请重新获取", NULL);
+}
+
+/* ---- /api/v1/auth ---- */
+
+int auth_api_register(zm_req_t *r)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *email, *password, *username, *invite, *why;
+    acc_user_t u;
+    int rc;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    email = zm_form_str(&f, body, "email", 1, 254);
+    password = zm_form_str(&f, body, "password", 1, 256);
+    username = zm_form_str(&f, body, "username", 0, 150);
+    invite = zm_form_str(&f, body, "invite_code", 0, 16);
+    if (limited(r, "register", email) != ZM_OK) {
+        return ZM_OK;
+    }
+    if (email && (why = acc_check_email(email)) != NULL) {
+        zm_form_error(&f, "email", why);
+    }
+    if (password && (why = acc_check_password(password, email)) != NULL) {
+        zm_form_error(&f, "password", why);
+    }
+    if (username && username[0] && (why = acc_username_error(username)) != NULL) {
+        zm_form_error(&f, "username", why);
+    }
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    rc = acc_register(r->db, r->a, email, password, username, invite, ZM_ROLE_SEEKER, 1, &u);
+    switch (rc) {
+    case ZM_OK:
+        return reply_user(r, 201, &u);
+    case ACC_EEMAIL_TAKEN:
+        return zm_reply_error(r, 409, "email_taken", "该邮箱已注册", NULL);
+    case ACC_EUSERNAME_TAKEN:
+        return zm_reply_error(r, 409, "username_taken", "该用户名已被使用", NULL);
+    case ACC_EINVITE:
+        zm_form_error(&f, "invite_code", "邀请码不存在");
+        return zm_form_done(&f);
+    default:
+        return rc;
+    }
+}
+
+int auth_api_verify_email(zm_req_t *r)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *token;
+    acc_user_t u;
+    int rc;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    token = zm_form_str(&f, body, "token", 1, 128);
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    rc = acc_verify_email(r->db, r->a, token, &u);
+    if (rc == ACC_ETOKEN) {
+        return reply_bad_link(r);
+    }
+    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+}
+
+/* resend-verification and password/reset: the same answer whether or not the email exists */
+static int mail_link(zm_req_t *r, const char *action)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *email;
+    acc_user_t u;
+    char *token;
+    int rc, reset = strcmp(action, "reset") == 0;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    email = zm_form_str(&f, body, "email", 1, 254);
+    if (email && acc_check_email(email) != NULL) {
+        zm_form_error(&f, "email", acc_check_email(email));
+    }
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    if (limited(r, action, email) != ZM_OK) {
+        return ZM_OK;
+    }
+    rc = acc_find_by_email(r->db, r->a, email, &u);
+    if (rc == ZM_OK && u.is_active && (reset || !u.email_verified)) {
+        rc = db_begin(r->db);
+        if (rc == ZM_OK) {
+            rc = acc_issue_user_token(r->db, r->a, u.id, reset ? "reset" : "verify", &token);
+        }
+        if (rc == ZM_OK) {
+            rc = reset ? acc_mail_reset(r->db, r->a, &u, token) : acc_mail_verification(r->db, r->a, &u, token);
+        }
+        if (rc == ZM_OK) {
+            rc = db_commit(r->db);
+        } else {
+            db_rollback(r->db);
+        }
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        task_wake();
+    } else if (rc != ZM_OK && rc != ZM_ENOTFOUND) {
+        return rc;
+    }
+    json_object *d = json_object_new_object();
+    json_object_object_add(d, "detail", json_object_new_string(reset ? "如果该邮箱已注册，我们已发送重置密码的邮件"
+                                                                     : "如果该邮箱已注册且未验证，我们已发送验证邮件"));
+    return zm_reply_data(r, 200, d);
+}
+
+int auth_api_resend_verification(zm_req_t *r)
+{
+    return mail_link(r, "resend");
+}
+
+int auth_api_password_reset(zm_req_t *r)
+{
+    return mail_link(r, "reset");
+}
+
+int auth_api_login(zm_req_t *r)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *email, *password;
+    acc_user_t u;
+    acc_tokens_t t;
+    int rc;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    email = zm_form_str(&f, body, "email", 1, 254);
+    password = zm_form_str(&f, body, "password", 1, 256);
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    if (limited(r, "login", email) != ZM_OK) {
+        return ZM_OK;
+    }
+    rc = acc_login(r->db, r->a, email, password, &u, &t);
+    if (rc == ACC_EBADCRED) {
+        /* one answer for an unknown email, a wrong password and a disabled account */
+        return zm_reply_error(r, 401, "invalid_credentials", "邮箱或密码错误", NULL);
+    }
+    return rc == ZM_OK ? reply_tokens(r, &t, &u) : rc;
+}
+
+/* {"refresh": "..."} */
+static const char *refresh_field(zm_req_t *r, int *rc)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *tok;
+
+    if ((*rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return NULL;
+    }
+    zm_form_init(&f, r);
+    tok = zm_form_str(&f, body, "refresh", 1, 4096);
+    *rc = zm_form_done(&f);
+    return *rc == ZM_OK ? tok : NULL;
+}
+
+int auth_api_refresh(zm_req_t *r)
+{
+    acc_tokens_t t;
+    int rc;
+    const char *tok = refresh_field(r, &rc);
+
+    if (tok == NULL) {
+        return rc;
+    }
+    rc = acc_refresh(r->db, r->a, tok, &t);
+    if (rc == ACC_ETOKEN) {
+        return reply_bad_token(r);
+    }
+    return rc == ZM_OK ? reply_tokens(r, &t, NULL) : rc;
+}
+
+int auth_api_logout(zm_req_t *r)
+{
+    int rc;
+    const char *tok = refresh_field(r, &rc);
+
+    if (tok == NULL) {
+        return rc;
+    }
+    rc = acc_logout(r->db, r->a, r->user_id, tok);
+    if (rc == ACC_ETOKEN) {
+        return reply_bad_token(r);
+    }
+    return rc == ZM_OK ? zm_reply_no_content(r) : rc;
+}
+
+int auth_api_me(zm_req_t *r)
+{
+    acc_user_t u;
+    int rc = acc_get_user(r->db, r->a, r->user_id, &u);
+
+    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+}
+
+int auth_api_me_update(zm_req_t *r)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *username, *first, *last, *company, *why;
+    acc_user_t u;
+    int rc;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    username = zm_form_str(&f, body, "username", 0, 150);
+    first = zm_form_str(&f, body, "first_name", 0, 150);
+    last = zm_form_str(&f, body, "last_name", 0, 150);
+    company = zm_form_str(&f, body, "company", 0, 200);
+    if (username && (why = acc_username_error(username)) != NULL) {
+        zm_form_error(&f, "username", why);
+    }
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    rc = acc_update_profile(r->db, r->a, r->user_id, username, first, last, company, &u);
+    if (rc == ACC_EUSERNAME_TAKEN) {
+        return zm_reply_error(r, 409, "username_taken", "该用户名已被使用", NULL);
+    }
+    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+}
+
+int auth_api_password_change(zm_req_t *r)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *old_pw, *new_pw, *why;
+    acc_user_t u;
+    acc_tokens_t t;
+    int rc;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    old_pw = zm_form_str(&f, body, "old_password", 1, 256);
+    new_pw = zm_form_str(&f, body, "new_password", 1, 256);
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    if ((rc = acc_get_user(r->db, r->a, r->user_id, &u)) != ZM_OK) {
+        return rc;
+    }
+    if ((why = acc_check_password(new_pw, u.email)) != NULL) {
+        zm_form_error(&f, "new_password", why);
+        return zm_form_done(&f);
+    }
+    rc = acc_change_password(r->db, r->a, r->user_id, old_pw, new_pw, &t);
+    if (rc == ACC_EBADCRED) {
+        zm_form_error(&f, "old_password", "原密码不正确");
+        return zm_form_done(&f);
+    }
+    return rc == ZM_OK ? reply_tokens(r, &t, NULL) : rc;
+}
+
+int auth_api_password_reset_confirm(zm_req_t *r)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *token, *new_pw;
+    int rc;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    token = zm_form_str(&f, body, "token", 1, 128);
+    new_pw = zm_form_str(&f, body, "new_password", 1, 256);
+    if (new_pw && acc_check_password(new_pw, NULL) != NULL) {
+        zm_form_error(&f, "new_password", acc_check_password(new_pw, NULL));
+    }
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    rc = acc_reset_password(r->db, r->a, token, new_pw);
+    if (rc == ACC_ETOKEN) {
+        return reply_bad_link(r);
+    }
+    if (rc == ACC_EWEAK) {
+        zm_form_error(&f, "new_password", "密码不能与邮箱相同");
+        return zm_form_done(&f);
+    }
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    json_object *d = json_object_new_object();
+    json_object_object_add(d, "detail", json_object_new_string("密码已重置，请使用新密码登录"));
+    return zm_reply_data(r, 200, d);
+}
+
+/* ---- /api/v1/admin/users ---- */
+
+static int parse_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v;
+
+    if (s == NULL || !isdigit((unsigned char)s[0])) {
+        return ZM_EINVAL;
+    }
+    v = strtoll(s, &end, 10);
+    if (*end != '\0' || v <= 0 || v > 2147483647LL) {
+        return ZM_EINVAL;
+    }
+    *id = v;
+    return ZM_OK;
+}
+
+int auth_api_admin_users(zm_req_t *r)
+{
+    int64_t page, page_size, total = 0;
+    json_object *items = NULL, *d;
+    const char *search = zm_req_query(r, "search");
+    int rc;
+
+    if (zm_req_query_int(r, "page", 1, 1, 1000000, &page) != ZM_OK ||
+        zm_req_query_int(r, "page_size", 20, 1, 100, &page_size) != ZM_OK) {
+        return ZM_OK;
+    }
+    if (search && strlen(search) > 254) {
+        return zm_reply_field_error(r, "search", "最多 254 个字符");
+    }
+    rc = acc_admin_list(r->db, r->a, search, page, page_size, &items, &total);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    d = json_object_new_object();
+    json_object_object_add(d, "items", items);
+    json_object_object_add(d, "total", json_object_new_int64(total));
+    json_object_object_add(d, "page", json_object_new_int64(page));
+    json_object_object_add(d, "page_size", json_object_new_int64(page_size));
+    return zm_reply_data(r, 200, d);
+}
+
+int auth_api_admin_user_update(zm_req_t *r)
+{
+    json_object *body;
+    zm_form_t f;
+    const char *role_s;
+    int64_t id;
+    int role = 0, active, rc;
+    acc_user_t u;
+
+    if (parse_id(zm_req_param(r, "id"), &id) != ZM_OK) {
+        return zm_reply_error(r, 404, "not_found", "用户不存在", NULL);
+    }
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    role_s = zm_form_str(&f, body, "role", 0, 16);
+    active = zm_form_bool(&f, body, "is_active");
+    if (role_s && (role = acc_role_parse(role_s)) == 0) {
+        zm_form_error(&f, "role", "角色应为 seeker、hr 或 admin");
+    }
+    if (id == r->user_id && (active == 0 || (role && role != ZM_ROLE_ADMIN))) {
+        zm_form_error(&f, role ? "role" : "is_active", "不能停用自己或取消自己的管理员身份");
+    }
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    rc = acc_admin_update(r->db, r->a, id, role, active, &u);
+    if (rc == ZM_ENOTFOUND) {
+        return zm_reply_error(r, 404, "not_found", "用户不存在", NULL);
+    }
+    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+}

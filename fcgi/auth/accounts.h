@@ -1,0 +1,124 @@
+/*
+ * accounts.h -- users: registration, email verification, login, tokens,
+ * password change and reset, roles.
+ *
+ * Users live in Django's auth_user; what Django lacks is in zm_user_profile.
+ * Refresh tokens are tracked as simplejwt's token_blacklist app does
+ * (outstanding + blacklisted), so rotation, logout and "log out everywhere"
+ * on a password change are one UPDATE away.
+ *
+ * These are plain functions on a db_t: the HTTP handlers (api/auth_api.c)
+ * and zhimai-admin both call them.  Multi-statement writes run in one
+ * transaction.
+ */
+#ifndef ZM_ACCOUNTS_H
+#define ZM_ACCOUNTS_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "db.h"
+
+enum { ZM_ROLE_SEEKER = 1, ZM_ROLE_HR = 2, ZM_ROLE_ADMIN = 3 };
+
+/* failures particular to accounts (beside the ZM_E* codes) */
+#define ACC_EBADCRED (-20)  /* wrong email or password, or inactive user */
+#define ACC_ETOKEN (-21)    /* a token that is invalid, used, expired or revoked */
+#define ACC_EEXPIRED (-22)  /* an access token past its exp */
+#define ACC_EEMAIL_TAKEN (-23)
+#define ACC_EUSERNAME_TAKEN (-24)
+#define ACC_EINVITE (-25)   /* unknown invite code */
+#define ACC_EWEAK (-26)     /* password policy; *why says which rule */
+
+typedef struct {
+    int64_t id;
+    const char *email;
+    const char *username;
+    const char *first_name;
+    const char *last_name;
+    int role;
+    const char *company;
+    const char *invite_code;
+    int64_t invited_by;        /* 0 = none */
+    int email_verified;
+    int is_active;
+    const char *date_joined;   /* ISO 8601 UTC */
+    const char *last_login;    /* NULL = never */
+} acc_user_t;
+
+typedef struct {
+    const char *access;
+    const char *refresh;
+} acc_tokens_t;
+
+/** Read token lifetimes, signing key and policy from the configuration. */
+int acc_init(void);
+
+const char *acc_role_name(int role);
+int acc_role_parse(const char *s);
+
+/** {"id":…,"email":…,…} for the API. */
+json_object *acc_user_json(const acc_user_t *u);
+
+/** Validation used at registration; NULL when fine, else the message for the field. */
+const char *acc_check_email(const char *email);
+const char *acc_check_password(const char *password, const char *email);
+
+/**
+ * Create a user (and profile), with an argon2id hash of password.
+ * username NULL = derived from the email; invite_code NULL = none.
+ * With send_verification, a 24-hour verification link is mailed (queued in
+ * the same transaction); without, the address counts as verified (the
+ * operator's CLI).
+ */
+int acc_register(db_t *db, zm_arena_t *a, const char *email, const char *password, const char *username,
+                 const char *invite_code, int role, int send_verification, acc_user_t *out);
+
+/** NULL when username is acceptable (Django's rules, 150 characters), else why not. */
+const char *acc_username_error(const char *username);
+
+int acc_get_user(db_t *db, zm_arena_t *a, int64_t id, acc_user_t *out);
+int acc_find_by_email(db_t *db, zm_arena_t *a, const char *email, acc_user_t *out);
+
+/** Check the password (re-hashing old or foreign hashes), record last_login, issue a token pair. */
+int acc_login(db_t *db, zm_arena_t *a, const char *email, const char *password, acc_user_t *user, acc_tokens_t *t);
+
+/** Rotate: the old refresh token is blacklisted, a new pair issued. */
+int acc_refresh(db_t *db, zm_arena_t *a, const char *refresh, acc_tokens_t *t);
+
+/** Blacklist one refresh token (it must belong to user_id). */
+int acc_logout(db_t *db, zm_arena_t *a, int64_t user_id, const char *refresh);
+
+/** Verify an access token; *user_id and *role of an active user. */
+int acc_authenticate(db_t *db, zm_arena_t *a, const char *access, int64_t *user_id, int *role);
+
+/** New password: revokes every refresh token and older access tokens, returns a fresh pair. */
+int acc_change_password(db_t *db, zm_arena_t *a, int64_t user_id, const char *old_pw, const char *new_pw,
+                        acc_tokens_t *t);
+
+/** A single-use token for purpose "verify" (24 h) or "reset" (30 min); the plain token in *token. */
+int acc_issue_user_token(db_t *db, zm_arena_t *a, int64_t user_id, const char *purpose, char **token);
+
+/** Use a verification token: marks the email verified. */
+int acc_verify_email(db_t *db, zm_arena_t *a, const char *token, acc_user_t *out);
+
+/** Use a reset token: sets the password, revokes every token of the user. */
+int acc_reset_password(db_t *db, zm_arena_t *a, const char *token, const char *new_pw);
+
+/** Profile fields a user may change: username, first_name, last_name, company (NULL = keep). */
+int acc_update_profile(db_t *db, zm_arena_t *a, int64_t user_id, const char *username, const char *first_name,
+                       const char *last_name, const char *company, acc_user_t *out);
+
+/** Admin: role (0 = keep) and is_active (-1 = keep); admin role sets is_staff and is_superuser. */
+int acc_admin_update(db_t *db, zm_arena_t *a, int64_t user_id, int role, int is_active, acc_user_t *out);
+
+/** Admin: users whose email or username contains search (NULL = all), newest first. */
+int acc_admin_list(db_t *db, zm_arena_t *a, const char *search, int64_t page, int64_t page_size, json_object **items,
+                   int64_t *total);
+
+/** Queue a mail (Chinese text, the link base from app.base_url) as a task. */
+int acc_mail_verification(db_t *db, zm_arena_t *a, const acc_user_t *u, const char *token);
+int acc_mail_reset(db_t *db, zm_arena_t *a, const acc_user_t *u, const char *token);
+
+#endif

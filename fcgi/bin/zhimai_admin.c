@@ -1,0 +1,171 @@
+/*
+ * zhimai-admin -- the operator's command line.
+ *
+ *   zhimai-admin [-c CONFIG] createsuperuser --email EMAIL [--username NAME] [--password-stdin]
+ *   zhimai-admin [-c CONFIG] create-user --email EMAIL --role seeker|hr|admin [--password-stdin]
+ *   zhimai-admin [-c CONFIG] set-role EMAIL seeker|hr|admin
+ *
+ * Without --password-stdin a random password is generated and printed once.
+ * Users made here count as verified (the operator vouches for the address).
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: zhimai-admin [-c CONFIG] createsuperuser --email EMAIL [--username NAME] [--password-stdin]\n"
+                    "       zhimai-admin [-c CONFIG] create-user --email EMAIL --role ROLE [--password-stdin]\n"
+                    "       zhimai-admin [-c CONFIG] set-role EMAIL seeker|hr|admin\n");
+    return 2;
+}
+
+static db_t *open_db(void)
+{
+    db_conf_t c = {
+        .host = zm_conf_str("db.host"),
+        .port = (unsigned)zm_conf_int("db.port"),
+        .socket = zm_conf_str("db.socket"),
+        .user = zm_conf_str("db.user"),
+        .password = zm_conf_str("db.password"),
+        .name = zm_conf_str("db.name"),
+        .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
+        .rw_timeout_s = (unsigned)zm_conf_int("db.rw_timeout"),
+    };
+    return db_open(&c);
+}
+
+static int read_password(char *buf, size_t len)
+{
+    size_t n;
+
+    if (fgets(buf, (int)len, stdin) == NULL) {
+        return -1;
+    }
+    n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
+        buf[--n] = '\0';
+    }
+    return 0;
+}
+
+static int create(db_t *db, zm_arena_t *a, const char *email, const char *username, int role, int pw_stdin)
+{
+    char pw[300];
+    const char *why;
+    acc_user_t u;
+    int rc;
+
+    if ((why = acc_check_email(email)) != NULL) {
+        fprintf(stderr, "zhimai-admin: email: %s\n", why);
+        return 1;
+    }
+    if (pw_stdin) {
+        if (read_password(pw, sizeof(pw)) != 0) {
+            fprintf(stderr, "zhimai-admin: no password on standard input\n");
+            return 1;
+        }
+    } else {
+        unsigned char raw[12];
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2base64(pw, sizeof(pw), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    }
+    if ((why = acc_check_password(pw, email)) != NULL) {
+        fprintf(stderr, "zhimai-admin: password: %s\n", why);
+        return 1;
+    }
+    rc = acc_register(db, a, email, pw, username, NULL, role, 0, &u);
+    if (rc == ACC_EEMAIL_TAKEN || rc == ACC_EUSERNAME_TAKEN) {
+        fprintf(stderr, "zhimai-admin: %s is already taken\n", rc == ACC_EEMAIL_TAKEN ? "that email" : "that username");
+        return 1;
+    }
+    if (rc != ZM_OK) {
+        fprintf(stderr, "zhimai-admin: cannot create the user (%d): %s\n", rc, db_error(db));
+        return 1;
+    }
+    printf("created user %lld <%s> role %s\n", (long long)u.id, u.email, acc_role_name(u.role));
+    if (!pw_stdin) {
+        printf("password: %s\n", pw);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *conf = NULL, *email = NULL, *username = NULL, *role_s = NULL, *cmd = NULL;
+    const char *pos[3] = {NULL, NULL, NULL};
+    int npos = 0, pw_stdin = 0, rc;
+    char err[512];
+    zm_arena_t a;
+    db_t *db;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+            conf = argv[++i];
+        } else if (strcmp(argv[i], "--email") == 0 && i + 1 < argc) {
+            email = argv[++i];
+        } else if (strcmp(argv[i], "--username") == 0 && i + 1 < argc) {
+            username = argv[++i];
+        } else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc) {
+            role_s = argv[++i];
+        } else if (strcmp(argv[i], "--password-stdin") == 0) {
+            pw_stdin = 1;
+        } else if (argv[i][0] == '-') {
+            return usage();
+        } else if (cmd == NULL) {
+            cmd = argv[i];
+        } else if (npos < 3) {
+            pos[npos++] = argv[i];
+        } else {
+            return usage();
+        }
+    }
+    if (cmd == NULL) {
+        return usage();
+    }
+    if (sodium_init() < 0 || zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
+        fprintf(stderr, "zhimai-admin: %s\n", err);
+        return 1;
+    }
+    zm_log_open(NULL, NULL, ZM_LOG_WARN);
+    if (acc_init() != ZM_OK) {
+        return 1;
+    }
+    db = open_db();
+    zm_arena_init(&a, 64 * 1024, 0);
+    if (db == NULL || db_ping(db) != ZM_OK) {
+        fprintf(stderr, "zhimai-admin: cannot connect to the database: %s\n", db ? db_error(db) : "");
+        return 1;
+    }
+    if (strcmp(cmd, "createsuperuser") == 0 && email && npos == 0) {
+        rc = create(db, &a, email, username, ZM_ROLE_ADMIN, pw_stdin);
+    } else if (strcmp(cmd, "create-user") == 0 && email && role_s && npos == 0) {
+        int role = acc_role_parse(role_s);
+        rc = role ? create(db, &a, email, username, role, pw_stdin) : usage();
+    } else if (strcmp(cmd, "set-role") == 0 && npos == 2) {
+        acc_user_t u;
+        int role = acc_role_parse(pos[1]);
+        if (role == 0) {
+            rc = usage();
+        } else if (acc_find_by_email(db, &a, pos[0], &u) != ZM_OK) {
+            fprintf(stderr, "zhimai-admin: no user with email %s\n", pos[0]);
+            rc = 1;
+        } else if (acc_admin_update(db, &a, u.id, role, -1, &u) != ZM_OK) {
+            fprintf(stderr, "zhimai-admin: cannot update %s: %s\n", pos[0], db_error(db));
+            rc = 1;
+        } else {
+            printf("%s is now %s\n", u.email, acc_role_name(u.role));
+            rc = 0;
+        }
+    } else {
+        rc = usage();
+    }
+    db_close(db);
+    zm_arena_destroy(&a);
+    return rc;
+}
