@@ -37,3 +37,4 @@ function(zm_api_test name file)
 endfunction()
 
 zm_api_test(core test_core.py)
+zm_api_test(auth test_auth.py)

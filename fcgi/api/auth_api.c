@@ -248,7 +248,8 @@ static const char *refresh_field(zm_req_t *r, int *rc)
         return NULL;
     }
     zm_form_init(&f, r);
-    tok = zm_form_str(&f, body, "refresh", 1, 4096);
+    /* any length: an oversized token is just an invalid one (401), like a forged one */
+    tok = zm_form_str(&f, body, "refresh", 1, 65536);
     *rc = zm_form_done(&f);
     return *rc == ZM_OK ? tok : NULL;
 }

@@ -9,6 +9,18 @@
 #include "http.h"
 #include "server.h"
 
+/* Answer and refuse: the reply's own ZM_OK must not read as "authenticated". */
+static int refuse(zm_req_t *r, int status, const char *code, const char *message)
+{
+    if (status == 401) {
+        zm_reply_header(r, "WWW-Authenticate", strcmp(code, "not_authenticated") == 0
+                                                   ? "Bearer"
+                                                   : "Bearer error=\"invalid_token\"");
+    }
+    zm_reply_error(r, status, code, message, NULL);
+    return ZM_EINVAL;
+}
+
 int zm_auth_check(zm_req_t *r, int level)
 {
     const char *h = zm_req_env(r, "HTTP_AUTHORIZATION");
@@ -16,28 +28,24 @@ int zm_auth_check(zm_req_t *r, int level)
     int role = 0, rc;
 
     if (h == NULL || h[0] == '\0') {
-        zm_reply_header(r, "WWW-Authenticate", "Bearer");
-        return zm_reply_error(r, 401, "not_authenticated", "需要登录", NULL);
+        return refuse(r, 401, "not_authenticated", "需要登录");
     }
     if (strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0') {
-        zm_reply_header(r, "WWW-Authenticate", "Bearer");
-        return zm_reply_error(r, 401, "token_invalid", "认证信息格式错误，应为 Bearer 令牌", NULL);
+        return refuse(r, 401, "token_invalid", "认证信息格式错误，应为 Bearer 令牌");
     }
     rc = acc_authenticate(r->db, r->a, h + 7, &user_id, &role);
     if (rc == ACC_EEXPIRED) {
-        zm_reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        return zm_reply_error(r, 401, "token_expired", "登录已过期，请刷新令牌或重新登录", NULL);
+        return refuse(r, 401, "token_expired", "登录已过期，请刷新令牌或重新登录");
     }
     if (rc == ACC_ETOKEN) {
-        zm_reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        return zm_reply_error(r, 401, "token_invalid", "令牌无效或已失效，请重新登录", NULL);
+        return refuse(r, 401, "token_invalid", "令牌无效或已失效，请重新登录");
     }
     if (rc != ZM_OK) {
-        return zm_reply_from_rc(r, rc);
+        return rc;
     }
     if ((level == ZM_AUTH_ADMIN && role != ZM_ROLE_ADMIN) ||
         (level == ZM_AUTH_HR && role != ZM_ROLE_HR && role != ZM_ROLE_ADMIN)) {
-        return zm_reply_error(r, 403, "forbidden", "没有权限执行此操作", NULL);
+        return refuse(r, 403, "forbidden", "没有权限执行此操作");
     }
     r->user_id = user_id;
     r->role = role;

@@ -18,6 +18,7 @@
 
 volatile sig_atomic_t zm_child_stop;
 volatile sig_atomic_t zm_child_alarm;
+volatile sig_atomic_t zm_child_drain;
 
 typedef struct {
     pid_t pid;
@@ -62,9 +63,12 @@ static void child_sig(int sig)
 {
     if (sig == SIGALRM) {
         zm_child_alarm = 1;
-    } else {
-        zm_child_stop = 1;
+        return;
     }
+    if (sig == SIGQUIT) {
+        zm_child_drain = 1; /* the service stops: serve what already waits in the backlog first */
+    }
+    zm_child_stop = 1;
 }
 
 void zm_child_block_stop(int block)
@@ -291,7 +295,8 @@ int zm_master_run(const zm_master_t *m)
             alive++;
             if (stopping || kids[i].generation != generation) {
                 if (kids[i].stop_sent_ms == 0 || t - kids[i].stop_sent_ms >= 200) {
-                    kill(kids[i].pid, SIGTERM);
+                    /* stop: SIGQUIT, drain the backlog; an old generation: SIGTERM, the new one takes over */
+                    kill(kids[i].pid, stopping ? SIGQUIT : SIGTERM);
                     kids[i].stop_sent_ms = t;
                 }
                 int64_t deadline = stopping ? stop_deadline : reload_deadline;

@@ -11,9 +11,12 @@
  *   SIGUSR1          reopen logs (and pass it on to the children).
  * Signal handlers only write to a self-pipe; all work happens in the loop.
  *
- * A child is asked to stop with SIGTERM, repeated every 200 ms until it has
- * gone: the child blocks SIGTERM while it works, so a repeat can only break
- * an idle wait, never a request or task in progress.
+ * A child is asked to stop with a signal repeated every 200 ms until it has
+ * gone: the child blocks it while it works, so a repeat can only break an
+ * idle wait, never a request or task in progress.  On a reload the old
+ * generation gets SIGTERM (finish the current request and leave: the new
+ * generation serves the backlog); on a stop the children get SIGQUIT (first
+ * serve the connections already waiting, for up to two seconds).
  */
 #ifndef ZM_MASTER_H
 #define ZM_MASTER_H
@@ -43,6 +46,9 @@ int zm_master_run(const zm_master_t *m);
 
 /** Set by SIGTERM in a child: finish what you are doing and return from child_main. */
 extern volatile sig_atomic_t zm_child_stop;
+
+/** Set by SIGQUIT in a child: the whole service stops, so drain waiting work before leaving. */
+extern volatile sig_atomic_t zm_child_drain;
 
 /** Set by SIGALRM in a child (timers for periodic work such as log flushes). */
 extern volatile sig_atomic_t zm_child_alarm;

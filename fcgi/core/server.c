@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,7 +213,11 @@ static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
         }
     } else if (r->route->auth != ZM_AUTH_NONE) {
         rc = zm_auth_check(r, r->route->auth);
-        if (rc != ZM_OK) {
+        /* refused (answered or not): the handler never runs */
+        if (rc != ZM_OK || r->status != 0 || r->user_id == 0) {
+            if (rc == ZM_OK) {
+                rc = ZM_ERR;
+            }
             if (r->status == 0) {
                 zm_reply_from_rc(r, rc);
             }
@@ -319,6 +324,13 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
     zm_arena_reset(a);
 }
 
+static int connection_waiting(void)
+{
+    struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+
+    return poll(&p, 1, 0) > 0;
+}
+
 static db_t *open_db(void)
 {
     db_conf_t c = {
@@ -341,6 +353,7 @@ static int worker_main(int slot, void *ud)
     db_t *db;
     int64_t served = 0, max_requests = zm_conf_int("fcgi.max_requests");
     int alarm_armed = 0;
+    int64_t drain_until = 0;
 
     ZM_UNUSED(ud);
     zm_metrics_use_slot(slot);
@@ -362,7 +375,7 @@ static int worker_main(int slot, void *ud)
 
     /* SIGTERM and SIGALRM only get through while we wait for a connection */
     zm_child_block_stop(1);
-    while (!zm_child_stop) {
+    for (;;) {
         int rc;
 
         zm_child_block_stop(0);
@@ -372,13 +385,23 @@ static int worker_main(int slot, void *ud)
             zm_log_access_flush();
         }
         if (zm_child_stop) {
-            break;
+            /* stopping the service: connections nginx already queued get their answers,
+             * for a bounded time, instead of a reset when the socket closes */
+            if (!zm_child_drain) {
+                break;
+            }
+            if (drain_until == 0) {
+                drain_until = now_us() + 2000000;
+            }
+            if (now_us() > drain_until || !connection_waiting()) {
+                break;
+            }
         }
         rc = FCGX_Accept_r(&fr);
         zm_child_block_stop(1);
         if (rc < 0) {
             if (zm_child_stop || errno == EINTR) {
-                continue;
+                continue; /* the loop's top decides whether to leave */
             }
             zm_log_error("accept: %s", strerror(errno));
             usleep(10000);

@@ -12,7 +12,8 @@
 extern const zm_route_t zm_routes[];
 extern const size_t zm_nroutes;
 
-/** Authenticate r for route level (fcgi/auth): ZM_OK, or the request is answered (401/403). */
+/** Authenticate r for route level (fcgi/auth): ZM_OK with r->user_id and r->role set,
+ *  or a negative code, the request answered (401/403) or not (then the code decides, e.g. 503). */
 struct zm_req_s;
 int zm_auth_check(struct zm_req_s *r, int level);
 

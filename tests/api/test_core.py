@@ -22,9 +22,14 @@ def test_healthz_through_nginx():
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     # nginx's request id is the one the app logs
     rid = r.headers["X-Request-Id"]
-    log = open(os.path.join(zmtest.VAR, "log", "access.log"), errors="replace").read()
-    line = [l for l in log.splitlines() if rid in l]
-    assert line and " GET /healthz 200 " in line[0] and "pid=" in line[0], line
+
+    def logged():
+        # workers write their access lines in batches, at most a second apart
+        log = open(os.path.join(zmtest.VAR, "log", "access.log"), errors="replace").read()
+        return [l for l in log.splitlines() if rid in l]
+    line = zmtest.wait_for(logged, timeout=5, what="the access-log line")
+    assert " GET /healthz 200 " in line[0] and "pid=" in line[0] and line[0].endswith("us pid=%s" %
+                                                                                       line[0].split("pid=")[1]), line
 
 
 def test_unknown_path_is_json_404():
@@ -170,6 +175,32 @@ def test_config_example_is_current():
 def test_private_config_is_0600():
     mode = os.stat(zmtest.ENV["ZM_CONF"]).st_mode & 0o777
     assert mode == 0o600, oct(mode)
+
+
+def test_graceful_stop_finishes_in_flight_requests():
+    """SIGTERM while requests run: each still gets its real answer, then the master exits."""
+    master = fcgi_master()
+    results = []
+
+    def attempt(i):
+        # a wrong password costs a full argon2 verification: a request that is in flight for a while
+        r = post("/api/v1/auth/login", {"email": "nobody-%d@zhimai.test" % i, "password": "wrong-password-1"},
+                 headers={"X-Real-IP": "10.77.0.%d" % i})
+        results.append(r.status)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(0.03)
+    os.kill(master, signal.SIGTERM)
+    for t in threads:
+        t.join()
+    try:
+        assert results == [401] * 8, results
+        zmtest.wait_for(lambda: not os.path.exists("/proc/%d" % master), timeout=15, what="the master to exit")
+    finally:
+        zmtest.dev("fcgi-start")
+    assert get("/healthz").status == 200
 
 
 zmtest.main(globals())
