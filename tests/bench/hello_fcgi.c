@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         if (fork() == 0) {
             FCGX_Request r;
+            prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the bench */
             FCGX_InitRequest(&r, fd, 0);
             while (FCGX_Accept_r(&r) >= 0) {
                 FCGX_FPrintF(r.out, "Status: 200 OK\r\nContent-Type: application/json\r\n\r\n%s", body);

@@ -24,7 +24,7 @@ FCGI_SOCK=$("$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get fcgi.listen)
 
 mkdir -p "$ZM_VAR/bench"
 cc -O2 -o "$ZM_VAR/bench/hello_fcgi" "$ROOT/tests/bench/hello_fcgi.c" -lfcgi
-"$ZM_VAR/bench/hello_fcgi" "$ZM_VAR/bench/hello.sock" "$WORKERS" &
+"$ZM_VAR/bench/hello_fcgi" "$ZM_VAR/bench/hello.sock" "$WORKERS" </dev/null >/dev/null 2>&1 &
 HELLO_PID=$!
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
