@@ -27,7 +27,8 @@ static const conf_key_t conf_keys[] = {
     {"fcgi.graceful_timeout", "30", "# Seconds in-flight requests get to finish on stop or reload."},
     {"fcgi.pid_file", "var/run/zhimai-fcgi.pid", "# Pid file of the zhimai-fcgi master."},
 
-    {"http.max_body", "10485760", "# Largest request body in bytes (nginx's client_max_body_size matches it)."},
+    {"http.max_body", "10551296",
+     "# Largest request body in bytes: upload.max_file plus room for the form (nginx's client_max_body_size matches)."},
     {"http.arena_cap", "67108864", "# Most memory one request may allocate, in bytes."},
     {"http.trusted_proxies", "127.0.0.1",
      "# Comma-separated addresses whose X-Real-IP is believed (nginx on this host)."},
@@ -65,6 +66,25 @@ static const conf_key_t conf_keys[] = {
     {"mail.timeout_ms", "15000", "# SMTP timeout for one message, in milliseconds."},
     {"mail.from_addr", "noreply@zhimai.local", "# Sender address."},
     {"mail.from_name", "职麦", "# Sender display name."},
+
+    {"upload.max_file", "10485760", "# Largest uploaded file in bytes (10 MiB)."},
+
+    {"storage.backend", "local", "# Where files live: local (a directory) or s3 (AWS S3, MinIO, OSS/COS in S3 mode)."},
+    {"storage.local_dir", "var/files", "# The local backend's directory."},
+    {"storage.s3_endpoint", "", "# S3 endpoint URL, e.g. https://s3.ap-east-1.amazonaws.com or http://127.0.0.1:9000."},
+    {"storage.s3_region", "us-east-1", "# S3 region used in signatures."},
+    {"storage.s3_bucket", "", "# Bucket name."},
+    {"storage.s3_access_key", "", "# Access key id."},
+    {"storage.s3_secret_key", "", "# Secret access key."},
+    {"storage.s3_path_style", "1", "# 1: http://host/bucket/key (MinIO); 0: http://bucket.host/key (AWS virtual hosts)."},
+    {"storage.s3_download", "stream", "# Downloads: stream (through the worker) or redirect (302 to a presigned URL)."},
+    {"storage.s3_presign_ttl", "300", "# Lifetime of presigned download URLs, in seconds."},
+    {"storage.s3_timeout_ms", "20000", "# Timeout of one S3 request, in milliseconds."},
+
+    {"extract.cpu_s", "10", "# CPU seconds the text extractor may use on one file."},
+    {"extract.mem_mb", "512", "# Address space of the text extractor, in MiB."},
+    {"extract.timeout_s", "20", "# Wall-clock seconds before the extractor is killed."},
+    {"extract.max_chars", "200000", "# Extracted text is cut at this many characters."},
 
     {"log.file", "", "# Error log path; empty means stderr."},
     {"log.access", "", "# Access log path; empty means the error log."},

@@ -1,0 +1,78 @@
+/*
+ * storage.h -- where uploaded files live: one interface, two backends.
+ *
+ *   local  files under storage.local_dir, written to a temporary name,
+ *          fsync'ed and renamed (a reader never sees half a file)
+ *   s3     an S3-compatible service (AWS S3, MinIO, OSS/COS in S3 mode),
+ *          path-style or virtual-host addressing, requests signed with
+ *          libcurl's CURLOPT_AWS_SIGV4; presigned download URLs (SigV4
+ *          query signing) are computed here.
+ *
+ * Keys are relative paths such as "resumes/{user_id}/{resume_id}/{version_id}/{file_name}"
+ * (UTF-8; '/' separates levels; no "." or ".." segments, no empty segment).
+ */
+#ifndef ZM_STORAGE_H
+#define ZM_STORAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "zm.h"
+
+typedef struct storage_s storage_t;
+
+/** The backend the configuration names (storage.*).  NULL with a logged reason on a bad configuration. */
+storage_t *storage_open(void);
+void storage_close(storage_t *s);
+
+/** "local" or "s3". */
+const char *storage_backend(const storage_t *s);
+
+/** Store len bytes under key, replacing what was there; atomic: all or nothing. */
+int storage_put(storage_t *s, zm_arena_t *a, const char *key, const char *data, size_t len, const char *content_type);
+
+/** The bytes under key, copied into the arena.  ZM_ENOTFOUND when there are none. */
+int storage_get(storage_t *s, zm_arena_t *a, const char *key, char **data, size_t *len);
+
+/** Remove key; a key that is not there is not an error. */
+int storage_delete(storage_t *s, zm_arena_t *a, const char *key);
+
+/** 1 when downloads should be a redirect to storage_presign_get's URL (s3 with storage.s3_download = redirect). */
+int storage_redirects(const storage_t *s);
+
+/**
+ * A presigned GET URL for key valid ttl_s seconds from now (S3 only; the
+ * local backend returns ZM_EINVAL).  download_name and content_type, when
+ * not NULL, become response-content-disposition (attachment, RFC 5987
+ * filename*) and response-content-type.
+ */
+int storage_presign_get(storage_t *s, zm_arena_t *a, const char *key, int64_t now, int ttl_s, const char *download_name,
+                        const char *content_type, char **url);
+
+/* ---- SigV4 query signing, exposed for the test suite ---- */
+
+typedef struct {
+    const char *access_key, *secret_key, *session_token; /* session_token may be NULL */
+    const char *region, *service;
+    const char *method;          /* "GET" */
+    const char *host;            /* the Host header value */
+    const char *path;            /* the URI path as sent (already percent-encoded for S3 keys) */
+    const char *query;           /* other query parameters, raw "a=b&c=d", or NULL */
+    const char *amz_date;        /* "20150830T123600Z" */
+    int64_t expires_s;
+    int normalize_path;          /* 0 for S3 */
+} storage_sigv4_t;
+
+/**
+ * The presigned query string (canonical order, X-Amz-Signature last) for p;
+ * canonical_request and string_to_sign, when not NULL, receive the
+ * intermediate texts (for the AWS test suite's expectations).
+ */
+int storage_sigv4_presign(zm_arena_t *a, const storage_sigv4_t *p, char **query, char **canonical_request,
+                          char **string_to_sign);
+
+/** Percent-encode s as SigV4 wants (unreserved A-Z a-z 0-9 - _ . ~ kept; keep_slash keeps '/'). */
+char *storage_uri_encode(zm_arena_t *a, const char *s, int keep_slash);
+
+#endif
