@@ -5,6 +5,7 @@
  */
 #include "auth_api.h"
 #include "health.h"
+#include "resumes_api.h"
 #include "server.h"
 
 const zm_route_t zm_routes[] = {
@@ -25,6 +26,18 @@ const zm_route_t zm_routes[] = {
     {"POST", "/api/v1/auth/password/reset/confirm", auth_api_password_reset_confirm, ZM_AUTH_NONE, NULL},
     {"GET", "/api/v1/admin/users", auth_api_admin_users, ZM_AUTH_ADMIN, NULL},
     {"PATCH", "/api/v1/admin/users/{id}", auth_api_admin_user_update, ZM_AUTH_ADMIN, NULL},
+
+    /* resumes and their files (seed 001's paths) */
+    {"POST", "/api/resumes", resumes_api_create, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes", resumes_api_list, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes/{resumeId}", resumes_api_get, ZM_AUTH_USER, NULL},
+    {"PATCH", "/api/resumes/{resumeId}", resumes_api_rename, ZM_AUTH_USER, NULL},
+    {"DELETE", "/api/resumes/{resumeId}", resumes_api_delete, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes/{resumeId}/versions", resumes_api_versions, ZM_AUTH_USER, NULL},
+    {"POST", "/api/resumes/{resumeId}/versions", resumes_api_add_version, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes/{resumeId}/text", resumes_api_text, ZM_AUTH_USER, NULL},
+    {"GET", "/api/files/{fileId}", resumes_api_download, ZM_AUTH_USER, NULL},
+    {"DELETE", "/api/files/{fileId}", resumes_api_file_delete, ZM_AUTH_USER, NULL},
 };
 
 const size_t zm_nroutes = sizeof(zm_routes) / sizeof(zm_routes[0]);

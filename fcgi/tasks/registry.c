@@ -4,11 +4,14 @@
 
 #include "conf.h"
 #include "mail_task.h"
+#include "resume_tasks.h"
 
 /* Every task type.  Add yours here: {"area.verb", handler, 0}. */
 static const task_type_t task_types[] = {
     {"maintenance.purge", task_maintenance_purge, 0},
     {"mail.send", mail_task_send, 0},
+    {"resume.extract", resume_task_extract, 0},
+    {"storage.delete", resume_task_storage_delete, 0},
 
     /* the test suite's types: only with tasks.test_handlers = 1 */
     {"test.sleep", task_test_sleep, 1},

@@ -13,8 +13,9 @@ add_library(zmrunner STATIC
   fcgi/tasks/handlers_builtin.c
   fcgi/tasks/runner.c
   fcgi/services/mail_task.c
+  fcgi/resumes/resume_tasks.c
 )
-target_link_libraries(zmrunner PUBLIC zmtasks zmauth Threads::Threads)
+target_link_libraries(zmrunner PUBLIC zmtasks zmauth zmresumes zmextract Threads::Threads)
 
 add_executable(zhimai-worker fcgi/bin/zhimai_worker.c)
 target_link_libraries(zhimai-worker zmrunner)

@@ -1,0 +1,311 @@
+/*
+ * resumes_api.c -- /api/resumes and /api/files (the seed's paths): parse
+ * the form, validate, call resume.c, render.
+ */
+#include "resumes_api.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "conf.h"
+#include "filetype.h"
+#include "multipart.h"
+#include "resume.h"
+#include "storage.h"
+
+/* one storage handle per worker, opened on first use */
+static storage_t *worker_storage(void)
+{
+    static storage_t *st;
+
+    if (st == NULL) {
+        st = storage_open();
+    }
+    return st;
+}
+
+static int reply_rc(zm_req_t *r, int rc, const char *what)
+{
+    switch (rc) {
+    case ZM_ENOTFOUND:
+        return zm_reply_error(r, 404, "not_found", what, NULL);
+    case RESUME_ETYPE:
+        return zm_reply_error(r, 415, "unsupported_file_type",
+                              "仅支持 PDF、Word (.docx)、TXT 和 Markdown 文件；旧版 .doc 请另存为 .docx 或 PDF", NULL);
+    case RESUME_ELAST:
+        return zm_reply_error(r, 409, "last_version", "这是该简历唯一的版本，不能单独删除；如需删除请删除整份简历",
+                              NULL);
+    default:
+        return zm_reply_from_rc(r, rc);
+    }
+}
+
+/* A multipart form's field as text: valid UTF-8, at most max characters. */
+static const char *form_text(zm_req_t *r, zm_form_t *f, const mp_part_t *parts, size_t n, const char *name,
+                             size_t max_chars)
+{
+    const mp_part_t *p = mp_find(parts, n, name);
+    size_t chars = 0;
+
+    if (p == NULL || p->filename != NULL) {
+        return NULL;
+    }
+    if (!zm_utf8_valid(p->data, p->len)) {
+        zm_form_error(f, name, "不是有效的 UTF-8 文本");
+        return NULL;
+    }
+    for (size_t i = 0; i < p->len; i++) {
+        chars += ((unsigned char)p->data[i] & 0xC0) != 0x80;
+    }
+    if (chars > max_chars) {
+        zm_form_error(f, name, zm_psprintf(r->a, "最多 %zu 个字符", max_chars));
+        return NULL;
+    }
+    return zm_pstrndup(r->a, p->data, p->len);
+}
+
+/*
+ * The upload form: a "file" part and text fields.  ZM_OK with *u filled and
+ * the parts in *parts; otherwise the request is answered.
+ */
+static int read_upload(zm_req_t *r, resume_upload_t *u, mp_part_t **parts, size_t *nparts, zm_form_t *f)
+{
+    const char *ct = zm_req_env(r, "CONTENT_TYPE");
+    const mp_part_t *file;
+
+    if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+        zm_reply_error(r, 415, "unsupported_media_type", "请以 multipart/form-data 上传文件", NULL);
+        return ZM_EINVAL;
+    }
+    if (mp_parse(r->a, ct, r->body ? r->body : "", r->body_len, parts, nparts) != ZM_OK) {
+        zm_reply_error(r, 400, "invalid_multipart", "上传的表单格式错误或不完整", NULL);
+        return ZM_EINVAL;
+    }
+    memset(u, 0, sizeof(*u));
+    file = mp_find(*parts, *nparts, "file");
+    if (file == NULL || file->filename == NULL) {
+        zm_form_error(f, "file", "请选择要上传的文件");
+    } else if (file->len == 0) {
+        zm_form_error(f, "file", "文件是空的");
+    } else if ((int64_t)file->len > zm_conf_int("upload.max_file")) {
+        char *msg = zm_psprintf(r->a, "文件不能超过 %lld MB", (long long)(zm_conf_int("upload.max_file") >> 20));
+        zm_reply_error(r, 413, "file_too_large", msg ? msg : "文件过大", NULL);
+        return ZM_ETOOBIG;
+    } else {
+        u->file_name = file->filename;
+        u->data = file->data;
+        u->len = file->len;
+    }
+    u->comment = form_text(r, f, *parts, *nparts, "comment", 10000);
+    return ZM_OK;
+}
+
+/* The name shown for a resume made from file_name: the name without its extension. */
+static const char *default_name(zm_req_t *r, const char *file_name)
+{
+    char *n = ft_sanitize_name(r->a, file_name), *dot;
+
+    if (n == NULL) {
+        return "我的简历";
+    }
+    dot = strrchr(n, '.');
+    if (dot && dot != n) {
+        *dot = '\0';
+    }
+    return n;
+}
+
+int resumes_api_create(zm_req_t *r)
+{
+    resume_upload_t u;
+    mp_part_t *parts;
+    size_t nparts;
+    const char *name;
+    json_object *out;
+    zm_form_t f;
+    int rc;
+
+    zm_form_init(&f, r);
+    if ((rc = read_upload(r, &u, &parts, &nparts, &f)) != ZM_OK) {
+        return r->status ? ZM_OK : rc;
+    }
+    name = form_text(r, &f, parts, nparts, "name", 255);
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    if (name == NULL || name[0] == '\0') {
+        name = default_name(r, u.file_name);
+    }
+    if (worker_storage() == NULL) {
+        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    }
+    rc = resume_create(r->db, worker_storage(), r->a, r->user_id, name, &u, &out);
+    return rc == ZM_OK ? zm_reply_data(r, 201, out) : reply_rc(r, rc, "简历不存在");
+}
+
+int resumes_api_list(zm_req_t *r)
+{
+    int64_t page, page_size;
+    json_object *out;
+    int rc;
+
+    if (zm_req_query_int(r, "page", 1, 1, 1000000, &page) != ZM_OK ||
+        zm_req_query_int(r, "page_size", 20, 1, 100, &page_size) != ZM_OK) {
+        return ZM_OK;
+    }
+    rc = resume_list(r->db, r->a, r->user_id, page, page_size, &out);
+    return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
+}
+
+int resumes_api_get(zm_req_t *r)
+{
+    json_object *out;
+    int rc = resume_get(r->db, r->a, r->user_id, zm_req_param(r, "resumeId"), &out);
+
+    return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
+}
+
+int resumes_api_rename(zm_req_t *r)
+{
+    json_object *body, *out;
+    const char *name;
+    zm_form_t f;
+    int rc;
+
+    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
+        return rc;
+    }
+    zm_form_init(&f, r);
+    name = zm_form_str(&f, body, "name", 1, 255);
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    rc = resume_rename(r->db, r->a, r->user_id, zm_req_param(r, "resumeId"), name, &out);
+    return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
+}
+
+int resumes_api_delete(zm_req_t *r)
+{
+    int rc;
+
+    if (worker_storage() == NULL) {
+        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    }
+    rc = resume_delete(r->db, worker_storage(), r->a, r->user_id, zm_req_param(r, "resumeId"));
+    return rc == ZM_OK ? zm_reply_no_content(r) : reply_rc(r, rc, "简历不存在");
+}
+
+int resumes_api_versions(zm_req_t *r)
+{
+    json_object *out;
+    int rc = resume_versions(r->db, r->a, r->user_id, zm_req_param(r, "resumeId"), &out);
+
+    return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
+}
+
+int resumes_api_add_version(zm_req_t *r)
+{
+    resume_upload_t u;
+    mp_part_t *parts;
+    size_t nparts;
+    json_object *out;
+    zm_form_t f;
+    int rc;
+
+    zm_form_init(&f, r);
+    if ((rc = read_upload(r, &u, &parts, &nparts, &f)) != ZM_OK) {
+        return r->status ? ZM_OK : rc;
+    }
+    if ((rc = zm_form_done(&f)) != ZM_OK) {
+        return rc;
+    }
+    if (worker_storage() == NULL) {
+        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    }
+    rc = resume_add_version(r->db, worker_storage(), r->a, r->user_id, zm_req_param(r, "resumeId"), &u, &out);
+    return rc == ZM_OK ? zm_reply_data(r, 201, out) : reply_rc(r, rc, "简历不存在");
+}
+
+int resumes_api_text(zm_req_t *r)
+{
+    json_object *out;
+    int rc = resume_text(r->db, r->a, r->user_id, zm_req_param(r, "resumeId"), &out);
+
+    return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
+}
+
+/* Content-Disposition for a (possibly Chinese) name: an ASCII fallback and RFC 5987's filename*. */
+static char *content_disposition(zm_arena_t *a, const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(name);
+    char *ascii = zm_palloc(a, n + 1), *enc = zm_palloc(a, n * 3 + 1), *o = enc;
+
+    if (ascii == NULL || enc == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        ascii[i] = (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : (char)c;
+        if (isalnum(c) || strchr("!#$&+-.^_`|~", c)) {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    ascii[n] = '\0';
+    *o = '\0';
+    return zm_psprintf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
+}
+
+int resumes_api_download(zm_req_t *r)
+{
+    storage_t *st = worker_storage();
+    resume_file_t f;
+    char *data, *url;
+    size_t len;
+    int rc;
+
+    if (st == NULL) {
+        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    }
+    rc = resume_file_find(r->db, r->a, r->user_id, zm_req_param(r, "fileId"), &f);
+    if (rc != ZM_OK) {
+        return reply_rc(r, rc, "文件不存在");
+    }
+    if (storage_redirects(st)) {
+        rc = storage_presign_get(st, r->a, f.key, (int64_t)time(NULL), (int)zm_conf_int("storage.s3_presign_ttl"),
+                                 f.file_name, f.file_type, &url);
+        if (rc != ZM_OK) {
+            return zm_reply_from_rc(r, rc);
+        }
+        zm_reply_header(r, "Location", url);
+        return zm_reply_raw(r, 302, NULL, "", 0);
+    }
+    rc = storage_get(st, r->a, f.key, &data, &len);
+    if (rc == ZM_ENOTFOUND) {
+        return zm_reply_error(r, 404, "not_found", "文件不存在", NULL);
+    }
+    if (rc != ZM_OK) {
+        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用，请稍后重试", NULL);
+    }
+    zm_reply_header(r, "Content-Disposition", content_disposition(r->a, f.file_name));
+    zm_reply_header(r, "Cache-Control", "private, no-store");
+    return zm_reply_raw(r, 200, f.file_type, data, len);
+}
+
+int resumes_api_file_delete(zm_req_t *r)
+{
+    int rc;
+
+    if (worker_storage() == NULL) {
+        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    }
+    rc = resume_file_delete(r->db, worker_storage(), r->a, r->user_id, zm_req_param(r, "fileId"));
+    return rc == ZM_OK ? zm_reply_no_content(r) : reply_rc(r, rc, "文件不存在");
+}

@@ -1,0 +1,20 @@
+/*
+ * resumes_api.h -- HTTP handlers for /api/resumes and /api/files.
+ */
+#ifndef ZM_API_RESUMES_H
+#define ZM_API_RESUMES_H
+
+#include "http.h"
+
+int resumes_api_create(zm_req_t *r);
+int resumes_api_list(zm_req_t *r);
+int resumes_api_get(zm_req_t *r);
+int resumes_api_rename(zm_req_t *r);
+int resumes_api_delete(zm_req_t *r);
+int resumes_api_versions(zm_req_t *r);
+int resumes_api_add_version(zm_req_t *r);
+int resumes_api_text(zm_req_t *r);
+int resumes_api_download(zm_req_t *r);
+int resumes_api_file_delete(zm_req_t *r);
+
+#endif

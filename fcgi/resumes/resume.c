@@ -1,0 +1,572 @@
+#include "resume.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "filetype.h"
+#include "log.h"
+#include "queue.h"
+
+#define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+
+/* version columns, in the order version_json reads them */
+#define VERSION_COLS                                                                                                   \
+    "v.id, v.resume_id, v.file_name, v.file_size, v.file_type, v.comment, " ISO("v.created_at") ", f.text_status, "    \
+    "f.text_error, f.text_chars, f.original_name "
+
+/* ---- ids ---- */
+
+int resume_uuid_parse(const char *s, char out[33])
+{
+    size_t n = 0;
+
+    if (s == NULL) {
+        return ZM_EINVAL;
+    }
+    for (size_t i = 0; s[i]; i++) {
+        char c = s[i];
+        if (c == '-' && (i == 8 || i == 13 || i == 18 || i == 23) && strlen(s) == 36) {
+            continue;
+        }
+        if (!isxdigit((unsigned char)c) || n == 32) {
+            return ZM_EINVAL;
+        }
+        out[n++] = (char)tolower((unsigned char)c);
+    }
+    if (n != 32) {
+        return ZM_EINVAL;
+    }
+    out[32] = '\0';
+    return ZM_OK;
+}
+
+static void uuid_new(char out[33])
+{
+    unsigned char b[16];
+
+    randombytes_buf(b, sizeof(b));
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    sodium_bin2hex(out, 33, b, sizeof(b));
+}
+
+/* DRF shows UUIDs dashed */
+static const char *dashed(zm_arena_t *a, const char *hex)
+{
+    if (hex == NULL || strlen(hex) != 32) {
+        return hex;
+    }
+    return zm_psprintf(a, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
+/* ---- JSON ---- */
+
+static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
+{
+    json_object *o = json_object_new_object();
+    const char *comment = db_val(res, r, 5), *err = db_val(res, r, 8);
+
+    json_object_object_add(o, "id", json_object_new_string(dashed(a, db_val(res, r, 0))));
+    json_object_object_add(o, "resume_id", json_object_new_string(dashed(a, db_val(res, r, 1))));
+    json_object_object_add(o, "file_name", json_object_new_string(db_val(res, r, 2)));
+    json_object_object_add(o, "original_name", json_object_new_string(db_val(res, r, 10) ? db_val(res, r, 10) : ""));
+    json_object_object_add(o, "file_size", json_object_new_int64(db_int(res, r, 3)));
+    json_object_object_add(o, "file_type", json_object_new_string(db_val(res, r, 4)));
+    json_object_object_add(o, "comment", comment ? json_object_new_string(comment) : NULL);
+    json_object_object_add(o, "created_at", json_object_new_string(db_val(res, r, 6)));
+    json_object_object_add(o, "download_url",
+                           json_object_new_string(zm_psprintf(a, "/api/files/%s", dashed(a, db_val(res, r, 0)))));
+    json_object_object_add(o, "text_status", json_object_new_string(db_val(res, r, 7) ? db_val(res, r, 7) : "pending"));
+    json_object_object_add(o, "text_error", err ? json_object_new_string(err) : NULL);
+    json_object_object_add(o, "text_chars", json_object_new_int64(db_int(res, r, 9)));
+    return o;
+}
+
+static int load_versions(db_t *db, zm_arena_t *a, const char *resume_id, json_object **out)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res,
+                      "SELECT " VERSION_COLS "FROM api_resumeversion v LEFT JOIN zm_resume_file f ON f.version_id = v.id "
+                      "WHERE v.resume_id = ? ORDER BY v.created_at DESC, v.id",
+                      "s", resume_id);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    *out = json_object_new_array();
+    for (size_t r = 0; r < res.nrows; r++) {
+        json_object_array_add(*out, version_json(a, &res, r));
+    }
+    return ZM_OK;
+}
+
+static json_object *resume_json(zm_arena_t *a, const char *id, const char *name, const char *user_id,
+                                const char *created, const char *updated)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "id", json_object_new_string(dashed(a, id)));
+    json_object_object_add(o, "name", json_object_new_string(name));
+    json_object_object_add(o, "user_id", json_object_new_string(user_id));
+    json_object_object_add(o, "created_at", json_object_new_string(created));
+    json_object_object_add(o, "updated_at", json_object_new_string(updated));
+    return o;
+}
+
+/* ---- access ---- */
+
+int resume_can_read(db_t *db, int64_t user_id, int64_t owner_id)
+{
+    ZM_UNUSED(db);
+    return user_id == owner_id;
+}
+
+/* The resume's row if user_id may read it; ZM_ENOTFOUND otherwise (never a hint that it exists). */
+static int load_resume(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, db_res_t *res, int for_update)
+{
+    char id[33];
+    int rc;
+
+    if (resume_uuid_parse(resume_id, id) != ZM_OK) {
+        return ZM_ENOTFOUND;
+    }
+    rc = db_query(db, a, res,
+                  for_update ? "SELECT id, name, user_id, " ISO("created_at") ", " ISO("updated_at")
+                               " FROM api_resume WHERE id = ? FOR UPDATE"
+                             : "SELECT id, name, user_id, " ISO("created_at") ", " ISO("updated_at")
+                               " FROM api_resume WHERE id = ?",
+                  "s", id);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res->nrows == 0 || !resume_can_read(db, user_id, db_int(res, 0, 2))) {
+        return ZM_ENOTFOUND;
+    }
+    return ZM_OK;
+}
+
+/* ---- writing ---- */
+
+typedef struct {
+    char version_id[33];
+    const char *key, *file_name, *mime;
+    char sha[65];
+} stored_t;
+
+/* Check and store the upload's bytes; the caller writes the rows, or deletes the key on failure. */
+static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id, const resume_upload_t *u,
+                      stored_t *s)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    ft_type_t t = ft_sniff(u->data, u->len, u->file_name, &s->mime);
+    int rc;
+
+    if (t == FT_UNKNOWN) {
+        return RESUME_ETYPE;
+    }
+    uuid_new(s->version_id);
+    s->file_name = ft_sanitize_name(a, u->file_name);
+    s->key = zm_psprintf(a, "resumes/%lld/%s/%s/%s", (long long)user_id, resume_id, s->version_id, s->file_name);
+    if (s->file_name == NULL || s->key == NULL) {
+        return ZM_ENOMEM;
+    }
+    crypto_hash_sha256(h, (const unsigned char *)u->data, u->len);
+    sodium_bin2hex(s->sha, sizeof(s->sha), h, sizeof(h));
+    rc = storage_put(st, a, s->key, u->data, u->len, s->mime);
+    if (rc != ZM_OK) {
+        zm_log_error("storing %s failed (%d)", s->key, rc);
+    }
+    return rc;
+}
+
+static int insert_version(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const resume_upload_t *u,
+                          const stored_t *s)
+{
+    json_object *payload;
+    task_new_t t;
+    int64_t rc, task_id;
+    const char *ftype = s->mime;
+    char short_type[51];
+
+    /* Django's column is 50 characters: "text/plain; charset=utf-8" fits, all ours do */
+    snprintf(short_type, sizeof(short_type), "%s", ftype);
+    rc = db_exec(db,
+                 "INSERT INTO api_resumeversion (id, file_path, file_name, file_size, file_type, comment, created_at, "
+                 "resume_id) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?)",
+                 "sssisss", s->version_id, s->key, s->file_name, (int64_t)u->len, short_type, u->comment, resume_id);
+    if (rc < 0) {
+        return (int)rc;
+    }
+    rc = db_exec(db,
+                 "INSERT INTO zm_resume_file (version_id, user_id, original_name, sha256, text_status) "
+                 "VALUES (?, ?, ?, ?, 'pending')",
+                 "siss", s->version_id, user_id, u->file_name, s->sha);
+    if (rc < 0) {
+        return (int)rc;
+    }
+    rc = db_exec(db, "UPDATE api_resume SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "s", resume_id);
+    if (rc < 0) {
+        return (int)rc;
+    }
+    /* text extraction runs on the queue, committed with the rows it reads */
+    payload = json_object_new_object();
+    json_object_object_add(payload, "version_id", json_object_new_string(s->version_id));
+    memset(&t, 0, sizeof(t));
+    t.type = "resume.extract";
+    t.payload_json = zm_pstrdup(a, json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN));
+    json_object_put(payload);
+    t.priority = TASK_PRIO_NORMAL;
+    t.user_id = user_id;
+    t.dedupe_key = zm_psprintf(a, "resume.extract:%s", s->version_id);
+    return task_enqueue(db, &t, &task_id);
+}
+
+/* Roll back and remove the stored file: a failed upload leaves nothing behind. */
+static int undo(db_t *db, storage_t *st, zm_arena_t *a, const stored_t *s, int rc)
+{
+    if (db_in_transaction(db)) {
+        db_rollback(db);
+    }
+    if (storage_delete(st, a, s->key) != ZM_OK) {
+        zm_log_error("could not remove %s after a failed upload", s->key);
+    }
+    return rc;
+}
+
+int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *name, const resume_upload_t *u,
+                  json_object **out)
+{
+    char resume_id[33], uid[24];
+    stored_t s;
+    int rc;
+
+    uuid_new(resume_id);
+    snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
+    rc = store_file(st, a, user_id, resume_id, u, &s);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = db_begin(db);
+    if (rc != ZM_OK) {
+        return undo(db, st, a, &s, rc);
+    }
+    int64_t n = db_exec(db,
+                        "INSERT INTO api_resume (id, name, user_id, created_at, updated_at) "
+                        "VALUES (?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                        "sss", resume_id, name, uid);
+    if (n < 0) {
+        return undo(db, st, a, &s, (int)n);
+    }
+    rc = insert_version(db, a, user_id, resume_id, u, &s);
+    if (rc != ZM_OK) {
+        return undo(db, st, a, &s, rc);
+    }
+    rc = db_commit(db);
+    if (rc != ZM_OK) {
+        return undo(db, st, a, &s, rc);
+    }
+    task_wake();
+    return resume_get(db, a, user_id, resume_id, out);
+}
+
+int resume_add_version(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id,
+                       const resume_upload_t *u, json_object **out)
+{
+    db_res_t res;
+    stored_t s;
+    char id[33];
+    int rc;
+
+    rc = load_resume(db, a, user_id, resume_id, &res, 0);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    snprintf(id, sizeof(id), "%s", db_val(&res, 0, 0));
+    rc = store_file(st, a, user_id, id, u, &s);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = db_begin(db);
+    if (rc != ZM_OK) {
+        return undo(db, st, a, &s, rc);
+    }
+    /* the resume may have been deleted since: lock it, or write nothing */
+    rc = load_resume(db, a, user_id, id, &res, 1);
+    if (rc == ZM_OK) {
+        rc = insert_version(db, a, user_id, id, u, &s);
+    }
+    if (rc == ZM_OK) {
+        rc = db_commit(db);
+    }
+    if (rc != ZM_OK) {
+        return undo(db, st, a, &s, rc);
+    }
+    task_wake();
+    rc = db_query(db, a, &res,
+                  "SELECT " VERSION_COLS "FROM api_resumeversion v LEFT JOIN zm_resume_file f ON f.version_id = v.id "
+                  "WHERE v.id = ?",
+                  "s", s.version_id);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    *out = version_json(a, &res, 0);
+    return ZM_OK;
+}
+
+/* ---- reading ---- */
+
+int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **out)
+{
+    char uid[24];
+    db_res_t res;
+    json_object *items;
+    int64_t total = 0;
+    int rc;
+
+    snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
+    /* one indexed query: the page, the total (a window count) and each resume's version count */
+    rc = db_query(db, a, &res,
+                  "SELECT r.id, r.name, r.user_id, " ISO("r.created_at") ", " ISO("r.updated_at") ", "
+                  "COUNT(*) OVER (), "
+                  "(SELECT COUNT(*) FROM api_resumeversion v WHERE v.resume_id = r.id) "
+                  "FROM api_resume r WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id LIMIT ? OFFSET ?",
+                  "sii", uid, page_size, (page - 1) * page_size);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res.nrows > 0) {
+        total = db_int(&res, 0, 5);
+    } else if (page > 1) {
+        db_res_t c;
+        rc = db_query(db, a, &c, "SELECT COUNT(*) FROM api_resume WHERE user_id = ?", "s", uid);
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        total = db_int(&c, 0, 0);
+    }
+    items = json_object_new_array();
+    for (size_t r = 0; r < res.nrows; r++) {
+        json_object *o = resume_json(a, db_val(&res, r, 0), db_val(&res, r, 1), db_val(&res, r, 2),
+                                     db_val(&res, r, 3), db_val(&res, r, 4));
+        json_object_object_add(o, "version_count", json_object_new_int64(db_int(&res, r, 6)));
+        json_object_array_add(items, o);
+    }
+    *out = json_object_new_object();
+    json_object_object_add(*out, "items", items);
+    json_object_object_add(*out, "total", json_object_new_int64(total));
+    json_object_object_add(*out, "page", json_object_new_int64(page));
+    json_object_object_add(*out, "page_size", json_object_new_int64(page_size));
+    return ZM_OK;
+}
+
+int resume_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out)
+{
+    db_res_t res;
+    json_object *versions;
+    int rc = load_resume(db, a, user_id, resume_id, &res, 0);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = load_versions(db, a, db_val(&res, 0, 0), &versions);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    *out = resume_json(a, db_val(&res, 0, 0), db_val(&res, 0, 1), db_val(&res, 0, 2), db_val(&res, 0, 3),
+                       db_val(&res, 0, 4));
+    json_object_object_add(*out, "version_count", json_object_new_int64((int64_t)json_object_array_length(versions)));
+    json_object_object_add(*out, "versions", versions);
+    return ZM_OK;
+}
+
+int resume_versions(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out)
+{
+    db_res_t res;
+    int rc = load_resume(db, a, user_id, resume_id, &res, 0);
+
+    return rc == ZM_OK ? load_versions(db, a, db_val(&res, 0, 0), out) : rc;
+}
+
+int resume_rename(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *name, json_object **out)
+{
+    db_res_t res;
+    int64_t n;
+    int rc = load_resume(db, a, user_id, resume_id, &res, 0);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    n = db_exec(db, "UPDATE api_resume SET name = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "ss", name,
+                db_val(&res, 0, 0));
+    if (n < 0) {
+        return (int)n;
+    }
+    return resume_get(db, a, user_id, db_val(&res, 0, 0), out);
+}
+
+/* Remove stored files after the rows are gone; a failure leaves a retried task, not an orphan. */
+static void remove_files(db_t *db, storage_t *st, zm_arena_t *a, const db_res_t *keys)
+{
+    for (size_t r = 0; r < keys->nrows; r++) {
+        const char *key = db_val(keys, r, 0);
+        if (storage_delete(st, a, key) != ZM_OK) {
+            json_object *p = json_object_new_object();
+            task_new_t t;
+            int64_t id;
+
+            json_object_object_add(p, "key", json_object_new_string(key));
+            memset(&t, 0, sizeof(t));
+            t.type = "storage.delete";
+            t.payload_json = zm_pstrdup(a, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN));
+            t.priority = TASK_PRIO_LOW;
+            json_object_put(p);
+            zm_log_warn("deleting %s failed; queued for retry", key);
+            if (task_enqueue(db, &t, &id) == ZM_OK) {
+                task_wake();
+            }
+        }
+    }
+}
+
+int resume_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id)
+{
+    db_res_t res, keys;
+    int64_t n;
+    int rc = db_begin(db);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = load_resume(db, a, user_id, resume_id, &res, 1);
+    if (rc == ZM_OK) {
+        rc = db_query(db, a, &keys, "SELECT file_path FROM api_resumeversion WHERE resume_id = ? FOR UPDATE", "s",
+                      db_val(&res, 0, 0));
+    }
+    if (rc == ZM_OK) {
+        n = db_exec(db, "DELETE FROM api_resume WHERE id = ?", "s", db_val(&res, 0, 0)); /* versions cascade */
+        rc = n < 0 ? (int)n : ZM_OK;
+    }
+    if (rc == ZM_OK) {
+        rc = db_commit(db);
+    }
+    if (rc != ZM_OK) {
+        if (db_in_transaction(db)) {
+            db_rollback(db);
+        }
+        return rc;
+    }
+    remove_files(db, st, a, &keys);
+    return ZM_OK;
+}
+
+static int load_file(db_t *db, zm_arena_t *a, int64_t user_id, const char *version_id, db_res_t *res, int for_update)
+{
+    char id[33];
+    int rc;
+
+    if (resume_uuid_parse(version_id, id) != ZM_OK) {
+        return ZM_ENOTFOUND;
+    }
+    rc = db_query(db, a, res,
+                  for_update ? "SELECT v.file_path, v.file_name, v.file_type, v.file_size, r.user_id, v.resume_id, v.id "
+                               "FROM api_resumeversion v JOIN api_resume r ON r.id = v.resume_id WHERE v.id = ? "
+                               "FOR UPDATE"
+                             : "SELECT v.file_path, v.file_name, v.file_type, v.file_size, r.user_id, v.resume_id, v.id "
+                               "FROM api_resumeversion v JOIN api_resume r ON r.id = v.resume_id WHERE v.id = ?",
+                  "s", id);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res->nrows == 0 || !resume_can_read(db, user_id, db_int(res, 0, 4))) {
+        return ZM_ENOTFOUND;
+    }
+    return ZM_OK;
+}
+
+int resume_file_find(db_t *db, zm_arena_t *a, int64_t user_id, const char *version_id, resume_file_t *f)
+{
+    db_res_t res;
+    int rc = load_file(db, a, user_id, version_id, &res, 0);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    f->key = db_val(&res, 0, 0);
+    f->file_name = db_val(&res, 0, 1);
+    f->file_type = db_val(&res, 0, 2);
+    f->size = db_int(&res, 0, 3);
+    return ZM_OK;
+}
+
+int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *version_id)
+{
+    db_res_t res, count, keys;
+    int64_t n;
+    int rc = db_begin(db);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = load_file(db, a, user_id, version_id, &res, 1);
+    if (rc == ZM_OK) {
+        /* lock the resume's versions: two concurrent deletes must not remove the last two */
+        rc = db_query(db, a, &count, "SELECT COUNT(*) FROM api_resumeversion WHERE resume_id = ? FOR UPDATE", "s",
+                      db_val(&res, 0, 5));
+    }
+    if (rc == ZM_OK && db_int(&count, 0, 0) <= 1) {
+        rc = RESUME_ELAST;
+    }
+    if (rc == ZM_OK) {
+        n = db_exec(db, "DELETE FROM api_resumeversion WHERE id = ?", "s", db_val(&res, 0, 6));
+        rc = n < 0 ? (int)n : ZM_OK;
+    }
+    if (rc == ZM_OK) {
+        n = db_exec(db, "UPDATE api_resume SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "s", db_val(&res, 0, 5));
+        rc = n < 0 ? (int)n : ZM_OK;
+    }
+    if (rc == ZM_OK) {
+        rc = db_commit(db);
+    }
+    if (rc != ZM_OK) {
+        if (db_in_transaction(db)) {
+            db_rollback(db);
+        }
+        return rc;
+    }
+    keys.ncols = 1;
+    keys.nrows = 1;
+    keys.rows = res.rows;
+    keys.lens = res.lens;
+    remove_files(db, st, a, &keys);
+    return ZM_OK;
+}
+
+int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out)
+{
+    db_res_t res, t;
+    int rc = load_resume(db, a, user_id, resume_id, &res, 0);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = db_query(db, a, &t,
+                  "SELECT v.id, f.text_status, f.text_error, f.text, f.text_chars FROM api_resumeversion v "
+                  "JOIN zm_resume_file f ON f.version_id = v.id WHERE v.resume_id = ? "
+                  "ORDER BY v.created_at DESC, v.id LIMIT 1",
+                  "s", db_val(&res, 0, 0));
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (t.nrows == 0) {
+        return ZM_ENOTFOUND;
+    }
+    *out = json_object_new_object();
+    json_object_object_add(*out, "version_id", json_object_new_string(dashed(a, db_val(&t, 0, 0))));
+    json_object_object_add(*out, "status", json_object_new_string(db_val(&t, 0, 1)));
+    json_object_object_add(*out, "error", db_val(&t, 0, 2) ? json_object_new_string(db_val(&t, 0, 2)) : NULL);
+    json_object_object_add(*out, "text", db_val(&t, 0, 3) ? json_object_new_string(db_val(&t, 0, 3)) : NULL);
+    json_object_object_add(*out, "chars", json_object_new_int64(db_int(&t, 0, 4)));
+    return ZM_OK;
+}

@@ -1,0 +1,76 @@
+/*
+ * resume.h -- resumes, their versions and files (the seed's Resume
+ * Management Service).
+ *
+ * Tables: api_resume, api_resumeversion (Django's), zm_resume_file (ours:
+ * owner, original name, hash, extracted text).  A version row exists only
+ * if its file does: the file is stored first, the rows are written in one
+ * transaction, and a failed transaction removes the file again.
+ *
+ * Access: only the owner sees a resume; anyone else gets ZM_ENOTFOUND, the
+ * same as for an id that does not exist.  resume_can_read() is the one
+ * place that decides, so HR access (with applications) is added there.
+ */
+#ifndef ZM_RESUME_H
+#define ZM_RESUME_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "db.h"
+#include "storage.h"
+
+#define RESUME_ETYPE (-40)   /* content is not an accepted type */
+#define RESUME_ELAST (-41)   /* the only version of a resume cannot be deleted */
+
+typedef struct {
+    const char *file_name;   /* as the client sent it (sanitized here) */
+    const char *data;
+    size_t len;
+    const char *comment;     /* may be NULL */
+} resume_upload_t;
+
+/** Parse a UUID in dashed or plain hex form into 32 lowercase hex characters; ZM_EINVAL if it is none. */
+int resume_uuid_parse(const char *s, char out[33]);
+
+/** Create a resume with its first version.  *out is the resume as the API shows it (with versions). */
+int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *name, const resume_upload_t *u,
+                  json_object **out);
+
+/** Add a version; *out is the version. */
+int resume_add_version(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id,
+                       const resume_upload_t *u, json_object **out);
+
+/** The caller's resumes, newest first: {"items": [...], "total", "page", "page_size"}. */
+int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **out);
+
+/** One resume with its versions. */
+int resume_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out);
+
+/** The versions of a resume, newest first. */
+int resume_versions(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out);
+
+int resume_rename(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *name, json_object **out);
+
+/** Delete a resume, its versions and every stored file. */
+int resume_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id);
+
+/** A version's file for download. */
+typedef struct {
+    const char *key, *file_name, *file_type;
+    int64_t size;
+} resume_file_t;
+
+int resume_file_find(db_t *db, zm_arena_t *a, int64_t user_id, const char *version_id, resume_file_t *f);
+
+/** Delete one version and its file; RESUME_ELAST when it is the resume's only one. */
+int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *version_id);
+
+/** The latest version's extracted text: {"version_id", "status", "error", "text", "chars"}. */
+int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out);
+
+/** May user_id read resumes of owner_id?  (Today: only their own.) */
+int resume_can_read(db_t *db, int64_t user_id, int64_t owner_id);
+
+#endif

@@ -1,0 +1,141 @@
+#include "resume_tasks.h"
+
+#include <string.h>
+
+#include "extract.h"
+#include "filetype.h"
+#include "log.h"
+#include "storage.h"
+
+/* one storage handle per runner process, opened on first use */
+static storage_t *runner_storage(void)
+{
+    static storage_t *st;
+
+    if (st == NULL) {
+        st = storage_open();
+    }
+    return st;
+}
+
+static const char *payload_str(task_ctx_t *ctx, const char *key)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(ctx->payload, key, &v) || !json_object_is_type(v, json_type_string)) {
+        return NULL;
+    }
+    return json_object_get_string(v);
+}
+
+static int record(task_ctx_t *ctx, const char *version_id, const char *status, const char *error, const char *text,
+                  size_t chars)
+{
+    int64_t n = db_exec(ctx->db,
+                        "UPDATE zm_resume_file SET text_status = ?, text_error = ?, text = ?, text_chars = ?, "
+                        "extracted_at = UTC_TIMESTAMP(6) WHERE version_id = ?",
+                        "sssis", status, error, text, (int64_t)chars, version_id);
+    return n < 0 ? (int)n : ZM_OK;
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+    return c;
+}
+
+int resume_task_extract(task_ctx_t *ctx, json_object **result, char **error)
+{
+    const char *version_id = payload_str(ctx, "version_id");
+    storage_t *st = runner_storage();
+    extract_limits_t lim;
+    db_res_t res;
+    char *data = NULL, *text = NULL, *why = NULL;
+    size_t len = 0, text_len = 0;
+    const char *mime;
+    ft_type_t t;
+    int rc;
+
+    if (version_id == NULL) {
+        *error = "resume.extract needs a version_id";
+        return ZM_EINVAL;
+    }
+    if (st == NULL) {
+        *error = "storage is not configured";
+        return ZM_EAGAIN;
+    }
+    rc = db_query(ctx->db, ctx->a, &res,
+                  "SELECT v.file_path, v.file_name FROM api_resumeversion v WHERE v.id = ?", "s", version_id);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res.nrows == 0) {
+        /* deleted before we got to it: nothing to do */
+        *result = json_object_new_object();
+        json_object_object_add(*result, "skipped", json_object_new_string("version deleted"));
+        return ZM_OK;
+    }
+    rc = storage_get(st, ctx->a, db_val(&res, 0, 0), &data, &len);
+    if (rc == ZM_ENOTFOUND) {
+        record(ctx, version_id, "failed", "文件不存在", NULL, 0);
+        *error = "stored file is missing";
+        return ZM_ERR;
+    }
+    if (rc != ZM_OK) {
+        *error = "could not read the stored file";
+        return ZM_EAGAIN;
+    }
+    task_progress(ctx, 20);
+    t = ft_sniff(data, len, db_val(&res, 0, 1), &mime);
+    extract_limits_from_conf(&lim);
+    rc = extract_text(ctx->a, &lim, t, data, len, &text, &text_len, &why);
+    if (rc != ZM_OK) {
+        /* a hostile or broken file fails for good, with the reason for the user */
+        zm_log_warn("extracting %s failed: %s", version_id, why ? why : "?");
+        rc = record(ctx, version_id, "failed", why ? why : "无法提取文本", NULL, 0);
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        *result = json_object_new_object();
+        json_object_object_add(*result, "status", json_object_new_string("failed"));
+        json_object_object_add(*result, "reason", json_object_new_string(why ? why : "unknown"));
+        return ZM_OK;
+    }
+    size_t chars = utf8_chars(text, text_len);
+    rc = record(ctx, version_id, "done", chars == 0 ? "未找到文字（可能是扫描件）" : NULL, text, chars);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    *result = json_object_new_object();
+    json_object_object_add(*result, "status", json_object_new_string("done"));
+    json_object_object_add(*result, "chars", json_object_new_int64((int64_t)chars));
+    return ZM_OK;
+}
+
+int resume_task_storage_delete(task_ctx_t *ctx, json_object **result, char **error)
+{
+    const char *key = payload_str(ctx, "key");
+    storage_t *st = runner_storage();
+    int rc;
+
+    if (key == NULL) {
+        *error = "storage.delete needs a key";
+        return ZM_EINVAL;
+    }
+    if (st == NULL) {
+        *error = "storage is not configured";
+        return ZM_EAGAIN;
+    }
+    rc = storage_delete(st, ctx->a, key);
+    if (rc != ZM_OK) {
+        *error = "storage delete failed";
+        return ZM_EAGAIN;
+    }
+    *result = json_object_new_object();
+    json_object_object_add(*result, "deleted", json_object_new_string(key));
+    return ZM_OK;
+}
