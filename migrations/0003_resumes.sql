@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS api_resumeversion (
     file_path VARCHAR(512) NOT NULL,
     file_name VARCHAR(255) NOT NULL,
     file_size INT(11) NOT NULL,
-    file_type VARCHAR(50) NOT NULL,
+    -- the seed's max_length=50 cannot hold the DOCX MIME type (71 characters): 100 here, and the
+    -- Django model should say max_length=100 (Django itself never checks the column's width)
+    file_type VARCHAR(100) NOT NULL,
     comment LONGTEXT NULL,
     created_at DATETIME(6) NOT NULL,
     resume_id CHAR(32) NOT NULL,

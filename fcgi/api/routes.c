@@ -3,6 +3,7 @@
  *
  * Seed paths stay exactly as documented; new endpoints live under /api/v1/.
  */
+#include "analysis_api.h"
 #include "auth_api.h"
 #include "health.h"
 #include "resumes_api.h"
@@ -38,6 +39,22 @@ const zm_route_t zm_routes[] = {
     {"GET", "/api/resumes/{resumeId}/text", resumes_api_text, ZM_AUTH_USER, NULL},
     {"GET", "/api/files/{fileId}", resumes_api_download, ZM_AUTH_USER, NULL},
     {"DELETE", "/api/files/{fileId}", resumes_api_file_delete, ZM_AUTH_USER, NULL},
+
+#ifdef ZM_WITH_ANALYSIS
+    /* AI analysis: suggestions (seed 001), diagnosis and interview prediction (seed 003) */
+    {"POST", "/api/suggestions", analysis_api_suggest, ZM_AUTH_USER, NULL},
+    {"GET", "/api/suggestions", analysis_api_suggestions, ZM_AUTH_USER, NULL},
+    {"GET", "/api/suggestions/{suggestionId}", analysis_api_suggestion, ZM_AUTH_USER, NULL},
+    {"POST", "/api/suggestions/{suggestionId}/feedback", analysis_api_feedback, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/resume-diagnosis/full-with-skills", analysis_api_diagnose, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/resume-diagnosis/history", analysis_api_diagnosis_history, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/resume-diagnosis/{id}", analysis_api_diagnosis, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/interview-prep/upload-resume", analysis_api_interview_upload, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/interview-prep/ai-generate", analysis_api_interview_generate, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/interview-prep/history", analysis_api_interview_history, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/interview-prep/{id}", analysis_api_interview, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/tasks/{id}", analysis_api_task, ZM_AUTH_USER, NULL},
+#endif
 };
 
 const size_t zm_nroutes = sizeof(zm_routes) / sizeof(zm_routes[0]);

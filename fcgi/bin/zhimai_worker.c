@@ -29,7 +29,9 @@
 #include <string.h>
 
 #include "conf.h"
+#include "analysis.h"
 #include "mail.h"
+#include "openai.h"
 #include "queue.h"
 #include "runner.h"
 
@@ -210,6 +212,21 @@ int main(int argc, char **argv)
             fprintf(stderr, "zhimai-worker: mail_init failed\n");
             return 1;
         }
+#ifdef ZM_WITH_ANALYSIS
+        /* the analyzer's data, before the runners fork; the configuration is read inside
+         * task_worker_main, so load it here once for the data path */
+        {
+            char err[512];
+            if (zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
+                fprintf(stderr, "zhimai-worker: %s\n", err);
+                return 1;
+            }
+            if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
+                fprintf(stderr, "zhimai-worker: cannot load the analyzer's data\n");
+                return 1;
+            }
+        }
+#endif
         return task_worker_main(conf);
     }
     if (strcmp(argv[i], "enqueue") != 0 && strcmp(argv[i], "get") != 0 && strcmp(argv[i], "--get") != 0) {

@@ -86,6 +86,18 @@ static const conf_key_t conf_keys[] = {
     {"extract.timeout_s", "20", "# Wall-clock seconds before the extractor is killed."},
     {"extract.max_chars", "200000", "# Extracted text is cut at this many characters."},
 
+    {"llm.provider", "builtin", "# Resume analysis: builtin (offline, deterministic) or openai (any OpenAI-compatible API)."},
+    {"llm.base_url", "https://api.openai.com/v1", "# Chat-completions base URL (OpenAI, DeepSeek, Qwen, vLLM, Ollama)."},
+    {"llm.model", "gpt-4o-mini", "# Model name sent to the API."},
+    {"llm.api_key", "", "# API key (Bearer); never commit it."},
+    {"llm.timeout_ms", "60000", "# Timeout of one model call, in milliseconds."},
+    {"llm.max_retries", "3", "# Retries on 429/5xx/connection errors, with backoff."},
+    {"llm.temperature", "0.2", "# Sampling temperature."},
+    {"analysis.data_dir", "fcgi/analysis/data", "# The builtin analyzer's dictionaries (skills, question bank)."},
+    {"analysis.max_jd_chars", "8000", "# Longest job description accepted, in characters."},
+    {"analysis.max_role_chars", "100", "# Longest target role accepted, in characters."},
+    {"analysis.per_hour", "30", "# Analyses (suggestions, diagnoses, predictions) one user may start per hour."},
+
     {"log.file", "", "# Error log path; empty means stderr."},
     {"log.access", "", "# Access log path; empty means the error log."},
     {"log.level", "info", "# error, warn, info or debug."},

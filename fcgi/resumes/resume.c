@@ -42,7 +42,7 @@ int resume_uuid_parse(const char *s, char out[33])
     return ZM_OK;
 }
 
-static void uuid_new(char out[33])
+void resume_uuid_new(char out[33])
 {
     unsigned char b[16];
 
@@ -53,7 +53,7 @@ static void uuid_new(char out[33])
 }
 
 /* DRF shows UUIDs dashed */
-static const char *dashed(zm_arena_t *a, const char *hex)
+const char *resume_uuid_dashed(zm_arena_t *a, const char *hex)
 {
     if (hex == NULL || strlen(hex) != 32) {
         return hex;
@@ -68,8 +68,8 @@ static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
     json_object *o = json_object_new_object();
     const char *comment = db_val(res, r, 5), *err = db_val(res, r, 8);
 
-    json_object_object_add(o, "id", json_object_new_string(dashed(a, db_val(res, r, 0))));
-    json_object_object_add(o, "resume_id", json_object_new_string(dashed(a, db_val(res, r, 1))));
+    json_object_object_add(o, "id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 0))));
+    json_object_object_add(o, "resume_id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 1))));
     json_object_object_add(o, "file_name", json_object_new_string(db_val(res, r, 2)));
     json_object_object_add(o, "original_name", json_object_new_string(db_val(res, r, 10) ? db_val(res, r, 10) : ""));
     json_object_object_add(o, "file_size", json_object_new_int64(db_int(res, r, 3)));
@@ -77,7 +77,7 @@ static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
     json_object_object_add(o, "comment", comment ? json_object_new_string(comment) : NULL);
     json_object_object_add(o, "created_at", json_object_new_string(db_val(res, r, 6)));
     json_object_object_add(o, "download_url",
-                           json_object_new_string(zm_psprintf(a, "/api/files/%s", dashed(a, db_val(res, r, 0)))));
+                           json_object_new_string(zm_psprintf(a, "/api/files/%s", resume_uuid_dashed(a, db_val(res, r, 0)))));
     json_object_object_add(o, "text_status", json_object_new_string(db_val(res, r, 7) ? db_val(res, r, 7) : "pending"));
     json_object_object_add(o, "text_error", err ? json_object_new_string(err) : NULL);
     json_object_object_add(o, "text_chars", json_object_new_int64(db_int(res, r, 9)));
@@ -107,7 +107,7 @@ static json_object *resume_json(zm_arena_t *a, const char *id, const char *name,
 {
     json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "id", json_object_new_string(dashed(a, id)));
+    json_object_object_add(o, "id", json_object_new_string(resume_uuid_dashed(a, id)));
     json_object_object_add(o, "name", json_object_new_string(name));
     json_object_object_add(o, "user_id", json_object_new_string(user_id));
     json_object_object_add(o, "created_at", json_object_new_string(created));
@@ -166,7 +166,7 @@ static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char 
     if (t == FT_UNKNOWN) {
         return RESUME_ETYPE;
     }
-    uuid_new(s->version_id);
+    resume_uuid_new(s->version_id);
     s->file_name = ft_sanitize_name(a, u->file_name);
     s->key = zm_psprintf(a, "resumes/%lld/%s/%s/%s", (long long)user_id, resume_id, s->version_id, s->file_name);
     if (s->file_name == NULL || s->key == NULL) {
@@ -187,15 +187,10 @@ static int insert_version(db_t *db, zm_arena_t *a, int64_t user_id, const char *
     json_object *payload;
     task_new_t t;
     int64_t rc, task_id;
-    const char *ftype = s->mime;
-    char short_type[51];
-
-    /* Django's column is 50 characters: "text/plain; charset=utf-8" fits, all ours do */
-    snprintf(short_type, sizeof(short_type), "%s", ftype);
     rc = db_exec(db,
                  "INSERT INTO api_resumeversion (id, file_path, file_name, file_size, file_type, comment, created_at, "
                  "resume_id) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?)",
-                 "sssisss", s->version_id, s->key, s->file_name, (int64_t)u->len, short_type, u->comment, resume_id);
+                 "sssisss", s->version_id, s->key, s->file_name, (int64_t)u->len, s->mime, u->comment, resume_id);
     if (rc < 0) {
         return (int)rc;
     }
@@ -242,7 +237,7 @@ int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const
     stored_t s;
     int rc;
 
-    uuid_new(resume_id);
+    resume_uuid_new(resume_id);
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
     rc = store_file(st, a, user_id, resume_id, u, &s);
     if (rc != ZM_OK) {
@@ -543,6 +538,34 @@ int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, 
     return ZM_OK;
 }
 
+int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t)
+{
+    db_res_t res, v;
+    int rc = load_resume(db, a, user_id, resume_id, &res, 0);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = db_query(db, a, &v,
+                  "SELECT v.id, f.text_status, f.text_error, f.text FROM api_resumeversion v "
+                  "JOIN zm_resume_file f ON f.version_id = v.id WHERE v.resume_id = ? "
+                  "ORDER BY v.created_at DESC, v.id LIMIT 1",
+                  "s", db_val(&res, 0, 0));
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (v.nrows == 0) {
+        return ZM_ENOTFOUND;
+    }
+    t->resume_id = db_val(&res, 0, 0);
+    t->resume_name = db_val(&res, 0, 1);
+    t->version_id = db_val(&v, 0, 0);
+    t->status = db_val(&v, 0, 1);
+    t->error = db_val(&v, 0, 2);
+    t->text = db_val(&v, 0, 3);
+    return ZM_OK;
+}
+
 int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out)
 {
     db_res_t res, t;
@@ -563,7 +586,7 @@ int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id,
         return ZM_ENOTFOUND;
     }
     *out = json_object_new_object();
-    json_object_object_add(*out, "version_id", json_object_new_string(dashed(a, db_val(&t, 0, 0))));
+    json_object_object_add(*out, "version_id", json_object_new_string(resume_uuid_dashed(a, db_val(&t, 0, 0))));
     json_object_object_add(*out, "status", json_object_new_string(db_val(&t, 0, 1)));
     json_object_object_add(*out, "error", db_val(&t, 0, 2) ? json_object_new_string(db_val(&t, 0, 2)) : NULL);
     json_object_object_add(*out, "text", db_val(&t, 0, 3) ? json_object_new_string(db_val(&t, 0, 3)) : NULL);

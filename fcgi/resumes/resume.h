@@ -70,6 +70,19 @@ int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, 
 /** The latest version's extracted text: {"version_id", "status", "error", "text", "chars"}. */
 int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out);
 
+/** The latest version's text and its extraction status (all arena strings; text NULL until done). */
+typedef struct {
+    const char *resume_id, *resume_name, *version_id, *status, *error, *text;
+} resume_text_t;
+
+int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t);
+
+/** A new random (v4) UUID as 32 hex characters. */
+void resume_uuid_new(char out[33]);
+
+/** The dashed form of a 32-hex UUID (as DRF shows them). */
+const char *resume_uuid_dashed(zm_arena_t *a, const char *hex);
+
 /** May user_id read resumes of owner_id?  (Today: only their own.) */
 int resume_can_read(db_t *db, int64_t user_id, int64_t owner_id);
 

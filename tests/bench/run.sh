@@ -46,17 +46,20 @@ http {
         location = /hello { fastcgi_pass unix:$ZM_VAR/bench/hello.sock; include /etc/nginx/fastcgi_params; }
         location = /healthz { fastcgi_pass unix:$FCGI_SOCK; include /etc/nginx/fastcgi_params;
                               fastcgi_param REQUEST_ID \$request_id; }
+        location /api/ { fastcgi_pass unix:$FCGI_SOCK; include /etc/nginx/fastcgi_params;
+                         fastcgi_param REQUEST_ID \$request_id; client_max_body_size 11m; }
     }
 }
 NGINX
 nginx -p "$ZM_VAR/bench" -c "$ZM_VAR/bench/nginx.conf"
 sleep 0.5
 
-run() { # path -> "rps p50_ms p99_ms"
-    local out
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT$1" || { echo "bench: $1 does not answer 200" >&2; exit 1; }
-    wrk -t2 -c"$CONNS" -d2s "http://127.0.0.1:$PORT$1" >/dev/null # warm up
-    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$1")
+run() { # path [header] -> "rps p50_ms p99_ms"
+    local out hdr=()
+    [ -n "${2:-}" ] && hdr=(-H "$2")
+    curl -sf -o /dev/null "${hdr[@]}" "http://127.0.0.1:$PORT$1" || { echo "bench: $1 does not answer 200" >&2; exit 1; }
+    wrk -t2 -c"$CONNS" -d2s "${hdr[@]}" "http://127.0.0.1:$PORT$1" >/dev/null # warm up
+    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "${hdr[@]}" "http://127.0.0.1:$PORT$1")
     if echo "$out" | grep -q "Non-2xx"; then echo "bench: $1 answered non-2xx under load" >&2; echo "$out" >&2; exit 1; fi
     python3 - "$out" <<'PY'
 import re, sys
@@ -70,19 +73,36 @@ print("%.0f %.3f %.3f" % (rps, ms("50%"), ms("99%")))
 PY
 }
 
+# a seeker with 10 resumes, for GET /api/resumes (JWT check + one indexed query + JSON)
+EMAIL="bench-$(date +%s%N)@zhimai.test"
+api() { curl -sf -X "$1" "http://127.0.0.1:$PORT$2" "${@:3}"; }
+api POST /api/v1/auth/register -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"bench-password-1\"}" >/dev/null
+TOKEN=$(api POST /api/v1/auth/login -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$EMAIL\",\"password\":\"bench-password-1\"}" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["access"])')
+printf '张三\n高级后端工程师\n技能：C, MySQL, Linux\n' >"$ZM_VAR/bench/resume.txt"
+for i in $(seq 1 10); do
+    api POST /api/resumes -H "Authorization: Bearer $TOKEN" -F "file=@$ZM_VAR/bench/resume.txt" -F "name=简历 $i" >/dev/null
+done
+
 read -r S_RPS S_P50 S_P99 < <(run /static)
 read -r H_RPS H_P50 H_P99 < <(run /hello)
 read -r Z_RPS Z_P50 Z_P99 < <(run /healthz)
+read -r R_RPS R_P50 R_P99 < <(run /api/resumes "Authorization: Bearer $TOKEN")
 
 printf '\nwrk -t2 -c%s -d%ss through nginx (%s FastCGI processes each)\n' "$CONNS" "$SECS" "$WORKERS"
 printf '%-34s %10s %9s %9s\n' target req/s p50_ms p99_ms
 printf '%-34s %10s %9s %9s\n' "nginx static return" "$S_RPS" "$S_P50" "$S_P99"
 printf '%-34s %10s %9s %9s\n' "bare libfcgi hello-world" "$H_RPS" "$H_P50" "$H_P99"
 printf '%-34s %10s %9s %9s\n' "zhimai /healthz (db ping)" "$Z_RPS" "$Z_P50" "$Z_P99"
-python3 - "$S_RPS" "$H_RPS" "$Z_RPS" "$Z_P99" <<'PY'
+printf '%-34s %10s %9s %9s\n' "zhimai GET /api/resumes (10)" "$R_RPS" "$R_P50" "$R_P99"
+python3 - "$S_RPS" "$H_RPS" "$Z_RPS" "$Z_P99" "$R_RPS" "$R_P99" <<'PY'
 import sys
-s, h, z, p99 = map(float, sys.argv[1:])
+s, h, z, p99, r, rp99 = map(float, sys.argv[1:])
 print("\n/healthz vs hello-world: %.0f%%   (target >= 60%%)" % (100 * z / h))
 print("/healthz vs nginx static: %.0f%%" % (100 * z / s))
 print("/healthz p99: %.2f ms   (target < 10 ms)" % p99)
+print("GET /api/resumes vs /healthz: %.0f%%   (target >= 50%%)" % (100 * r / z))
+print("GET /api/resumes p99: %.2f ms   (target < 10 ms)" % rp99)
 PY

@@ -1,0 +1,63 @@
+/*
+ * review.h -- what users ask of the analysis engine: AI suggestions (a
+ * resume against a job description), resume diagnoses and interview
+ * question predictions, with their history.
+ *
+ * Suggestions with the builtin provider are computed in the request (a few
+ * milliseconds) and answered 201; with a remote model they are a task
+ * (202) and the row is written when a real result exists -- api_suggestion.score
+ * is NOT NULL and never invented.  Diagnoses and predictions are always
+ * tasks: zm_analysis holds the request, its state and its result, written in
+ * one transaction by the task (the place a points charge joins later).
+ */
+#ifndef ZM_REVIEW_H
+#define ZM_REVIEW_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "arena.h"
+#include "db.h"
+#include "openai.h"
+
+#define RV_ENOTEXT (-50)   /* the resume has no extracted text (yet); *why says which */
+#define RV_ELIMIT (-51)    /* per-hour analysis limit reached; *why holds the retry seconds */
+
+typedef struct {
+    int64_t task_id;       /* > 0 when the work was queued */
+    json_object *data;     /* the finished object when done inline */
+    const char *why;       /* for RV_ENOTEXT / RV_ELIMIT */
+    int retry_after;
+} rv_outcome_t;
+
+/** Count one analysis of user_id against analysis.per_hour. */
+int rv_limit(db_t *db, zm_arena_t *a, int64_t user_id, rv_outcome_t *o);
+
+int rv_suggestion_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *job_description,
+                         rv_outcome_t *o);
+int rv_suggestion_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **out);
+int rv_suggestion_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *id, json_object **out);
+int rv_suggestion_feedback(db_t *db, zm_arena_t *a, int64_t user_id, const char *id, int is_helpful,
+                           const char *comment, json_object **out);
+
+/** kind "diagnosis" or "interview"; job/target_role may be NULL; count for interviews. */
+int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *resume_id,
+                      const char *target_role, const char *job_description, int count, rv_outcome_t *o);
+int rv_analysis_history(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t page, int64_t page_size,
+                        json_object **out);
+int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *id, json_object **out);
+
+/** A task of user_id: {"id","type","state","progress","attempts","result","error",...}; ZM_ENOTFOUND otherwise. */
+int rv_task_get(db_t *db, zm_arena_t *a, int64_t user_id, int64_t task_id, json_object **out);
+
+/** Write a finished suggestion (both rows, one transaction); *out is it as the API shows it. */
+int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *jd,
+                        const an_match_t *m, const an_openai_usage_t *usage, json_object **out);
+
+/* ---- task handlers (registered in fcgi/tasks/registry.c) ---- */
+struct task_ctx_s;
+int rv_task_suggestion(struct task_ctx_s *ctx, json_object **result, char **error);
+int rv_task_analysis(struct task_ctx_s *ctx, json_object **result, char **error);
+
+#endif

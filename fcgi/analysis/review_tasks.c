@@ -1,0 +1,174 @@
+/*
+ * review_tasks.c -- the queue side of analyses: a remote-model suggestion,
+ * and diagnoses / interview predictions with either provider.
+ */
+#include <string.h>
+
+#include "analysis.h"
+#include "conf.h"
+#include "log.h"
+#include "openai.h"
+#include "queue.h"
+#include "resume.h"
+#include "review.h"
+
+static const char *pstr(task_ctx_t *ctx, const char *key)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(ctx->payload, key, &v) || !json_object_is_type(v, json_type_string)) {
+        return NULL;
+    }
+    return json_object_get_string(v);
+}
+
+/* A provider's failure: retry later when it may pass (timeouts, 429s), else fail with its reason. */
+static int provider_failed(task_ctx_t *ctx, int rc, const char *why, char **error)
+{
+    *error = zm_psprintf(ctx->a, "分析失败：%s", why ? why : "模型没有给出有效结果");
+    return rc == ZM_EAGAIN ? ZM_EAGAIN : ZM_ERR;
+}
+
+int rv_task_suggestion(task_ctx_t *ctx, json_object **result, char **error)
+{
+    const char *resume_id = pstr(ctx, "resume_id"), *jd = pstr(ctx, "job_description");
+    an_openai_conf_t c;
+    an_openai_usage_t usage;
+    resume_text_t t;
+    an_match_t m;
+    char *why = NULL;
+    json_object *s;
+    int rc;
+
+    if (resume_id == NULL || jd == NULL) {
+        *error = "suggestion.generate needs resume_id and job_description";
+        return ZM_EINVAL;
+    }
+    rc = resume_latest_text(ctx->db, ctx->a, ctx->user_id, resume_id, &t);
+    if (rc != ZM_OK || t.text == NULL) {
+        *error = "简历或其文本已不存在";
+        return rc == ZM_EDBDOWN ? rc : ZM_ERR;
+    }
+    task_progress(ctx, 10);
+    an_openai_conf_from_conf(&c);
+    memset(&usage, 0, sizeof(usage));
+    rc = an_openai_match(ctx->a, &c, t.text, jd, &m, &usage, &why);
+    if (rc != ZM_OK) {
+        return provider_failed(ctx, rc, why, error);
+    }
+    task_progress(ctx, 90);
+    /* written only now: there is a real score */
+    rc = rv_store_suggestion(ctx->db, ctx->a, ctx->user_id, t.resume_id, jd, &m, &usage, &s);
+    an_openai_match_release(&m);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    *result = s;
+    return ZM_OK;
+}
+
+int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
+{
+    const char *id = pstr(ctx, "analysis_id");
+    an_openai_conf_t c;
+    an_openai_usage_t usage;
+    json_object *out = NULL;
+    resume_text_t t;
+    db_res_t res;
+    char *why = NULL;
+    const char *kind, *role, *jd, *provider = "builtin", *model = "builtin-v1";
+    int count, rc, remote = strcmp(zm_conf_str("llm.provider"), "openai") == 0;
+    int64_t n, score = -1;
+
+    if (id == NULL) {
+        *error = "analysis.run needs analysis_id";
+        return ZM_EINVAL;
+    }
+    rc = db_query(ctx->db, ctx->a, &res,
+                  "SELECT kind, resume_id, target_role, job_description, question_count, state FROM zm_analysis "
+                  "WHERE id = ?",
+                  "s", id);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res.nrows == 0 || strcmp(db_val(&res, 0, 5), "pending") != 0) {
+        *result = json_object_new_object(); /* deleted, or already finished by an earlier attempt */
+        return ZM_OK;
+    }
+    kind = db_val(&res, 0, 0);
+    role = db_val(&res, 0, 2);
+    jd = db_val(&res, 0, 3);
+    count = (int)db_int(&res, 0, 4);
+    rc = resume_latest_text(ctx->db, ctx->a, ctx->user_id, db_val(&res, 0, 1), &t);
+    if (rc != ZM_OK || t.text == NULL) {
+        why = "简历或其文本已不存在";
+        rc = ZM_ERR;
+        goto failed;
+    }
+    task_progress(ctx, 20);
+    memset(&usage, 0, sizeof(usage));
+    if (remote) {
+        an_openai_conf_from_conf(&c);
+        provider = "openai";
+        model = c.model;
+        rc = strcmp(kind, "diagnosis") == 0
+                 ? an_openai_diagnose(ctx->a, &c, t.text, role, &out, &usage, &why)
+                 : an_openai_questions(ctx->a, &c, t.text, jd ? jd : role, count, &out, &usage, &why);
+        if (usage.model) {
+            model = usage.model;
+        }
+    } else {
+        rc = strcmp(kind, "diagnosis") == 0 ? an_builtin_diagnose(ctx->a, t.text, role, &out)
+                                            : an_builtin_questions(ctx->a, t.text, jd ? jd : role, count, &out);
+    }
+    if (rc != ZM_OK) {
+        if (rc == ZM_EAGAIN && ctx->attempt < ctx->max_attempts) {
+            return provider_failed(ctx, rc, why, error);
+        }
+        goto failed;
+    }
+    task_progress(ctx, 90);
+    {
+        json_object *sc;
+        if (json_object_object_get_ex(out, "overall_score", &sc)) {
+            score = json_object_get_int64(sc);
+        }
+    }
+    /* one transaction: the result and (with the points issue) its charge */
+    rc = db_begin(ctx->db);
+    if (rc != ZM_OK) {
+        json_object_put(out);
+        return rc;
+    }
+    n = db_exec(ctx->db,
+                "UPDATE zm_analysis SET state = 'done', result = ?, provider = ?, model = ?, score = NULLIF(?, -1), "
+                "finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'",
+                "sssis",
+                json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                provider, model, score, id);
+    json_object_put(out);
+    if (n < 0) {
+        db_rollback(ctx->db);
+        return (int)n;
+    }
+    rc = db_commit(ctx->db);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    *result = json_object_new_object();
+    json_object_object_add(*result, "analysis_id", json_object_new_string(resume_uuid_dashed(ctx->a, id)));
+    json_object_object_add(*result, "kind", json_object_new_string(kind));
+    json_object_object_add(*result, "state", json_object_new_string("done"));
+    return ZM_OK;
+
+failed:
+    n = db_exec(ctx->db,
+                "UPDATE zm_analysis SET state = 'failed', error = LEFT(?, 500), provider = ?, "
+                "finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'",
+                "sss", why ? why : "分析失败", provider, id);
+    if (n < 0) {
+        return (int)n;
+    }
+    *error = zm_psprintf(ctx->a, "分析失败：%s", why ? why : "未知原因");
+    return ZM_ERR;
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""A scripted OpenAI-compatible chat-completions server for tests.
+
+    /usr/bin/python3 tests/api/fake_llm.py [--key KEY] [--port N]
+
+Listens on 127.0.0.1 (a free port unless --port), prints the port on the
+first line of stdout, and serves until killed.  Standard library only.
+
+POST /v1/chat/completions answers with the next scripted step (below).
+Before that it checks what a real server would: with --key, the header
+"Authorization: Bearer KEY" (else 401 in OpenAI's error format); a JSON
+body with model and messages (else 400); and -- stricter than OpenAI, to
+test the client -- response_format {"type": "json_object"} (else 400).
+With nothing scripted it answers 500 "no scripted reply left", so a test
+that makes one request too many fails loudly.
+
+Control endpoints:
+    POST /_fake/script  {"steps": [step, ...]}  replace the script, clear the log
+    GET  /_fake/log     {"requests": [{"t": monotonic seconds, "headers": {...},
+                                       "body": {...}}, ...]}
+
+A step is an object:
+    {"content": "..."}                 200, a chat completion with that content;
+                                       optional "model", "finish_reason", "usage"
+                                       ({"prompt_tokens", "completion_tokens",
+                                       "total_tokens"}, default 100/50/150)
+    {"status": 429, "message": "...", "headers": {"Retry-After": "1"}}
+                                       an error in OpenAI's format
+    {"raw": "...", "status": 200}      this body verbatim
+    "sleep": seconds                   on any step: wait that long first
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DEFAULT_USAGE = {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150}
+
+
+class State:
+    def __init__(self, key):
+        self.key = key
+        self.lock = threading.Lock()
+        self.steps = []
+        self.log = []
+        self.count = 0
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do
+    server_version = "fake-llm/1"
+
+    def log_message(self, fmt, *args):  # quiet: the test prints what matters
+        pass
+
+    @property
+    def state(self):
+        return self.server.state
+
+    def send_json(self, status, obj, headers=None):
+        self.send_raw(status, json.dumps(obj, ensure_ascii=False).encode(), headers)
+
+    def send_raw(self, status, data, headers=None):
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (its timeout): expected in the timeout test
+
+    def send_error_json(self, status, message, code=None, headers=None):
+        err = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
+        self.send_json(status, {"error": err}, headers)
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n else b""
+
+    def do_GET(self):
+        if self.path == "/_fake/log":
+            with self.state.lock:
+                self.send_json(200, {"requests": list(self.state.log)})
+            return
+        self.send_error_json(404, "no such endpoint: GET %s" % self.path)
+
+    def do_POST(self):
+        raw = self.read_body()
+        if self.path == "/_fake/script":
+            script = json.loads(raw)
+            with self.state.lock:
+                self.state.steps = list(script.get("steps", []))
+                self.state.log = []
+            self.send_json(200, {"ok": True})
+            return
+        if self.path != "/v1/chat/completions":
+            self.send_error_json(404, "no such endpoint: POST %s" % self.path)
+            return
+        self.chat(raw)
+
+    def chat(self, raw):
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        with self.state.lock:
+            self.state.log.append(
+                {
+                    "t": time.monotonic(),
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "body": body if body is not None else raw.decode("utf-8", "replace"),
+                }
+            )
+            self.state.count += 1
+            n = self.state.count
+
+        if self.state.key is not None:
+            auth = self.headers.get("Authorization", "")
+            if auth != "Bearer " + self.state.key:
+                shown = auth[7:10] + "***" if auth.startswith("Bearer ") else "(none)"
+                self.send_error_json(
+                    401,
+                    "Incorrect API key provided: %s. You can find your API key at "
+                    "https://platform.openai.com/account/api-keys." % shown,
+                    code="invalid_api_key",
+                )
+                return
+        if not isinstance(body, dict):
+            self.send_error_json(400, "We could not parse the JSON body of your request.")
+            return
+        if not isinstance(body.get("model"), str) or not isinstance(body.get("messages"), list):
+            self.send_error_json(400, "you must provide a model and messages")
+            return
+        if body.get("response_format") != {"type": "json_object"}:
+            self.send_error_json(400, "fake_llm: response_format {\"type\": \"json_object\"} expected")
+            return
+
+        with self.state.lock:
+            step = self.state.steps.pop(0) if self.state.steps else None
+        if step is None:
+            self.send_error_json(500, "fake_llm: no scripted reply left")
+            return
+        if step.get("sleep"):
+            time.sleep(step["sleep"])
+
+        if "raw" in step:
+            self.send_raw(step.get("status", 200), step["raw"].encode(), step.get("headers"))
+            return
+        if step.get("status", 200) != 200:
+            self.send_error_json(step["status"], step.get("message", "error"),
+                                 headers=step.get("headers"))
+            return
+        self.send_json(
+            200,
+            {
+                "id": "chatcmpl-fake-%d" % n,
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": step.get("model", body["model"]),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": step.get("content")},
+                        "finish_reason": step.get("finish_reason", "stop"),
+                    }
+                ],
+                "usage": step.get("usage", DEFAULT_USAGE),
+            },
+            step.get("headers"),
+        )
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True  # a handler asleep in a timeout test must not block shutdown
+
+    def handle_error(self, request, client_address):
+        # a client hanging up mid-reply is part of the tests, not an error
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def start(key=None, port=0):
+    """Start a server in a background thread; returns it (.server_port, .shutdown())."""
+    srv = Server(("127.0.0.1", port), Handler)
+    srv.state = State(key)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--key", help="API key to require (default: any or none)")
+    ap.add_argument("--port", type=int, default=0)
+    args = ap.parse_args()
+    srv = Server(("127.0.0.1", args.port), Handler)
+    srv.state = State(args.key)
+    print(srv.server_port, flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Write the seed corpora beside this script (deterministic; rerun after editing).
+
+corpus/multipart/*  one request each: its Content-Type, '\\n', then the body
+corpus/filetype/*   one file each (the upload fixtures plus small edge cases)
+
+libFuzzer adds what it finds to the directory it is given first; run it on a
+scratch copy (see README.md) and commit only inputs that found a bug.
+"""
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FILES = os.path.join(HERE, "..", "data", "files")
+CT = b"multipart/form-data; boundary=XyZ"
+CD = b"Content-Disposition: form-data; "
+
+
+def part(headers, data, boundary=b"XyZ"):
+    return b"--" + boundary + b"\r\n" + b"".join(h + b"\r\n" for h in headers) + b"\r\n" + data + b"\r\n"
+
+
+def close(boundary=b"XyZ"):
+    return b"--" + boundary + b"--\r\n"
+
+
+def fixture(name):
+    with open(os.path.join(FILES, name), "rb") as f:
+        return f.read()
+
+
+def multipart_seeds():
+    pdf, docx = fixture("minimal.pdf"), fixture("minimal.docx")
+    normal = (part([CD + b'name="title"'], "我的简历".encode()) + part([CD + b"name=lang"], b"zh")
+              + part([CD + b'name="resume"; filename="cv.pdf"', b"Content-Type: application/pdf"], pdf)
+              + close())
+    yield "normal", CT, normal
+    yield "docx", CT, part([CD + 'name="f"; filename="简历.docx"'.encode()], docx) + close()
+    yield "chinese_raw", CT, part([CD + 'name="f"; filename="简历 张三.md"'.encode()], "# 张三\n".encode()) + close()
+    yield "filename_star", CT, part([CD + b'name="f"; filename="a.txt"; filename*=UTF-8\'\'%E7%AE%80.txt'],
+                                    b"text") + close()
+    yield "latin1_star", CT, part([CD + b"name=\"f\"; filename*=iso-8859-1'en'caf%E9.txt"], b"x") + close()
+    yield "quoted_boundary", b'multipart/form-data; charset=utf-8; BOUNDARY="a b:c?"', \
+        part([CD + b'name="f"'], b"v", b"a b:c?") + close(b"a b:c?")
+    yield "preamble_epilogue", CT, (b"preamble\r\n--XyZ is not it\r\n" + part([CD + b'name="a"'], b"1")
+                                    + b"--XyZ \t\r\n" + CD + b'name="b"\r\n\r\n2\r\n' + close()
+                                    + b"epilogue\r\n--XyZ\r\n")
+    yield "truncated", CT, part([CD + b'name="f"; filename="a.pdf"'], pdf[:100])
+    yield "lookalikes", CT, part([CD + b'name="f"'], b"XyZ --XyZ\r\n-XyZ\n\r\n--XyZX\r\n--XyZ -") + close()
+    yield "empty_parts", CT, (part([CD + b'name="file"; filename=""', b"Content-Type: application/octet-stream"], b"")
+                              + part([CD + b'name="v"'], b"") + close())
+    yield "many_parts", CT, b"".join(part([CD + b'name="p%d"' % i], b"v") for i in range(17)) + close()
+    yield "escapes", CT, part([CD + b'name="a\\"b"; filename="C:\\Users\\x\\..\\cv.pdf"'], b"x") + close()
+    yield "path_traversal", CT, part([CD + b'name="f"; filename="../../etc/passwd"'], b"root:x:0:0\n") + close()
+    yield "bidi", CT, part([CD + 'name="f"; filename="resume\u202efdp.exe"'.encode()], b"MZ\x90\x00") + close()
+    yield "lf_only", CT, b"--XyZ\n" + CD + b'name="a"\n\nx\n--XyZ--\n'
+    yield "no_boundary", b"multipart/form-data", normal
+    yield "big_header", CT, part([CD + b'name="f"', b"X-Pad: " + b"a" * 8200], b"x") + close()
+
+
+def filetype_seeds():
+    for name in ("minimal.pdf", "minimal.docx", "plain.zip"):
+        yield name, fixture(name)
+    yield "text_zh.txt", "张三\n求职意向：后端工程师\r\n".encode()
+    yield "bom.md", b"\xef\xbb\xbf# cv\n"
+    yield "latin1.txt", b"caf\xe9"
+    yield "ole2.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 24
+    yield "png.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+    yield "script.sh", b"#!/bin/sh\necho hi\n"
+
+
+def write(dirname, name, data):
+    path = os.path.join(HERE, "corpus", dirname)
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, name), "wb") as f:
+        f.write(data)
+
+
+def main():
+    for d in ("multipart", "filetype"):
+        shutil.rmtree(os.path.join(HERE, "corpus", d), ignore_errors=True)
+    for name, ct, body in multipart_seeds():
+        write("multipart", name, ct + b"\n" + body)
+    for name, data in filetype_seeds():
+        write("filetype", name, data)
+
+
+if __name__ == "__main__":
+    main()
