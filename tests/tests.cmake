@@ -38,3 +38,4 @@ endfunction()
 
 zm_api_test(core test_core.py)
 zm_api_test(auth test_auth.py)
+zm_api_test(resumes test_resumes.py)

@@ -242,14 +242,17 @@ static char *content_disposition(zm_arena_t *a, const char *name)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(name);
-    char *ascii = zm_palloc(a, n + 1), *enc = zm_palloc(a, n * 3 + 1), *o = enc;
+    char *ascii = zm_palloc(a, n + 1), *enc = zm_palloc(a, n * 3 + 1), *o = enc, *ao = ascii;
 
     if (ascii == NULL || enc == NULL) {
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
-        ascii[i] = (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : (char)c;
+        /* the fallback: one '_' per character that is not plain ASCII */
+        if ((c & 0xC0) != 0x80) {
+            *ao++ = (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : (char)c;
+        }
         if (isalnum(c) || strchr("!#$&+-.^_`|~", c)) {
             *o++ = (char)c;
         } else {
@@ -258,7 +261,7 @@ static char *content_disposition(zm_arena_t *a, const char *name)
             *o++ = hex[c & 15];
         }
     }
-    ascii[n] = '\0';
+    *ao = '\0';
     *o = '\0';
     return zm_psprintf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
 }

@@ -70,7 +70,7 @@ static const conf_key_t conf_keys[] = {
     {"upload.max_file", "10485760", "# Largest uploaded file in bytes (10 MiB)."},
 
     {"storage.backend", "local", "# Where files live: local (a directory) or s3 (AWS S3, MinIO, OSS/COS in S3 mode)."},
-    {"storage.local_dir", "var/files", "# The local backend's directory."},
+    {"storage.local_dir", "", "# The local backend's directory; empty means files/ under state_dir."},
     {"storage.s3_endpoint", "", "# S3 endpoint URL, e.g. https://s3.ap-east-1.amazonaws.com or http://127.0.0.1:9000."},
     {"storage.s3_region", "us-east-1", "# S3 region used in signatures."},
     {"storage.s3_bucket", "", "# Bucket name."},

@@ -360,7 +360,8 @@ static int mp_headers(zm_arena_t *a, const char *p, const char *end, mp_part_t *
 {
     int have_cd = 0, rc;
 
-    /* CR and LF only as CRLF; no NUL or other control bytes (HT is whitespace) */
+    /* CR and LF only as CRLF, and no NUL.  Other control bytes pass: browsers send a file's
+     * name raw (escaping only '"', CR and LF), and ft_sanitize_name drops them from it */
     for (const char *q = p; q < end; q++) {
         unsigned char b = (unsigned char)*q;
 
@@ -368,7 +369,7 @@ static int mp_headers(zm_arena_t *a, const char *p, const char *end, mp_part_t *
             q++;
             continue;
         }
-        if ((b < 0x20 && b != '\t') || b == 0x7F) {
+        if (b == 0 || b == '\r' || b == '\n') {
             return ZM_EINVAL;
         }
     }

@@ -192,7 +192,9 @@ static int map_error(db_t *db, unsigned e, const char *msg)
     case ER_TRUNCATED_WRONG_VALUE:
     case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
     case ER_WARN_DATA_OUT_OF_RANGE:
-        return ZM_EINVAL;
+        /* input should have been validated before it got here: a bug to see in the log */
+        zm_log_error("db: %s", db->err);
+        return ZM_ERR;
     default:
         zm_log_error("db: %s", db->err);
         return ZM_ERR;

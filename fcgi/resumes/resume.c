@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "filetype.h"
+#include "http.h"
 #include "log.h"
 #include "queue.h"
 
@@ -152,6 +153,7 @@ static int load_resume(db_t *db, zm_arena_t *a, int64_t user_id, const char *res
 typedef struct {
     char version_id[33];
     const char *key, *file_name, *mime;
+    const char *display_name; /* the name as sent, when it is valid UTF-8 of a sane length */
     char sha[65];
 } stored_t;
 
@@ -168,6 +170,9 @@ static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char 
     }
     resume_uuid_new(s->version_id);
     s->file_name = ft_sanitize_name(a, u->file_name);
+    s->display_name = zm_utf8_valid(u->file_name, strlen(u->file_name)) && strlen(u->file_name) <= 1000
+                          ? u->file_name
+                          : s->file_name;
     s->key = zm_psprintf(a, "resumes/%lld/%s/%s/%s", (long long)user_id, resume_id, s->version_id, s->file_name);
     if (s->file_name == NULL || s->key == NULL) {
         return ZM_ENOMEM;
@@ -197,7 +202,7 @@ static int insert_version(db_t *db, zm_arena_t *a, int64_t user_id, const char *
     rc = db_exec(db,
                  "INSERT INTO zm_resume_file (version_id, user_id, original_name, sha256, text_status) "
                  "VALUES (?, ?, ?, ?, 'pending')",
-                 "siss", s->version_id, user_id, u->file_name, s->sha);
+                 "siss", s->version_id, user_id, s->display_name, s->sha);
     if (rc < 0) {
         return (int)rc;
     }
@@ -504,9 +509,17 @@ int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, 
     if (rc != ZM_OK) {
         return rc;
     }
-    rc = load_file(db, a, user_id, version_id, &res, 1);
+    rc = load_file(db, a, user_id, version_id, &res, 0);
     if (rc == ZM_OK) {
-        /* lock the resume's versions: two concurrent deletes must not remove the last two */
+        /* the resume row first, as every writer locks it: two concurrent deletes queue here
+         * instead of deadlocking, and the second sees the count the first left */
+        db_res_t lock;
+        rc = db_query(db, a, &lock, "SELECT id FROM api_resume WHERE id = ? FOR UPDATE", "s", db_val(&res, 0, 5));
+        if (rc == ZM_OK && lock.nrows == 0) {
+            rc = ZM_ENOTFOUND;
+        }
+    }
+    if (rc == ZM_OK) {
         rc = db_query(db, a, &count, "SELECT COUNT(*) FROM api_resumeversion WHERE resume_id = ? FOR UPDATE", "s",
                       db_val(&res, 0, 5));
     }

@@ -606,15 +606,17 @@ static int storage_mkdir_p(char *path, size_t start)
 static int storage_local_open(storage_t *s)
 {
     const char *dir = zm_conf_str("storage.local_dir");
-    char ebuf[128];
-    size_t n = strlen(dir);
+    char ebuf[128], deflt[4096];
+    size_t n;
     struct stat st;
     int err;
 
-    if (n == 0) {
-        zm_log_error("storage: storage.local_dir is empty");
-        return ZM_ERR;
+    /* empty: files/ under the state directory, beside the stack's other state */
+    if (dir[0] == '\0') {
+        snprintf(deflt, sizeof(deflt), "%s/files", zm_conf_str("state_dir"));
+        dir = deflt;
     }
+    n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') {
         n--;
     }

@@ -60,7 +60,7 @@ static void test_example_loads(void)
     zm_conf_write_example(f);
     fclose(f);
     ZT_CHECK(zm_conf_load(path, err, sizeof(err)) == ZM_OK);
-    ZT_CHECK(zm_conf_int("http.max_body") == 10485760);
+    ZT_CHECK(zm_conf_int("http.max_body") == 10551296);
     unlink(path);
 }
 
