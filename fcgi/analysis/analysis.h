@@ -75,4 +75,7 @@ int an_builtin_diagnose(zm_arena_t *a, const char *resume_text, const char *targ
  */
 int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job, int count, json_object **out);
 
+/** Tests: fix "today" (the end of "2019.07-至今") to year/month; year 0 = the real date. */
+void an_set_today(int year, int month);
+
 #endif

@@ -34,7 +34,9 @@
 #define AN_MAX_OUTLINE 6
 #define AN_QCATS 4
 
-enum { AN_SEC_NONE = 0, AN_SEC_EDU, AN_SEC_WORK, AN_SEC_PROJ, AN_SEC_SKILLS, AN_SEC_SUMMARY, AN_SEC_CONTACT, AN_SEC_N };
+/* AN_SEC_N: the sections a profile reports; duties and requirements only structure a job description */
+enum { AN_SEC_NONE = 0, AN_SEC_EDU, AN_SEC_WORK, AN_SEC_PROJ, AN_SEC_SKILLS, AN_SEC_SUMMARY, AN_SEC_CONTACT, AN_SEC_N,
+       AN_SEC_DUTY = AN_SEC_N, AN_SEC_REQ, AN_SEC_ALL };
 
 typedef struct {
     char *key;
@@ -613,6 +615,11 @@ typedef struct {
 
 /* longer spellings first: "project experience" is projects, "experience" alone is work */
 static const an_hdr_kw_t an_hdr_kws[] = {
+    {"岗位职责", AN_SEC_DUTY},    {"工作职责", AN_SEC_DUTY},      {"职位职责", AN_SEC_DUTY},
+    {"职位描述", AN_SEC_DUTY},    {"job responsibilities", AN_SEC_DUTY}, {"responsibilities", AN_SEC_DUTY},
+    {"what you'll do", AN_SEC_DUTY}, {"任职要求", AN_SEC_REQ},    {"岗位要求", AN_SEC_REQ},
+    {"任职资格", AN_SEC_REQ},     {"职位要求", AN_SEC_REQ},       {"requirements", AN_SEC_REQ},
+    {"qualifications", AN_SEC_REQ}, {"what we're looking for", AN_SEC_REQ},
     {"教育经历", AN_SEC_EDU},     {"教育背景", AN_SEC_EDU},       {"教育经验", AN_SEC_EDU},
     {"学历背景", AN_SEC_EDU},     {"academic background", AN_SEC_EDU}, {"education", AN_SEC_EDU},
     {"工作经历", AN_SEC_WORK},    {"工作经验", AN_SEC_WORK},      {"实习经历", AN_SEC_WORK},
@@ -750,7 +757,7 @@ typedef struct {
     double years;      /* max of phrases and ranges, -1 unknown */
     double years_req;  /* smallest "N年以上" outside a "preferred" clause, -1 none */
     double years_phrase, years_range;
-    int sec[AN_SEC_N];
+    int sec[AN_SEC_ALL];
     int email, phone;
 } an_doc_t;
 
@@ -867,7 +874,8 @@ static void an_hit(an_doc_t *d, size_t pos, int skill)
         d->first[skill] = (int)pos;
         d->nfound++;
     }
-    if (!d->req[skill] && !an_pref_at(d, pos)) {
+    /* a job description's duties name what the team does, its requirements what a candidate must have */
+    if (!d->req[skill] && d->lsec[an_line_of(d, pos)] != AN_SEC_DUTY && !an_pref_at(d, pos)) {
         d->req[skill] = 1;
     }
     if (d->nhits < AN_MAX_HITS) {
@@ -1379,6 +1387,17 @@ static void an_scan_contact(an_doc_t *d)
                 d->phone = 1;
             }
         }
+        /* international: "+1 (415) 555-0100", "+86 138 1234 5678" */
+        if (s[i] == '+' && i + 1 < len && an_isdigit((unsigned char)s[i + 1])) {
+            size_t j = i + 1, digits = 0;
+            while (j < len && (an_isdigit((unsigned char)s[j]) || strchr(" -()", s[j]) != NULL) && j - i < 24) {
+                digits += an_isdigit((unsigned char)s[j]);
+                j++;
+            }
+            if (digits >= 10 && digits <= 15) {
+                d->phone = 1;
+            }
+        }
     }
     if (d->email || d->phone || an_has_any(s, len, words)) {
         d->sec[AN_SEC_CONTACT] = 1;
@@ -1776,7 +1795,7 @@ static int an_bullets(zm_arena_t *a, const an_doc_t *d, an_bullet_t **out)
         if (d->lhdr[l] || n < 12) {
             continue;
         }
-        if (!(sec == AN_SEC_WORK || sec == AN_SEC_PROJ || (marked && sec == AN_SEC_NONE))) {
+        if (!(sec == AN_SEC_WORK || sec == AN_SEC_PROJ || sec == AN_SEC_DUTY || (marked && sec == AN_SEC_NONE))) {
             continue;
         }
         if (an_has_date(p, n) || an_has_any(p, n, an_not_bullet)) {
@@ -1873,4 +1892,987 @@ static int an_projects(zm_arena_t *a, const an_doc_t *d, char **names, int max)
         }
     }
     return n;
+}
+
+/* ---- the match ---- */
+
+static void an_push(json_object *arr, const char *s)
+{
+    if (s) {
+        json_object_array_add(arr, json_object_new_string(s));
+    }
+}
+
+/* "A、B、C" (and "等 N 项" past max) */
+static char *an_join(zm_arena_t *a, const int *v, int n, int max)
+{
+    char *s = zm_pstrdup(a, "");
+
+    for (int k = 0; k < n && k < max && s; k++) {
+        s = zm_psprintf(a, "%s%s%s", s, k ? "、" : "", an_dict.skills[v[k]].name);
+    }
+    if (s && n > max) {
+        s = zm_psprintf(a, "%s等 %d 项", s, n);
+    }
+    return s;
+}
+
+static const char *an_years_text(zm_arena_t *a, double y)
+{
+    return y == floor(y) ? zm_psprintf(a, "%d", (int)y) : zm_psprintf(a, "%.1f", y);
+}
+
+static void an_component(json_object *arr, const char *key, const char *name, int weight, int score, const char *detail)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "key", json_object_new_string(key));
+    json_object_object_add(o, "name", json_object_new_string(name));
+    json_object_object_add(o, "weight", json_object_new_int(weight));
+    json_object_object_add(o, "score", json_object_new_int(score));
+    json_object_object_add(o, "detail", json_object_new_string(detail ? detail : ""));
+    json_object_array_add(arr, o);
+}
+
+/* Up to max weak bullets quoted with what to add: the suggestions' most specific part. */
+static void an_quantify_suggestions(zm_arena_t *a, const an_doc_t *d, json_object *arr, int max)
+{
+    an_bullet_t *b;
+    int nb = an_bullets(a, d, &b), k = 0;
+
+    for (int i = 0; i < nb && k < max; i++) {
+        if (!b[i].quantified) {
+            an_push(arr, zm_psprintf(a, "「%s」没有量化结果，可补充具体数据，例如性能提升的百分比、服务的用户量、节省的时间或金额",
+                                     an_bullet_text(a, d, &b[i], 60)));
+            k++;
+        }
+    }
+}
+
+int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_description, an_match_t *out)
+{
+    an_doc_t r, j;
+    int rc, *jv, nj, *mreq, *xreq, *mpref, *xpref, nmr = 0, nxr = 0, nmp = 0, nxp = 0;
+    int s_skill, s_exp, s_edu, s_sim, score;
+    char *d_skill, *d_exp, *d_edu, *d_sim;
+    json_object *strengths, *gaps, *sugg, *matched, *missing, *comps;
+
+    memset(out, 0, sizeof(*out));
+    out->provider = "builtin";
+    out->model = "builtin-v1";
+    if ((rc = an_read(a, resume_text, &r)) != ZM_OK || (rc = an_read(a, job_description, &j)) != ZM_OK) {
+        return rc;
+    }
+    if ((nj = an_found(a, &j, &jv)) < 0) {
+        return ZM_ENOMEM;
+    }
+    mreq = zm_palloc(a, (size_t)(nj + 1) * sizeof(int) * 4);
+    if (mreq == NULL) {
+        return ZM_ENOMEM;
+    }
+    xreq = mreq + nj + 1, mpref = xreq + nj + 1, xpref = mpref + nj + 1;
+    /* the job description's order: most mentioned first */
+    for (int k = 0; k < nj; k++) {
+        int s = jv[k], have = r.count[s] > 0;
+        if (j.req[s]) {
+            if (have) {
+                mreq[nmr++] = s;
+            } else {
+                xreq[nxr++] = s;
+            }
+        } else if (have) {
+            mpref[nmp++] = s;
+        } else {
+            xpref[nxp++] = s;
+        }
+    }
+
+    s_sim = an_similarity(a, &r, &j);
+    d_sim = zm_psprintf(a, "简历与岗位描述的用词（中文双字词与英文词，BM25 加权）重合度 %d%%", s_sim);
+
+    if (nj == 0) {
+        s_skill = s_sim;
+        d_skill = "岗位描述中没有识别出具体技能要求，按文本相似度计分";
+    } else {
+        double have = nmr + 0.5 * nmp, want = (nmr + nxr) + 0.5 * (nmp + nxp);
+        s_skill = (int)(100 * have / want + 0.5);
+        d_skill = zm_psprintf(a, "必备技能 %d/%d 项", nmr, nmr + nxr);
+        if (nmp + nxp) {
+            d_skill = zm_psprintf(a, "%s，加分技能 %d/%d 项（按一半权重计）", d_skill, nmp, nmp + nxp);
+        }
+        if (nxr) {
+            d_skill = zm_psprintf(a, "%s；缺少：%s", d_skill, an_join(a, xreq, nxr, 6));
+        }
+    }
+
+    if (j.years_req < 0) {
+        s_exp = r.years >= 0 ? 100 : 70;
+        d_exp = r.years >= 0 ? zm_psprintf(a, "岗位未写明年限；简历约 %s 年经验", an_years_text(a, r.years))
+                             : "岗位未写明年限；简历中没有识别出工作年限";
+    } else if (r.years < 0) {
+        s_exp = 40;
+        d_exp = zm_psprintf(a, "岗位要求 %s 年以上，简历中没有识别出工作年限", an_years_text(a, j.years_req));
+    } else if (r.years >= j.years_req) {
+        s_exp = 100;
+        d_exp = zm_psprintf(a, "约 %s 年经验，满足岗位 %s 年以上的要求", an_years_text(a, r.years),
+                            an_years_text(a, j.years_req));
+    } else {
+        s_exp = (int)(100 * r.years / j.years_req + 0.5);
+        d_exp = zm_psprintf(a, "约 %s 年经验，岗位要求 %s 年以上", an_years_text(a, r.years), an_years_text(a, j.years_req));
+    }
+
+    if (j.edu_req == 0) {
+        s_edu = r.edu ? 100 : 80;
+        d_edu = r.edu ? zm_psprintf(a, "岗位未写明学历要求；简历为%s", an_edu_names[r.edu])
+                      : "岗位未写明学历要求；简历中没有识别出学历";
+    } else if (r.edu == 0) {
+        s_edu = 40;
+        d_edu = zm_psprintf(a, "岗位要求%s及以上，简历中没有识别出学历", an_edu_names[j.edu_req]);
+    } else if (r.edu >= j.edu_req) {
+        s_edu = 100;
+        d_edu = zm_psprintf(a, "%s，满足岗位%s及以上的要求", an_edu_names[r.edu], an_edu_names[j.edu_req]);
+    } else {
+        s_edu = r.edu == j.edu_req - 1 ? 50 : 20;
+        d_edu = zm_psprintf(a, "%s，岗位要求%s及以上", an_edu_names[r.edu], an_edu_names[j.edu_req]);
+    }
+
+    score = (int)((45.0 * s_skill + 20.0 * s_exp + 15.0 * s_edu + 20.0 * s_sim) / 100 + 0.5);
+    if (score > 100) {
+        score = 100;
+    }
+    if (r.len == 0) {
+        score = 0;
+    }
+
+    comps = json_object_new_array();
+    an_component(comps, "skills", "技能匹配", 45, s_skill, d_skill);
+    an_component(comps, "experience", "工作经验", 20, s_exp, d_exp);
+    an_component(comps, "education", "学历", 15, s_edu, d_edu);
+    an_component(comps, "similarity", "文本相似度", 20, s_sim, d_sim);
+
+    matched = json_object_new_array();
+    missing = json_object_new_array();
+    for (int k = 0; k < nmr; k++) {
+        an_push(matched, an_dict.skills[mreq[k]].name);
+    }
+    for (int k = 0; k < nmp; k++) {
+        an_push(matched, an_dict.skills[mpref[k]].name);
+    }
+    for (int k = 0; k < nxr; k++) {
+        an_push(missing, an_dict.skills[xreq[k]].name);
+    }
+    for (int k = 0; k < nxp; k++) {
+        an_push(missing, an_dict.skills[xpref[k]].name);
+    }
+
+    strengths = json_object_new_array();
+    gaps = json_object_new_array();
+    sugg = json_object_new_array();
+    if (nmr) {
+        an_push(strengths, zm_psprintf(a, "具备岗位要求的技能：%s（%d/%d）", an_join(a, mreq, nmr, 8), nmr, nmr + nxr));
+    }
+    if (nmp) {
+        an_push(strengths, zm_psprintf(a, "具备加分技能：%s", an_join(a, mpref, nmp, 6)));
+    }
+    if (r.years >= 0 && j.years_req >= 0 && r.years >= j.years_req) {
+        an_push(strengths, zm_psprintf(a, "约 %s 年工作经验，满足岗位 %s 年以上的要求", an_years_text(a, r.years),
+                                       an_years_text(a, j.years_req)));
+    } else if (r.years > 0 && j.years_req < 0) {
+        an_push(strengths, zm_psprintf(a, "约 %s 年工作经验", an_years_text(a, r.years)));
+    }
+    if (r.edu && j.edu_req && r.edu >= j.edu_req) {
+        an_push(strengths, zm_psprintf(a, "学历（%s）满足岗位要求（%s及以上）", an_edu_names[r.edu], an_edu_names[j.edu_req]));
+    }
+    if (s_sim >= 60) {
+        an_push(strengths, "简历用词与岗位描述高度相关，容易通过关键词筛选");
+    }
+
+    if (nxr) {
+        an_push(gaps, zm_psprintf(a, "缺少岗位要求的技能：%s", an_join(a, xreq, nxr, 8)));
+    }
+    if (nxp) {
+        an_push(gaps, zm_psprintf(a, "未体现加分技能：%s", an_join(a, xpref, nxp, 6)));
+    }
+    if (j.years_req >= 0 && r.years >= 0 && r.years < j.years_req) {
+        an_push(gaps, zm_psprintf(a, "工作年限约 %s 年，岗位要求 %s 年以上，相差约 %s 年", an_years_text(a, r.years),
+                                  an_years_text(a, j.years_req), an_years_text(a, ceil((j.years_req - r.years) * 10) / 10)));
+    } else if (j.years_req >= 0 && r.years < 0) {
+        an_push(gaps, zm_psprintf(a, "简历中没有识别出工作年限（岗位要求 %s 年以上）", an_years_text(a, j.years_req)));
+    }
+    if (j.edu_req && r.edu && r.edu < j.edu_req) {
+        an_push(gaps, zm_psprintf(a, "学历为%s，岗位要求%s及以上", an_edu_names[r.edu], an_edu_names[j.edu_req]));
+    } else if (j.edu_req && !r.edu) {
+        an_push(gaps, zm_psprintf(a, "简历中没有写明学历，岗位要求%s及以上", an_edu_names[j.edu_req]));
+    }
+    if (s_sim < 30) {
+        an_push(gaps, "简历与岗位描述的用词重合度较低，筛选系统可能检索不到");
+    }
+
+    if (nxr) {
+        an_push(sugg, zm_psprintf(a, "如有%s的实际经验，请在工作或项目经历中写明使用场景和成果；如没有，建议优先补齐并做一个可展示的小项目",
+                                  an_join(a, xreq, nxr, 3)));
+    }
+    {
+        static const int need[] = {AN_SEC_WORK, AN_SEC_PROJ, AN_SEC_SKILLS, AN_SEC_EDU};
+        static const char *const how[] = {"写明公司、职位、起止时间和可量化的工作成果",
+                                          "写清项目背景、你的职责、使用的技术和可量化的结果",
+                                          "集中列出掌握的技术和工具，便于筛选系统识别",
+                                          "写明学校、专业、学历和起止时间"};
+        for (size_t k = 0; k < ZM_ARRAY_LEN(need); k++) {
+            if (!r.sec[need[k]] && r.len > 0) {
+                an_push(sugg, zm_psprintf(a, "补充“%s”部分：%s", an_sec_names[need[k]], how[k]));
+            }
+        }
+    }
+    if (j.years_req >= 0 && r.years < 0) {
+        an_push(sugg, "为每段经历写明起止时间（如 2019.07-至今），便于计算工作年限");
+    }
+    an_quantify_suggestions(a, &r, sugg, 3);
+    if (nmr && nxr == 0) {
+        an_push(sugg, zm_psprintf(a, "把%s放在专业技能和最近一段经历的前面，并准备相关的项目案例", an_join(a, mreq, nmr, 3)));
+    }
+    if (json_object_array_length(sugg) == 0) {
+        an_push(sugg, "简历与岗位匹配良好，面试前准备 2-3 个与岗位核心技能相关的项目案例");
+    }
+
+    {
+        const char *level = score >= 80 ? "高" : score >= 60 ? "较高" : score >= 40 ? "一般" : "较低";
+        char *sum = zm_psprintf(a, "匹配度 %d 分（%s）", score, level);
+        if (nmr + nxr) {
+            sum = zm_psprintf(a, "%s：具备 %d/%d 项必备技能", sum, nmr, nmr + nxr);
+            if (nxr) {
+                sum = zm_psprintf(a, "%s，缺少%s", sum, an_join(a, xreq, nxr, 3));
+            }
+        }
+        sum = zm_psprintf(a, "%s；经验%s，学历%s。", sum, s_exp >= 100 ? "满足要求" : s_exp >= 60 ? "接近要求" : "不足或未写明",
+                          s_edu >= 100 ? "满足要求" : s_edu >= 50 ? "略低或未写明" : "不满足");
+        out->summary = sum ? sum : "";
+    }
+    out->score = score;
+    out->strengths = strengths;
+    out->gaps = gaps;
+    out->suggestions = sugg;
+    out->matched_skills = matched;
+    out->missing_skills = missing;
+    out->components = comps;
+    return ZM_OK;
+}
+
+json_object *an_match_json(const an_match_t *m)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "score", json_object_new_int(m->score));
+    json_object_object_add(o, "summary", json_object_new_string(m->summary ? m->summary : ""));
+    json_object_object_add(o, "strengths", json_object_get(m->strengths));
+    json_object_object_add(o, "gaps", json_object_get(m->gaps));
+    json_object_object_add(o, "suggestions", json_object_get(m->suggestions));
+    json_object_object_add(o, "matched_skills", json_object_get(m->matched_skills));
+    json_object_object_add(o, "missing_skills", json_object_get(m->missing_skills));
+    json_object_object_add(o, "components", json_object_get(m->components));
+    json_object_object_add(o, "provider", json_object_new_string(m->provider ? m->provider : ""));
+    json_object_object_add(o, "model", json_object_new_string(m->model ? m->model : ""));
+    return o;
+}
+
+/* ---- the diagnosis ---- */
+
+typedef struct {
+    const char *word;
+    const char *cat;
+} an_role_kw_t;
+
+static const an_role_kw_t an_role_kws[] = {
+    {"后端", "backend,database,devops"}, {"服务端", "backend,database,devops"}, {"backend", "backend,database,devops"},
+    {"前端", "frontend"},   {"frontend", "frontend"}, {"web", "frontend"},  {"android", "mobile"}, {"ios", "mobile"},
+    {"移动端", "mobile"},  {"客户端", "mobile"},   {"数据分析", "data"},   {"大数据", "data"},
+    {"数据", "data"},      {"data", "data"},       {"算法", "ai"},         {"机器学习", "ai"},
+    {"machine learning", "ai"}, {"运维", "devops"}, {"devops", "devops"},  {"sre", "devops"},
+    {"测试", "testing"},   {"qa", "testing"},      {"安全", "security"},   {"嵌入式", "embedded"},
+    {"硬件", "embedded"},  {"产品", "product"},    {"product", "product"}, {"设计", "design"},
+    {"designer", "design"}, {"运营", "operations"}, {"市场", "marketing"}, {"营销", "marketing"},
+    {"marketing", "marketing"}, {"销售", "sales"}, {"商务", "sales"},      {"sales", "sales"},
+    {"财务", "finance"},   {"会计", "finance"},    {"金融", "finance"},    {"finance", "finance"},
+    {"人力", "hr"},        {"招聘", "hr"},         {"hr", "hr"},
+};
+
+/* Frameworks tied to one language: not suggested to someone who neither has nor wants that language. */
+static const struct {
+    const char *framework, *lang;
+} an_fw_lang[] = {
+    {"Spring Boot", "Java"}, {"Spring Cloud", "Java"}, {"Spring", "Java"}, {"MyBatis", "Java"}, {"Hibernate", "Java"},
+    {"Java Web", "Java"},    {"Dubbo", "Java"},        {"Netty", "Java"},  {"JVM", "Java"},     {"Maven", "Java"},
+    {"Gradle", "Java"},      {"Tomcat", "Java"},       {"Django", "Python"}, {"Flask", "Python"}, {"FastAPI", "Python"},
+    {"Tornado", "Python"},   {"Celery", "Python"},     {"SQLAlchemy", "Python"}, {"Gunicorn", "Python"},
+    {"Gin", "Go"},           {"go-zero", "Go"},        {"Laravel", "PHP"}, {"ThinkPHP", "PHP"}, {".NET", "C#"},
+    {"Ruby on Rails", "Ruby"}, {"Express", "JavaScript"}, {"Koa", "JavaScript"}, {"NestJS", "TypeScript"},
+};
+
+static int an_fw_unwanted(const an_doc_t *r, const an_doc_t *role, int s)
+{
+    for (size_t k = 0; k < ZM_ARRAY_LEN(an_fw_lang); k++) {
+        if (strcmp(an_dict.skills[s].name, an_fw_lang[k].framework) == 0) {
+            int l = an_skill_find(an_fw_lang[k].lang), role_lang = 0;
+            if (l < 0) {
+                return 0;
+            }
+            /* a role that names its language ("Python后端") decides; else the resume's languages do */
+            for (int x = 0; role && role->count && x < an_dict.nskills; x++) {
+                role_lang |= role->count[x] && !strcmp(an_dict.cats[an_dict.skills[x].cat].key, "lang");
+            }
+            return role_lang ? !role->count[l] : !r->count[l];
+        }
+    }
+    return 0;
+}
+
+static int an_cat_find(const char *key)
+{
+    for (int c = 0; c < an_dict.ncats; c++) {
+        if (strcmp(an_dict.cats[c].key, key) == 0) {
+            return c;
+        }
+    }
+    return -1;
+}
+
+/* Skills a resume for this role usually lists and this one lacks: the first ones of the role's categories. */
+static int an_role_gaps(zm_arena_t *a, const an_doc_t *r, const char *role, int *out, int max)
+{
+    an_doc_t rd;
+    const an_doc_t *role_doc = NULL;
+    int cats[8], nc = 0, n = 0;
+
+    if (role && role[0] && an_read(a, role, &rd) == ZM_OK) {
+        role_doc = &rd;
+        /* the role's own skills first: "Python后端工程师" wants Python */
+        for (int s = 0; s < an_dict.nskills && n < max; s++) {
+            if (rd.count[s] && !r->count[s]) {
+                out[n++] = s;
+            }
+            if (rd.count[s] && nc < 8) {
+                int c = an_dict.skills[s].cat, k;
+                for (k = 0; k < nc && cats[k] != c; k++) {
+                }
+                /* a language says little about its neighbours: Python does not call for C# */
+                if (k == nc && strcmp(an_dict.cats[c].key, "soft") != 0 && strcmp(an_dict.cats[c].key, "lang") != 0) {
+                    cats[nc++] = c;
+                }
+            }
+        }
+        /* the role's words name its fields ("后端": backend, databases, ops): those come first */
+        int kc[8], nk = 0;
+        for (size_t k = 0; k < ZM_ARRAY_LEN(an_role_kws) && nk < 8; k++) {
+            if (!memmem(rd.low, rd.len, an_role_kws[k].word, strlen(an_role_kws[k].word))) {
+                continue;
+            }
+            for (const char *p = an_role_kws[k].cat; *p && nk < 8;) {
+                char key[32];
+                size_t l = strcspn(p, ",");
+                int c, x;
+                snprintf(key, sizeof(key), "%.*s", (int)l, p);
+                p += l + (p[l] == ',');
+                c = an_cat_find(key);
+                for (x = 0; x < nk && kc[x] != c; x++) {
+                }
+                if (c >= 0 && x == nk) {
+                    kc[nk++] = c;
+                }
+            }
+        }
+        if (nk) {
+            memcpy(cats, kc, (size_t)nk * sizeof(int));
+            nc = nk;
+        }
+    }
+    if (nc == 0) {
+        /* no role: the resume's own main field */
+        int *per = zm_pcalloc(a, (size_t)an_dict.ncats * sizeof(int)), best = -1;
+        if (per == NULL) {
+            return n;
+        }
+        for (int s = 0; s < an_dict.nskills; s++) {
+            if (r->count[s]) {
+                per[an_dict.skills[s].cat]++;
+            }
+        }
+        for (int c = 0; c < an_dict.ncats; c++) {
+            const char *k = an_dict.cats[c].key;
+            if (strcmp(k, "soft") && strcmp(k, "language") && strcmp(k, "office") && strcmp(k, "cert") &&
+                per[c] > 0 && (best < 0 || per[c] > per[best])) {
+                best = c;
+            }
+        }
+        if (best >= 0) {
+            cats[nc++] = best;
+        }
+    }
+    for (int k = 0; k < nc && n < max; k++) {
+        int took = 0;
+        for (int s = 0; s < an_dict.nskills && n < max && took < 3; s++) {
+            if (an_dict.skills[s].cat == cats[k] && !r->count[s] && !an_fw_unwanted(r, role_doc, s)) {
+                int x;
+                for (x = 0; x < n && out[x] != s; x++) {
+                }
+                if (x == n) {
+                    out[n++] = s;
+                    took++;
+                }
+            }
+        }
+    }
+    return n;
+}
+
+static const char *an_bullet_hint(const an_doc_t *d, const an_bullet_t *b)
+{
+    const char *cat = "";
+
+    for (size_t h = 0; h < d->nhits; h++) {
+        if (d->hits[h].pos >= b->s && d->hits[h].pos < b->e) {
+            cat = an_dict.cats[an_dict.skills[d->hits[h].skill].cat].key;
+            break;
+        }
+    }
+    if (!strcmp(cat, "backend") || !strcmp(cat, "database") || !strcmp(cat, "devops") || !strcmp(cat, "lang") ||
+        !strcmp(cat, "cs")) {
+        return "使接口平均响应时间从 X ms 降至 Y ms，支撑日均 N 万次请求";
+    }
+    if (!strcmp(cat, "frontend") || !strcmp(cat, "mobile")) {
+        return "使首屏加载时间缩短 X%，覆盖 N 万日活用户";
+    }
+    if (!strcmp(cat, "data") || !strcmp(cat, "ai")) {
+        return "基于 N 万条数据，使关键指标（如准确率、转化率）提升 X%";
+    }
+    if (!strcmp(cat, "operations") || !strcmp(cat, "marketing")) {
+        return "在 N 个月内使粉丝量或转化率增长 X%";
+    }
+    if (!strcmp(cat, "sales")) {
+        return "完成销售额 X 万元，目标达成率 Y%，新增客户 N 家";
+    }
+    if (!strcmp(cat, "finance")) {
+        return "将月结周期从 N 天缩短到 M 天，差错率降低 X%";
+    }
+    if (!strcmp(cat, "hr")) {
+        return "完成 N 个岗位的招聘，平均到岗周期缩短 X 天";
+    }
+    if (!strcmp(cat, "testing")) {
+        return "发现并推动修复 N 个缺陷，回归测试时间缩短 X%";
+    }
+    return "带来的结果，如效率提升 X%、覆盖 N 名用户或节省 N 小时";
+}
+
+static json_object *an_rewrite(zm_arena_t *a, const an_doc_t *d, const an_bullet_t *b)
+{
+    json_object *o = json_object_new_object();
+    const char *text = an_bullet_text(a, d, b, 200), *rest = text, *verb = "主导";
+    char *why = zm_pstrdup(a, ""), *sugg;
+    int zh = 0;
+
+    for (size_t i = 0; text[i]; i++) {
+        zh |= (unsigned char)text[i] >= 0x80;
+    }
+    if (b->weak_start) {
+        static const struct {
+            const char *w, *v;
+        } verbs[] = {{"负责", "主导"}, {"参与", "作为核心成员完成"}, {"协助", "协同完成"}, {"帮助", "协同完成"},
+                     {"配合", "协同完成"}, {"跟进", "推进"}, {"responsible for ", "Led "}, {"worked on ", "Built "},
+                     {"helped ", "Delivered "}, {"assisted ", "Delivered "}, {"participated in ", "Drove "},
+                     {"involved in ", "Drove "}, {"in charge of ", "Led "}};
+        for (size_t k = 0; k < ZM_ARRAY_LEN(verbs); k++) {
+            if (strncasecmp(text, verbs[k].w, strlen(verbs[k].w)) == 0) {
+                rest = text + strlen(verbs[k].w);
+                verb = verbs[k].v;
+                break;
+            }
+        }
+        int vl = (int)(rest - text);
+        while (vl > 0 && text[vl - 1] == ' ') {
+            vl--;
+        }
+        why = zm_psprintf(a, "以“%.*s”开头只说明了职责，没有说明你做成了什么", vl, text);
+    } else {
+        verb = "";
+    }
+    if (!b->quantified) {
+        why = zm_psprintf(a, "%s%s没有数字，看不出工作的规模和成果", why, why[0] ? "；" : "");
+    }
+    if (b->short_line) {
+        why = zm_psprintf(a, "%s%s描述过短，缺少背景、行动和结果", why, why[0] ? "；" : "");
+    }
+    if (zh) {
+        sugg = zm_psprintf(a, "%s%s，%s（用真实数字替换 X、Y、N）", verb, rest, an_bullet_hint(d, b));
+    } else {
+        sugg = zm_psprintf(a, "%s%s, resulting in [a measurable outcome: e.g. X%% faster, N users, $N saved]",
+                           verb[0] ? verb : "", rest);
+    }
+    json_object_object_add(o, "original", json_object_new_string(text));
+    json_object_object_add(o, "suggestion", json_object_new_string(sugg ? sugg : text));
+    json_object_object_add(o, "why", json_object_new_string(why ? why : ""));
+    return o;
+}
+
+static json_object *an_section(const char *name, int present)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "name", json_object_new_string(name));
+    json_object_object_add(o, "present", json_object_new_boolean(present));
+    json_object_object_add(o, "findings", json_object_new_array());
+    return o;
+}
+
+static void an_finding(json_object *sec, const char *text)
+{
+    json_object *f;
+
+    if (text && json_object_object_get_ex(sec, "findings", &f)) {
+        json_object_array_add(f, json_object_new_string(text));
+    }
+}
+
+int an_builtin_diagnose(zm_arena_t *a, const char *resume_text, const char *target_role, json_object **report)
+{
+    an_doc_t r;
+    an_bullet_t *b;
+    int rc, nb, nq = 0, nweak = 0, *v, n, gaps[8], ng, np, score;
+    char *projects[3];
+    json_object *out, *secs, *s, *skills, *found, *bycat, *rewrites;
+    double ratio;
+
+    *report = NULL;
+    if ((rc = an_read(a, resume_text, &r)) != ZM_OK) {
+        return rc;
+    }
+    if ((nb = an_bullets(a, &r, &b)) < 0 || (n = an_found(a, &r, &v)) < 0) {
+        return ZM_ENOMEM;
+    }
+    np = an_projects(a, &r, projects, 3);
+    ng = an_role_gaps(a, &r, target_role, gaps, 5);
+    for (int i = 0; i < nb; i++) {
+        nq += b[i].quantified;
+        nweak += !b[i].quantified || b[i].weak_start || b[i].short_line;
+    }
+    ratio = nb ? (double)nq / nb : 0;
+
+    out = json_object_new_object();
+    secs = json_object_new_array();
+
+    s = an_section(an_sec_names[AN_SEC_EDU], r.sec[AN_SEC_EDU]);
+    if (r.edu) {
+        an_finding(s, zm_psprintf(a, "最高学历：%s", an_edu_names[r.edu]));
+    } else {
+        an_finding(s, "没有识别出学历层次，请写明“本科”“硕士”等");
+    }
+    if (!r.sec[AN_SEC_EDU]) {
+        an_finding(s, "缺少“教育经历”部分：写明学校、专业、学历和起止时间");
+    }
+    json_object_array_add(secs, s);
+
+    s = an_section(an_sec_names[AN_SEC_WORK], r.sec[AN_SEC_WORK]);
+    if (!r.sec[AN_SEC_WORK]) {
+        an_finding(s, "缺少“工作经历”部分：应届生也可以写实习、兼职或校园工作，写明公司、职位和起止时间");
+    }
+    if (r.years >= 0) {
+        an_finding(s, zm_psprintf(a, "识别到约 %s 年工作经验", an_years_text(a, r.years)));
+    } else {
+        an_finding(s, "没能识别出工作年限：为每段经历写明起止时间（如 2019.07-至今）");
+    }
+    if (nb) {
+        an_finding(s, zm_psprintf(a, "%d 条经历描述中 %d 条包含数字或量化结果", nb, nq));
+        if (ratio < 0.5) {
+            an_finding(s, "量化不足：用数字说明规模和结果（用户量、性能提升、金额、效率），比罗列职责更有说服力");
+        }
+    }
+    json_object_array_add(secs, s);
+
+    s = an_section(an_sec_names[AN_SEC_PROJ], r.sec[AN_SEC_PROJ]);
+    if (np) {
+        char *list = zm_pstrdup(a, "");
+        for (int k = 0; k < np && list; k++) {
+            list = zm_psprintf(a, "%s%s“%s”", list, k ? "、" : "", projects[k]);
+        }
+        an_finding(s, zm_psprintf(a, "识别到项目：%s", list));
+    }
+    if (!r.sec[AN_SEC_PROJ]) {
+        an_finding(s, "缺少“项目经历”部分：补充 1-3 个与目标岗位相关的项目，写清背景、你的职责、使用的技术和结果");
+    }
+    json_object_array_add(secs, s);
+
+    s = an_section(an_sec_names[AN_SEC_SKILLS], r.sec[AN_SEC_SKILLS]);
+    an_finding(s, n ? zm_psprintf(a, "识别到 %d 项技能：%s", n, an_join(a, v, n, 8)) : "没有识别出具体技能");
+    if (!r.sec[AN_SEC_SKILLS]) {
+        an_finding(s, "缺少“专业技能”部分：把掌握的技术和工具集中列出，便于筛选系统识别");
+    }
+    if (n > 0 && n < 5) {
+        an_finding(s, "列出的技能较少，补充实际用过的工具、框架和方法");
+    }
+    if (ng) {
+        an_finding(s, zm_psprintf(a, "%s常见但简历中没有的技能：%s", target_role && target_role[0] ? "目标岗位" : "同方向岗位",
+                                  an_join(a, gaps, ng, 5)));
+    }
+    json_object_array_add(secs, s);
+
+    s = an_section(an_sec_names[AN_SEC_SUMMARY], r.sec[AN_SEC_SUMMARY]);
+    an_finding(s, r.sec[AN_SEC_SUMMARY] ? "有自我评价：确保每句都有经历或数据支撑，避免“吃苦耐劳”“学习能力强”等空话"
+                                        : "可以增加 2-3 句自我评价，突出与目标岗位最相关的优势和成果");
+    json_object_array_add(secs, s);
+
+    s = an_section(an_sec_names[AN_SEC_CONTACT], r.sec[AN_SEC_CONTACT]);
+    if (r.email || r.phone) {
+        an_finding(s, zm_psprintf(a, "识别到%s%s%s", r.phone ? "手机号" : "", r.phone && r.email ? "和" : "",
+                                  r.email ? "邮箱" : ""));
+    }
+    if (!r.phone || !r.email) {
+        an_finding(s, zm_psprintf(a, "没有识别到%s%s%s，HR 可能无法联系你", !r.phone ? "手机号" : "",
+                                  !r.phone && !r.email ? "和" : "", !r.email ? "邮箱" : ""));
+    }
+    json_object_array_add(secs, s);
+
+    skills = json_object_new_object();
+    found = json_object_new_array();
+    bycat = json_object_new_object();
+    for (int k = 0; k < n; k++) {
+        const char *label = an_dict.cats[an_dict.skills[v[k]].cat].label;
+        json_object *arr;
+        an_push(found, an_dict.skills[v[k]].name);
+        if (!json_object_object_get_ex(bycat, label, &arr)) {
+            arr = json_object_new_array();
+            json_object_object_add(bycat, label, arr);
+        }
+        an_push(arr, an_dict.skills[v[k]].name);
+    }
+    json_object_object_add(skills, "found", found);
+    json_object_object_add(skills, "by_category", bycat);
+    {
+        json_object *sg = json_object_new_array();
+        for (int k = 0; k < ng; k++) {
+            an_push(sg, an_dict.skills[gaps[k]].name);
+        }
+        json_object_object_add(skills, "suggested", sg);
+    }
+
+    rewrites = json_object_new_array();
+    for (int i = 0, k = 0; i < nb && k < 5; i++) {
+        if (!b[i].quantified || b[i].weak_start || b[i].short_line) {
+            json_object_array_add(rewrites, an_rewrite(a, &r, &b[i]));
+            k++;
+        }
+    }
+
+    /* completeness 30, quantified bullets 25, skills 20, length 15, education and years readable 10 */
+    {
+        static const int wsec[AN_SEC_N] = {0, 6, 8, 6, 5, 2, 3};
+        double sc = 0;
+        size_t chars = 0, k2;
+        for (int k = 1; k < AN_SEC_N; k++) {
+            sc += r.sec[k] ? wsec[k] : 0;
+        }
+        sc += 25 * ratio;
+        sc += 20 * (n >= 8 ? 1 : n / 8.0);
+        for (size_t i = 0; i < r.len; i += k2) {
+            an_utf8(r.low, r.len, i, &k2);
+            chars++;
+        }
+        sc += chars >= 400 && chars <= 6000 ? 15 : chars < 400 ? 15 * chars / 400.0 : 10;
+        sc += (r.edu ? 5 : 0) + (r.years >= 0 ? 5 : 0);
+        score = r.len ? (int)(sc + 0.5) : 0;
+        if (score > 100) {
+            score = 100;
+        }
+    }
+
+    {
+        int missing = 0;
+        char *miss = zm_pstrdup(a, "");
+        for (int k = 1; k < AN_SEC_N && miss; k++) {
+            if (!r.sec[k]) {
+                miss = zm_psprintf(a, "%s%s“%s”", miss, missing++ ? "、" : "", an_sec_names[k]);
+            }
+        }
+        char *sum = zm_psprintf(a, "简历综合评分 %d 分。", score);
+        if (missing) {
+            sum = zm_psprintf(a, "%s缺少%s部分；", sum, miss);
+        }
+        if (nb) {
+            sum = zm_psprintf(a, "%s%d 条经历描述中 %d 条有量化结果", sum, nb, nq);
+            sum = zm_psprintf(a, "%s%s", sum, nweak ? zm_psprintf(a, "，%d 条建议改写；", nweak) : "；");
+        }
+        sum = zm_psprintf(a, "%s识别到 %d 项技能", sum, n);
+        if (ng) {
+            sum = zm_psprintf(a, "%s，可补充%s", sum, an_join(a, gaps, ng, 3));
+        }
+        sum = zm_psprintf(a, "%s。", sum);
+        json_object_object_add(out, "overall_score", json_object_new_int(score));
+        json_object_object_add(out, "summary", json_object_new_string(sum ? sum : ""));
+    }
+    json_object_object_add(out, "sections", secs);
+    json_object_object_add(out, "skills", skills);
+    json_object_object_add(out, "rewrites", rewrites);
+    json_object_object_add(out, "education", json_object_new_string(an_edu_names[r.edu]));
+    json_object_object_add(out, "years", r.years >= 0 ? json_object_new_double(r.years) : NULL);
+    json_object_object_add(out, "quantified_ratio", json_object_new_double(floor(ratio * 100 + 0.5) / 100));
+    if (target_role && target_role[0]) {
+        json_object_object_add(out, "target_role", json_object_new_string(target_role));
+    }
+    *report = out;
+    return ZM_OK;
+}
+
+/* ---- interview questions ---- */
+
+static const char *const an_qcat_keys[] = {"technical", "project", "behavioral", "hr"};
+static const char *const an_qcat_labels[] = {"技术问题", "项目深挖", "行为面试", "HR 面试"};
+
+/* s with {skill}, {project} and {role} filled in */
+static char *an_fill(zm_arena_t *a, const char *s, const char *skill, const char *project, const char *role)
+{
+    char *out = zm_pstrdup(a, "");
+    const char *p = s;
+
+    while (out && *p) {
+        const char *b = strchr(p, '{');
+        const char *v = NULL;
+        size_t skip = 0;
+        if (b == NULL) {
+            return zm_psprintf(a, "%s%s", out, p);
+        }
+        if (strncmp(b, "{skill}", 7) == 0) {
+            v = skill, skip = 7;
+        } else if (strncmp(b, "{project}", 9) == 0) {
+            v = project, skip = 9;
+        } else if (strncmp(b, "{role}", 6) == 0) {
+            v = role, skip = 6;
+        }
+        if (skip == 0) {
+            out = zm_psprintf(a, "%s%.*s", out, (int)(b - p + 1), p);
+            p = b + 1;
+            continue;
+        }
+        out = zm_psprintf(a, "%s%.*s%s", out, (int)(b - p), p, v ? v : "");
+        p = b + skip;
+    }
+    return out;
+}
+
+static json_object *an_question(zm_arena_t *a, const an_q_t *q, const char *skill, const char *project, const char *role,
+                                const char *why_prefix)
+{
+    json_object *o = json_object_new_object(), *ol = json_object_new_array();
+    const char *why = an_fill(a, q->why, skill, project, role);
+
+    json_object_object_add(o, "question", json_object_new_string(an_fill(a, q->question, skill, project, role)));
+    if (why_prefix && why_prefix[0]) {
+        why = zm_psprintf(a, "%s；%s", why_prefix, why);
+    }
+    json_object_object_add(o, "why", json_object_new_string(why ? why : ""));
+    for (int k = 0; k < q->nout; k++) {
+        an_push(ol, an_fill(a, q->outline[k], skill, project, role));
+    }
+    json_object_object_add(o, "outline", ol);
+    if (skill && q->cat == 0) {
+        json_object_object_add(o, "skill", json_object_new_string(skill));
+    }
+    return o;
+}
+
+int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job, int count, json_object **out)
+{
+    an_doc_t r, j;
+    int rc, *rv, nr, *jv, nj = 0, *sk, nsk = 0, quota[AN_QCATS], supply[AN_QCATS], ngen = 0, *gen, nbank[AN_QCATS] = {0};
+    char *projects[3];
+    int np;
+    const char *role = "目标岗位";
+    json_object *groups, *g[AN_QCATS];
+
+    *out = NULL;
+    if (count < 1) {
+        count = 1;
+    }
+    if (count > 50) {
+        count = 50;
+    }
+    if ((rc = an_read(a, resume_text, &r)) != ZM_OK) {
+        return rc;
+    }
+    memset(&j, 0, sizeof(j));
+    if (job && job[0]) {
+        if ((rc = an_read(a, job, &j)) != ZM_OK) {
+            return rc;
+        }
+        if ((nj = an_found(a, &j, &jv)) < 0) {
+            return ZM_ENOMEM;
+        }
+        /* a short "job" is a role name: use it in the questions */
+        if (strlen(job) <= 60 && !memchr(job, '\n', strlen(job))) {
+            role = zm_psprintf(a, "“%s”岗位", job);
+        }
+    }
+    if ((nr = an_found(a, &r, &rv)) < 0) {
+        return ZM_ENOMEM;
+    }
+    np = an_projects(a, &r, projects, 3);
+    sk = zm_palloc(a, (size_t)(nr + nj + 1) * sizeof(int));
+    gen = zm_palloc(a, (size_t)(an_dict.nqs + 1) * sizeof(int));
+    if (sk == NULL || gen == NULL) {
+        return ZM_ENOMEM;
+    }
+    /* what the interviewer will probe: skills both name, then the job's, then the resume's; never soft skills */
+    for (int pass = 0; pass < 3; pass++) {
+        int *v = pass < 2 ? jv : rv, n = pass < 2 ? nj : nr;
+        for (int k = 0; k < n; k++) {
+            int s = v[k], x, in_r = r.count[s] > 0;
+            if ((pass == 0 && !in_r) || (pass == 1 && in_r)) {
+                continue;
+            }
+            const char *ck = an_dict.cats[an_dict.skills[s].cat].key;
+            if (!strcmp(ck, "soft") || !strcmp(ck, "language") || !strcmp(ck, "cert")) {
+                continue;
+            }
+            for (x = 0; x < nsk && sk[x] != s; x++) {
+            }
+            if (x == nsk) {
+                sk[nsk++] = s;
+            }
+        }
+    }
+    for (int q = 0; q < an_dict.nqs; q++) {
+        if (an_dict.qs[q].skill < 0) {
+            nbank[an_dict.qs[q].cat]++;
+            if (an_dict.qs[q].cat == 0) {
+                gen[ngen++] = q;
+            }
+        }
+    }
+
+    /* how many of each: technical 40%, project 25%, behavioral 20%, HR 15%; one each first when count allows */
+    {
+        static const double w[AN_QCATS] = {0.40, 0.25, 0.20, 0.15};
+        int given = 0;
+        double rem[AN_QCATS];
+        for (int c = 0; c < AN_QCATS; c++) {
+            quota[c] = count >= AN_QCATS ? 1 : c < count;
+            given += quota[c];
+        }
+        int left = count - given;
+        for (int c = 0; c < AN_QCATS; c++) {
+            double x = left * w[c];
+            quota[c] += (int)x;
+            given += (int)x;
+            rem[c] = x - (int)x;
+        }
+        while (given < count) {
+            int best = 0;
+            for (int c = 1; c < AN_QCATS; c++) {
+                if (rem[c] > rem[best]) {
+                    best = c;
+                }
+            }
+            quota[best]++;
+            rem[best] = -1;
+            given++;
+        }
+        supply[0] = ngen * (nsk ? nsk : 1);
+        for (int q = 0; q < an_dict.nqs; q++) {
+            supply[0] += an_dict.qs[q].skill >= 0 && an_dict.qs[q].cat == 0 && r.count[an_dict.qs[q].skill] +
+                                                                                     (nj ? j.count[an_dict.qs[q].skill] : 0);
+        }
+        supply[1] = nbank[1] * (np ? np : 1);
+        supply[2] = nbank[2];
+        supply[3] = nbank[3];
+        /* a group the bank cannot fill hands its share to the others */
+        int spare = 0;
+        for (int c = 0; c < AN_QCATS; c++) {
+            if (quota[c] > supply[c]) {
+                spare += quota[c] - supply[c];
+                quota[c] = supply[c];
+            }
+        }
+        for (int c = 0; c < AN_QCATS && spare; c++) {
+            int room = supply[c] - quota[c];
+            int t = room < spare ? room : spare;
+            quota[c] += t;
+            spare -= t;
+        }
+    }
+
+    for (int c = 0; c < AN_QCATS; c++) {
+        g[c] = json_object_new_array();
+    }
+
+    /* technical: each skill's own bank questions round-robin, then generic ones filled with the skills */
+    {
+        int got = 0;
+        for (int round = 0; got < quota[0] && round < 16; round++) {
+            int any = 0;
+            for (int k = 0; k < nsk && got < quota[0]; k++) {
+                int seen = 0;
+                for (int q = 0; q < an_dict.nqs; q++) {
+                    if (an_dict.qs[q].cat != 0 || an_dict.qs[q].skill != sk[k]) {
+                        continue;
+                    }
+                    if (seen++ == round) {
+                        const char *name = an_dict.skills[sk[k]].name;
+                        int in_r = r.count[sk[k]] > 0, in_j = nj && j.count[sk[k]] > 0;
+                        const char *pre = in_r && in_j ? zm_psprintf(a, "简历和岗位要求都提到了%s", name)
+                                          : in_j      ? zm_psprintf(a, "岗位要求%s，简历中没有体现，面试官可能会考察", name)
+                                                      : zm_psprintf(a, "简历中写了%s（出现 %d 次）", name, r.count[sk[k]]);
+                        json_object_array_add(g[0], an_question(a, &an_dict.qs[q], name, NULL, role, pre));
+                        got++;
+                        any = 1;
+                        break;
+                    }
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        for (int round = 0; got < quota[0] && ngen && round < ngen; round++) {
+            for (int k = 0; k < (nsk ? nsk : 1) && got < quota[0]; k++) {
+                const an_q_t *q = &an_dict.qs[gen[(k + round) % ngen]];
+                const char *name = nsk ? an_dict.skills[sk[k]].name : "你最熟悉的技术";
+                json_object_array_add(g[0], an_question(a, q, name, NULL, role,
+                                                        nsk ? zm_psprintf(a, "简历或岗位涉及%s", name) : NULL));
+                got++;
+            }
+        }
+    }
+    /* project deep-dives: the bank's templates, filled with the resume's projects in turn */
+    for (int q = 0, got = 0, k = 0; q < an_dict.nqs * 3 && got < quota[1]; q++) {
+        const an_q_t *t = &an_dict.qs[q % an_dict.nqs];
+        if (t->cat != 1 || q / an_dict.nqs >= (np ? np : 1)) {
+            continue;
+        }
+        const char *proj = np ? projects[(k + q / an_dict.nqs) % np] : "你简历中最有代表性的项目";
+        const char *pre = np ? zm_psprintf(a, "简历的项目经历中有“%s”", proj)
+                             : "简历没有单列项目，面试官通常会追问工作中的具体项目";
+        json_object_array_add(g[1], an_question(a, t, nsk ? an_dict.skills[sk[0]].name : "核心技术", proj, role, pre));
+        got++;
+        k++;
+    }
+    for (int c = 2; c < AN_QCATS; c++) {
+        for (int q = 0, got = 0; q < an_dict.nqs && got < quota[c]; q++) {
+            if (an_dict.qs[q].cat == c) {
+                json_object_array_add(g[c], an_question(a, &an_dict.qs[q], nsk ? an_dict.skills[sk[0]].name : "专业技能",
+                                                        np ? projects[0] : "最近的项目", role, NULL));
+                got++;
+            }
+        }
+    }
+
+    groups = json_object_new_array();
+    int total = 0;
+    for (int c = 0; c < AN_QCATS; c++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "category", json_object_new_string(an_qcat_keys[c]));
+        json_object_object_add(o, "label", json_object_new_string(an_qcat_labels[c]));
+        total += (int)json_object_array_length(g[c]);
+        json_object_object_add(o, "questions", g[c]);
+        json_object_array_add(groups, o);
+    }
+    *out = json_object_new_object();
+    json_object_object_add(*out, "groups", groups);
+    json_object_object_add(*out, "count", json_object_new_int(total));
+    return ZM_OK;
 }

@@ -40,7 +40,6 @@ const zm_route_t zm_routes[] = {
     {"GET", "/api/files/{fileId}", resumes_api_download, ZM_AUTH_USER, NULL},
     {"DELETE", "/api/files/{fileId}", resumes_api_file_delete, ZM_AUTH_USER, NULL},
 
-#ifdef ZM_WITH_ANALYSIS
     /* AI analysis: suggestions (seed 001), diagnosis and interview prediction (seed 003) */
     {"POST", "/api/suggestions", analysis_api_suggest, ZM_AUTH_USER, NULL},
     {"GET", "/api/suggestions", analysis_api_suggestions, ZM_AUTH_USER, NULL},
@@ -54,7 +53,6 @@ const zm_route_t zm_routes[] = {
     {"GET", "/api/v1/interview-prep/history", analysis_api_interview_history, ZM_AUTH_USER, NULL},
     {"GET", "/api/v1/interview-prep/{id}", analysis_api_interview, ZM_AUTH_USER, NULL},
     {"GET", "/api/v1/tasks/{id}", analysis_api_task, ZM_AUTH_USER, NULL},
-#endif
 };
 
 const size_t zm_nroutes = sizeof(zm_routes) / sizeof(zm_routes[0]);

@@ -212,7 +212,6 @@ int main(int argc, char **argv)
             fprintf(stderr, "zhimai-worker: mail_init failed\n");
             return 1;
         }
-#ifdef ZM_WITH_ANALYSIS
         /* the analyzer's data, before the runners fork; the configuration is read inside
          * task_worker_main, so load it here once for the data path */
         {
@@ -226,7 +225,6 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
-#endif
         return task_worker_main(conf);
     }
     if (strcmp(argv[i], "enqueue") != 0 && strcmp(argv[i], "get") != 0 && strcmp(argv[i], "--get") != 0) {

@@ -520,13 +520,11 @@ int zm_server_main(const char *conf_path)
     if (acc_init() != ZM_OK) {
         return 1;
     }
-#ifdef ZM_WITH_ANALYSIS
     /* the analyzer's dictionaries are read once, before fork: the workers share the pages */
     if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
         zm_log_error("cannot load the analyzer's data from %s", zm_conf_str("analysis.data_dir"));
         return 1;
     }
-#endif
     if (zm_metrics_init(zm_nroutes) != 0) {
         return 1;
     }

@@ -13,10 +13,8 @@ static const task_type_t task_types[] = {
     {"mail.send", mail_task_send, 0},
     {"resume.extract", resume_task_extract, 0},
     {"storage.delete", resume_task_storage_delete, 0},
-#ifdef ZM_WITH_ANALYSIS
     {"suggestion.generate", rv_task_suggestion, 0},
     {"analysis.run", rv_task_analysis, 0},
-#endif
 
     /* the test suite's types: only with tasks.test_handlers = 1 */
     {"test.sleep", task_test_sleep, 1},

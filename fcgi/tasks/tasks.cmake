@@ -14,11 +14,9 @@ add_library(zmrunner STATIC
   fcgi/tasks/runner.c
   fcgi/services/mail_task.c
   fcgi/resumes/resume_tasks.c
+  fcgi/analysis/review_tasks.c
 )
-target_link_libraries(zmrunner PUBLIC zmtasks zmauth zmresumes zmextract ${ZM_REVIEW} Threads::Threads)
-if(TARGET zmanalysis)
-  target_sources(zmrunner PRIVATE fcgi/analysis/review_tasks.c)
-endif()
+target_link_libraries(zmrunner PUBLIC zmtasks zmauth zmresumes zmextract zmreview Threads::Threads)
 
 add_executable(zhimai-worker fcgi/bin/zhimai_worker.c)
 target_link_libraries(zhimai-worker zmrunner)
