@@ -374,8 +374,10 @@ int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind
     if (rc != ZM_OK) {
         return rc;
     }
+    /* read it back before waking the runners, so the answer shows the state as queued */
+    rc = rv_analysis_get(db, a, user_id, kind, id, &o->data);
     task_wake();
-    return rv_analysis_get(db, a, user_id, kind, id, &o->data);
+    return rc;
 }
 
 int rv_analysis_history(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t page, int64_t page_size,
