@@ -25,21 +25,6 @@ static int usage(void)
     return 2;
 }
 
-static db_t *open_db(void)
-{
-    db_conf_t c = {
-        .host = zm_conf_str("db.host"),
-        .port = (unsigned)zm_conf_int("db.port"),
-        .socket = zm_conf_str("db.socket"),
-        .user = zm_conf_str("db.user"),
-        .password = zm_conf_str("db.password"),
-        .name = zm_conf_str("db.name"),
-        .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
-        .rw_timeout_s = (unsigned)zm_conf_int("db.rw_timeout"),
-    };
-    return db_open(&c);
-}
-
 static int read_password(char *buf, size_t len)
 {
     size_t n;
@@ -136,7 +121,7 @@ int main(int argc, char **argv)
     if (acc_init() != ZM_OK) {
         return 1;
     }
-    db = open_db();
+    db = db_open_configured(0);
     zm_arena_init(&a, 64 * 1024, 0);
     if (db == NULL || db_ping(db) != ZM_OK) {
         fprintf(stderr, "zhimai-admin: cannot connect to the database: %s\n", db ? db_error(db) : "");

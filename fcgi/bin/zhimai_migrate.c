@@ -140,17 +140,7 @@ int main(int argc, char **argv)
     if (list_files(dir, files, &nfiles) != 0) {
         return 1;
     }
-    db_conf_t dc = {
-        .host = zm_conf_str("db.host"),
-        .port = (unsigned)zm_conf_int("db.port"),
-        .socket = zm_conf_str("db.socket"),
-        .user = zm_conf_str("db.user"),
-        .password = zm_conf_str("db.password"),
-        .name = zm_conf_str("db.name"),
-        .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
-        .rw_timeout_s = 600,
-    };
-    db = db_open(&dc);
+    db = db_open_configured(600); /* a migration may rebuild a large table */
     zm_arena_init(&a, 64 * 1024, 0);
     if (db == NULL || db_ping(db) != ZM_OK) {
         fprintf(stderr, "zhimai-migrate: cannot connect to the database: %s\n", db ? db_error(db) : "out of memory");

@@ -333,21 +333,6 @@ static int connection_waiting(void)
     return poll(&p, 1, 0) > 0;
 }
 
-static db_t *open_db(void)
-{
-    db_conf_t c = {
-        .host = zm_conf_str("db.host"),
-        .port = (unsigned)zm_conf_int("db.port"),
-        .socket = zm_conf_str("db.socket"),
-        .user = zm_conf_str("db.user"),
-        .password = zm_conf_str("db.password"),
-        .name = zm_conf_str("db.name"),
-        .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
-        .rw_timeout_s = (unsigned)zm_conf_int("db.rw_timeout"),
-    };
-    return db_open(&c);
-}
-
 static int worker_main(int slot, void *ud)
 {
     FCGX_Request fr;
@@ -363,7 +348,7 @@ static int worker_main(int slot, void *ud)
         zm_log_error("FCGX_Init failed");
         return 1;
     }
-    db = open_db();
+    db = db_open_configured(0);
     if (db == NULL) {
         return 1;
     }

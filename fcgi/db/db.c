@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conf.h"
 #include "log.h"
 
 #define DB_MAX_PARAMS 64
@@ -87,6 +88,21 @@ static void db_disconnect(db_t *db)
     }
     db->connected = 0;
     db->in_txn = 0;
+}
+
+db_t *db_open_configured(unsigned rw_timeout_s)
+{
+    db_conf_t c = {
+        .host = zm_conf_str("db.host"),
+        .port = (unsigned)zm_conf_int("db.port"),
+        .socket = zm_conf_str("db.socket"),
+        .user = zm_conf_str("db.user"),
+        .password = zm_conf_str("db.password"),
+        .name = zm_conf_str("db.name"),
+        .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
+        .rw_timeout_s = rw_timeout_s ? rw_timeout_s : (unsigned)zm_conf_int("db.rw_timeout"),
+    };
+    return db_open(&c);
 }
 
 void db_close(db_t *db)

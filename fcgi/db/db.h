@@ -52,6 +52,9 @@ typedef struct {
 db_t *db_open(const db_conf_t *c);
 void db_close(db_t *db);
 
+/** A handle for the configured database (db.* keys), with rw_timeout_s overriding db.rw_timeout when > 0. */
+db_t *db_open_configured(unsigned rw_timeout_s);
+
 /** Count reconnects into *counter (a shared-memory slot for /metrics); may be NULL. */
 void db_set_reconnect_counter(db_t *db, uint64_t *counter);
 

@@ -40,17 +40,7 @@ static void sleep_ms(int64_t ms)
 
 db_t *task_db_open(void)
 {
-    db_conf_t c = {
-        .host = zm_conf_str("db.host"),
-        .port = (unsigned)zm_conf_int("db.port"),
-        .socket = zm_conf_str("db.socket"),
-        .user = zm_conf_str("db.user"),
-        .password = zm_conf_str("db.password"),
-        .name = zm_conf_str("db.name"),
-        .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
-        .rw_timeout_s = (unsigned)zm_conf_int("db.rw_timeout"),
-    };
-    return db_open(&c);
+    return db_open_configured(0);
 }
 
 /* ---- the lease renewer: a thread with its own connection ----
