@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mail.h"
+#include "metrics.h"
 #include "password.h"
 #include "queue.h"
 #include "token.h"
@@ -640,33 +641,85 @@ int acc_login(db_t *db, zm_arena_t *a, const char *email, const char *password, 
     return acc_get_user(db, a, user->id, user);
 }
 
-/* The user behind a token must still exist and be active.  Every authenticated request
- * runs this, so it reads only the four columns it needs. */
-static int check_user(db_t *db, zm_arena_t *a, int64_t user_id, int64_t iat, int *role)
-{
-    db_res_t res;
-    const char *r;
-    int rc = db_query(db, a, &res,
-                      "SELECT u.is_active, u.is_superuser, p.role, UNIX_TIMESTAMP(p.tokens_valid_after) "
-                      "FROM auth_user u LEFT JOIN zm_user_profile p ON p.user_id = u.id WHERE u.id = ?",
-                      "i", user_id);
+/* What authentication needs to know of a user, remembered per worker: most
+ * requests then cost no database round trip for it.  An entry is good while
+ * it is younger than auth.user_cache_ms and no change to users was made on
+ * this host since it was read (the scoreboard's generation). */
+#define USER_CACHE_SLOTS 512
 
+typedef struct {
+    int64_t user_id;
+    int active, role;
+    int64_t valid_after;
+    uint64_t generation;
+    int64_t read_ms;
+} user_cache_t;
+
+static user_cache_t user_cache[USER_CACHE_SLOTS];
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int user_facts(db_t *db, zm_arena_t *a, int64_t user_id, user_cache_t *out)
+{
+    user_cache_t *slot = &user_cache[(uint64_t)user_id % USER_CACHE_SLOTS];
+    uint64_t gen = zm_metrics_auth_generation(); /* read before the query: a change during it invalidates */
+    int64_t now = mono_ms(), ttl = zm_conf_int("auth.user_cache_ms");
+    const char *r;
+    db_res_t res;
+    int rc;
+
+    if (ttl > 0 && slot->user_id == user_id && slot->generation == gen && now - slot->read_ms < ttl) {
+        *out = *slot;
+        return ZM_OK;
+    }
+    rc = db_query(db, a, &res,
+                  "SELECT u.is_active, u.is_superuser, p.role, UNIX_TIMESTAMP(p.tokens_valid_after) "
+                  "FROM auth_user u LEFT JOIN zm_user_profile p ON p.user_id = u.id WHERE u.id = ?",
+                  "i", user_id);
     if (rc != ZM_OK) {
         return rc;
     }
-    if (res.nrows == 0 || db_int(&res, 0, 0) == 0) {
+    if (res.nrows == 0) {
+        slot->user_id = 0;
+        return ZM_ENOTFOUND;
+    }
+    out->user_id = user_id;
+    out->active = db_int(&res, 0, 0) != 0;
+    r = db_val(&res, 0, 2);
+    /* no profile yet (a user Django made): its flags decide, as in user_from_row */
+    out->role = r ? acc_role_parse(r) : (db_int(&res, 0, 1) ? ZM_ROLE_ADMIN : ZM_ROLE_SEEKER);
+    if (out->role == 0) {
+        out->role = ZM_ROLE_SEEKER;
+    }
+    out->valid_after = db_int(&res, 0, 3);
+    out->generation = gen;
+    out->read_ms = now;
+    *slot = *out;
+    return ZM_OK;
+}
+
+/* The user behind a token must still exist and be active. */
+static int check_user(db_t *db, zm_arena_t *a, int64_t user_id, int64_t iat, int *role)
+{
+    user_cache_t u;
+    int rc = user_facts(db, a, user_id, &u);
+
+    if (rc == ZM_ENOTFOUND) {
         return ACC_ETOKEN;
     }
-    if (db_val(&res, 0, 3) && iat < db_int(&res, 0, 3)) {
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (!u.active || (u.valid_after && iat < u.valid_after)) {
         return ACC_ETOKEN;
     }
     if (role) {
-        r = db_val(&res, 0, 2);
-        /* no profile yet (a user Django made): its flags decide, as in user_from_row */
-        *role = r ? acc_role_parse(r) : (db_int(&res, 0, 1) ? ZM_ROLE_ADMIN : ZM_ROLE_SEEKER);
-        if (*role == 0) {
-            *role = ZM_ROLE_SEEKER;
-        }
+        *role = u.role;
     }
     return ZM_OK;
 }
@@ -819,7 +872,9 @@ int acc_change_password(db_t *db, zm_arena_t *a, int64_t user_id, const char *ol
         db_rollback(db);
         return rc;
     }
-    return db_commit(db);
+    rc = db_commit(db);
+    zm_metrics_auth_bump(); /* older access tokens are refused from now on, in every worker */
+    return rc;
 }
 
 /* Use a single-use token of purpose: the user id, or ACC_ETOKEN. */
@@ -908,7 +963,9 @@ int acc_reset_password(db_t *db, zm_arena_t *a, const char *token, const char *n
         db_rollback(db);
         return rc;
     }
-    return db_commit(db);
+    rc = db_commit(db);
+    zm_metrics_auth_bump();
+    return rc;
 }
 
 int acc_update_profile(db_t *db, zm_arena_t *a, int64_t user_id, const char *username, const char *first_name,
@@ -992,6 +1049,7 @@ int acc_admin_update(db_t *db, zm_arena_t *a, int64_t user_id, int role, int is_
         return rc;
     }
     rc = db_commit(db);
+    zm_metrics_auth_bump(); /* a role or is_active changed: every worker reads it again */
     return rc == ZM_OK ? acc_get_user(db, a, user_id, out) : rc;
 }
 

@@ -48,6 +48,9 @@ static const conf_key_t conf_keys[] = {
     {"auth.refresh_ttl", "86400", "# Refresh token lifetime in seconds (simplejwt REFRESH_TOKEN_LIFETIME)."},
     {"auth.verify_ttl", "86400", "# Email verification link lifetime in seconds."},
     {"auth.reset_ttl", "1800", "# Password reset link lifetime in seconds."},
+    {"auth.user_cache_ms", "2000",
+     "# A worker remembers whether a user is active and their role this long (0: ask the database every request).\n"
+     "# Changes made through this host's API take effect at once; other hosts, the CLI and Django within this time."},
     {"auth.purge_after_days", "7", "# Expired tokens and old rate-limit windows are purged after this many days."},
     {"auth.argon2_t", "4", "# argon2id passes for new password hashes."},
     {"auth.argon2_m_kib", "24576", "# argon2id memory in KiB for new password hashes."},
@@ -97,6 +100,9 @@ static const conf_key_t conf_keys[] = {
     {"analysis.max_jd_chars", "8000", "# Longest job description accepted, in characters."},
     {"analysis.max_role_chars", "100", "# Longest target role accepted, in characters."},
     {"analysis.per_hour", "30", "# Analyses (suggestions, diagnoses, predictions) one user may start per hour."},
+
+    {"events.publish_url", "",
+     "# nchan publisher base URL on loopback (e.g. http://127.0.0.1:8080/_events/pub); empty: no live events."},
 
     {"log.file", "", "# Error log path; empty means stderr."},
     {"log.access", "", "# Access log path; empty means the error log."},

@@ -26,6 +26,7 @@ typedef struct {
 
 typedef struct {
     uint64_t crashed, recycled;
+    uint64_t auth_generation;
     slot_t slots[ZM_MASTER_MAX_SLOTS];
 } board_t;
 
@@ -95,6 +96,18 @@ void zm_metrics_child_exit(int crashed, int recycled)
     }
     if (recycled) {
         __atomic_add_fetch(&board->recycled, 1, __ATOMIC_RELAXED);
+    }
+}
+
+uint64_t zm_metrics_auth_generation(void)
+{
+    return board ? __atomic_load_n(&board->auth_generation, __ATOMIC_ACQUIRE) : 0;
+}
+
+void zm_metrics_auth_bump(void)
+{
+    if (board) {
+        __atomic_add_fetch(&board->auth_generation, 1, __ATOMIC_RELEASE);
     }
 }
 

@@ -29,6 +29,15 @@ uint64_t *zm_metrics_reconnect_counter(void);
 /** In the master: a child left unexpectedly (crashed) or after max_requests (recycled). */
 void zm_metrics_child_exit(int crashed, int recycled);
 
+/**
+ * A counter every process of this host's zhimai-fcgi shares: bumped after any
+ * change to who may do what (a user deactivated, a role changed, a password
+ * reset), so per-worker caches of such facts know to read again.  0 and a
+ * no-op where there is no scoreboard (CLI programs).
+ */
+uint64_t zm_metrics_auth_generation(void);
+void zm_metrics_auth_bump(void);
+
 /** Append the Prometheus text of every counter; route names come from the table. */
 int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, size_t nroutes);
 

@@ -326,13 +326,14 @@ int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t 
     int rc;
 
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
-    /* one indexed query: the page, the total (a window count) and each resume's version count */
+    /* one indexed query: the page, the total (an uncorrelated subquery, computed once) and each
+     * resume's version count; ids break ties in the index's own order */
     rc = db_query(db, a, &res,
                   "SELECT r.id, r.name, r.user_id, " ISO("r.created_at") ", " ISO("r.updated_at") ", "
-                  "COUNT(*) OVER (), "
+                  "(SELECT COUNT(*) FROM api_resume c WHERE c.user_id = ?), "
                   "(SELECT COUNT(*) FROM api_resumeversion v WHERE v.resume_id = r.id) "
-                  "FROM api_resume r WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id LIMIT ? OFFSET ?",
-                  "sii", uid, page_size, (page - 1) * page_size);
+                  "FROM api_resume r WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?",
+                  "ssii", uid, uid, page_size, (page - 1) * page_size);
     if (rc != ZM_OK) {
         return rc;
     }
