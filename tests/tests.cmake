@@ -40,3 +40,8 @@ zm_api_test(core test_core.py)
 zm_api_test(auth test_auth.py)
 zm_api_test(resumes test_resumes.py)
 zm_api_test(analysis test_analysis_api.py)
+zm_api_test(events test_events.py)
+
+# The SPA in real Chromium (playwright-core), against the same stack
+add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
+set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)

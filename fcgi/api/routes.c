@@ -5,6 +5,7 @@
  */
 #include "analysis_api.h"
 #include "auth_api.h"
+#include "events_api.h"
 #include "health.h"
 #include "resumes_api.h"
 #include "server.h"
@@ -53,6 +54,7 @@ const zm_route_t zm_routes[] = {
     {"GET", "/api/v1/interview-prep/history", analysis_api_interview_history, ZM_AUTH_USER, NULL},
     {"GET", "/api/v1/interview-prep/{id}", analysis_api_interview, ZM_AUTH_USER, NULL},
     {"GET", "/api/v1/tasks/{id}", analysis_api_task, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/events/auth/{taskId}", events_api_auth, ZM_AUTH_USER, NULL},
 };
 
 const size_t zm_nroutes = sizeof(zm_routes) / sizeof(zm_routes[0]);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "events.h"
 #include "log.h"
 #include "master.h"
 #include "queue.h"
@@ -492,6 +493,7 @@ int task_runner_main(int slot, void *ud)
         return 1;
     }
     zm_arena_init(&arena, TASK_ARENA_BLOCK, TASK_ARENA_CAP);
+    events_install(); /* live task events to nginx/nchan (events.publish_url) */
     zm_log_info("task runner %d started as %s", slot, owner);
 
     for (;;) {

@@ -12,6 +12,7 @@ add_library(zmrunner STATIC
   fcgi/tasks/registry.c
   fcgi/tasks/handlers_builtin.c
   fcgi/tasks/runner.c
+  fcgi/tasks/events.c
   fcgi/services/mail_task.c
   fcgi/resumes/resume_tasks.c
   fcgi/analysis/review_tasks.c

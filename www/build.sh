@@ -1,0 +1,21 @@
+#!/bin/sh
+# Build the SPA into www/dist.  Installs node_modules exactly as
+# package-lock.json pins them (npm ci), but only when the lock changed since
+# the last install (a stamp holds the lock's SHA-256).  Needs node >= 18 and npm.
+set -eu
+cd "$(dirname "$0")"
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "www/build.sh: npm not found (apt-get install nodejs npm)" >&2
+    exit 1
+fi
+stamp=node_modules/.zm-lock-sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -f node_modules/vite/package.json ]; then
+    # npm ci refuses a lock that lacks rollup's optional per-platform packages
+    # (a registry mirror that only serves this platform's yields such a lock);
+    # then install from the same lock without rewriting it.
+    npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save --package-lock=false
+    echo "$want" >"$stamp"
+fi
+npm run build --silent

@@ -1,0 +1,53 @@
+import { useState } from 'preact/hooks';
+import { t } from './i18n/index.js';
+import { Link, navigate } from './router.js';
+import { displayName, logout } from './session.js';
+import { LangSwitch } from './ui.jsx';
+
+const NAV = [
+  ['/resumes', 'nav.resumes'],
+  ['/suggestions', 'nav.suggestions'],
+  ['/diagnosis', 'nav.diagnosis'],
+  [null, 'nav.interview'],
+  [null, 'nav.mock'],
+  [null, 'nav.jobs'],
+  [null, 'nav.upgrade'],
+  [null, 'nav.notifications'],
+  ['/settings', 'nav.settings'],
+];
+
+export function Layout({ user, path, children }) {
+  const [open, setOpen] = useState(false);
+  const close = () => setOpen(false);
+  const out = async () => { await logout(); navigate('/login'); };
+  return (
+    <div class={'shell' + (open ? ' nav-open' : '')}>
+      <header class="topbar">
+        <button class="nav-toggle" aria-label={t('nav.menu')} aria-expanded={open} onClick={() => setOpen(!open)}>
+          <span /><span /><span />
+        </button>
+        <Link class="brand" href="/resumes" onNav={close}><span class="brand-mark">麦</span>{t('app.name')}</Link>
+        <div class="topbar-right">
+          <LangSwitch />
+          <Link class="user-chip" href="/settings" onNav={close} data-user-chip>
+            <span class="avatar">{displayName(user).slice(0, 1).toUpperCase()}</span>
+            <span class="user-meta">
+              <span class="user-name" data-user-name>{displayName(user)}</span>
+              <span class="user-role">{t('role.' + (user.role || 'seeker'))}</span>
+            </span>
+          </Link>
+        </div>
+      </header>
+      <nav class="sidenav" aria-label="main">
+        {NAV.map(([href, key]) => href
+          ? <Link href={href} onNav={close} class={'nav-item' + (path === href || path.startsWith(href + '/') ? ' active' : '')}>
+              <span class="nav-icon" />{t(key)}</Link>
+          : <span class="nav-item disabled" aria-disabled="true" title={t('nav.soon')}>
+              <span class="nav-icon" />{t(key)}<span class="soon">{t('nav.soon')}</span></span>)}
+        <button class="nav-item nav-logout" onClick={out} data-logout><span class="nav-icon" />{t('nav.logout')}</button>
+      </nav>
+      <div class="nav-scrim" onClick={close} />
+      <main class="content">{children}</main>
+    </div>
+  );
+}

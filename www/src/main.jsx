@@ -1,0 +1,69 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './style.css';
+import { getLang, onLang, t } from './i18n/index.js';
+import { onAuthLost, getTokens } from './api.js';
+import { navigate, useLocation, match, Link } from './router.js';
+import { getUser, onUser, loadUser } from './session.js';
+import { Loading, LangSwitch } from './ui.jsx';
+import { Layout } from './layout.jsx';
+import { Login, Register, Forgot, Reset, Verify } from './pages/auth.jsx';
+import { Resumes, ResumeDetail } from './pages/resumes.jsx';
+import { Suggestions } from './pages/suggestions.jsx';
+import { Diagnosis } from './pages/diagnosis.jsx';
+import { Settings } from './pages/settings.jsx';
+
+const publicRoutes = [
+  ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
+  ['/reset-password', Reset], ['/verify-email', Verify],
+];
+const appRoutes = [
+  ['/resumes', Resumes], ['/resumes/:id', ResumeDetail], ['/suggestions', Suggestions],
+  ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis], ['/settings', Settings],
+];
+
+function NotFound() {
+  return <div class="card narrow center"><h2>{t('notfound.title')}</h2><Link class="btn btn-primary" href="/">{t('notfound.back')}</Link></div>;
+}
+
+function App() {
+  const [, setL] = useState(getLang());
+  const [user, setU] = useState(getUser());
+  const [booting, setBooting] = useState(!!getTokens());
+  const { path } = useLocation();
+  useEffect(() => onLang(setL), []);
+  useEffect(() => onUser(setU), []);
+  useEffect(() => {
+    onAuthLost(() => navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true));
+    if (getTokens()) loadUser().finally(() => setBooting(false));
+  }, []);
+
+  for (const [p, C] of publicRoutes) {
+    if (match(p, path)) return <div class="auth-page"><AuthHeader /><C /></div>;
+  }
+  if (booting) return <Loading />;
+  if (!user) return <Redirect to={path === '/' ? '/login' : '/login?next=' + encodeURIComponent(path + location.search)} />;
+  if (path === '/' || path === '') return <Redirect to="/resumes" />;
+  for (const [p, C] of appRoutes) {
+    const params = match(p, path);
+    if (params) return <Layout user={user} path={path}><C key={p} params={params} user={user} /></Layout>;
+  }
+  return <Layout user={user} path={path}><NotFound /></Layout>;
+}
+
+function Redirect({ to }) {
+  useEffect(() => navigate(to, true), [to]);
+  return <Loading />;
+}
+
+function AuthHeader() {
+  return (
+    <header class="auth-header">
+      <Link class="brand" href="/"><span class="brand-mark">麦</span>{t('app.name')}</Link>
+      <LangSwitch />
+    </header>
+  );
+}
+
+document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
+render(<App />, document.getElementById('app'));
