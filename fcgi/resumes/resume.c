@@ -473,7 +473,7 @@ int resume_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const
     return ZM_OK;
 }
 
-static int load_file(db_t *db, zm_arena_t *a, int64_t user_id, const char *version_id, db_res_t *res, int for_update)
+static int load_file(db_t *db, zm_arena_t *a, int64_t user_id, const char *version_id, db_res_t *res)
 {
     char id[33];
     int rc;
@@ -482,11 +482,8 @@ static int load_file(db_t *db, zm_arena_t *a, int64_t user_id, const char *versi
         return ZM_ENOTFOUND;
     }
     rc = db_query(db, a, res,
-                  for_update ? "SELECT v.file_path, v.file_name, v.file_type, v.file_size, r.user_id, v.resume_id, v.id "
-                               "FROM api_resumeversion v JOIN api_resume r ON r.id = v.resume_id WHERE v.id = ? "
-                               "FOR UPDATE"
-                             : "SELECT v.file_path, v.file_name, v.file_type, v.file_size, r.user_id, v.resume_id, v.id "
-                               "FROM api_resumeversion v JOIN api_resume r ON r.id = v.resume_id WHERE v.id = ?",
+                  "SELECT v.file_path, v.file_name, v.file_type, v.file_size, r.user_id, v.resume_id, v.id "
+                  "FROM api_resumeversion v JOIN api_resume r ON r.id = v.resume_id WHERE v.id = ?",
                   "s", id);
     if (rc != ZM_OK) {
         return rc;
@@ -500,7 +497,7 @@ static int load_file(db_t *db, zm_arena_t *a, int64_t user_id, const char *versi
 int resume_file_find(db_t *db, zm_arena_t *a, int64_t user_id, const char *version_id, resume_file_t *f)
 {
     db_res_t res;
-    int rc = load_file(db, a, user_id, version_id, &res, 0);
+    int rc = load_file(db, a, user_id, version_id, &res);
 
     if (rc != ZM_OK) {
         return rc;
@@ -521,7 +518,7 @@ int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, 
     if (rc != ZM_OK) {
         return rc;
     }
-    rc = load_file(db, a, user_id, version_id, &res, 0);
+    rc = load_file(db, a, user_id, version_id, &res);
     if (rc == ZM_OK) {
         /* the resume row first, as every writer locks it: two concurrent deletes queue here
          * instead of deadlocking, and the second sees the count the first left */
