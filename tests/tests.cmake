@@ -41,6 +41,8 @@ zm_api_test(auth test_auth.py)
 zm_api_test(resumes test_resumes.py)
 zm_api_test(analysis test_analysis_api.py)
 zm_api_test(events test_events.py)
+# restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
+zm_api_test(llm_remote test_llm_remote.py)
 
 # The SPA in real Chromium (playwright-core), against the same stack
 add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)

@@ -1,0 +1,278 @@
+#!/usr/bin/python3
+"""The remote-model path end to end: llm.provider = openai against tests/api/fake_llm.py.
+
+Starts fake_llm.py on a free 127.0.0.1 port, restarts the stack's zhimai-fcgi and
+zhimai-worker with ZM_LLM_* overrides pointing at it, runs the cases, and in a
+`finally:` restarts both daemons again without the overrides (other tests share
+the stack).
+
+    ZM_VAR=/tmp/llmtest /usr/bin/python3 tests/api/test_llm_remote.py [test_name ...]
+
+Cases: a valid answer gives a suggestion with exactly the model's score; two
+invalid answers fail the task and write no api_suggestion row; a diagnosis
+takes the model's overall_score.
+"""
+import http.client
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import urllib.parse
+import uuid
+
+import zmtest
+from zmtest import request, sql
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "data", "analysis")
+RUN = uuid.uuid4().hex[:8]
+PASSWORD = "Tr0ub4dor&3-zm"
+KEY = "test-key"
+MODEL = "fake-model"
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+MATCH = {
+    "score": 73,
+    "summary": "候选人的后端经验与职位基本契合。",
+    "strengths": ["有 Python 后端经验"],
+    "gaps": ["缺少容器化经验"],
+    "suggestions": ["补充 Docker/Kubernetes 相关经历"],
+    "matched_skills": ["Python", "MySQL"],
+    "missing_skills": ["Kubernetes"],
+}
+
+DIAGNOSIS = {
+    "overall_score": 64,
+    "summary": "结构完整，但成果量化不足。",
+    "sections": [
+        {"name": "contact", "present": True, "findings": []},
+        {"name": "projects", "present": False, "findings": ["缺少独立的项目经历板块"]},
+    ],
+    "rewrites": [
+        {"original": "负责后端开发", "suggestion": "主导订单服务后端开发，支撑日均百万请求", "why": "突出职责与规模"}
+    ],
+}
+
+FAKE = None
+
+
+# ---- the fake model ----------------------------------------------------------------------
+
+class FakeLLM:
+    """fake_llm.py in a child process, driven over its control endpoints."""
+
+    def __init__(self, key):
+        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "fake_llm.py"), "--key", key],
+                                     stdout=subprocess.PIPE)
+        self.port = int(self.proc.stdout.readline())
+
+    def call(self, method, path, obj=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            body = json.dumps(obj).encode() if obj is not None else None
+            c.request(method, path, body=body, headers={"Content-Type": "application/json"})
+            return json.loads(c.getresponse().read())
+        finally:
+            c.close()
+
+    def script(self, *steps):
+        self.call("POST", "/_fake/script", {"steps": list(steps)})
+
+    def requests(self):
+        return self.call("GET", "/_fake/log")["requests"]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def restart_daemons(overrides):
+    """Stop and start zhimai-fcgi and zhimai-worker with exactly these ZM_LLM_* variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZM_LLM_")}
+    if overrides:
+        # libcurl honours *_proxy: nothing may come between the daemons and loopback
+        env = {k: v for k, v in env.items() if "proxy" not in k.lower()}
+        env.update(overrides)
+    env["ZM_VAR"] = zmtest.VAR
+    env["ZM_BUILD"] = zmtest.ENV["ZM_BUILD"]
+    dev = os.path.join(zmtest.ROOT, "dev")
+    for cmd in ("worker-stop", "fcgi-stop", "fcgi-start", "worker-start"):
+        p = subprocess.run([dev, cmd], env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError("./dev %s failed (%d): %s %s" % (cmd, p.returncode, p.stdout, p.stderr))
+
+
+# ---- HTTP helpers ------------------------------------------------------------------------
+
+def fresh_ip():
+    n = random.randrange(0, 65536)
+    return "10.14.%d.%d" % (n // 256, n % 256)
+
+
+def data_of(r, status=200, what="request"):
+    assert r.status == status, "%s: expected %d, got %r" % (what, status, r)
+    j = r.json
+    assert j.get("success") is True and "data" in j, "%s: not a success envelope: %r" % (what, j)
+    return j["data"]
+
+
+def new_user(tag):
+    email = "%s-%s-%s@example.com" % (tag, RUN, uuid.uuid4().hex[:10])
+    data_of(request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD},
+                    headers={"X-Real-IP": fresh_ip()}), 201, "register")
+    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD},
+                        headers={"X-Real-IP": fresh_ip()}), 200, "login")
+    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
+
+
+def upload(user, data, filename):
+    boundary = "----zmtestBoundary" + uuid.uuid4().hex
+    body = (b"--" + boundary.encode() + b"\r\n"
+            b'Content-Disposition: form-data; name="file"; filename="' + filename.encode() + b'"\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n--" + boundary.encode() + b"--\r\n")
+    u = urllib.parse.urlsplit(zmtest.URL)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    try:
+        c.request("POST", "/api/resumes", body=body,
+                  headers={"Content-Type": "multipart/form-data; boundary=" + boundary,
+                           "Authorization": "Bearer " + user["access"]})
+        r = c.getresponse()
+        return zmtest.Response(r.status, r.headers, r.read())
+    finally:
+        c.close()
+
+
+def ready_resume(user, name="zh_backend_strong.txt"):
+    with open(os.path.join(DATA, name), "rb") as f:
+        res = data_of(upload(user, f.read(), name), 201, "upload " + name)
+    last = [None]
+
+    def check():
+        d = data_of(request("GET", "/api/resumes/" + res["id"], token=user["access"]), 200, "GET resume")
+        last[0] = d
+        return d if d["versions"][0]["text_status"] in ("done", "failed") else None
+    d = zmtest.wait_for(check, timeout=30, step=0.1, what="text extraction")
+    assert d["versions"][0]["text_status"] == "done", "extraction: %r" % d["versions"][0]
+    return res["id"]
+
+
+def jd():
+    with open(os.path.join(DATA, "jd_zh_python_backend.txt"), encoding="utf-8") as f:
+        return f.read()
+
+
+def poll_task(user, task_id, timeout=30.0):
+    last = [None]
+
+    def check():
+        d = data_of(request("GET", "/api/v1/tasks/%d" % task_id, token=user["access"]), 200, "GET task")
+        last[0] = d
+        return d if d["state"] in ("done", "failed") else None
+    try:
+        return zmtest.wait_for(check, timeout=timeout, step=0.05, what="task")
+    except AssertionError:
+        raise AssertionError("task %d not finished within %.0f s; last %r" % (task_id, timeout, last[0]))
+
+
+def suggestion_rows(user):
+    return int(sql("SELECT COUNT(*) FROM api_suggestion WHERE user_id = '%s'" % str(user["id"]))[0][0])
+
+
+def check_fake_requests(reqs, n, what):
+    assert len(reqs) == n, "%s: fake model got %d requests, expected %d: %r" % (
+        what, len(reqs), n, [r["body"] for r in reqs])
+    for q in reqs:
+        assert q["headers"].get("authorization") == "Bearer " + KEY, "%s: auth %r" % (what, q["headers"])
+        assert isinstance(q["body"], dict) and q["body"].get("model") == MODEL, "%s: body %r" % (what, q["body"])
+
+
+# ---- cases -------------------------------------------------------------------------------
+
+def test_suggestion_valid_answer():
+    u = new_user("lr1")
+    rid = ready_resume(u)
+    FAKE.script({"content": json.dumps(MATCH, ensure_ascii=False)})
+    r = request("POST", "/api/suggestions", {"resume_id": rid, "job_description": jd()}, token=u["access"])
+    d = data_of(r, 202, "POST /api/suggestions (openai)")
+    assert isinstance(d.get("task_id"), int) and d["task_id"] > 0, d
+    t = poll_task(u, d["task_id"])
+    assert t["state"] == "done", "task: %r" % t
+    assert t["type"] == "suggestion.generate", t
+    check_fake_requests(FAKE.requests(), 1, "valid answer")
+    lst = data_of(request("GET", "/api/suggestions", token=u["access"]), 200, "GET /api/suggestions")
+    assert lst["total"] == 1 and len(lst["items"]) == 1, lst
+    s = lst["items"][0]
+    assert UUID_RE.match(s["id"]) and s["resume_id"] == rid, s
+    assert s["score"] == 73, "score %r, the model said 73" % s["score"]
+    assert s["provider"] == "openai", "provider %r" % s["provider"]
+    res = s["result"]
+    assert isinstance(res, dict) and res.get("score") == 73, res
+    assert res.get("provider") == "openai" and res.get("model") == MODEL, res
+    assert res.get("summary") == MATCH["summary"], res
+    assert res.get("missing_skills") == ["Kubernetes"], res
+    assert suggestion_rows(u) == 1
+    g = data_of(request("GET", "/api/suggestions/" + s["id"], token=u["access"]), 200, "GET suggestion")
+    assert g["score"] == 73 and g["provider"] == "openai", g
+
+
+def test_suggestion_invalid_json_twice():
+    u = new_user("lr2")
+    rid = ready_resume(u)
+    FAKE.script({"content": "这不是 JSON {score: 73"}, {"content": "{\"score\": 73, oops"})
+    r = request("POST", "/api/suggestions", {"resume_id": rid, "job_description": jd()}, token=u["access"])
+    d = data_of(r, 202, "POST /api/suggestions (openai)")
+    t = poll_task(u, d["task_id"])
+    assert t["state"] == "failed", "task: %r" % t
+    err = t["error"] if isinstance(t["error"], str) else json.dumps(t["error"], ensure_ascii=False)
+    assert err and "JSON" in err, "error does not name the problem: %r" % t["error"]
+    reqs = FAKE.requests()
+    check_fake_requests(reqs, 2, "invalid twice")
+    # the second round shows the model its answer and what was wrong with it
+    msgs = reqs[1]["body"]["messages"]
+    assert any(m.get("role") == "assistant" for m in msgs), msgs
+    assert "JSON" in msgs[-1]["content"], msgs[-1]
+    assert suggestion_rows(u) == 0, "an api_suggestion row was written for a failed answer"
+    lst = data_of(request("GET", "/api/suggestions", token=u["access"]), 200, "GET /api/suggestions")
+    assert lst["total"] == 0 and lst["items"] == [], lst
+
+
+def test_diagnosis_valid_answer():
+    u = new_user("lr3")
+    rid = ready_resume(u)
+    FAKE.script({"content": json.dumps(DIAGNOSIS, ensure_ascii=False)})
+    r = request("POST", "/api/v1/resume-diagnosis/full-with-skills", {"resume_id": rid, "target_role": "Python后端工程师"},
+                token=u["access"])
+    d = data_of(r, 202, "POST diagnosis")
+    assert UUID_RE.match(d["id"]) and isinstance(d["task_id"], int), d
+    t = poll_task(u, d["task_id"])
+    assert t["state"] == "done", "task: %r" % t
+    check_fake_requests(FAKE.requests(), 1, "diagnosis")
+    g = data_of(request("GET", "/api/v1/resume-diagnosis/" + d["id"], token=u["access"]), 200, "GET diagnosis")
+    assert g["state"] == "done" and g["finished_at"], g
+    assert g["provider"] == "openai", "provider %r" % g["provider"]
+    assert g["score"] == 64, "score %r, the model said 64" % g["score"]
+    res = g["result"]
+    assert isinstance(res, dict) and res["overall_score"] == 64, res
+    assert res["summary"] == DIAGNOSIS["summary"], res
+    assert [s["name"] for s in res["sections"]] == ["contact", "projects"], res
+
+
+if __name__ == "__main__":
+    FAKE = FakeLLM(KEY)
+    try:
+        restart_daemons({
+            "ZM_LLM_PROVIDER": "openai",
+            "ZM_LLM_BASE_URL": "http://127.0.0.1:%d/v1" % FAKE.port,
+            "ZM_LLM_MODEL": MODEL,
+            "ZM_LLM_API_KEY": KEY,
+            "ZM_LLM_TIMEOUT_MS": "3000",
+            "ZM_LLM_MAX_RETRIES": "1",
+        })
+        zmtest.main(globals())
+    finally:
+        try:
+            restart_daemons(None)
+        finally:
+            FAKE.stop()
