@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "http.h"
 #include "log.h"
 
 #define TIMEOUT_DEFAULT_MS 60000L
@@ -95,53 +96,6 @@ static void set_error(char **error, char *msg)
     }
 }
 
-/* Length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0
- * for a malformed one (overlong, surrogate, past U+10FFFF, cut short). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c < 0xc2) {
-        return 0;
-    }
-    if (c < 0xe0) {
-        return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    }
-    if (c < 0xf0) {
-        if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80) {
-            return 0;
-        }
-        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)) {
-            return 0;
-        }
-        return 3;
-    }
-    if (c < 0xf5) {
-        if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80) {
-            return 0;
-        }
-        if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)) {
-            return 0;
-        }
-        return 4;
-    }
-    return 0;
-}
-
-/* Characters in a valid UTF-8 string of n bytes. */
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t chars = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-    }
-    return chars;
-}
-
 char *an_openai_clip_utf8(zm_arena_t *a, const char *s, size_t max_chars, int *truncated)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -157,7 +111,7 @@ char *an_openai_clip_utf8(zm_arena_t *a, const char *s, size_t max_chars, int *t
     n = strlen(s);
     /* first pass: how many input bytes fit, and their size once repaired */
     for (i = 0; i < n && chars < max_chars; i += k, chars++) {
-        k = utf8_len(p + i, n - i);
+        k = zm_utf8_seq_len(p + i, n - i);
         out += k ? k : 3;
         k = k ? k : 1;
     }
@@ -171,7 +125,7 @@ char *an_openai_clip_utf8(zm_arena_t *a, const char *s, size_t max_chars, int *t
     }
     out = 0;
     for (i = 0; i < n; i += k) {
-        k = utf8_len(p + i, n - i);
+        k = zm_utf8_seq_len(p + i, n - i);
         if (k == 0) {
             memcpy(d + out, "\xef\xbf\xbd", 3); /* U+FFFD for the stray byte */
             out += 3;
@@ -335,7 +289,7 @@ static void check_string(problems_t *pr, const an_field_t *f, json_object *v, co
     const char *s = json_object_get_string(v);
     size_t n = (size_t)json_object_get_string_len(v);
 
-    if (f->max_len > 0 && utf8_chars(s, n) > f->max_len) {
+    if (f->max_len > 0 && zm_utf8_chars(s, n) > f->max_len) {
         problem(pr, "%s must be at most %zu characters", path, f->max_len);
         return;
     }

@@ -9,18 +9,9 @@
 #include "log.h"
 #include "openai.h"
 #include "queue.h"
+#include "registry.h"
 #include "resume.h"
 #include "review.h"
-
-static const char *pstr(task_ctx_t *ctx, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(ctx->payload, key, &v) || !json_object_is_type(v, json_type_string)) {
-        return NULL;
-    }
-    return json_object_get_string(v);
-}
 
 /* A provider's failure: retry later when it may pass (timeouts, 429s), else fail with its reason. */
 static int provider_failed(task_ctx_t *ctx, int rc, const char *why, char **error)
@@ -31,7 +22,7 @@ static int provider_failed(task_ctx_t *ctx, int rc, const char *why, char **erro
 
 int rv_task_suggestion(task_ctx_t *ctx, json_object **result, char **error)
 {
-    const char *resume_id = pstr(ctx, "resume_id"), *jd = pstr(ctx, "job_description");
+    const char *resume_id = task_payload_str(ctx, "resume_id"), *jd = task_payload_str(ctx, "job_description");
     an_openai_conf_t c;
     an_openai_usage_t usage;
     resume_text_t t;
@@ -69,7 +60,7 @@ int rv_task_suggestion(task_ctx_t *ctx, json_object **result, char **error)
 
 int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
 {
-    const char *id = pstr(ctx, "analysis_id");
+    const char *id = task_payload_str(ctx, "analysis_id");
     an_openai_conf_t c;
     an_openai_usage_t usage;
     json_object *out = NULL;

@@ -48,7 +48,6 @@ static const char *form_text(zm_req_t *r, zm_form_t *f, const mp_part_t *parts, 
                              size_t max_chars)
 {
     const mp_part_t *p = mp_find(parts, n, name);
-    size_t chars = 0;
 
     if (p == NULL || p->filename != NULL) {
         return NULL;
@@ -57,10 +56,7 @@ static const char *form_text(zm_req_t *r, zm_form_t *f, const mp_part_t *parts, 
         zm_form_error(f, name, "不是有效的 UTF-8 文本");
         return NULL;
     }
-    for (size_t i = 0; i < p->len; i++) {
-        chars += ((unsigned char)p->data[i] & 0xC0) != 0x80;
-    }
-    if (chars > max_chars) {
+    if (zm_utf8_chars(p->data, p->len) > max_chars) {
         zm_form_error(f, name, zm_psprintf(r->a, "最多 %zu 个字符", max_chars));
         return NULL;
     }

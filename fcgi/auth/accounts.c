@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "http.h"
 #include "log.h"
 #include "mail.h"
 #include "metrics.h"
@@ -162,16 +163,6 @@ const char *acc_check_email(const char *email)
     return NULL;
 }
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++) {
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    }
-    return n;
-}
-
 const char *acc_check_password(const char *pw, const char *email)
 {
     int all_digits = 1;
@@ -179,7 +170,7 @@ const char *acc_check_password(const char *pw, const char *email)
     if (pw == NULL || pw[0] == '\0') {
         return "请输入密码";
     }
-    if (utf8_chars(pw) < 8) {
+    if (zm_utf8_chars(pw, strlen(pw)) < 8) {
         return "密码至少需要 8 个字符";
     }
     if (strlen(pw) > 256) {
@@ -207,7 +198,7 @@ const char *acc_check_password(const char *pw, const char *email)
 
 static const char *check_username(const char *u)
 {
-    size_t n = utf8_chars(u);
+    size_t n = zm_utf8_chars(u, strlen(u));
 
     if (n == 0 || n > 150) {
         return "用户名长度需为 1 到 150 个字符";

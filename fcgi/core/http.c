@@ -355,7 +355,7 @@ void zm_form_error(zm_form_t *f, const char *key, const char *message)
     json_object_array_add(list, json_object_new_string(message));
 }
 
-static size_t utf8_count(const char *s, size_t n)
+size_t zm_utf8_chars(const char *s, size_t n)
 {
     size_t c = 0;
 
@@ -391,7 +391,7 @@ const char *zm_form_str(zm_form_t *f, json_object *body, const char *key, int re
         zm_form_error(f, key, "此字段不能为空");
         return NULL;
     }
-    if (utf8_count(s, len) > max_chars) {
+    if (zm_utf8_chars(s, len) > max_chars) {
         char *msg = zm_psprintf(f->r->a, "最多 %zu 个字符", max_chars);
         zm_form_error(f, key, msg ? msg : "过长");
         return NULL;
@@ -423,49 +423,51 @@ int zm_form_done(zm_form_t *f)
     return ZM_EINVAL;
 }
 
+size_t zm_utf8_seq_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c < 0xc2) {
+        return 0;
+    }
+    if (c < 0xe0) {
+        return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    }
+    if (c < 0xf0) {
+        if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80) {
+            return 0;
+        }
+        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)) {
+            return 0;
+        }
+        return 3;
+    }
+    if (c < 0xf5) {
+        if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80) {
+            return 0;
+        }
+        if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)) {
+            return 0;
+        }
+        return 4;
+    }
+    return 0;
+}
+
 int zm_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = 0, k;
 
     while (i < n) {
-        unsigned c = s[i];
-        size_t need;
-        uint32_t cp;
-
-        if (c == 0) {
+        k = s[i] == 0 ? 0 : zm_utf8_seq_len(s + i, n - i);
+        if (k == 0) {
             return 0;
         }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (i + need >= n) {
-            return 0;
-        }
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) {
-                return 0;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return 0;
-        }
-        i += need + 1;
+        i += k;
     }
     return 1;
 }

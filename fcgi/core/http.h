@@ -137,8 +137,15 @@ int zm_form_done(zm_form_t *f);
 
 /* ---- small helpers every module uses ---- */
 
+/** Length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0 for a malformed
+ *  one (overlong, surrogate, past U+10FFFF, cut short). */
+size_t zm_utf8_seq_len(const unsigned char *s, size_t n);
+
 /** Is s[0..n) valid UTF-8 (no overlongs, no surrogates, no NUL)? */
 int zm_utf8_valid(const char *s, size_t n);
+
+/** Characters (code points) in s[0..n), which must be valid UTF-8: length limits count these, not bytes. */
+size_t zm_utf8_chars(const char *s, size_t n);
 
 /** Append to a growing buffer capped at cap bytes (0 = no cap); ZM_ETOOBIG past it. */
 int zm_buf_append(zm_arena_t *a, zm_buf_t *b, const char *data, size_t len, size_t cap);

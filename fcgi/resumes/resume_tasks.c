@@ -4,6 +4,7 @@
 
 #include "extract.h"
 #include "filetype.h"
+#include "http.h"
 #include "log.h"
 #include "storage.h"
 
@@ -18,16 +19,6 @@ static storage_t *runner_storage(void)
     return st;
 }
 
-static const char *payload_str(task_ctx_t *ctx, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(ctx->payload, key, &v) || !json_object_is_type(v, json_type_string)) {
-        return NULL;
-    }
-    return json_object_get_string(v);
-}
-
 static int record(task_ctx_t *ctx, const char *version_id, const char *status, const char *error, const char *text,
                   size_t chars)
 {
@@ -38,19 +29,10 @@ static int record(task_ctx_t *ctx, const char *version_id, const char *status, c
     return n < 0 ? (int)n : ZM_OK;
 }
 
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t c = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    }
-    return c;
-}
 
 int resume_task_extract(task_ctx_t *ctx, json_object **result, char **error)
 {
-    const char *version_id = payload_str(ctx, "version_id");
+    const char *version_id = task_payload_str(ctx, "version_id");
     storage_t *st = runner_storage();
     extract_limits_t lim;
     db_res_t res;
@@ -105,7 +87,7 @@ int resume_task_extract(task_ctx_t *ctx, json_object **result, char **error)
         json_object_object_add(*result, "reason", json_object_new_string(why ? why : "unknown"));
         return ZM_OK;
     }
-    size_t chars = utf8_chars(text, text_len);
+    size_t chars = zm_utf8_chars(text, text_len);
     rc = record(ctx, version_id, "done", chars == 0 ? "未找到文字（可能是扫描件）" : NULL, text, chars);
     if (rc != ZM_OK) {
         return rc;
@@ -118,7 +100,7 @@ int resume_task_extract(task_ctx_t *ctx, json_object **result, char **error)
 
 int resume_task_storage_delete(task_ctx_t *ctx, json_object **result, char **error)
 {
-    const char *key = payload_str(ctx, "key");
+    const char *key = task_payload_str(ctx, "key");
     storage_t *st = runner_storage();
     int rc;
 

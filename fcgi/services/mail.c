@@ -8,6 +8,8 @@
 
 #include "mail.h"
 
+#include "http.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -39,58 +41,6 @@
 
 /* ---- input checks ---- */
 
-/* Length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0.
- * Overlongs, surrogates and code points past U+10FFFF are refused: the
- * message declares charset utf-8 and mail clients must be able to trust it. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c < 0xc2) {
-        return 0;
-    }
-    if (c < 0xe0) {
-        return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    }
-    if (c < 0xf0) {
-        if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80) {
-            return 0;
-        }
-        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)) {
-            return 0;
-        }
-        return 3;
-    }
-    if (c < 0xf5) {
-        if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80) {
-            return 0;
-        }
-        if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)) {
-            return 0;
-        }
-        return 4;
-    }
-    return 0;
-}
-
-static int utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0, k;
-
-    while (i < n) {
-        k = utf8_len(p + i, n - i);
-        if (k == 0) {
-            return 0;
-        }
-        i += k;
-    }
-    return 1;
-}
-
 /* A header value (name, subject): 0, ZM_ETOOBIG past max bytes, ZM_EINVAL
  * for CR or LF (they would end the header and start one the caller did not
  * write) or malformed UTF-8.  *len gets the length. */
@@ -104,7 +54,7 @@ static int check_hdr_text(const char *s, size_t max, size_t *len)
     if (memchr(s, '\r', n) != NULL || memchr(s, '\n', n) != NULL) {
         return ZM_EINVAL;
     }
-    if (!utf8_valid(s, n)) {
+    if (!zm_utf8_valid(s, n)) {
         return ZM_EINVAL;
     }
     *len = n;
@@ -118,7 +68,7 @@ static int check_body(const char *s, size_t *len)
     if (n > MAIL_BODY_MAX) {
         return ZM_ETOOBIG;
     }
-    if (!utf8_valid(s, n)) {
+    if (!zm_utf8_valid(s, n)) {
         return ZM_EINVAL;
     }
     *len = n;
@@ -376,7 +326,7 @@ static void hdr_words(hdr_t *h, const char *s, size_t n)
         raw = (room - EW_OVERHEAD) / 4 * 3;
         take = 0;
         while (off + take < n) {
-            k = utf8_len(p + off + take, n - off - take);
+            k = zm_utf8_seq_len(p + off + take, n - off - take);
             if (k == 0 || take + k > raw) {
                 break;
             }

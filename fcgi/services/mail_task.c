@@ -4,16 +4,6 @@
 #include "log.h"
 #include "mail.h"
 
-static const char *str_field(json_object *o, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string)) {
-        return NULL;
-    }
-    return json_object_get_string(v);
-}
-
 int mail_task_send(task_ctx_t *ctx, json_object **result, char **error)
 {
     mail_conf_t c = {
@@ -28,10 +18,10 @@ int mail_task_send(task_ctx_t *ctx, json_object **result, char **error)
         .from_name = zm_conf_str("mail.from_name"),
     };
     mail_msg_t m = {
-        .to_addr = str_field(ctx->payload, "to"),
-        .subject = str_field(ctx->payload, "subject"),
-        .text = str_field(ctx->payload, "text"),
-        .html = str_field(ctx->payload, "html"),
+        .to_addr = task_payload_str(ctx, "to"),
+        .subject = task_payload_str(ctx, "subject"),
+        .text = task_payload_str(ctx, "text"),
+        .html = task_payload_str(ctx, "html"),
     };
     char *detail = NULL;
     int rc;

@@ -22,6 +22,16 @@ static const task_type_t task_types[] = {
     {"test.echo", task_test_echo, 1},
 };
 
+const char *task_payload_str(task_ctx_t *ctx, const char *key)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(ctx->payload, key, &v) || !json_object_is_type(v, json_type_string)) {
+        return NULL;
+    }
+    return json_object_get_string(v);
+}
+
 const task_type_t *task_lookup(const char *type)
 {
     if (type == NULL) {

@@ -36,6 +36,9 @@ typedef struct {
     int test_only; /* registered only when tasks.test_handlers = 1 */
 } task_type_t;
 
+/** The payload's string field key, or NULL when it is absent or not a string. */
+const char *task_payload_str(task_ctx_t *ctx, const char *key);
+
 /** The entry for type, or NULL when there is none (or it is test-only and test handlers are off). */
 const task_type_t *task_lookup(const char *type);
 
