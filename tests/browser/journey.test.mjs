@@ -1,37 +1,82 @@
 // The browser journey: register -> verify mail -> log in -> upload -> text ->
-// suggestion -> diagnosis -> change password -> log out -> log in again, plus
-// error cases and screenshots of every page at desktop and phone widths.
+// suggestion -> diagnosis -> interview questions -> change password -> log out
+// -> log in again; an admin (made with zhimai-admin) finds the user and changes
+// their role, a seeker is kept out of the admin page; an expired session lands
+// on the login page; error cases; the time until the first page is usable
+// (printed, and written to $ZM_VAR/screenshots/metrics.json); screenshots of
+// every page at desktop and phone widths; and no console error on any page.
 //
 // Needs a running stack: ZM_VAR (its state dir; $ZM_VAR/stack.env names
-// ZM_URL) or ZM_URL directly.  Chromium: ZM_CHROMIUM or /usr/bin/chromium.
+// ZM_URL, ZM_BUILD and ZM_CONF) or ZM_URL directly (then the admin steps need
+// ZM_BUILD and ZM_CONF in the environment).  Chromium: ZM_CHROMIUM or
+// /usr/bin/chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const VAR = process.env.ZM_VAR || '';
-function stackUrl() {
-  if (process.env.ZM_URL) return process.env.ZM_URL.replace(/\/$/, '');
+/* KEY from the environment, else from $ZM_VAR/stack.env */
+function stackEnv(key) {
+  if (process.env[key]) return process.env[key];
   const env = path.join(VAR, 'stack.env');
   if (VAR && fs.existsSync(env)) {
-    const m = fs.readFileSync(env, 'utf8').match(/^(?:export\s+)?ZM_URL=["']?([^"'\s]+)/m);
-    if (m) return m[1].replace(/\/$/, '');
+    const m = fs.readFileSync(env, 'utf8').match(new RegExp('^(?:export\\s+)?' + key + '=["\']?([^"\'\\s]+)', 'm'));
+    if (m) return m[1];
   }
+  return '';
+}
+function stackUrl() {
+  const u = stackEnv('ZM_URL');
+  if (u) return u.replace(/\/$/, '');
   throw new Error('set ZM_URL or ZM_VAR (with $ZM_VAR/stack.env)');
 }
 const URL_ = stackUrl();
 const MAIL = path.join(VAR, 'mail');
 const SHOTS = path.join(VAR || os.tmpdir(), 'screenshots');
 fs.mkdirSync(SHOTS, { recursive: true });
+for (const f of fs.readdirSync(SHOTS)) if (/^FAIL-.*\.png$/.test(f)) fs.rmSync(path.join(SHOTS, f));
 
 const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
 const EMAIL = `journey-${stamp}@example.com`;
 const PW1 = `Zm-${stamp}-Start9`;
 const PW2 = `Zm-${stamp}-Next7!`;
+const ADMIN_EMAIL = `admin-${stamp}@example.com`;
+const OTHER_EMAIL = `other-${stamp}@example.com`;
+const ADMIN_PW = `Zm-${stamp}-Admin3`;
 
-let browser, page, tmp;
+let browser, page, adminPage, tmp;
+
+/*
+ * Console errors and uncaught exceptions of every page, checked by the last test.
+ * A step may expect failed requests (a wrong password is a 401): allowHttp(path, status)
+ * lets Chromium's "Failed to load resource" line for exactly that path and status
+ * pass, during that step only.
+ */
+const problems = [];
+let allowed = [];
+let stepName = '(setup)';
+function allowHttp(pathRe, status) { allowed.push({ pathRe, status }); }
+function track(p, label) {
+  p.on('pageerror', (e) => problems.push(`[${label}] ${stepName}: uncaught ${e.name}: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    const st = text.match(/^Failed to load resource: the server responded with a status of (\d+)/);
+    if (st) {
+      let where = '';
+      try { where = new URL(m.location().url).pathname; } catch { /* no url */ }
+      if (allowed.some((a) => a.status === Number(st[1]) && a.pathRe.test(where))) return;
+      problems.push(`[${label}] ${stepName}: ${text} (${m.location().url})`);
+      return;
+    }
+    problems.push(`[${label}] ${stepName}: console.error: ${text}`);
+  });
+  return p;
+}
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zm-files-'));
@@ -42,7 +87,7 @@ before(async () => {
     /* playwright refuses --user-data-dir in launch(): it gives every launch a fresh temp profile itself */
   });
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true });
-  page = await ctx.newPage();
+  page = track(await ctx.newPage(), 'user');
   page.setDefaultTimeout(15000);
 });
 
@@ -51,13 +96,19 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/* run a step; on failure save a screenshot named after it */
-async function step(t, name, fn) {
+/* run a step; on failure save a screenshot (of `on`, the user's page unless told) named after it */
+async function step(t, name, fn, on) {
   await t.test(name, async () => {
+    stepName = name;
+    allowed = [];
     try { await fn(); } catch (e) {
       const f = path.join(SHOTS, `FAIL-${name.replace(/[^\w-]+/g, '_')}.png`);
-      try { await page.screenshot({ path: f, fullPage: true }); console.error('screenshot:', f); } catch { /* closed */ }
+      try { await (on ? on() : page).screenshot({ path: f, fullPage: true }); console.error('screenshot:', f); } catch { /* closed */ }
       throw e;
+    } finally {
+      /* let late console lines of this step arrive while its allowances hold */
+      await new Promise((r) => setTimeout(r, 50));
+      allowed = [];
     }
   });
 }
@@ -97,15 +148,86 @@ function decodeText(raw) {
   return raw;
 }
 
-async function login(email, pw) {
-  await page.goto(URL_ + '/login');
-  await page.fill('form[data-form=login] input[name=email]', email);
-  await page.fill('form[data-form=login] input[name=password]', pw);
-  await page.click('form[data-form=login] button[type=submit]');
+async function login(email, pw, p = page) {
+  await p.goto(URL_ + '/login');
+  await p.fill('form[data-form=login] input[name=email]', email);
+  await p.fill('form[data-form=login] input[name=password]', pw);
+  await p.click('form[data-form=login] button[type=submit]');
+}
+
+/* zhimai-admin create-user (a verified account); true when it worked */
+function cliUser(email, role, pw) {
+  const build = stackEnv('ZM_BUILD'), conf = stackEnv('ZM_CONF');
+  if (!build || !conf) return false;
+  const bin = path.join(build, 'zhimai-admin');
+  if (!fs.existsSync(bin)) return false;
+  const r = spawnSync(bin, ['-c', conf, 'create-user', '--email', email, '--role', role, '--password-stdin'],
+    { input: pw + '\n', encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) console.error('zhimai-admin:', r.status, r.stderr);
+  return r.status === 0;
+}
+
+/* the same through the API and SQL, when the CLI is not at hand */
+async function sqlUser(email, role, pw) {
+  const r = await fetch(URL_ + '/api/v1/auth/register', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Real-IP': '10.9.' + (Date.now() % 250) + '.7' },
+    body: JSON.stringify({ email, password: pw }),
+  });
+  const j = await r.json();
+  if (!j.success) throw new Error('register ' + email + ': ' + JSON.stringify(j));
+  const id = Number(j.data.id || (j.data.user && j.data.user.id));
+  const q = `UPDATE zm_user_profile SET role = '${role}' WHERE user_id = ${id}; `
+    + `UPDATE auth_user SET is_staff = ${role === 'admin' ? 1 : 0}, is_superuser = ${role === 'admin' ? 1 : 0} WHERE id = ${id};`;
+  const m = spawnSync('mariadb', ['--defaults-file=' + path.join(VAR, 'client.cnf'), '-e', q], { encoding: 'utf8' });
+  if (m.status !== 0) throw new Error('mariadb: ' + m.stderr);
+}
+
+async function makeUser(email, role, pw) {
+  if (!cliUser(email, role, pw)) await sqlUser(email, role, pw);
+}
+
+async function setTokensGarbage(p) {
+  await p.evaluate(() => localStorage.setItem('zm.tokens', JSON.stringify({
+    access: 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.expired', refresh: 'not-a-refresh-token',
+  })));
 }
 
 test('journey', async (t) => {
-  let resumeUrl;
+  let resumeUrl, interviewId;
+
+  await step(t, 'first page usable (fresh browser context)', async () => {
+    const metrics = { url: URL_ + '/login', measured_at: new Date().toISOString(), runs: [] };
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const p = track(await ctx.newPage(), 'metrics');
+    for (const cache of ['cold', 'warm']) {
+      await p.goto(URL_ + '/login');
+      await p.waitForSelector('html[data-ready]');
+      assert.ok(await p.locator('form[data-form=login] button[type=submit]').isEnabled());
+      const m = await p.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const ready = performance.getEntriesByName('zm-ready')[0];
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+        const js = performance.getEntriesByType('resource').filter((r) => /\.js(\?|$)/.test(r.name));
+        /* usable: the form is rendered with its handlers (the app's mark) and painted */
+        return {
+          usable_ms: ready ? Math.round(Math.max(ready.startTime, fcp ? fcp.startTime : 0)) : null,
+          ready_mark_ms: ready ? Math.round(ready.startTime) : null,
+          first_contentful_paint_ms: fcp ? Math.round(fcp.startTime) : null,
+          dom_content_loaded_ms: Math.round(nav.domContentLoadedEventEnd),
+          load_ms: Math.round(nav.loadEventEnd),
+          js_files: js.length,
+          js_transferred_bytes: js.reduce((n, r) => n + (r.encodedBodySize || 0), 0),
+        };
+      });
+      metrics.runs.push({ cache, ...m });
+      console.log(`first page usable (${cache} cache): ${m.usable_ms} ms; first contentful paint ${m.first_contentful_paint_ms} ms;`
+        + ` ${m.js_files} script(s), ${m.js_transferred_bytes} bytes over the wire`);
+      assert.ok(m.usable_ms > 0, 'the login page marks itself ready');
+    }
+    metrics.first_page_usable_ms = metrics.runs[0].usable_ms;
+    fs.writeFileSync(path.join(SHOTS, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+    await ctx.close();
+  });
 
   await step(t, 'register', async () => {
     await page.goto(URL_ + '/register');
@@ -124,6 +246,7 @@ test('journey', async (t) => {
   });
 
   await step(t, 'wrong password shows the error', async () => {
+    allowHttp(/^\/api\/v1\/auth\/login$/, 401);
     await login(EMAIL, PW1 + 'x');
     const alert = page.locator('form[data-form=login] [role=alert]');
     await alert.waitFor();
@@ -201,6 +324,53 @@ test('journey', async (t) => {
     assert.ok(await report.locator('.section-card').count() > 0);
   });
 
+  await step(t, 'interview questions: empty role and job description are refused in place', async () => {
+    await page.click('.sidenav a[href="/interview"]');
+    await page.waitForURL(/\/interview$/);
+    await page.waitForSelector('select[name=resume_id] option', { state: 'attached' });
+    let posted = false;
+    const spy = (req) => { if (req.method() === 'POST' && req.url().includes('/interview-prep/')) posted = true; };
+    page.on('request', spy);
+    await page.click('form[data-form=interview] button[type=submit]');
+    await page.locator('[data-field-error=target_role]').waitFor();
+    page.off('request', spy);
+    assert.equal(posted, false);
+  });
+
+  await step(t, 'interview questions: progress to 100%, grouped questions, history', async () => {
+    await page.fill('form[data-form=interview] input[name=target_role]', '后端工程师');
+    await page.fill('form[data-form=interview] textarea[name=job_description]', '负责订单与支付系统的后端开发，熟悉 Go、MySQL、Redis 和 Kafka，有高并发系统经验。');
+    await page.selectOption('form[data-form=interview] select[name=count]', '10');
+    await page.click('form[data-form=interview] button[type=submit]');
+    await page.waitForSelector('[role=progressbar]');
+    await page.locator('[role=progressbar][aria-valuenow="100"]').waitFor({ timeout: 60000 });
+    const card = page.locator('[data-interview]');
+    await card.waitFor({ timeout: 30000 });
+    interviewId = await card.getAttribute('data-interview');
+    assert.equal(new URL(page.url()).pathname, '/interview/' + interviewId);
+    assert.equal(await card.locator('[data-question]').count(), 10);
+    assert.match(await card.locator('[data-question-total]').innerText(), /10/);
+    const cats = await card.locator('[data-category]').evaluateAll((els) => els.map((e) => e.getAttribute('data-category')));
+    assert.ok(cats.length >= 2, 'grouped by category: ' + cats);
+    assert.ok(cats.includes('technical'), 'a technical group: ' + cats);
+    /* the first question is open with its reasoning and answer outline; the others open on click */
+    const first = card.locator('[data-question]').first();
+    assert.ok(await first.locator('[data-outline] li').count() > 0, 'answer outline');
+    assert.ok((await first.locator('.q-why').innerText()).length > 0, 'why it may be asked');
+    const second = card.locator('[data-question]').nth(1);
+    await second.locator('summary').click();
+    await second.locator('[data-outline]').waitFor();
+    /* in the history, and it opens again from there */
+    const item = page.locator(`[data-interview-history] [data-history-id="${interviewId}"]`);
+    await item.waitFor();
+    assert.match(await item.innerText(), /后端工程师/);
+    await page.goto(URL_ + '/interview');
+    await page.locator(`[data-interview-history] [data-history-id="${interviewId}"]`).click();
+    await page.waitForURL(new RegExp('/interview/' + interviewId + '$'));
+    await page.locator(`[data-interview="${interviewId}"] [data-question]`).first().waitFor();
+    assert.equal(await page.locator('[data-question]').count(), 10);
+  });
+
   await step(t, 'change the password', async () => {
     await page.click('.sidenav a[href="/settings"]');
     await page.fill('form[data-form=password] input[name=old_password]', PW1);
@@ -214,6 +384,7 @@ test('journey', async (t) => {
   });
 
   await step(t, 'log out and log in with the new password', async () => {
+    allowHttp(/^\/api\/v1\/auth\/login$/, 401);
     await page.click('[data-logout]');
     await page.waitForURL(/\/login/);
     await login(EMAIL, PW1);
@@ -222,9 +393,127 @@ test('journey', async (t) => {
     await page.waitForURL(/\/resumes$/);
   });
 
+  await step(t, 'a seeker is kept out of the admin page', async () => {
+    await page.goto(URL_ + '/admin/users');
+    await page.waitForSelector('[data-no-permission]');
+    assert.equal(await page.locator('.sidenav a[href="/admin/users"]').count(), 0);
+    assert.equal(await page.locator('[data-admin-nav]').count(), 0);
+    assert.equal(await page.locator('[data-users-table]').count(), 0);
+  });
+
+  await step(t, 'an admin finds the user and changes their role', async () => {
+    await makeUser(ADMIN_EMAIL, 'admin', ADMIN_PW);
+    await makeUser(OTHER_EMAIL, 'seeker', ADMIN_PW);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    adminPage = track(await ctx.newPage(), 'admin');
+    adminPage.setDefaultTimeout(15000);
+    await login(ADMIN_EMAIL, ADMIN_PW, adminPage);
+    await adminPage.waitForURL(/\/resumes$/);
+    assert.match(await adminPage.locator('.user-role').innerText(), /管理员/);
+    await adminPage.click('.sidenav a[href="/admin/users"]');
+    await adminPage.waitForSelector('[data-users-table]');
+    await adminPage.fill('form[data-form=admin-search] input[name=search]', EMAIL);
+    await Promise.all([
+      adminPage.waitForResponse((r) => r.url().includes('/api/v1/admin/users?') && r.url().includes('search=journey')),
+      adminPage.click('form[data-form=admin-search] button[type=submit]'),
+    ]);
+    await adminPage.waitForURL(/search=/);
+    await adminPage.waitForSelector('.table-wrap:not(.is-loading) [data-users-table]');
+    const row = adminPage.locator(`tr[data-user-email="${EMAIL}"]`);
+    await row.waitFor();
+    assert.equal(await adminPage.locator('[data-users-table] tbody tr').count(), 1);
+    assert.equal(await row.locator('select[name=role]').inputValue(), 'seeker');
+    await row.locator('select[name=role]').selectOption('hr');
+    await adminPage.waitForSelector('[data-admin-notice=success]');
+    assert.equal(await row.locator('select[name=role]').inputValue(), 'hr');
+    /* it sticks: after a reload, and for the user */
+    await adminPage.reload();
+    await adminPage.locator(`tr[data-user-email="${EMAIL}"]`).waitFor();
+    assert.equal(await adminPage.locator(`tr[data-user-email="${EMAIL}"] select[name=role]`).inputValue(), 'hr');
+    await page.goto(URL_ + '/resumes');
+    await page.waitForSelector('[data-user-name]');
+    assert.match(await page.locator('.user-role').innerText(), /招聘方/);
+    /* and back */
+    await adminPage.locator(`tr[data-user-email="${EMAIL}"] select[name=role]`).selectOption('seeker');
+    await adminPage.waitForSelector('[data-admin-notice=success]');
+    await adminPage.reload();
+    assert.equal(await adminPage.locator(`tr[data-user-email="${EMAIL}"] select[name=role]`).inputValue(), 'seeker');
+  }, () => adminPage || page);
+
+  await step(t, 'the server refuses an admin demoting themselves', async () => {
+    allowHttp(/^\/api\/v1\/admin\/users\/\d+$/, 400);
+    await adminPage.goto(URL_ + '/admin/users?search=' + encodeURIComponent(ADMIN_EMAIL));
+    const row = adminPage.locator(`tr[data-user-email="${ADMIN_EMAIL}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('.you').count(), 1);
+    await row.locator('select[name=role]').selectOption('seeker');
+    const err = row.locator('[data-row-error]');
+    await err.waitFor();
+    assert.match(await err.innerText(), /不能停用自己或取消自己的管理员身份/);
+    assert.match(await adminPage.locator('[data-admin-notice=error]').innerText(), new RegExp(ADMIN_EMAIL.replace(/[.]/g, '\\.')));
+    assert.equal(await row.locator('select[name=role]').inputValue(), 'admin', 'the refused choice is put back');
+    await adminPage.screenshot({ path: path.join(SHOTS, 'desktop-admin-refused.png') });
+    await adminPage.reload();
+    await row.waitFor();
+    assert.equal(await row.locator('select[name=role]').inputValue(), 'admin');
+    assert.match(await adminPage.locator('.user-role').innerText(), /管理员/);
+  }, () => adminPage || page);
+
+  await step(t, 'an admin deactivates and reactivates a user', async () => {
+    await adminPage.goto(URL_ + '/admin/users?search=' + encodeURIComponent(OTHER_EMAIL));
+    const row = adminPage.locator(`tr[data-user-email="${OTHER_EMAIL}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('[data-active]').getAttribute('data-active'), 'true');
+    await row.locator('[data-toggle-active]').click();
+    await adminPage.locator('.modal .btn-danger').click();
+    await adminPage.waitForSelector('[data-admin-notice=success]');
+    await adminPage.reload();
+    await row.waitFor();
+    assert.equal(await row.locator('[data-active]').getAttribute('data-active'), 'false');
+    await row.locator('[data-toggle-active]').click();
+    await adminPage.waitForSelector('[data-admin-notice=success]');
+    assert.equal(await row.locator('[data-active]').getAttribute('data-active'), 'true');
+  }, () => adminPage || page);
+
+  await step(t, 'an expired session on an open page lands on the login page', async () => {
+    allowHttp(/^\/api\//, 401);
+    await page.goto(URL_ + '/resumes');
+    await page.waitForSelector('[data-resume-list]');
+    await setTokensGarbage(page);
+    await page.click('.sidenav a[href="/diagnosis"]');
+    await page.waitForURL(/\/login\?/);
+    await page.waitForSelector('[data-session-expired]');
+    const u = new URL(page.url());
+    assert.equal(u.searchParams.get('next'), '/diagnosis');
+    assert.equal(await page.evaluate(() => localStorage.getItem('zm.tokens')), null, 'the bad tokens are dropped');
+    /* logging in goes back where the user was */
+    await page.fill('form[data-form=login] input[name=email]', EMAIL);
+    await page.fill('form[data-form=login] input[name=password]', PW2);
+    await page.click('form[data-form=login] button[type=submit]');
+    await page.waitForURL(/\/diagnosis$/);
+    await page.waitForSelector('form[data-form=diagnose]');
+  });
+
+  await step(t, 'an expired session on a fresh load lands on the login page', async () => {
+    allowHttp(/^\/api\//, 401);
+    /* the login form is tried enough already (5 a minute per email): keep the good tokens to put back */
+    const good = await page.evaluate(() => localStorage.getItem('zm.tokens'));
+    await setTokensGarbage(page);
+    await page.goto(URL_ + '/interview/' + interviewId);
+    await page.waitForURL(/\/login\?/);
+    await page.waitForSelector('[data-session-expired]');
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-login-expired.png') });
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/interview/' + interviewId);
+    assert.equal(await page.evaluate(() => localStorage.getItem('zm.tokens')), null, 'the bad tokens are dropped');
+    await page.evaluate((tk) => localStorage.setItem('zm.tokens', tk), good);
+    await page.goto(URL_ + '/interview/' + interviewId);
+    await page.locator('[data-question]').first().waitFor();
+  });
+
   await step(t, 'screenshots of each page', async () => {
     const pages = [['resumes', '/resumes'], ['resume', new URL(resumeUrl).pathname], ['suggestions', '/suggestions'],
-      ['diagnosis', '/diagnosis'], ['settings', '/settings']];
+      ['diagnosis', '/diagnosis'], ['interview', '/interview/' + interviewId], ['settings', '/settings'],
+      ['admin-denied', '/admin/users']];
     for (const [w, h, tag] of [[1280, 800, 'desktop'], [390, 844, 'phone']]) {
       await page.setViewportSize({ width: w, height: h });
       for (const [name, p] of pages) {
@@ -233,6 +522,7 @@ test('journey', async (t) => {
         await page.waitForLoadState('networkidle');
         if (name === 'suggestions') { await page.click('.item-list .item'); await page.waitForSelector('[data-suggestion]'); }
         if (name === 'diagnosis') { await page.click('.item-list .item'); await page.waitForSelector('[data-report]'); }
+        if (name === 'interview') await page.locator('[data-question]').first().waitFor();
         await page.screenshot({ path: path.join(SHOTS, `${tag}-${name}.png`), fullPage: true });
       }
       if (tag === 'phone') {
@@ -240,8 +530,18 @@ test('journey', async (t) => {
         await page.waitForTimeout(300);
         await page.screenshot({ path: path.join(SHOTS, 'phone-nav.png') });
       }
+      await adminPage.setViewportSize({ width: w, height: h });
+      await adminPage.goto(URL_ + '/admin/users');
+      await adminPage.waitForSelector('[data-users-table]');
+      await adminPage.waitForLoadState('networkidle');
+      await adminPage.screenshot({ path: path.join(SHOTS, `${tag}-admin-users.png`), fullPage: true });
+      if (tag === 'phone') {
+        await adminPage.click('.nav-toggle');
+        await adminPage.waitForTimeout(300);
+        await adminPage.screenshot({ path: path.join(SHOTS, 'phone-nav-admin.png') });
+      }
       const ctx = await browser.newContext({ viewport: { width: w, height: h }, locale: 'zh-CN' });
-      const anon = await ctx.newPage();
+      const anon = track(await ctx.newPage(), 'anonymous');
       for (const p of ['login', 'register', 'forgot-password', 'reset-password?token=x']) {
         await anon.goto(URL_ + '/' + p);
         await anon.waitForSelector('.auth-card');
@@ -250,5 +550,28 @@ test('journey', async (t) => {
       await ctx.close();
     }
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await step(t, 'the new pages speak English too', async () => {
+    await page.goto(URL_ + '/interview/' + interviewId);
+    await page.locator('[data-question]').first().waitFor();
+    await page.click('[data-lang-switch]');
+    assert.match(await page.locator('[data-category=technical] h3').innerText(), /Technical/);
+    assert.match(await page.locator('main h1').innerText(), /Interview questions/);
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-interview-en.png'), fullPage: true });
+    await adminPage.setViewportSize({ width: 1280, height: 800 });
+    await adminPage.goto(URL_ + '/admin/users?search=' + encodeURIComponent(ADMIN_EMAIL));
+    await adminPage.locator(`tr[data-user-email="${ADMIN_EMAIL}"]`).waitFor();
+    await adminPage.click('[data-lang-switch]');
+    assert.match(await adminPage.locator('[data-users-table] thead').innerText(), /Role/);
+    await adminPage.screenshot({ path: path.join(SHOTS, 'desktop-admin-users-en.png'), fullPage: true });
+    await page.click('[data-lang-switch]');
+    await adminPage.click('[data-lang-switch]');
+    assert.match(await page.locator('main h1').innerText(), /面试押题/);
+  });
+
+  await step(t, 'no console errors on any page', async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(problems, [], 'console errors or uncaught exceptions:\n' + problems.join('\n'));
   });
 });

@@ -8,13 +8,24 @@ const NAV = [
   ['/resumes', 'nav.resumes'],
   ['/suggestions', 'nav.suggestions'],
   ['/diagnosis', 'nav.diagnosis'],
-  [null, 'nav.interview'],
+  ['/interview', 'nav.interview'],
   [null, 'nav.mock'],
   [null, 'nav.jobs'],
   [null, 'nav.upgrade'],
   [null, 'nav.notifications'],
   ['/settings', 'nav.settings'],
 ];
+/* only for role admin */
+const ADMIN_NAV = [
+  ['/admin/users', 'nav.adminUsers'],
+];
+
+function NavItem({ href, label, path, onNav }) {
+  return (
+    <Link href={href} onNav={onNav} class={'nav-item' + (path === href || path.startsWith(href + '/') ? ' active' : '')}>
+      <span class="nav-icon" />{label}</Link>
+  );
+}
 
 export function Layout({ user, path, children }) {
   const [open, setOpen] = useState(false);
@@ -40,10 +51,15 @@ export function Layout({ user, path, children }) {
       </header>
       <nav class="sidenav" aria-label="main">
         {NAV.map(([href, key]) => href
-          ? <Link href={href} onNav={close} class={'nav-item' + (path === href || path.startsWith(href + '/') ? ' active' : '')}>
-              <span class="nav-icon" />{t(key)}</Link>
+          ? <NavItem href={href} label={t(key)} path={path} onNav={close} />
           : <span class="nav-item disabled" aria-disabled="true" title={t('nav.soon')}>
               <span class="nav-icon" />{t(key)}<span class="soon">{t('nav.soon')}</span></span>)}
+        {user.role === 'admin' && (
+          <div class="nav-group" data-admin-nav>
+            <span class="nav-group-label">{t('nav.admin')}</span>
+            {ADMIN_NAV.map(([href, key]) => <NavItem href={href} label={t(key)} path={path} onNav={close} />)}
+          </div>
+        )}
         <button class="nav-item nav-logout" onClick={out} data-logout><span class="nav-icon" />{t('nav.logout')}</button>
       </nav>
       <div class="nav-scrim" onClick={close} />

@@ -4,22 +4,41 @@ import './style.css';
 import { getLang, onLang, t } from './i18n/index.js';
 import { onAuthLost, getTokens } from './api.js';
 import { navigate, useLocation, match, Link } from './router.js';
-import { getUser, onUser, loadUser } from './session.js';
-import { Loading, LangSwitch } from './ui.jsx';
+import { getUser, onUser, loadUser, setUser } from './session.js';
+import { ErrorBox, Loading, LangSwitch } from './ui.jsx';
 import { Layout } from './layout.jsx';
 import { Login, Register, Forgot, Reset, Verify } from './pages/auth.jsx';
 import { Resumes, ResumeDetail } from './pages/resumes.jsx';
 import { Suggestions } from './pages/suggestions.jsx';
 import { Diagnosis } from './pages/diagnosis.jsx';
 import { Settings } from './pages/settings.jsx';
+import { Interview } from './pages/interview.jsx';
+
+/* a page fetched on first use: its own chunk, out of the initial JavaScript */
+function lazyPage(load, name) {
+  let C = null, p = null;
+  const get = () => (p = p || load().then((m) => { C = m[name]; }, (e) => { p = null; throw e; }));
+  return function Lazy(props) {
+    const [st, setSt] = useState({ ready: !!C, error: null });
+    useEffect(() => {
+      if (!st.ready && !st.error) get().then(() => setSt({ ready: true, error: null }), (error) => setSt({ ready: false, error }));
+    }, [st]);
+    if (st.error) return <ErrorBox error={st.error} onRetry={() => setSt({ ready: false, error: null })} />;
+    return st.ready && C ? <C {...props} /> : <Loading />;
+  };
+}
+const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
   ['/reset-password', Reset], ['/verify-email', Verify],
 ];
+/* [pattern, page, key]: routes sharing a key keep the page mounted when moving between them */
 const appRoutes = [
   ['/resumes', Resumes], ['/resumes/:id', ResumeDetail], ['/suggestions', Suggestions],
-  ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis], ['/settings', Settings],
+  ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
+  ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
+  ['/settings', Settings], ['/admin/users', AdminUsers],
 ];
 
 function NotFound() {
@@ -34,7 +53,12 @@ function App() {
   useEffect(() => onLang(setL), []);
   useEffect(() => onUser(setU), []);
   useEffect(() => {
-    onAuthLost(() => navigate('/login?next=' + encodeURIComponent(location.pathname + location.search), true));
+    onAuthLost(() => {
+      setUser(null);
+      if (location.pathname !== '/login') {
+        navigate('/login?expired=1&next=' + encodeURIComponent(location.pathname + location.search), true);
+      }
+    });
     if (getTokens()) loadUser().finally(() => setBooting(false));
   }, []);
 
@@ -44,9 +68,9 @@ function App() {
   if (booting) return <Loading />;
   if (!user) return <Redirect to={path === '/' ? '/login' : '/login?next=' + encodeURIComponent(path + location.search)} />;
   if (path === '/' || path === '') return <Redirect to="/resumes" />;
-  for (const [p, C] of appRoutes) {
+  for (const [p, C, key] of appRoutes) {
     const params = match(p, path);
-    if (params) return <Layout user={user} path={path}><C key={p} params={params} user={user} /></Layout>;
+    if (params) return <Layout user={user} path={path}><C key={key || p} params={params} user={user} /></Layout>;
   }
   return <Layout user={user} path={path}><NotFound /></Layout>;
 }

@@ -155,3 +155,11 @@ export function LangSwitch() {
     </button>
   );
 }
+
+/* a performance mark (and data-ready on <html>) once a page can be used; the first one counts */
+export function markReady(name) {
+  const el = document.documentElement;
+  if (el.dataset.ready) return;
+  el.dataset.ready = name;
+  try { performance.mark('zm-ready'); } catch { /* old browsers */ }
+}

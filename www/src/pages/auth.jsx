@@ -3,7 +3,7 @@ import { t } from '../i18n/index.js';
 import { api, getTokens } from '../api.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { login, loadUser } from '../session.js';
-import { Alert, ErrorBox, Field, Loading, Spinner, useForm } from '../ui.jsx';
+import { Alert, ErrorBox, Field, Loading, Spinner, markReady, useForm } from '../ui.jsx';
 
 function Card({ title, sub, children, foot }) {
   return (
@@ -30,6 +30,9 @@ export function Login() {
   const { query } = useLocation();
   const f = useForm({ email: '', password: '' });
   const next = query.get('next');
+  const expired = query.get('expired') === '1';
+  /* the first page is usable: the browser tests measure navigation start -> here */
+  useEffect(() => { markReady('login'); }, []);
   const go = f.submit(async (v) => {
     await login(v.email.trim(), v.password);
     navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/resumes', true);
@@ -38,6 +41,7 @@ export function Login() {
     <Card title={t('auth.loginTitle')} sub={t('auth.loginSub')}
       foot={<>{t('auth.noAccount')} <Link href="/register">{t('auth.register')}</Link></>}>
       <form onSubmit={go} novalidate data-form="login">
+        {expired && !f.error && <Alert kind="warn"><span data-session-expired>{t('auth.expired')}</span></Alert>}
         <FormError f={f} />
         <Field label={t('auth.email')} name="email" errors={f.errors}>
           <input type="email" autocomplete="email" required {...f.bind('email')} />
