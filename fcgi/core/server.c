@@ -261,6 +261,16 @@ static void write_response(zm_req_t *r, FCGX_Request *fr)
     }
 }
 
+/* Once everything nginx sent has been read, close outright: libfcgi's lingering close
+ * (shutdown, wait for nginx to hang up, drain) only keeps unread input from turning into
+ * a reset, and costs three system calls and a round trip to nginx per request. */
+static void close_fast_if_drained(FCGX_Request *fr)
+{
+    if (FCGX_HasSeenEOF(fr->in) == EOF || FCGX_GetChar(fr->in) == EOF) {
+        FCGX_Detach(fr);
+    }
+}
+
 static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
 {
     int64_t t0 = now_us();
@@ -314,6 +324,7 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
         db_rollback(db);
     }
     write_response(r, fr);
+    close_fast_if_drained(fr);
     FCGX_Finish_r(fr);
 
     int64_t us = now_us() - t0;
