@@ -71,16 +71,36 @@ static void child_sig(int sig)
     zm_child_stop = 1;
 }
 
+static void stop_signals(sigset_t *s)
+{
+    sigemptyset(s);
+    sigaddset(s, SIGTERM);
+    sigaddset(s, SIGQUIT);
+    sigaddset(s, SIGINT);
+    sigaddset(s, SIGALRM);
+}
+
 void zm_child_block_stop(int block)
 {
     sigset_t s;
 
-    sigemptyset(&s);
-    sigaddset(&s, SIGTERM);
-    sigaddset(&s, SIGQUIT);
-    sigaddset(&s, SIGINT);
-    sigaddset(&s, SIGALRM);
+    stop_signals(&s);
     sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &s, NULL);
+}
+
+int zm_child_wait_readable(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    sigset_t stop, open;
+
+    stop_signals(&stop);
+    sigprocmask(SIG_SETMASK, NULL, &open);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sigismember(&stop, sig) == 1) {
+            sigdelset(&open, sig);
+        }
+    }
+    return ppoll(&p, 1, NULL, &open) > 0 ? 1 : 0;
 }
 
 static void set_handler(int sig, void (*fn)(int), int flags)

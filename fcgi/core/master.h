@@ -55,6 +55,9 @@ extern volatile sig_atomic_t zm_child_alarm;
 
 /** In a child: block SIGTERM and SIGALRM (while working) or let them through (while idle waiting). */
 void zm_child_block_stop(int block);
+/* Wait until fd is readable with the stop signals (blocked otherwise) let through:
+ * 1 when readable, 0 when a signal came first. */
+int zm_child_wait_readable(int fd);
 
 /** Write the current pid to path (0644), or remove it with pid 0. */
 int zm_pidfile_write(const char *path, int remove);

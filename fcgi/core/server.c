@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
@@ -49,6 +50,11 @@ static int open_listener(void)
     fd = FCGX_OpenSocket(addr, (int)zm_conf_int("fcgi.backlog"));
     if (fd < 0) {
         zm_log_error("cannot listen on %s: %s", addr, strerror(errno));
+        return -1;
+    }
+    /* workers wait in ppoll and then accept; whoever loses the race must not block */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+        zm_log_error("fcntl %s: %s", addr, strerror(errno));
         return -1;
     }
     if (is_unix_path(addr)) {
@@ -371,12 +377,15 @@ static int worker_main(int slot, void *ud)
      * per batch instead of one per request */
     zm_log_access_buffer(1);
 
-    /* SIGTERM and SIGALRM only get through while we wait for a connection */
+    /* SIGTERM and SIGALRM only get through while we wait for a connection (in ppoll), never
+     * inside libfcgi's accept: after accepting it polls for the first bytes, and a signal
+     * there made it drop the connection nginx had just written to (nginx saw a reset).  The
+     * listening socket is non-blocking, so a worker that loses the race for a connection
+     * comes back here instead of blocking in accept with the signals held. */
     zm_child_block_stop(1);
     for (;;) {
         int rc;
 
-        zm_child_block_stop(0);
         if (zm_child_alarm) {
             zm_child_alarm = 0;
             alarm_armed = 0;
@@ -394,14 +403,15 @@ static int worker_main(int slot, void *ud)
             if (now_us() > drain_until || !connection_waiting()) {
                 break;
             }
+        } else if (!zm_child_wait_readable(listen_fd)) {
+            continue; /* a signal: the loop's top decides what it means */
         }
         rc = FCGX_Accept_r(&fr);
-        zm_child_block_stop(1);
         if (rc < 0) {
-            if (zm_child_stop || errno == EINTR) {
-                continue; /* the loop's top decides whether to leave */
+            if (rc == -EAGAIN || rc == -EINTR || zm_child_stop) {
+                continue; /* another worker took it */
             }
-            zm_log_error("accept: %s", strerror(errno));
+            zm_log_error("accept: %s", strerror(-rc));
             usleep(10000);
             continue;
         }

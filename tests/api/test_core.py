@@ -2,6 +2,8 @@
 reload under load, the database going away and coming back."""
 import os
 import signal
+import socket
+import struct
 import subprocess
 import threading
 import time
@@ -119,6 +121,68 @@ def test_reload_under_load_fails_nothing():
     after = set(zmtest.children(master))
     assert not (before & after), "workers were not replaced: %r %r" % (before, after)
     assert zmtest.pidfile("zhimai-fcgi.pid") == master
+
+
+def fcgi_record(rtype, content=b""):
+    return struct.pack(">BBHHBx", 1, rtype, 1, len(content), 0) + content
+
+
+def fcgi_params(**env):
+    out = b""
+    for k, v in env.items():
+        k, v = k.encode(), v.encode()
+        out += bytes([len(k), len(v)]) + k + v
+    return out
+
+
+def test_signals_while_accepting_drop_no_connection():
+    """A worker accepts, then waits for the request's first bytes; SIGALRM (the log flush)
+    or a stop signal arriving in that wait must not make it drop the connection.  Straight
+    to the FastCGI socket, sending late, with signals raining on the workers."""
+    master = fcgi_master()
+    sock_path = os.path.join(zmtest.VAR, "run", "zhimai-fcgi.sock")
+    stop = threading.Event()
+
+    def rain():
+        while not stop.is_set():
+            for pid in zmtest.children(master):
+                try:
+                    os.kill(pid, signal.SIGALRM)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.002)
+
+    t = threading.Thread(target=rain)
+    t.start()
+    failures = []
+    try:
+        for i in range(8):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(10)
+            try:
+                s.connect(sock_path)
+                time.sleep(0.05)  # the worker has accepted and now waits for bytes
+                s.sendall(fcgi_record(1, struct.pack(">HB5x", 1, 0)) +
+                          fcgi_record(4, fcgi_params(REQUEST_METHOD="GET", DOCUMENT_URI="/healthz",
+                                                     REQUEST_URI="/healthz", QUERY_STRING="",
+                                                     REMOTE_ADDR="127.0.0.1")) +
+                          fcgi_record(4) + fcgi_record(5))
+                got = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    got += chunk
+                if b"Status: 200" not in got or got[-16:][1] != 3:  # ends with FCGI_END_REQUEST
+                    failures.append((i, got[:80]))
+            except OSError as e:
+                failures.append((i, repr(e)))
+            finally:
+                s.close()
+    finally:
+        stop.set()
+        t.join()
+    assert not failures, failures
 
 
 def test_database_down_then_back():
