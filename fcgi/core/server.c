@@ -261,6 +261,11 @@ static void write_response(zm_req_t *r, FCGX_Request *fr)
     if (r->headers.len) {
         FCGX_PutStr(r->headers.data, (int)r->headers.len, fr->out);
     }
+    if (r->status != 204 && r->status != 304) {
+        /* every answer is whole before it is sent: nginx need not chunk it */
+        n = snprintf(head, sizeof(head), "Content-Length: %zu\r\n", r->out.len);
+        FCGX_PutStr(head, n, fr->out);
+    }
     FCGX_PutStr("\r\n", 2, fr->out);
     if (r->out.len && r->status != 204) {
         FCGX_PutStr(r->out.data, (int)r->out.len, fr->out);
