@@ -413,6 +413,7 @@ int auth_api_admin_users(zm_req_t *r)
     int64_t page, page_size, total = 0;
     json_object *items = NULL, *d;
     const char *search = zm_req_query(r, "search");
+    const char *role = zm_req_query(r, "role");
     int rc;
 
     if (zm_req_query_int(r, "page", 1, 1, 1000000, &page) != ZM_OK ||
@@ -422,7 +423,10 @@ int auth_api_admin_users(zm_req_t *r)
     if (search && strlen(search) > 254) {
         return zm_reply_field_error(r, "search", "最多 254 个字符");
     }
-    rc = acc_admin_list(r->db, r->a, search, page, page_size, &items, &total);
+    if (role && role[0] && acc_role_parse(role) == 0) {
+        return zm_reply_field_error(r, "role", "角色只能是 seeker、hr 或 admin");
+    }
+    rc = acc_admin_list(r->db, r->a, search, role, page, page_size, &items, &total);
     if (rc != ZM_OK) {
         return rc;
     }

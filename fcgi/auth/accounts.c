@@ -1064,8 +1064,15 @@ static char *like_pattern(zm_arena_t *a, const char *s)
     return out;
 }
 
-int acc_admin_list(db_t *db, zm_arena_t *a, const char *search, int64_t page, int64_t page_size, json_object **items,
-                   int64_t *total)
+/* Matches email, username, either name part or the whole name written either way
+ * (张三 is last_name 张 + first_name 三); an empty role matches every role. */
+#define ADMIN_LIST_WHERE                                                                                               \
+    "WHERE (u.email LIKE ? OR u.username LIKE ? OR CONCAT(u.last_name, u.first_name) LIKE ? "                          \
+    "OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "                                                               \
+    "AND (? = '' OR COALESCE(p.role, IF(u.is_superuser, 'admin', 'seeker')) = ?) "
+
+int acc_admin_list(db_t *db, zm_arena_t *a, const char *search, const char *role, int64_t page, int64_t page_size,
+                   json_object **items, int64_t *total)
 {
     db_res_t res;
     char *pat = like_pattern(a, search ? search : "");
@@ -1074,15 +1081,16 @@ int acc_admin_list(db_t *db, zm_arena_t *a, const char *search, int64_t page, in
     if (pat == NULL) {
         return ZM_ENOMEM;
     }
-    rc = db_query(db, a, &res, "SELECT COUNT(*) FROM auth_user u WHERE u.email LIKE ? OR u.username LIKE ?", "ss", pat,
-                  pat);
+    role = role ? role : "";
+    rc = db_query(db, a, &res,
+                  "SELECT COUNT(*) FROM auth_user u LEFT JOIN zm_user_profile p ON p.user_id = u.id " ADMIN_LIST_WHERE,
+                  "ssssss", pat, pat, pat, pat, role, role);
     if (rc != ZM_OK) {
         return rc;
     }
     *total = db_int(&res, 0, 0);
-    rc = db_query(db, a, &res,
-                  "SELECT " USER_COLS "WHERE u.email LIKE ? OR u.username LIKE ? ORDER BY u.id DESC LIMIT ? OFFSET ?",
-                  "ssii", pat, pat, page_size, (page - 1) * page_size);
+    rc = db_query(db, a, &res, "SELECT " USER_COLS ADMIN_LIST_WHERE "ORDER BY u.id DESC LIMIT ? OFFSET ?", "ssssssii",
+                  pat, pat, pat, pat, role, role, page_size, (page - 1) * page_size);
     if (rc != ZM_OK) {
         return rc;
     }

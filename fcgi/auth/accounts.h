@@ -113,9 +113,10 @@ int acc_update_profile(db_t *db, zm_arena_t *a, int64_t user_id, const char *use
 /** Admin: role (0 = keep) and is_active (-1 = keep); admin role sets is_staff and is_superuser. */
 int acc_admin_update(db_t *db, zm_arena_t *a, int64_t user_id, int role, int is_active, acc_user_t *out);
 
-/** Admin: users whose email or username contains search (NULL = all), newest first. */
-int acc_admin_list(db_t *db, zm_arena_t *a, const char *search, int64_t page, int64_t page_size, json_object **items,
-                   int64_t *total);
+/** Admin: users whose email, username or name contains search (NULL = all) and whose role is
+ *  role ("seeker", "hr", "admin"; NULL or "" = any), newest first. */
+int acc_admin_list(db_t *db, zm_arena_t *a, const char *search, const char *role, int64_t page, int64_t page_size,
+                   json_object **items, int64_t *total);
 
 /** Queue a mail (Chinese text, the link base from app.base_url) as a task. */
 int acc_mail_verification(db_t *db, zm_arena_t *a, const acc_user_t *u, const char *token);

@@ -25,6 +25,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from urllib.parse import quote
 from email import message_from_bytes
 from email import policy as email_policy
 
@@ -993,6 +994,33 @@ def test_admin_list_search_and_pagination():
     dflt = data_of(get("/api/v1/admin/users", token=tok), 200, "admin list with defaults")
     assert dflt["page"] == 1 and dflt["page_size"] == 20 and 1 <= len(dflt["items"]) <= 20 and dflt["total"] >= 4, \
         {k: dflt[k] for k in ("total", "page", "page_size")}
+
+
+def test_admin_list_by_name_and_role():
+    tag = "nr" + uuid.uuid4().hex[:8]
+    tok = admin_token()
+    seeker = register("%s-s@example.com" % tag)
+    hr_email = "%s-h@example.com" % tag
+    hr = register(hr_email)
+    d = login(hr_email)
+    r = request("PATCH", "/api/v1/auth/me", {"last_name": "欧阳", "first_name": "娜娜" + tag}, token=d["access"])
+    data_of(r, 200, "set a Chinese name")
+    data_of(admin_patch(hr["id"], {"role": "hr"}), 200, "make the second user hr")
+
+    def ids(query):
+        got = data_of(get("/api/v1/admin/users?" + query, token=tok), 200, "admin list " + query)
+        assert got["total"] == len(got["items"]), got
+        return sorted(u["id"] for u in got["items"])
+
+    assert ids("search=%s" % quote("欧阳娜娜" + tag)) == [hr["id"]], "the whole name, family name first"
+    assert ids("search=%s" % quote("娜娜" + tag)) == [hr["id"]], "the given name alone"
+    assert ids("search=%s&role=hr" % tag) == [hr["id"]]
+    assert ids("search=%s&role=seeker" % tag) == [seeker["id"]]
+    assert ids("search=%s&role=admin" % tag) == []
+    assert ids("search=%s&role=" % tag) == sorted([seeker["id"], hr["id"]]), "an empty role is any role"
+    r = get("/api/v1/admin/users?role=boss", token=tok)
+    expect_error(r, 400)
+    assert "role" in (r.json["error"].get("fields") or {}), r
 
 
 def test_admin_search_is_literal():

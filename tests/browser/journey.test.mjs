@@ -430,6 +430,16 @@ test('journey', async (t) => {
     await adminPage.reload();
     await adminPage.locator(`tr[data-user-email="${EMAIL}"]`).waitFor();
     assert.equal(await adminPage.locator(`tr[data-user-email="${EMAIL}"] select[name=role]`).inputValue(), 'hr');
+    /* the role filter keeps the search and narrows by role */
+    await adminPage.selectOption('form[data-form=admin-search] select[name=role]', 'admin');
+    await adminPage.waitForURL(/role=admin/);
+    await adminPage.waitForSelector('text=没有找到匹配的用户');
+    await adminPage.selectOption('form[data-form=admin-search] select[name=role]', 'hr');
+    await adminPage.waitForURL(/role=hr/);
+    await adminPage.locator(`tr[data-user-email="${EMAIL}"]`).waitFor();
+    assert.equal(await adminPage.locator('[data-users-table] tbody tr').count(), 1);
+    await adminPage.selectOption('form[data-form=admin-search] select[name=role]', '');
+    await adminPage.waitForURL((u) => !u.search.includes('role='));
     await page.goto(URL_ + '/resumes');
     await page.waitForSelector('[data-user-name]');
     assert.match(await page.locator('.user-role').innerText(), /招聘方/);

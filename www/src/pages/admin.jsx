@@ -32,6 +32,7 @@ function why(err) {
 function Users({ me }) {
   const { query } = useLocation();
   const search = query.get('search') || '';
+  const roleq = ROLES.includes(query.get('role')) ? query.get('role') : '';
   const page = Math.max(1, parseInt(query.get('page'), 10) || 1);
   const [text, setText] = useState(search);
   useEffect(() => setText(search), [search]);
@@ -41,11 +42,12 @@ function Users({ me }) {
   const [ask, setAsk] = useState(null);
   const [rev, setRev] = useState(0);
   const list = useAsync(() => api('GET', '/api/v1/admin/users?' + new URLSearchParams(
-    { search, page: String(page), page_size: String(PAGE_SIZE) })), [search, page]);
+    { search, role: roleq, page: String(page), page_size: String(PAGE_SIZE) })), [search, roleq, page]);
 
-  const go = (s, p) => {
+  const go = (s, p, role = roleq) => {
     const q = new URLSearchParams();
     if (s) q.set('search', s);
+    if (role) q.set('role', role);
     if (p > 1) q.set('page', String(p));
     const qs = q.toString();
     setNotice(null); setRowErr({});
@@ -89,8 +91,13 @@ function Users({ me }) {
         <form class="search-bar" onSubmit={submit} role="search" data-form="admin-search">
           <input type="search" name="search" value={text} maxLength={254} placeholder={t('admin.search')}
             aria-label={t('admin.search')} onInput={(e) => setText(e.currentTarget.value)} />
+          <select name="role" class="role-filter" value={roleq} aria-label={t('admin.roleFilter')}
+            onChange={(e) => go(text.trim(), 1, e.currentTarget.value)}>
+            <option value="">{t('admin.allRoles')}</option>
+            {ROLES.map((r) => <option value={r}>{t('role.' + r)}</option>)}
+          </select>
           <button class="btn btn-primary" type="submit">{t('admin.searchBtn')}</button>
-          {search && <button class="btn btn-ghost" type="button" onClick={() => { setText(''); go('', 1); }}>{t('admin.clear')}</button>}
+          {(search || roleq) && <button class="btn btn-ghost" type="button" onClick={() => { setText(''); go('', 1, ''); }}>{t('admin.clear')}</button>}
         </form>
         {notice && <div class="admin-notice" data-admin-notice={notice.kind}><Alert kind={notice.kind}>{notice.text}</Alert></div>}
         {list.loading && !d ? <Loading /> : list.error ? <ErrorBox error={list.error} onRetry={list.reload} />
