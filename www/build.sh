@@ -12,10 +12,11 @@ fi
 stamp=node_modules/.zm-lock-sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -f node_modules/vite/package.json ]; then
-    # npm ci refuses a lock that lacks rollup's optional per-platform packages
-    # (a registry mirror that only serves this platform's yields such a lock);
-    # then install from the same lock without rewriting it.
-    npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save --package-lock=false
+    # npm ci refuses a lock that lacks rollup's optional per-platform packages,
+    # which is the lock a registry mirror serving only this platform's yields;
+    # then install from the same lock, without rewriting it (the versions
+    # installed are still exactly the lock's).
+    npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
     echo "$want" >"$stamp"
 fi
 npm run build --silent
