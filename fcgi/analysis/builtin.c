@@ -2844,10 +2844,13 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
         if (t->cat != 1 || q / an_dict.nqs >= (np ? np : 1)) {
             continue;
         }
-        const char *proj = np ? projects[(k + q / an_dict.nqs) % np] : "你简历中最有代表性的项目";
+        /* a named project is quoted in the question; the stand-in phrase is not */
+        const char *proj = np ? projects[(k + q / an_dict.nqs) % np] : NULL;
         const char *pre = np ? zm_psprintf(a, "简历的项目经历中有“%s”", proj)
                              : "简历没有单列项目，面试官通常会追问工作中的具体项目";
-        json_object_array_add(g[1], an_question(a, t, nsk ? an_dict.skills[sk[0]].name : "核心技术", proj, role, pre));
+        json_object_array_add(g[1], an_question(a, t, nsk ? an_dict.skills[sk[0]].name : "核心技术",
+                                                proj ? zm_psprintf(a, "“%s”", proj) : "你简历中最有代表性的项目",
+                                                role, pre));
         got++;
         k++;
     }
@@ -2855,7 +2858,8 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
         for (int q = 0, got = 0; q < an_dict.nqs && got < quota[c]; q++) {
             if (an_dict.qs[q].cat == c) {
                 json_object_array_add(g[c], an_question(a, &an_dict.qs[q], nsk ? an_dict.skills[sk[0]].name : "专业技能",
-                                                        np ? projects[0] : "最近的项目", role, NULL));
+                                                        np ? zm_psprintf(a, "“%s”", projects[0]) : "你最近的项目",
+                                                        role, NULL));
                 got++;
             }
         }

@@ -402,7 +402,7 @@ static void test_questions(void)
     show("questions strong", q);
     ZT_CHECK(json_object_object_get_ex(q, "groups", &groups) && json_object_array_length(groups) == 4);
     ZT_CHECK(group_has(q, "technical", "Python", &n[0]));
-    ZT_CHECK(group_has(q, "project", "订单中心重构", &n[1]));
+    ZT_CHECK(group_has(q, "project", "“订单中心重构”", &n[1])); /* a named project is quoted */
     group_has(q, "behavioral", "", &n[2]);
     group_has(q, "hr", "", &n[3]);
     ZT_CHECK(n[0] >= 1 && n[1] >= 1 && n[2] >= 1 && n[3] >= 1);
@@ -414,6 +414,12 @@ static void test_questions(void)
     ZT_CHECK(an_builtin_questions(&arena, load("zh_backend_strong.txt"), load("jd_zh_python_backend.txt"), 24, &q) ==
              ZM_OK);
     ZT_CHECK(group_has(q, "technical", "Redis", &n[0]) && group_has(q, "technical", "MySQL", &n[0]));
+    json_object_put(q);
+
+    /* a resume that names no project gets a stand-in phrase, not a quoted "project" */
+    ZT_CHECK(an_builtin_questions(&arena, "", NULL, 12, &q) == ZM_OK);
+    ZT_CHECK(group_has(q, "project", "你简历中最有代表性的项目", &n[1]) && n[1] >= 1);
+    ZT_CHECK(!group_has(q, "project", "“你", &n[1]));
     json_object_put(q);
 
     for (size_t c = 0; c < ZM_ARRAY_LEN(counts); c++) {
