@@ -457,13 +457,16 @@ static int an_load_skills(const char *dir)
         an_dict.skills[an_dict.nskills].cat = cat;
         if (nf == 3) {
             for (syn = strtok_r(f[2], "|", &sv); syn; syn = strtok_r(NULL, "|", &sv)) {
-                if (syn[0] == '=' && strcasecmp(syn + 1, f[0]) == 0) {
+                if ((syn[0] == '=' || syn[0] == '-') && strcasecmp(syn + 1, f[0]) == 0) {
                     have_canon_cs = 1;
                 }
-                an_add_syn(syn, an_dict.nskills);
+                if (syn[0] != '-') {
+                    an_add_syn(syn, an_dict.nskills);
+                }
             }
         }
-        /* the canonical name is a synonym too, unless a case-sensitive one spells it ("=Go") */
+        /* the canonical name is a synonym too, unless a case-sensitive one spells it ("=Go")
+         * or "-name" keeps it a label only (招聘 is also the verb of "招聘后端工程师") */
         if (!have_canon_cs) {
             an_add_syn(f[0], an_dict.nskills);
         }

@@ -293,6 +293,18 @@ static void test_match(void)
     ZT_CHECK(en_strong > en_weak);
     ZT_CHECK(en_strong >= 75);
 
+    /* "招聘" opening a job ad is the verb, not the HR skill; "负责招聘" is the skill */
+    ZT_CHECK(an_builtin_match(&arena, "熟悉 Go 和 MySQL", "招聘高级后端工程师：熟悉 Go、MySQL、Kafka。", &m) == ZM_OK);
+    j = an_match_json(&m);
+    an_openai_match_release(&m);
+    ZT_CHECK(json_object_object_get_ex(j, "missing_skills", &v) && arr_has(v, "Kafka") && !arr_has(v, "招聘"));
+    json_object_put(j);
+    ZT_CHECK(an_builtin_match(&arena, "熟悉 Go", "招聘 HRBP：负责招聘与员工关系。", &m) == ZM_OK);
+    j = an_match_json(&m);
+    an_openai_match_release(&m);
+    ZT_CHECK(json_object_object_get_ex(j, "missing_skills", &v) && arr_has(v, "招聘"));
+    json_object_put(j);
+
     j = match_json("zh_backend_medium.txt", "jd_zh_python_backend.txt", &m);
     ZT_CHECK(j != NULL);
     /* the caller may release m right away: the JSON holds its own references */

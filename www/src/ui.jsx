@@ -163,3 +163,26 @@ export function markReady(name) {
   el.dataset.ready = name;
   try { performance.mark('zm-ready'); } catch { /* old browsers */ }
 }
+
+/* A page's history card: loading, error with retry, empty, or the items as buttons.
+ * pill(d) and title(d) draw an item; end(d) its right side (default: its status). */
+export function HistoryCard({ title, state, activeId, onOpen, pill, itemTitle, end, listProps }) {
+  const items = (state.data && state.data.items) || [];
+  return (
+    <section class="card">
+      <h2>{title}</h2>
+      {state.loading && !state.data ? <Loading /> : state.error ? <ErrorBox error={state.error} onRetry={state.reload} />
+        : !items.length ? <Empty /> : (
+          <ul class="item-list" {...listProps}>
+            {items.map((d) => (
+              <li><button class={'item' + (activeId === d.id ? ' active' : '')} data-history-id={d.id} onClick={() => onOpen(d)}>
+                {pill(d)}
+                <span class="item-main"><b class="ellipsis">{itemTitle(d)}</b><span class="muted small">{fmtTime(d.created_at)}</span></span>
+                {end ? end(d) : <StatusBadge status={d.state} />}
+              </button></li>
+            ))}
+          </ul>
+        )}
+    </section>
+  );
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { api, watchTask } from '../api.js';
 import { navigate } from '../router.js';
-import { Alert, Chips, Empty, ErrorBox, Field, Gauge, List, Loading, Progress, Spinner, StatusBadge, fmtTime, useAsync } from '../ui.jsx';
+import { Chips, ErrorBox, Field, Gauge, HistoryCard, List, Progress, Spinner, useAsync } from '../ui.jsx';
 import { ResumePicker } from './resumes.jsx';
 
 function Report({ d }) {
@@ -86,7 +86,6 @@ export function Diagnosis({ params }) {
       setPct(null);
     } finally { setBusy(false); }
   };
-  const items = (hist.data && hist.data.items) || [];
   return (
     <div class="page">
       <div class="page-head"><h1>{t('diag.title')}</h1><p class="muted">{t('diag.sub')}</p></div>
@@ -106,21 +105,9 @@ export function Diagnosis({ params }) {
         </form>
       </section>
       {report && <Report d={report} />}
-      <section class="card">
-        <h2>{t('diag.history')}</h2>
-        {hist.loading && !hist.data ? <Loading /> : hist.error ? <ErrorBox error={hist.error} onRetry={hist.reload} />
-          : !items.length ? <Empty /> : (
-            <ul class="item-list">
-              {items.map((d) => (
-                <li><button class={'item' + (report && report.id === d.id ? ' active' : '')} onClick={() => navigate('/diagnosis/' + d.id)}>
-                  <span class="score-pill">{d.score != null ? Math.round(d.score) : '…'}</span>
-                  <span class="item-main"><b>{d.target_role || t('diag.title')}</b><span class="muted small">{fmtTime(d.created_at)}</span></span>
-                  <StatusBadge status={d.state} />
-                </button></li>
-              ))}
-            </ul>
-          )}
-      </section>
+      <HistoryCard title={t('diag.history')} state={hist} activeId={report && report.id} onOpen={(d) => navigate('/diagnosis/' + d.id)}
+        pill={(d) => <span class="score-pill">{d.score != null ? Math.round(d.score) : '…'}</span>}
+        itemTitle={(d) => d.target_role || t('diag.title')} />
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { api, watchTask } from '../api.js';
 import { navigate } from '../router.js';
-import { Empty, ErrorBox, Field, Loading, Progress, Spinner, StatusBadge, fmtTime, useAsync } from '../ui.jsx';
+import { Empty, ErrorBox, Field, fmtTime, HistoryCard, Loading, Progress, Spinner, useAsync } from '../ui.jsx';
 import { ResumePicker } from './resumes.jsx';
 
 const COUNTS = [5, 10, 15, 20, 30];
@@ -181,7 +181,6 @@ export function Interview({ params }) {
       setPct(null);
     } finally { setBusy(false); }
   };
-  const items = (hist.data && hist.data.items) || [];
   return (
     <div class="page">
       <div class="page-head"><h1>{t('iv.title')}</h1><p class="muted">{t('iv.sub')}</p></div>
@@ -212,22 +211,10 @@ export function Interview({ params }) {
       </section>
       {opening && !current && <section class="card"><Loading /></section>}
       {current && <Questions key={current.id} d={current} />}
-      <section class="card">
-        <h2>{t('iv.history')}</h2>
-        {hist.loading && !hist.data ? <Loading /> : hist.error ? <ErrorBox error={hist.error} onRetry={hist.reload} />
-          : !items.length ? <Empty /> : (
-            <ul class="item-list" data-interview-history>
-              {items.map((d) => (
-                <li><button class={'item' + (current && current.id === d.id ? ' active' : '')} data-history-id={d.id}
-                  onClick={() => { if (!current || current.id !== d.id) { setCurrent(null); navigate('/interview/' + d.id); } }}>
-                  <span class="score-pill count-pill">{d.count != null ? t('iv.countShort', { n: d.count }) : '…'}</span>
-                  <span class="item-main"><b>{titleOf(d)}</b><span class="muted small">{fmtTime(d.created_at)}</span></span>
-                  <StatusBadge status={d.state} />
-                </button></li>
-              ))}
-            </ul>
-          )}
-      </section>
+      <HistoryCard title={t('iv.history')} state={hist} activeId={current && current.id} listProps={{ 'data-interview-history': true }}
+        onOpen={(d) => { if (!current || current.id !== d.id) { setCurrent(null); navigate('/interview/' + d.id); } }}
+        pill={(d) => <span class="score-pill count-pill">{d.count != null ? t('iv.countShort', { n: d.count }) : '…'}</span>}
+        itemTitle={titleOf} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { api, watchTask } from '../api.js';
-import { Alert, Chips, Empty, ErrorBox, Field, Gauge, List, Loading, Progress, Spinner, fmtTime, useAsync } from '../ui.jsx';
+import { Chips, ErrorBox, Field, fmtTime, Gauge, HistoryCard, List, Progress, Spinner, useAsync } from '../ui.jsx';
 import { ResumePicker } from './resumes.jsx';
 
 export function SuggestionView({ s }) {
@@ -83,7 +83,6 @@ export function Suggestions() {
     setError(null);
     try { setCurrent(await api('GET', '/api/suggestions/' + id)); window.scrollTo(0, 0); } catch (e) { setError(e); }
   };
-  const items = (hist.data && hist.data.items) || [];
   return (
     <div class="page">
       <div class="page-head"><h1>{t('sugg.title')}</h1><p class="muted">{t('sugg.sub')}</p></div>
@@ -101,22 +100,9 @@ export function Suggestions() {
         </form>
       </section>
       {current && <SuggestionView key={current.id} s={current} />}
-      <section class="card">
-        <h2>{t('sugg.history')}</h2>
-        {hist.loading && !hist.data ? <Loading /> : hist.error ? <ErrorBox error={hist.error} onRetry={hist.reload} />
-          : !items.length ? <Empty /> : (
-            <ul class="item-list">
-              {items.map((s) => (
-                <li><button class={'item' + (current && current.id === s.id ? ' active' : '')} onClick={() => open(s.id)}>
-                  <span class="score-pill">{Math.round(s.score ?? 0)}</span>
-                  <span class="item-main"><b class="ellipsis">{(s.job_description || '').slice(0, 80)}</b>
-                    <span class="muted small">{fmtTime(s.created_at)}</span></span>
-                  <span class="chev">›</span>
-                </button></li>
-              ))}
-            </ul>
-          )}
-      </section>
+      <HistoryCard title={t('sugg.history')} state={hist} activeId={current && current.id} onOpen={(d) => open(d.id)}
+        pill={(d) => <span class="score-pill">{Math.round(d.score ?? 0)}</span>}
+        itemTitle={(d) => (d.job_description || '').slice(0, 80)} end={() => <span class="chev">›</span>} />
     </div>
   );
 }
