@@ -28,10 +28,16 @@ A step is an object:
                                        an error in OpenAI's format
     {"raw": "...", "status": 200}      this body verbatim
     "sleep": seconds                   on any step: wait that long first
+
+From a test: FakeLLM(key) runs this server in a child process and drives it
+over the control endpoints; start() runs one in a thread of the caller.
 """
 
 import argparse
+import http.client
 import json
+import os
+import subprocess
 import sys
 import threading
 import time
@@ -193,6 +199,38 @@ def start(key=None, port=0):
     srv.state = State(key)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
+
+
+class FakeLLM:
+    """fake_llm.py in a child process, driven over its control endpoints."""
+
+    def __init__(self, key):
+        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--key", key],
+                                     stdout=subprocess.PIPE)
+        self.port = int(self.proc.stdout.readline())
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def call(self, method, path, obj=None):
+        # http.client rather than urllib: no proxy from the environment
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            body = json.dumps(obj).encode() if obj is not None else None
+            c.request(method, path, body=body, headers={"Content-Type": "application/json"})
+            return json.loads(c.getresponse().read())
+        finally:
+            c.close()
+
+    def script(self, *steps):
+        """Replace the script (and clear the log)."""
+        self.call("POST", "/_fake/script", {"steps": list(steps)})
+
+    def requests(self):
+        """The requests logged since the last script()."""
+        return self.call("GET", "/_fake/log")["requests"]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
 
 
 def main():

@@ -13,164 +13,24 @@ Every test makes its own users (unique emails, a fresh X-Real-IP per auth call),
 so the file can be run again at once.  Sample resumes and JDs come from
 tests/data/analysis/.
 """
-import http.client
-import os
 import random
-import re
-import threading
 import time
-import urllib.parse
 import uuid
 
 import zmtest
-from zmtest import expect_error, request, sql
+from zmtest import (ISO_RE, UUID_RE, burst, data_of, expect_404, expect_error, expect_field, jd, new_user, poll_task,
+                    ready_resume, request, sample, sql, upload, wait_status)
 
-RUN = uuid.uuid4().hex[:8]
-PASSWORD = "Tr0ub4dor&3-zm"
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "analysis")
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}")
 MATCH_KEYS = ("score", "summary", "strengths", "gaps", "suggestions", "matched_skills", "missing_skills",
               "provider", "model")
 QCATS = ("technical", "project", "behavioral", "hr")
 
 
-def sample(name):
-    with open(os.path.join(DATA, name), "rb") as f:
-        return f.read()
-
-
-def sample_text(name):
-    return sample(name).decode("utf-8")
-
-
-JD = None
-
-
-def jd():
-    global JD
-    if JD is None:
-        JD = sample_text("jd_zh_python_backend.txt")
-    return JD
-
-
-# ---- HTTP helpers (as in test_resumes.py) ------------------------------------------------
-
-_ip_lock = threading.Lock()
-_ip_next = [random.randrange(0, 50000)]
-
-
-def fresh_ip():
-    with _ip_lock:
-        n = _ip_next[0] % 65536
-        _ip_next[0] += 1
-    return "10.13.%d.%d" % (n // 256, n % 256)
-
-
-def data_of(r, status=200, what="request"):
-    assert r.status == status, "%s: expected %d, got %r" % (what, status, r)
-    ct = r.headers.get("Content-Type", "")
-    assert ct.startswith("application/json"), "%s: Content-Type %r, body %r" % (what, ct, r)
-    j = r.json
-    assert j.get("success") is True and "data" in j, "%s: not a success envelope: %r" % (what, j)
-    return j["data"]
-
-
-def expect_field(r, field, status=400, code="validation_error", what="request"):
-    assert r.status == status, "%s: expected %d %s on fields.%s, got %r" % (what, status, code, field, r)
-    j = expect_error(r, status)
-    assert j["error"]["code"] == code, "%s: expected %d %s on fields.%s, got %r" % (what, status, code, field, r)
-    msgs = (j["error"].get("fields") or {}).get(field)
-    assert isinstance(msgs, list) and msgs and all(isinstance(m, str) and m for m in msgs), \
-        "%s: expected fields.%s as a list of messages, got error %r" % (what, field, j["error"])
-    return j
-
-
-def expect_404(r, what):
-    assert r.status == 404, "%s: expected 404 not_found, got %r" % (what, r)
-    j = expect_error(r, 404)
-    assert j["error"]["code"] == "not_found", "%s: expected 404 not_found, got %r" % (what, r)
-
-
-def new_user(tag="a"):
-    email = "%s-%s-%s@example.com" % (tag, RUN, uuid.uuid4().hex[:10])
-    r = request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD},
-                headers={"X-Real-IP": fresh_ip()})
-    data_of(r, 201, "register %s" % email)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD},
-                        headers={"X-Real-IP": fresh_ip()}), 200, "login %s" % email)
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
-
-
-def multipart(parts):
-    boundary = "----zmtestBoundary" + uuid.uuid4().hex
-    b = boundary.encode()
-    out = []
-    for field, data, filename, ctype in parts:
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        disp = b'Content-Disposition: form-data; name="' + field.encode() + b'"'
-        if filename is not None:
-            disp += b'; filename="' + filename.encode("utf-8") + b'"'
-        out.append(b"--" + b + b"\r\n" + disp + b"\r\n")
-        if ctype:
-            out.append(b"Content-Type: " + ctype.encode() + b"\r\n")
-        out.append(b"\r\n" + data + b"\r\n")
-    out.append(b"--" + b + b"--\r\n")
-    return b"".join(out), "multipart/form-data; boundary=" + boundary
-
-
-def raw(method, path, body=b"", headers=None, token=None, timeout=60):
-    u = urllib.parse.urlsplit(zmtest.URL)
-    c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
-    try:
-        c.putrequest(method, path, skip_accept_encoding=True)
-        hdrs = dict(headers or {})
-        if token:
-            hdrs["Authorization"] = "Bearer " + token
-        for k, v in hdrs.items():
-            c.putheader(k, v)
-        c.putheader("Content-Length", str(len(body)))
-        c.endheaders()
-        c.send(body)
-        r = c.getresponse()
-        return zmtest.Response(r.status, r.headers, r.read())
-    finally:
-        c.close()
-
-
-def upload(user, data, filename="resume.txt", path="/api/resumes", ctype="application/octet-stream"):
-    body, ct = multipart([("file", data, filename, ctype)])
-    return raw("POST", path, body, {"Content-Type": ct}, token=user["access"])
-
-
 def create(user, data, filename="resume.txt", path="/api/resumes"):
-    r = upload(user, data, filename, path)
+    r = upload(user["access"], data, filename, path=path)
     res = data_of(r, 201, "upload %s to %s" % (filename, path))
     assert UUID_RE.match(res["id"]), res
     return res
-
-
-def wait_status(user, rid, want=("done", "failed"), timeout=30.0):
-    """GET /api/resumes/{rid} until versions[0].text_status is one of want; the resume."""
-    last = [None]
-
-    def check():
-        d = data_of(request("GET", "/api/resumes/" + rid, token=user["access"]), 200, "GET /api/resumes/" + rid)
-        last[0] = d
-        return d if d["versions"][0]["text_status"] in want else None
-    try:
-        return zmtest.wait_for(check, timeout=timeout, step=0.1, what="text extraction")
-    except AssertionError:
-        raise AssertionError("resume %s: text_status not in %r within %.0f s; last %r" % (rid, want, timeout, last[0]))
-
-
-def ready_resume(user, name="zh_backend_strong.txt"):
-    """An uploaded sample resume whose text extraction is done."""
-    res = create(user, sample(name), name)
-    d = wait_status(user, res["id"])
-    assert d["versions"][0]["text_status"] == "done", "extraction of %s: %r" % (name, d["versions"][0])
-    return res["id"]
 
 
 def garbage_pdf():
@@ -230,20 +90,6 @@ def check_accepted(d, kind, what):
 
 
 ACCEPTED_DONE = [0, 0]  # 202 bodies already "done", of all
-
-
-def poll_task(user, task_id, timeout=60.0, step=0.02):
-    last = [None]
-
-    def check():
-        d = data_of(request("GET", "/api/v1/tasks/%d" % task_id, token=user["access"]), 200,
-                    "GET /api/v1/tasks/%d" % task_id)
-        last[0] = d
-        return d if d["state"] in ("done", "failed") else None
-    try:
-        return zmtest.wait_for(check, timeout=timeout, step=step, what="task")
-    except AssertionError:
-        raise AssertionError("task %d not finished within %.0f s; last %r" % (task_id, timeout, last[0]))
 
 
 # ---- suggestions -------------------------------------------------------------------------
@@ -583,7 +429,7 @@ def test_interview_upload_resume():
                  "resume_id")
     # an executable is refused as on /api/resumes
     with open("/bin/true", "rb") as f:
-        r = upload(u, f.read(), "x.pdf", path="/api/v1/interview-prep/upload-resume")
+        r = upload(u["access"], f.read(), "x.pdf", path="/api/v1/interview-prep/upload-resume")
     assert 400 <= r.status < 500, r
 
 
@@ -703,16 +549,9 @@ def test_rate_limit_under_concurrency():
     u = new_user("rc")
     rid = ready_resume(u, "zh_sales_weak.txt")
     away_from_hour_boundary()
-    out = [None] * 40
-
-    def run(k):
-        out[k] = request("POST", "/api/suggestions", {"resume_id": rid, "job_description": "Python 后端 %d" % k},
-                         token=u["access"])
-    ts = [threading.Thread(target=run, args=(k,)) for k in range(40)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
+    out = burst([lambda k=k: request("POST", "/api/suggestions",
+                                     {"resume_id": rid, "job_description": "Python 后端 %d" % k}, token=u["access"])
+                 for k in range(40)])
     codes = sorted(r.status for r in out)
     assert codes.count(201) == 30 and codes.count(429) == 10, "statuses %r" % codes
     for r in out:

@@ -18,10 +18,8 @@ import hashlib
 import hmac
 import json
 import os
-import random
 import re
 import subprocess
-import threading
 import time
 import urllib.parse
 import uuid
@@ -30,19 +28,17 @@ from email import message_from_bytes
 from email import policy as email_policy
 
 import zmtest
-from zmtest import expect_error, get, request, sql
+from zmtest import (ISO_RE, PASSWORD, RUN, burst, data_of, expect_error, expect_field, fresh_ip, get, new_email,
+                    request, sql, sql_str)
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
 MAIL_DIR = os.path.join(zmtest.VAR, "mail")
-RUN = uuid.uuid4().hex[:8]  # tags every email of this run
-PASSWORD = "Tr0ub4dor&3-zm"
 USER_KEYS = {
     "id": int, "email": str, "username": str, "first_name": str, "last_name": str, "role": str,
     "company": str, "invite_code": str, "invited_by": (int, type(None)), "email_verified": bool,
     "is_active": bool, "date_joined": str, "last_login": (str, type(None)),
 }
-ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}")
 DJANGO_ARGON2_RE = re.compile(r"^argon2\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
 VECTORS = [
     ("correct horse battery",
@@ -55,22 +51,6 @@ VECTORS = [
 
 # ---- helpers -------------------------------------------------------------------------
 
-_ip_lock = threading.Lock()
-_ip_next = [random.randrange(0, 50000)]
-
-
-def fresh_ip():
-    """A client address nobody else in this run has used (X-Real-IP value only)."""
-    with _ip_lock:
-        n = _ip_next[0] % 65536
-        _ip_next[0] += 1
-    return "10.9.%d.%d" % (n // 256, n % 256)
-
-
-def new_email(tag="u"):
-    return "%s-%s-%s@example.com" % (tag, RUN, uuid.uuid4().hex[:10])
-
-
 def api(method, path, body=None, ip=None, headers=None, **kw):
     """A request to /api/v1/<path> posing as client ip (a fresh one by default)."""
     hdrs = dict(headers or {})
@@ -80,26 +60,6 @@ def api(method, path, body=None, ip=None, headers=None, **kw):
 
 def auth(path, body=None, **kw):
     return api("POST", "auth/" + path, body, **kw)
-
-
-def data_of(r, status=200, what="request"):
-    assert r.status == status, "%s: expected %d, got %r" % (what, status, r)
-    ct = r.headers.get("Content-Type", "")
-    assert ct.startswith("application/json"), "%s: Content-Type %r, body %r" % (what, ct, r)
-    j = r.json
-    assert j.get("success") is True and "data" in j, "%s: not a success envelope: %r" % (what, j)
-    return j["data"]
-
-
-def expect_field(r, field, status=400, code="validation_error", what="request"):
-    """The error envelope with fields[field] = a non-empty list of messages."""
-    assert r.status == status, "%s: expected %d %s on %s, got %r" % (what, status, code, field, r)
-    j = expect_error(r, status, code)
-    fields = j["error"].get("fields") or {}
-    msgs = fields.get(field)
-    assert isinstance(msgs, list) and msgs and all(isinstance(m, str) and m for m in msgs), \
-        "%s: expected fields.%s as a list of messages, got error %r" % (what, field, j["error"])
-    return j
 
 
 def check_user(u, email=None, what="user"):
@@ -172,10 +132,6 @@ def db_profile(uid):
     if not rows:
         return None
     return dict(zip(["role", "company", "invite_code", "invited_by_id", "email_verified"], rows[0]))
-
-
-def sql_str(s):
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 # ---- JWT, by hand ----------------------------------------------------------------
@@ -343,26 +299,6 @@ def admin_patch(uid, body, token=None):
 
 
 # ---- concurrency -----------------------------------------------------------------
-
-def burst(calls):
-    """Run the callables at once (one thread each, released together); their results in order."""
-    results = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except Exception as e:  # a refused connection is a result too
-            results[i] = repr(e)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
 
 def clear_of_window_edge(need=10):
     """Fixed one-minute windows: do not start a burst in the last `need` seconds of one."""
@@ -1066,13 +1002,14 @@ def test_admin_patch_role_and_active():
     expect_error(auth("login", {"email": s["email"], "password": PASSWORD}), 401, "invalid_credentials")
     p = data_of(admin_patch(uid, {"is_active": True}), 200, "PATCH is_active true")
     assert p["is_active"] is True and db_user(uid)["is_active"] == "1", p
-    login(s["email"])
+    # deactivating revoked the tokens issued before that second: log in again for the last check
+    access = login(s["email"])["access"]
     # a user without a profile row (made by Django) can be managed too
     email, did = django_user(VECTORS[0][1])
     p = data_of(admin_patch(did, {"role": "hr"}), 200, "PATCH role of a user without a profile row")
     assert p["role"] == "hr" and p["id"] == did, p
     # demoted: no admin API any more
-    expect_error(get("/api/v1/admin/users", token=s["access"]), 403, "forbidden")
+    expect_error(get("/api/v1/admin/users", token=access), 403, "forbidden")
 
 
 # ---- abuse limits --------------------------------------------------------------------------

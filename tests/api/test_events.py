@@ -20,67 +20,10 @@ import threading
 import time
 import urllib.parse
 
-import random
-import uuid
-
 import zmtest
-from zmtest import request
+from zmtest import data_of, new_user, ready_resume, request
 
 U = urllib.parse.urlsplit(zmtest.URL)
-RUN = uuid.uuid4().hex[:8]
-PASSWORD = "Tr0ub4dor&3-zm"
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "analysis")
-
-
-# ---- users and resumes (as in test_analysis_api.py, which runs its tests on import) ---------------
-
-_ip_lock = threading.Lock()
-_ip_next = [random.randrange(0, 50000)]
-
-
-def fresh_ip():
-    with _ip_lock:
-        n = _ip_next[0] % 65536
-        _ip_next[0] += 1
-    return "10.14.%d.%d" % (n // 256, n % 256)
-
-
-def data_of(r, status=200, what="request"):
-    assert r.status == status, "%s: expected %d, got %r" % (what, status, r)
-    j = r.json
-    assert j.get("success") is True and "data" in j, "%s: not a success envelope: %r" % (what, j)
-    return j["data"]
-
-
-def new_user(tag="a"):
-    email = "%s-%s-%s@example.com" % (tag, RUN, uuid.uuid4().hex[:10])
-    r = request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD},
-                headers={"X-Real-IP": fresh_ip()})
-    data_of(r, 201, "register %s" % email)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD},
-                        headers={"X-Real-IP": fresh_ip()}), 200, "login %s" % email)
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
-
-
-def ready_resume(user, name="zh_backend_strong.txt"):
-    """An uploaded sample resume whose text extraction is done; its id."""
-    with open(os.path.join(DATA, name), "rb") as f:
-        data = f.read()
-    boundary = "----zmtestBoundary" + uuid.uuid4().hex
-    body = (("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-             "Content-Type: application/octet-stream\r\n\r\n" % (boundary, name)).encode()
-            + data + ("\r\n--%s--\r\n" % boundary).encode())
-    r = request("POST", "/api/resumes", body, token=user["access"],
-                headers={"Content-Type": "multipart/form-data; boundary=" + boundary})
-    rid = data_of(r, 201, "upload %s" % name)["id"]
-
-    def done():
-        d = data_of(request("GET", "/api/resumes/" + rid, token=user["access"]), 200, "GET resume")
-        st = d["versions"][0]["text_status"]
-        assert st != "failed", "extraction of %s failed: %r" % (name, d)
-        return st == "done"
-    zmtest.wait_for(done, timeout=30, step=0.05, what="text extraction of " + name)
-    return rid
 
 
 # ---- an EventSource client ------------------------------------------------------------------

@@ -12,26 +12,16 @@ Cases: a valid answer gives a suggestion with exactly the model's score; two
 invalid answers fail the task and write no api_suggestion row; a diagnosis
 takes the model's overall_score.
 """
-import http.client
 import json
 import os
-import random
-import re
 import subprocess
-import sys
-import urllib.parse
-import uuid
 
 import zmtest
-from zmtest import request, sql
+from fake_llm import FakeLLM
+from zmtest import UUID_RE, data_of, jd, new_user, poll_task, ready_resume, request, sql
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "data", "analysis")
-RUN = uuid.uuid4().hex[:8]
-PASSWORD = "Tr0ub4dor&3-zm"
 KEY = "test-key"
 MODEL = "fake-model"
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 MATCH = {
     "score": 73,
@@ -58,35 +48,7 @@ DIAGNOSIS = {
 FAKE = None
 
 
-# ---- the fake model ----------------------------------------------------------------------
-
-class FakeLLM:
-    """fake_llm.py in a child process, driven over its control endpoints."""
-
-    def __init__(self, key):
-        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "fake_llm.py"), "--key", key],
-                                     stdout=subprocess.PIPE)
-        self.port = int(self.proc.stdout.readline())
-
-    def call(self, method, path, obj=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            body = json.dumps(obj).encode() if obj is not None else None
-            c.request(method, path, body=body, headers={"Content-Type": "application/json"})
-            return json.loads(c.getresponse().read())
-        finally:
-            c.close()
-
-    def script(self, *steps):
-        self.call("POST", "/_fake/script", {"steps": list(steps)})
-
-    def requests(self):
-        return self.call("GET", "/_fake/log")["requests"]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
+# ---- the daemons, pointed at the fake model ----------------------------------------------
 
 def restart_daemons(overrides):
     """Stop and start zhimai-fcgi and zhimai-worker with exactly these ZM_LLM_* variables."""
@@ -102,78 +64,6 @@ def restart_daemons(overrides):
         p = subprocess.run([dev, cmd], env=env, capture_output=True, text=True)
         if p.returncode != 0:
             raise RuntimeError("./dev %s failed (%d): %s %s" % (cmd, p.returncode, p.stdout, p.stderr))
-
-
-# ---- HTTP helpers ------------------------------------------------------------------------
-
-def fresh_ip():
-    n = random.randrange(0, 65536)
-    return "10.14.%d.%d" % (n // 256, n % 256)
-
-
-def data_of(r, status=200, what="request"):
-    assert r.status == status, "%s: expected %d, got %r" % (what, status, r)
-    j = r.json
-    assert j.get("success") is True and "data" in j, "%s: not a success envelope: %r" % (what, j)
-    return j["data"]
-
-
-def new_user(tag):
-    email = "%s-%s-%s@example.com" % (tag, RUN, uuid.uuid4().hex[:10])
-    data_of(request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD},
-                    headers={"X-Real-IP": fresh_ip()}), 201, "register")
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD},
-                        headers={"X-Real-IP": fresh_ip()}), 200, "login")
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
-
-
-def upload(user, data, filename):
-    boundary = "----zmtestBoundary" + uuid.uuid4().hex
-    body = (b"--" + boundary.encode() + b"\r\n"
-            b'Content-Disposition: form-data; name="file"; filename="' + filename.encode() + b'"\r\n'
-            b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n--" + boundary.encode() + b"--\r\n")
-    u = urllib.parse.urlsplit(zmtest.URL)
-    c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-    try:
-        c.request("POST", "/api/resumes", body=body,
-                  headers={"Content-Type": "multipart/form-data; boundary=" + boundary,
-                           "Authorization": "Bearer " + user["access"]})
-        r = c.getresponse()
-        return zmtest.Response(r.status, r.headers, r.read())
-    finally:
-        c.close()
-
-
-def ready_resume(user, name="zh_backend_strong.txt"):
-    with open(os.path.join(DATA, name), "rb") as f:
-        res = data_of(upload(user, f.read(), name), 201, "upload " + name)
-    last = [None]
-
-    def check():
-        d = data_of(request("GET", "/api/resumes/" + res["id"], token=user["access"]), 200, "GET resume")
-        last[0] = d
-        return d if d["versions"][0]["text_status"] in ("done", "failed") else None
-    d = zmtest.wait_for(check, timeout=30, step=0.1, what="text extraction")
-    assert d["versions"][0]["text_status"] == "done", "extraction: %r" % d["versions"][0]
-    return res["id"]
-
-
-def jd():
-    with open(os.path.join(DATA, "jd_zh_python_backend.txt"), encoding="utf-8") as f:
-        return f.read()
-
-
-def poll_task(user, task_id, timeout=30.0):
-    last = [None]
-
-    def check():
-        d = data_of(request("GET", "/api/v1/tasks/%d" % task_id, token=user["access"]), 200, "GET task")
-        last[0] = d
-        return d if d["state"] in ("done", "failed") else None
-    try:
-        return zmtest.wait_for(check, timeout=timeout, step=0.05, what="task")
-    except AssertionError:
-        raise AssertionError("task %d not finished within %.0f s; last %r" % (task_id, timeout, last[0]))
 
 
 def suggestion_rows(user):
@@ -197,7 +87,7 @@ def test_suggestion_valid_answer():
     r = request("POST", "/api/suggestions", {"resume_id": rid, "job_description": jd()}, token=u["access"])
     d = data_of(r, 202, "POST /api/suggestions (openai)")
     assert isinstance(d.get("task_id"), int) and d["task_id"] > 0, d
-    t = poll_task(u, d["task_id"])
+    t = poll_task(u, d["task_id"], timeout=30.0)
     assert t["state"] == "done", "task: %r" % t
     assert t["type"] == "suggestion.generate", t
     check_fake_requests(FAKE.requests(), 1, "valid answer")
@@ -223,7 +113,7 @@ def test_suggestion_invalid_json_twice():
     FAKE.script({"content": "这不是 JSON {score: 73"}, {"content": "{\"score\": 73, oops"})
     r = request("POST", "/api/suggestions", {"resume_id": rid, "job_description": jd()}, token=u["access"])
     d = data_of(r, 202, "POST /api/suggestions (openai)")
-    t = poll_task(u, d["task_id"])
+    t = poll_task(u, d["task_id"], timeout=30.0)
     assert t["state"] == "failed", "task: %r" % t
     err = t["error"] if isinstance(t["error"], str) else json.dumps(t["error"], ensure_ascii=False)
     assert err and "JSON" in err, "error does not name the problem: %r" % t["error"]
@@ -246,7 +136,7 @@ def test_diagnosis_valid_answer():
                 token=u["access"])
     d = data_of(r, 202, "POST diagnosis")
     assert UUID_RE.match(d["id"]) and isinstance(d["task_id"], int), d
-    t = poll_task(u, d["task_id"])
+    t = poll_task(u, d["task_id"], timeout=30.0)
     assert t["state"] == "done", "task: %r" % t
     check_fake_requests(FAKE.requests(), 1, "diagnosis")
     g = data_of(request("GET", "/api/v1/resume-diagnosis/" + d["id"], token=u["access"]), 200, "GET diagnosis")

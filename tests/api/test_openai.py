@@ -18,7 +18,8 @@ import tempfile
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from fake_llm import FakeLLM
+
 TOOL = os.environ.get("OPENAI_TOOL")
 KEY = "sk-test-zhimai-0123456789"
 MODEL = "gpt-test"
@@ -80,40 +81,6 @@ def match_with(**kw):
     m = dict(MATCH)
     m.update(kw)
     return m
-
-
-class FakeLLM:
-    """fake_llm.py in a child process, driven over its control endpoints."""
-
-    def __init__(self, key):
-        self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "fake_llm.py"), "--key", key],
-            stdout=subprocess.PIPE,
-        )
-        self.port = int(self.proc.stdout.readline())
-        self.base = "http://127.0.0.1:%d" % self.port
-
-    def call(self, method, path, obj=None):
-        # http.client rather than urllib: no proxy from the environment
-        import http.client
-
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            body = json.dumps(obj).encode() if obj is not None else None
-            c.request(method, path, body=body, headers={"Content-Type": "application/json"})
-            return json.loads(c.getresponse().read())
-        finally:
-            c.close()
-
-    def script(self, *steps):
-        self.call("POST", "/_fake/script", {"steps": list(steps)})
-
-    def requests(self):
-        return self.call("GET", "/_fake/log")["requests"]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
 
 
 class Run:

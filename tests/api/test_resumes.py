@@ -20,14 +20,12 @@ api_resumeversion, zm_resume_file and every path under the user's storage
 directory (<storage.local_dir>/resumes/<uid>/) are the same before and after.
 """
 import hashlib
-import http.client
 import io
 import os
 import random
 import re
 import struct
 import subprocess
-import threading
 import time
 import urllib.parse
 import uuid
@@ -35,13 +33,12 @@ import zipfile
 import zlib
 
 import zmtest
-from zmtest import expect_error, request, sql
+from zmtest import (ISO_RE, RUN, UUID_RE, burst, data_of, expect_404, expect_error, expect_field, multipart,
+                    new_user, raw, request, sql, sql_str, upload)
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
 ROOT = zmtest.ROOT
-RUN = uuid.uuid4().hex[:8]
-PASSWORD = "Tr0ub4dor&3-zm"
 MiB = 1024 * 1024
 CAP = 10 * MiB  # 10485760: the largest accepted file
 
@@ -51,9 +48,7 @@ MIME_TXT = "text/plain; charset=utf-8"
 MIME_MD = "text/markdown; charset=utf-8"
 MIMES = {MIME_PDF, MIME_DOCX, MIME_TXT, MIME_MD}
 
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
-ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}")
 RESUME_KEYS = ("id", "name", "user_id", "created_at", "updated_at", "version_count")
 VERSION_KEYS = ("id", "resume_id", "file_name", "original_name", "file_size", "file_type", "comment", "created_at",
                 "download_url", "text_status", "text_error", "text_chars")
@@ -168,119 +163,6 @@ def text_file(tag=""):
     return ("简历 %s %s\n" % (tag, uuid.uuid4().hex) + ZH_TEXT).encode("utf-8")
 
 
-# ---- HTTP helpers ----------------------------------------------------------------------
-
-_ip_lock = threading.Lock()
-_ip_next = [random.randrange(0, 50000)]
-
-
-def fresh_ip():
-    with _ip_lock:
-        n = _ip_next[0] % 65536
-        _ip_next[0] += 1
-    return "10.12.%d.%d" % (n // 256, n % 256)
-
-
-def data_of(r, status=200, what="request"):
-    assert r.status == status, "%s: expected %d, got %r" % (what, status, r)
-    ct = r.headers.get("Content-Type", "")
-    assert ct.startswith("application/json"), "%s: Content-Type %r, body %r" % (what, ct, r)
-    j = r.json
-    assert j.get("success") is True and "data" in j, "%s: not a success envelope: %r" % (what, j)
-    return j["data"]
-
-
-def expect_field(r, field, status=400, code="validation_error", what="request"):
-    assert r.status == status, "%s: expected %d %s on fields.%s, got %r" % (what, status, code, field, r)
-    j = expect_error(r, status)
-    assert j["error"]["code"] == code, "%s: expected %d %s on fields.%s, got %r" % (what, status, code, field, r)
-    msgs = (j["error"].get("fields") or {}).get(field)
-    assert isinstance(msgs, list) and msgs and all(isinstance(m, str) and m for m in msgs), \
-        "%s: expected fields.%s as a list of messages, got error %r" % (what, field, j["error"])
-    return j
-
-
-def expect_404(r, what):
-    assert r.status == 404, "%s: expected 404 not_found, got %r" % (what, r)
-    j = expect_error(r, 404)
-    assert j["error"]["code"] == "not_found", "%s: expected 404 not_found, got %r" % (what, r)
-
-
-def new_user(tag="r"):
-    """Register and log in through the API: {"email", "id", "access"}."""
-    email = "%s-%s-%s@example.com" % (tag, RUN, uuid.uuid4().hex[:10])
-    r = request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD},
-                headers={"X-Real-IP": fresh_ip()})
-    data_of(r, 201, "register %s" % email)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD},
-                        headers={"X-Real-IP": fresh_ip()}), 200, "login %s" % email)
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
-
-
-def multipart(parts, boundary=None):
-    """(body, content type) of multipart/form-data; parts: (field, data, filename or None, content type or None).
-
-    Field data and file names may be str (sent as UTF-8, as browsers do) or bytes (sent as is)."""
-    boundary = boundary or "----zmtestBoundary" + uuid.uuid4().hex
-    b = boundary.encode()
-    out = []
-    for field, data, filename, ctype in parts:
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        disp = b'Content-Disposition: form-data; name="' + field.encode() + b'"'
-        if filename is not None:
-            fn = filename.encode("utf-8") if isinstance(filename, str) else filename
-            disp += b'; filename="' + fn + b'"'
-        out.append(b"--" + b + b"\r\n" + disp + b"\r\n")
-        if ctype:
-            out.append(b"Content-Type: " + ctype.encode() + b"\r\n")
-        out.append(b"\r\n" + data + b"\r\n")
-    out.append(b"--" + b + b"--\r\n")
-    return b"".join(out), "multipart/form-data; boundary=" + boundary
-
-
-def raw(method, path, body=b"", headers=None, token=None, timeout=60):
-    """A request with http.client: big bodies sent in chunks; a server that answers early and
-    resets the connection while we still send is read anyway."""
-    u = urllib.parse.urlsplit(zmtest.URL)
-    c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
-    try:
-        c.putrequest(method, path, skip_accept_encoding=True)
-        hdrs = dict(headers or {})
-        if token:
-            hdrs["Authorization"] = "Bearer " + token
-        for k, v in hdrs.items():
-            c.putheader(k, v)
-        c.putheader("Content-Length", str(len(body)))
-        c.endheaders()
-        err = None
-        view = memoryview(body)
-        try:
-            for i in range(0, len(body), 1 << 16):
-                c.send(view[i:i + (1 << 16)])
-        except (BrokenPipeError, ConnectionResetError) as e:
-            err = e
-        try:
-            r = c.getresponse()
-            return zmtest.Response(r.status, r.headers, r.read())
-        except (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError) as e:
-            raise AssertionError("%s %s: no response (send error %r, then %r)" % (method, path, err, e))
-    finally:
-        c.close()
-
-
-def upload(token, data, filename="resume.txt", name=None, comment=None, ctype="application/octet-stream",
-           path="/api/resumes", extra=()):
-    parts = [("file", data, filename, ctype)]
-    if name is not None:
-        parts.append(("name", name, None, None))
-    if comment is not None:
-        parts.append(("comment", comment, None, None))
-    parts.extend(extra)
-    body, ct = multipart(parts)
-    return raw("POST", path, body, {"Content-Type": ct}, token=token)
-
-
 def create(user, data=None, filename="resume.txt", what="create a resume", **kw):
     r = upload(user["access"], data if data is not None else text_file(), filename, **kw)
     res = data_of(r, 201, "%s (POST /api/resumes, file %r)" % (what, filename))
@@ -349,10 +231,6 @@ def check_resume(r, user, with_versions, what="resume"):
 
 def hexid(dashed):
     return dashed.replace("-", "")
-
-
-def sql_str(s):
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def wait_text(user, rid, version_id=None, timeout=20.0):
@@ -1090,25 +968,6 @@ def test_cross_user_is_404_and_changes_nothing():
     download(a, v1, pdf, "A downloads after B's attempts")
     d = wait_text(a, rid, v1["id"])
     assert PDF_PHRASE in " ".join(d["text"].split()), d
-
-
-def burst(calls):
-    """Run the callables at once (one thread each, released together); their results in order."""
-    results = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(k):
-        barrier.wait()
-        try:
-            results[k] = calls[k]()
-        except Exception as e:
-            results[k] = repr(e)
-    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_concurrent_uploads_and_last_version_race():

@@ -3,14 +3,20 @@
 Each test file defines test_* functions and ends with `zmtest.main(globals())`,
 which runs them in order and prints 'N passed, M failed'.
 """
+import http.client
 import json
 import os
+import random
+import re
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
 
 VAR = os.environ.get("ZM_VAR") or os.path.join(os.path.dirname(__file__), "..", "..", "var")
 ENV = {}
@@ -21,6 +27,23 @@ with open(os.path.join(VAR, "stack.env")) as f:
             ENV[k] = v
 URL = ENV["ZM_URL"]
 ROOT = ENV["ZM_ROOT"]
+
+RUN = uuid.uuid4().hex[:8]  # tags every email of this run
+PASSWORD = "Tr0ub4dor&3-zm"
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "analysis")  # sample resumes, JDs
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}")
+
+# Client addresses the test files pose as (X-Real-IP, trusted from nginx on 127.0.0.1): one range per
+# file, so that files sharing a stack do not use up each other's per-IP rate limits.  Elsewhere:
+# test_core.py uses 10.77.0.x, tests/browser/journey.test.mjs 10.9.x.7.
+IP_RANGES = {
+    "test_auth.py": "10.9.",
+    "test_resumes.py": "10.12.",
+    "test_analysis_api.py": "10.13.",
+    "test_events.py": "10.14.",
+    "test_llm_remote.py": "10.15.",
+}
 
 
 class Response:
@@ -76,6 +99,200 @@ def expect_error(resp, status, code=None):
     return j
 
 
+# ---- JSON envelopes ----------------------------------------------------------------------
+
+
+def data_of(r, status=200, what="request"):
+    """The data of a JSON success envelope with this status."""
+    assert r.status == status, "%s: expected %d, got %r" % (what, status, r)
+    ct = r.headers.get("Content-Type", "")
+    assert ct.startswith("application/json"), "%s: Content-Type %r, body %r" % (what, ct, r)
+    j = r.json
+    assert j.get("success") is True and "data" in j, "%s: not a success envelope: %r" % (what, j)
+    return j["data"]
+
+
+def expect_field(r, field, status=400, code="validation_error", what="request"):
+    """The error envelope with fields[field] = a non-empty list of messages."""
+    assert r.status == status, "%s: expected %d %s on fields.%s, got %r" % (what, status, code, field, r)
+    j = expect_error(r, status)
+    assert j["error"]["code"] == code, "%s: expected %d %s on fields.%s, got %r" % (what, status, code, field, r)
+    msgs = (j["error"].get("fields") or {}).get(field)
+    assert isinstance(msgs, list) and msgs and all(isinstance(m, str) and m for m in msgs), \
+        "%s: expected fields.%s as a list of messages, got error %r" % (what, field, j["error"])
+    return j
+
+
+def expect_404(r, what):
+    assert r.status == 404, "%s: expected 404 not_found, got %r" % (what, r)
+    j = expect_error(r, 404)
+    assert j["error"]["code"] == "not_found", "%s: expected 404 not_found, got %r" % (what, r)
+
+
+# ---- users -------------------------------------------------------------------------------
+
+_ip_lock = threading.Lock()
+_ip_next = [random.randrange(0, 50000)]
+
+
+def fresh_ip(prefix=None):
+    """A client address nobody else in this run has used (X-Real-IP value only), in the range of
+    IP_RANGES for the file being run unless prefix ("10.12.") is given."""
+    if prefix is None:
+        name = os.path.basename(sys.argv[0])
+        assert name in IP_RANGES, "%s has no address range: add it to zmtest.IP_RANGES" % name
+        prefix = IP_RANGES[name]
+    with _ip_lock:
+        n = _ip_next[0] % 65536
+        _ip_next[0] += 1
+    return "%s%d.%d" % (prefix, n // 256, n % 256)
+
+
+def new_email(tag="u"):
+    return "%s-%s-%s@example.com" % (tag, RUN, uuid.uuid4().hex[:10])
+
+
+def new_user(tag="u"):
+    """Register and log in through the API, each from a fresh address: {"email", "id", "access"}."""
+    email = new_email(tag)
+    r = request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD},
+                headers={"X-Real-IP": fresh_ip()})
+    data_of(r, 201, "register %s" % email)
+    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD},
+                        headers={"X-Real-IP": fresh_ip()}), 200, "login %s" % email)
+    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
+
+
+# ---- uploads and resumes -----------------------------------------------------------------
+
+
+def multipart(parts, boundary=None):
+    """(body, content type) of multipart/form-data; parts: (field, data, filename or None, content type or None).
+
+    Field data and file names may be str (sent as UTF-8, as browsers do) or bytes (sent as is)."""
+    boundary = boundary or "----zmtestBoundary" + uuid.uuid4().hex
+    b = boundary.encode()
+    out = []
+    for field, data, filename, ctype in parts:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        disp = b'Content-Disposition: form-data; name="' + field.encode() + b'"'
+        if filename is not None:
+            fn = filename.encode("utf-8") if isinstance(filename, str) else filename
+            disp += b'; filename="' + fn + b'"'
+        out.append(b"--" + b + b"\r\n" + disp + b"\r\n")
+        if ctype:
+            out.append(b"Content-Type: " + ctype.encode() + b"\r\n")
+        out.append(b"\r\n" + data + b"\r\n")
+    out.append(b"--" + b + b"--\r\n")
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+def raw(method, path, body=b"", headers=None, token=None, timeout=60):
+    """A request with http.client (no proxy from the environment): big bodies sent in chunks; a server
+    that answers early and resets the connection while we still send is read anyway."""
+    u = urllib.parse.urlsplit(URL)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    try:
+        c.putrequest(method, path, skip_accept_encoding=True)
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = "Bearer " + token
+        for k, v in hdrs.items():
+            c.putheader(k, v)
+        c.putheader("Content-Length", str(len(body)))
+        c.endheaders()
+        err = None
+        view = memoryview(body)
+        try:
+            for i in range(0, len(body), 1 << 16):
+                c.send(view[i:i + (1 << 16)])
+        except (BrokenPipeError, ConnectionResetError) as e:
+            err = e
+        try:
+            r = c.getresponse()
+            return Response(r.status, r.headers, r.read())
+        except (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError) as e:
+            raise AssertionError("%s %s: no response (send error %r, then %r)" % (method, path, err, e))
+    finally:
+        c.close()
+
+
+def upload(token, data, filename="resume.txt", name=None, comment=None, ctype="application/octet-stream",
+           path="/api/resumes", extra=()):
+    """POST a file (and optional name, comment, extra parts) as multipart/form-data."""
+    parts = [("file", data, filename, ctype)]
+    if name is not None:
+        parts.append(("name", name, None, None))
+    if comment is not None:
+        parts.append(("comment", comment, None, None))
+    parts.extend(extra)
+    body, ct = multipart(parts)
+    return raw("POST", path, body, {"Content-Type": ct}, token=token)
+
+
+def sample(name):
+    """The bytes of a sample file under tests/data/analysis."""
+    with open(os.path.join(DATA, name), "rb") as f:
+        return f.read()
+
+
+_jd = []
+
+
+def jd():
+    """The sample job description (Chinese, Python backend)."""
+    if not _jd:
+        _jd.append(sample("jd_zh_python_backend.txt").decode("utf-8"))
+    return _jd[0]
+
+
+def wait_status(user, rid, want=("done", "failed"), timeout=30.0):
+    """GET /api/resumes/{rid} until versions[0].text_status is one of want; the resume."""
+    last = [None]
+
+    def check():
+        d = data_of(request("GET", "/api/resumes/" + rid, token=user["access"]), 200, "GET /api/resumes/" + rid)
+        last[0] = d
+        return d if d["versions"][0]["text_status"] in want else None
+    try:
+        return wait_for(check, timeout=timeout, step=0.05, what="text extraction")
+    except AssertionError:
+        raise AssertionError("resume %s: text_status not in %r within %.0f s; last %r" % (rid, want, timeout, last[0]))
+
+
+def ready_resume(user, name="zh_backend_strong.txt"):
+    """An uploaded sample resume (tests/data/analysis) whose text extraction is done; its id."""
+    res = data_of(upload(user["access"], sample(name), name), 201, "upload %s to /api/resumes" % name)
+    assert UUID_RE.match(res["id"]), res
+    d = wait_status(user, res["id"])
+    assert d["versions"][0]["text_status"] == "done", "extraction of %s: %r" % (name, d["versions"][0])
+    return res["id"]
+
+
+def poll_task(user, task_id, timeout=60.0, step=0.02):
+    """GET /api/v1/tasks/{id} until the task is done or failed; the task."""
+    last = [None]
+
+    def check():
+        d = data_of(request("GET", "/api/v1/tasks/%d" % task_id, token=user["access"]), 200,
+                    "GET /api/v1/tasks/%d" % task_id)
+        last[0] = d
+        return d if d["state"] in ("done", "failed") else None
+    try:
+        return wait_for(check, timeout=timeout, step=step, what="task")
+    except AssertionError:
+        raise AssertionError("task %d not finished within %.0f s; last %r" % (task_id, timeout, last[0]))
+
+
+# ---- database, processes, time -----------------------------------------------------------
+
+
+def sql_str(s):
+    """s as a quoted SQL string literal."""
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def sql(query):
     """Rows of a query as lists of strings (via the mariadb client)."""
     out = subprocess.run(
@@ -119,6 +336,26 @@ def wait_for(cond, timeout=10.0, step=0.05, what="condition"):
             return v
         time.sleep(step)
     raise AssertionError("timed out waiting for " + what)
+
+
+def burst(calls):
+    """Run the callables at once (one thread each, released together); their results in order."""
+    results = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def run(i):
+        barrier.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as e:  # a refused connection is a result too
+            results[i] = repr(e)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 def main(ns):
