@@ -33,7 +33,7 @@ const char *zm_req_param(zm_req_t *r, const char *name)
     return NULL;
 }
 
-static int hexval(int c)
+int zm_hexval(int c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -47,8 +47,7 @@ static int hexval(int c)
     return -1;
 }
 
-/* Percent-decode s[0..n) ('+' is a space) into the arena; NULL on a bad escape. */
-static char *pct_decode(zm_arena_t *a, const char *s, size_t n, size_t *outlen)
+char *zm_pct_decode(zm_arena_t *a, const char *s, size_t n, int plus_is_space, size_t *outlen)
 {
     char *out = zm_palloc(a, n + 1), *o = out;
 
@@ -61,21 +60,23 @@ static char *pct_decode(zm_arena_t *a, const char *s, size_t n, size_t *outlen)
             if (i + 2 >= n) {
                 return NULL;
             }
-            h = hexval((unsigned char)s[i + 1]);
-            l = hexval((unsigned char)s[i + 2]);
+            h = zm_hexval((unsigned char)s[i + 1]);
+            l = zm_hexval((unsigned char)s[i + 2]);
             if (h < 0 || l < 0) {
                 return NULL;
             }
             *o++ = (char)(h * 16 + l);
             i += 2;
-        } else if (s[i] == '+') {
+        } else if (s[i] == '+' && plus_is_space) {
             *o++ = ' ';
         } else {
             *o++ = s[i];
         }
     }
     *o = '\0';
-    *outlen = (size_t)(o - out);
+    if (outlen) {
+        *outlen = (size_t)(o - out);
+    }
     return out;
 }
 
@@ -93,7 +94,7 @@ const char *zm_req_query(zm_req_t *r, const char *name)
         if (klen == nlen && memcmp(q, name, nlen) == 0) {
             size_t vlen = 0;
             const char *v = eq ? eq + 1 : q + len;
-            char *d = pct_decode(r->a, v, (size_t)(q + len - v), &vlen);
+            char *d = zm_pct_decode(r->a, v, (size_t)(q + len - v), 1, &vlen);
             if (d == NULL || !zm_utf8_valid(d, vlen)) {
                 return NULL;
             }

@@ -147,6 +147,14 @@ int zm_utf8_valid(const char *s, size_t n);
 /** Characters (code points) in s[0..n), which must be valid UTF-8: length limits count these, not bytes. */
 size_t zm_utf8_chars(const char *s, size_t n);
 
+/** The value of the hex digit c, or -1. */
+int zm_hexval(int c);
+
+/** Percent-decode s[0..n) into the arena, NUL-terminated, its length in *outlen (may be NULL).
+ *  '+' is a space when plus_is_space (a form), itself otherwise (RFC 3986).  NULL on a bad
+ *  escape or when the arena runs out. */
+char *zm_pct_decode(zm_arena_t *a, const char *s, size_t n, int plus_is_space, size_t *outlen);
+
 /** Append to a growing buffer capped at cap bytes (0 = no cap); ZM_ETOOBIG past it. */
 int zm_buf_append(zm_arena_t *a, zm_buf_t *b, const char *data, size_t len, size_t cap);
 

@@ -219,20 +219,6 @@ static int mp_boundary(const char *ct, char *out, size_t *outlen)
 
 /* ---- a part's headers ---- */
 
-static int mp_hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /*
  * filename*=charset'lang'pct-encoded (RFC 5987 / 8187), decoded to UTF-8.
  * NULL when it cannot be decoded (unknown charset, bad escape, invalid or
@@ -273,8 +259,8 @@ static char *mp_ext_value(zm_arena_t *a, const mp_span_t *v, int *oom)
         unsigned char b = (unsigned char)*p;
 
         if (b == '%') {
-            int hi = end - p >= 3 ? mp_hexval((unsigned char)p[1]) : -1;
-            int lo = hi >= 0 ? mp_hexval((unsigned char)p[2]) : -1;
+            int hi = end - p >= 3 ? zm_hexval((unsigned char)p[1]) : -1;
+            int lo = hi >= 0 ? zm_hexval((unsigned char)p[2]) : -1;
 
             if (lo < 0) {
                 return NULL;

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "http.h"
 #include "log.h"
 
 /* Largest object stored or fetched: a download is held in the request's arena. */
@@ -248,46 +249,6 @@ char *storage_uri_encode(zm_arena_t *a, const char *s, int keep_slash)
     return out;
 }
 
-static int storage_hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-/* s[0..n) with %XX decoded, NUL-terminated; NULL on a malformed escape or OOM.  '+' stays '+':
- * SigV4 reads a query as RFC 3986, not as a form. */
-static char *storage_pct_decode(zm_arena_t *a, const char *s, size_t n)
-{
-    char *out = zm_palloc(a, n + 1), *o = out;
-
-    if (out == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-
-        if (s[i] != '%') {
-            *o++ = s[i];
-            continue;
-        }
-        if (n - i < 3 || (hi = storage_hexval(s[i + 1])) < 0 || (lo = storage_hexval(s[i + 2])) < 0) {
-            return NULL;
-        }
-        *o++ = (char)(hi * 16 + lo);
-        i += 2;
-    }
-    *o = '\0';
-    return out;
-}
-
 /* ---- SigV4 query signing ---- */
 
 typedef struct {
@@ -306,7 +267,8 @@ static int storage_qp_cmp(const void *x, const void *y)
 static int storage_qp_add(zm_arena_t *a, storage_qp_t *qp, size_t *n, const char *name, size_t nlen, const char *value,
                           size_t vlen)
 {
-    char *k = storage_pct_decode(a, name, nlen), *v = storage_pct_decode(a, value, vlen);
+    /* '+' stays '+': SigV4 reads a query as RFC 3986, not as a form */
+    char *k = zm_pct_decode(a, name, nlen, 0, NULL), *v = zm_pct_decode(a, value, vlen, 0, NULL);
 
     if (k == NULL || v == NULL) {
         return ZM_EINVAL;
