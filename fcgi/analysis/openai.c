@@ -365,28 +365,6 @@ static void check_field(problems_t *pr, const an_field_t *f, json_object *v, con
             problem(pr, "%s must be a boolean (true or false)", path);
         }
         return;
-    case AN_T_STRING_ARRAY:
-        if (!json_object_is_type(v, json_type_array)) {
-            problem(pr, "%s must be an array of strings", path);
-            return;
-        }
-        len = json_object_array_length(v);
-        check_length(pr, f, len, path);
-        for (size_t i = 0; i < len; i++) {
-            json_object *it = json_object_array_get_idx(v, i);
-            char *ip = zm_psprintf(pr->a, "%s[%zu]", path, i);
-
-            if (ip == NULL) {
-                pr->oom = 1;
-                return;
-            }
-            if (!json_object_is_type(it, json_type_string)) {
-                problem(pr, "%s must be a string", ip);
-                continue;
-            }
-            check_string(pr, f, it, ip);
-        }
-        return;
     case AN_T_OBJECT:
         if (!json_object_is_type(v, json_type_object)) {
             problem(pr, "%s must be an object", path);
@@ -396,30 +374,29 @@ static void check_field(problems_t *pr, const an_field_t *f, json_object *v, con
             check_object(pr, f->sub, v, path);
         }
         return;
-    case AN_T_OBJECT_ARRAY:
+    case AN_T_STRING_ARRAY:
+    case AN_T_OBJECT_ARRAY: {
+        /* each item is checked as a field of the item's type, under the same limits */
+        an_field_t item = *f;
+
+        item.type = f->type == AN_T_STRING_ARRAY ? AN_T_STRING : AN_T_OBJECT;
         if (!json_object_is_type(v, json_type_array)) {
-            problem(pr, "%s must be an array of objects", path);
+            problem(pr, "%s must be an array of %s", path, item.type == AN_T_STRING ? "strings" : "objects");
             return;
         }
         len = json_object_array_length(v);
         check_length(pr, f, len, path);
         for (size_t i = 0; i < len; i++) {
-            json_object *it = json_object_array_get_idx(v, i);
             char *ip = zm_psprintf(pr->a, "%s[%zu]", path, i);
 
             if (ip == NULL) {
                 pr->oom = 1;
                 return;
             }
-            if (!json_object_is_type(it, json_type_object)) {
-                problem(pr, "%s must be an object", ip);
-                continue;
-            }
-            if (f->sub != NULL) {
-                check_object(pr, f->sub, it, ip);
-            }
+            check_field(pr, &item, json_object_array_get_idx(v, i), ip);
         }
         return;
+    }
     }
     problem(pr, "%s has a schema type this validator does not know", path);
 }
