@@ -569,7 +569,7 @@ int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *res
         return rc;
     }
     rc = db_query(db, a, &v,
-                  "SELECT v.id, f.text_status, f.text_error, f.text FROM api_resumeversion v "
+                  "SELECT v.id, f.text_status, f.text_error, f.text, f.text_chars FROM api_resumeversion v "
                   "JOIN zm_resume_file f ON f.version_id = v.id WHERE v.resume_id = ? "
                   "ORDER BY v.created_at DESC, v.id LIMIT 1",
                   "s", db_val(&res, 0, 0));
@@ -585,33 +585,23 @@ int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *res
     t->status = db_val(&v, 0, 1);
     t->error = db_val(&v, 0, 2);
     t->text = db_val(&v, 0, 3);
+    t->chars = db_int(&v, 0, 4);
     return ZM_OK;
 }
 
 int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out)
 {
-    db_res_t res, t;
-    int rc = load_resume(db, a, user_id, resume_id, &res, 0);
+    resume_text_t t;
+    int rc = resume_latest_text(db, a, user_id, resume_id, &t);
 
     if (rc != ZM_OK) {
         return rc;
     }
-    rc = db_query(db, a, &t,
-                  "SELECT v.id, f.text_status, f.text_error, f.text, f.text_chars FROM api_resumeversion v "
-                  "JOIN zm_resume_file f ON f.version_id = v.id WHERE v.resume_id = ? "
-                  "ORDER BY v.created_at DESC, v.id LIMIT 1",
-                  "s", db_val(&res, 0, 0));
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    if (t.nrows == 0) {
-        return ZM_ENOTFOUND;
-    }
     *out = json_object_new_object();
-    json_object_object_add(*out, "version_id", json_object_new_string(resume_uuid_dashed(a, db_val(&t, 0, 0))));
-    json_object_object_add(*out, "status", json_object_new_string(db_val(&t, 0, 1)));
-    json_object_object_add(*out, "error", db_val(&t, 0, 2) ? json_object_new_string(db_val(&t, 0, 2)) : NULL);
-    json_object_object_add(*out, "text", db_val(&t, 0, 3) ? json_object_new_string(db_val(&t, 0, 3)) : NULL);
-    json_object_object_add(*out, "chars", json_object_new_int64(db_int(&t, 0, 4)));
+    json_object_object_add(*out, "version_id", json_object_new_string(resume_uuid_dashed(a, t.version_id)));
+    json_object_object_add(*out, "status", json_object_new_string(t.status));
+    json_object_object_add(*out, "error", t.error ? json_object_new_string(t.error) : NULL);
+    json_object_object_add(*out, "text", t.text ? json_object_new_string(t.text) : NULL);
+    json_object_object_add(*out, "chars", json_object_new_int64(t.chars));
     return ZM_OK;
 }

@@ -73,6 +73,7 @@ int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id,
 /** The latest version's text and its extraction status (all arena strings; text NULL until done). */
 typedef struct {
     const char *resume_id, *resume_name, *version_id, *status, *error, *text;
+    int64_t chars;
 } resume_text_t;
 
 int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t);
