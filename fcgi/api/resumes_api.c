@@ -27,6 +27,11 @@ static storage_t *worker_storage(void)
     return st;
 }
 
+static int reply_no_storage(zm_req_t *r)
+{
+    return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+}
+
 static int reply_rc(zm_req_t *r, int rc, const char *what)
 {
     switch (rc) {
@@ -116,6 +121,7 @@ static const char *default_name(zm_req_t *r, const char *file_name)
 
 int resumes_api_create(zm_req_t *r)
 {
+    storage_t *st;
     resume_upload_t u;
     mp_part_t *parts;
     size_t nparts;
@@ -135,10 +141,10 @@ int resumes_api_create(zm_req_t *r)
     if (name == NULL || name[0] == '\0') {
         name = default_name(r, u.file_name);
     }
-    if (worker_storage() == NULL) {
-        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    if ((st = worker_storage()) == NULL) {
+        return reply_no_storage(r);
     }
-    rc = resume_create(r->db, worker_storage(), r->a, r->user_id, name, &u, &out);
+    rc = resume_create(r->db, st, r->a, r->user_id, name, &u, &out);
     return rc == ZM_OK ? zm_reply_data(r, 201, out) : reply_rc(r, rc, "简历不存在");
 }
 
@@ -185,12 +191,13 @@ int resumes_api_rename(zm_req_t *r)
 
 int resumes_api_delete(zm_req_t *r)
 {
+    storage_t *st;
     int rc;
 
-    if (worker_storage() == NULL) {
-        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    if ((st = worker_storage()) == NULL) {
+        return reply_no_storage(r);
     }
-    rc = resume_delete(r->db, worker_storage(), r->a, r->user_id, zm_req_param(r, "resumeId"));
+    rc = resume_delete(r->db, st, r->a, r->user_id, zm_req_param(r, "resumeId"));
     return rc == ZM_OK ? zm_reply_no_content(r) : reply_rc(r, rc, "简历不存在");
 }
 
@@ -204,6 +211,7 @@ int resumes_api_versions(zm_req_t *r)
 
 int resumes_api_add_version(zm_req_t *r)
 {
+    storage_t *st;
     resume_upload_t u;
     mp_part_t *parts;
     size_t nparts;
@@ -218,10 +226,10 @@ int resumes_api_add_version(zm_req_t *r)
     if ((rc = zm_form_done(&f)) != ZM_OK) {
         return rc;
     }
-    if (worker_storage() == NULL) {
-        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    if ((st = worker_storage()) == NULL) {
+        return reply_no_storage(r);
     }
-    rc = resume_add_version(r->db, worker_storage(), r->a, r->user_id, zm_req_param(r, "resumeId"), &u, &out);
+    rc = resume_add_version(r->db, st, r->a, r->user_id, zm_req_param(r, "resumeId"), &u, &out);
     return rc == ZM_OK ? zm_reply_data(r, 201, out) : reply_rc(r, rc, "简历不存在");
 }
 
@@ -271,7 +279,7 @@ int resumes_api_download(zm_req_t *r)
     int rc;
 
     if (st == NULL) {
-        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+        return reply_no_storage(r);
     }
     rc = resume_file_find(r->db, r->a, r->user_id, zm_req_param(r, "fileId"), &f);
     if (rc != ZM_OK) {
@@ -300,11 +308,12 @@ int resumes_api_download(zm_req_t *r)
 
 int resumes_api_file_delete(zm_req_t *r)
 {
+    storage_t *st;
     int rc;
 
-    if (worker_storage() == NULL) {
-        return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
+    if ((st = worker_storage()) == NULL) {
+        return reply_no_storage(r);
     }
-    rc = resume_file_delete(r->db, worker_storage(), r->a, r->user_id, zm_req_param(r, "fileId"));
+    rc = resume_file_delete(r->db, st, r->a, r->user_id, zm_req_param(r, "fileId"));
     return rc == ZM_OK ? zm_reply_no_content(r) : reply_rc(r, rc, "文件不存在");
 }
