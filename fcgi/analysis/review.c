@@ -66,6 +66,18 @@ static int resume_ready(db_t *db, zm_arena_t *a, int64_t user_id, const char *re
     return ZM_OK;
 }
 
+/* May an analysis of the resume start?  Its text is ready and the user is within the hourly
+ * limit; otherwise o says why. */
+static int admit(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t,
+                 rv_outcome_t *o)
+{
+    int rc;
+
+    memset(o, 0, sizeof(*o));
+    rc = resume_ready(db, a, user_id, resume_id, t, o);
+    return rc == ZM_OK ? rv_limit(db, a, user_id, o) : rc;
+}
+
 /* ---- suggestions ---- */
 
 /* The Django feedback column: the structured result as readable text. */
@@ -157,12 +169,7 @@ int rv_suggestion_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *r
     resume_text_t t;
     int rc;
 
-    memset(o, 0, sizeof(*o));
-    rc = resume_ready(db, a, user_id, resume_id, &t, o);
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    rc = rv_limit(db, a, user_id, o);
+    rc = admit(db, a, user_id, resume_id, &t, o);
     if (rc != ZM_OK) {
         return rc;
     }
@@ -331,12 +338,7 @@ int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind
     int64_t n;
     int rc;
 
-    memset(o, 0, sizeof(*o));
-    rc = resume_ready(db, a, user_id, resume_id, &t, o);
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    rc = rv_limit(db, a, user_id, o);
+    rc = admit(db, a, user_id, resume_id, &t, o);
     if (rc != ZM_OK) {
         return rc;
     }
