@@ -180,3 +180,27 @@ export function watchTask(id, onProgress) {
   }
   return { promise, cancel: stop };
 }
+
+const RUNNING = ['pending', 'queued', 'running', 'processing'];
+
+/* An analysis answer followed to its finished record: while its task runs, watch it
+ * (watch.current holds the watch, for the page to cancel) and report progress 0..100;
+ * then read the record from base + id.  A failed analysis throws its reason, or `failed`. */
+export async function followAnalysis(d, base, watch, onProgress, failed) {
+  let id = d.id;
+  if (d.task_id && (!d.state || RUNNING.includes(d.state))) {
+    onProgress(0);
+    if (watch.current) watch.current.cancel();
+    watch.current = watchTask(d.task_id, onProgress);
+    const task = await watch.current.promise;
+    id = (task.result && task.result.analysis_id) || id;
+    onProgress(100);
+    d = null;
+  }
+  if (!d || !d.result) d = await api('GET', base + id);
+  if (d.state === 'failed') {
+    const e = d.error;
+    throw new Error((e && (e.message || (typeof e === 'string' && e))) || failed);
+  }
+  return d;
+}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { api, watchTask } from '../api.js';
+import { api, followAnalysis } from '../api.js';
 import { navigate } from '../router.js';
 import { Chips, ErrorBox, Field, Gauge, HistoryCard, List, Progress, Spinner, useAsync } from '../ui.jsx';
 import { ResumePicker } from './resumes.jsx';
@@ -68,15 +68,9 @@ export function Diagnosis({ params }) {
     setBusy(true); setPct(0);
     try {
       const a = await api('POST', '/api/v1/resume-diagnosis/full-with-skills', { resume_id: resume, target_role: role.trim() || undefined });
-      let id = a.id;
-      if (a.task_id && a.state !== 'done') {
-        watch.current = watchTask(a.task_id, (p) => setPct((old) => Math.max(old || 0, p)));
-        const task = await watch.current.promise;
-        id = (task.result && task.result.analysis_id) || id;
-      }
+      const d = await followAnalysis(a, '/api/v1/resume-diagnosis/', watch,
+        (p) => setPct((old) => Math.max(old || 0, p)), t('diag.failed'));
       setPct(100);
-      const d = await api('GET', '/api/v1/resume-diagnosis/' + id);
-      if (d.state === 'failed') throw new Error((d.error && d.error.message) || t('diag.failed'));
       setReport(d);
       history.replaceState(null, '', '/diagnosis/' + d.id);
       hist.reload();

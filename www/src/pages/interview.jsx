@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { api, watchTask } from '../api.js';
+import { api, followAnalysis } from '../api.js';
 import { navigate } from '../router.js';
 import { Empty, ErrorBox, Field, fmtTime, HistoryCard, Loading, Progress, Spinner, useAsync } from '../ui.jsx';
 import { ResumePicker } from './resumes.jsx';
 
 const COUNTS = [5, 10, 15, 20, 30];
 const CATS = ['technical', 'project', 'behavioral', 'hr'];
-const RUNNING = ['pending', 'queued', 'running', 'processing'];
 
 /* the result's groups, whatever its shape: {groups:[{category,label,questions}]} or a flat {questions:[...]} */
 function groupsOf(r) {
@@ -122,23 +121,8 @@ export function Interview({ params }) {
   useEffect(() => () => watch.current && watch.current.cancel(), []);
 
   /* follow a prediction until it is done, then show it */
-  const follow = async (d) => {
-    let id = d.id;
-    if (d.task_id && (!d.state || RUNNING.includes(d.state))) {
-      setPct(0);
-      if (watch.current) watch.current.cancel();
-      watch.current = watchTask(d.task_id, (p) => setPct((old) => Math.max(old || 0, p)));
-      const task = await watch.current.promise;
-      id = (task.result && task.result.analysis_id) || id;
-      setPct(100);
-      d = null;
-    }
-    if (!d || (d.state === 'done' && !d.result)) d = await api('GET', '/api/v1/interview-prep/' + id);
-    if (d.state === 'failed') {
-      throw new Error((d.error && (d.error.message || (typeof d.error === 'string' && d.error))) || t('iv.failed'));
-    }
-    return d;
-  };
+  const follow = (d) => followAnalysis(d, '/api/v1/interview-prep/', watch,
+    (p) => setPct((old) => Math.max(old || 0, p)), t('iv.failed'));
 
   useEffect(() => {
     if (!params.id) { if (!busy) setCurrent(null); return; }
