@@ -232,14 +232,6 @@ static void random_invite(char out[INVITE_LEN + 1])
     out[INVITE_LEN] = '\0';
 }
 
-static void sha256_hex(const char *s, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-
-    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-    sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
 static int load_user(db_t *db, zm_arena_t *a, const char *where, const char *fmt, const void *arg, acc_user_t *out,
                      const char **hash, int64_t *valid_after)
 {
@@ -446,7 +438,7 @@ static int insert_user_token(db_t *db, zm_arena_t *a, int64_t user_id, const cha
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2base64(plain, sodium_base64_ENCODED_LEN(sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING), raw,
                       sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sha256_hex(plain, hash);
+    zm_sha256_hex(plain, strlen(plain), hash);
     rc = db_exec(db,
                  "INSERT INTO zm_user_token (user_id, purpose, token_hash, expires_at, created_at) "
                  "VALUES (?, ?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND, UTC_TIMESTAMP(6))",
@@ -878,7 +870,7 @@ static int consume_user_token(db_t *db, zm_arena_t *a, const char *token, const 
     if (token == NULL || strlen(token) > 128) {
         return ACC_ETOKEN;
     }
-    sha256_hex(token, hash);
+    zm_sha256_hex(token, strlen(token), hash);
     rc = db_query(db, a, &res,
                   "SELECT id, user_id FROM zm_user_token WHERE token_hash = ? AND purpose = ? AND used_at IS NULL "
                   "AND expires_at > UTC_TIMESTAMP(6) FOR UPDATE",

@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "http.h"
 #include "log.h"
 
 #define MAX_FILES 1000
@@ -59,14 +60,6 @@ static char *read_file(const char *path, size_t *len)
     buf[n] = '\0';
     *len = n;
     return buf;
-}
-
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-
-    crypto_hash_sha256(h, (const unsigned char *)data, len);
-    sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
 static int list_files(const char *dir, mig_t *out, int *n)
@@ -172,7 +165,7 @@ int main(int argc, char **argv)
             rc = 1;
             break;
         }
-        sha256_hex(sql, len, files[i].checksum);
+        zm_sha256_hex(sql, len, files[i].checksum);
         if (db_query(db, &a, &res, "SELECT checksum FROM zm_schema_migrations WHERE version = ?", "I",
                      files[i].version) != ZM_OK) {
             fprintf(stderr, "zhimai-migrate: %s\n", db_error(db));

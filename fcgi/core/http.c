@@ -1,5 +1,6 @@
 #include "http.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -194,6 +195,14 @@ int zm_req_json_body(zm_req_t *r, json_object **obj)
     }
     *obj = o;
     return ZM_OK;
+}
+
+void zm_sha256_hex(const void *data, size_t n, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+
+    crypto_hash_sha256(h, data, n);
+    sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
 int zm_buf_append(zm_arena_t *a, zm_buf_t *b, const char *data, size_t len, size_t cap)

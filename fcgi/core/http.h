@@ -155,6 +155,9 @@ int zm_hexval(int c);
  *  escape or when the arena runs out. */
 char *zm_pct_decode(zm_arena_t *a, const char *s, size_t n, int plus_is_space, size_t *outlen);
 
+/** The SHA-256 of data[0..n) as 64 lowercase hex digits and a NUL. */
+void zm_sha256_hex(const void *data, size_t n, char out[65]);
+
 /** Append to a growing buffer capped at cap bytes (0 = no cap); ZM_ETOOBIG past it. */
 int zm_buf_append(zm_arena_t *a, zm_buf_t *b, const char *data, size_t len, size_t cap);
 

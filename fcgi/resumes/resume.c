@@ -161,7 +161,6 @@ typedef struct {
 static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id, const resume_upload_t *u,
                       stored_t *s)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
     ft_type_t t = ft_sniff(u->data, u->len, u->file_name, &s->mime);
     int rc;
 
@@ -177,8 +176,7 @@ static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char 
     if (s->file_name == NULL || s->key == NULL) {
         return ZM_ENOMEM;
     }
-    crypto_hash_sha256(h, (const unsigned char *)u->data, u->len);
-    sodium_bin2hex(s->sha, sizeof(s->sha), h, sizeof(h));
+    zm_sha256_hex(u->data, u->len, s->sha);
     rc = storage_put(st, a, s->key, u->data, u->len, s->mime);
     if (rc != ZM_OK) {
         zm_log_error("storing %s failed (%d)", s->key, rc);

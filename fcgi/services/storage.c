@@ -26,6 +26,7 @@
 #include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -73,30 +74,6 @@ struct storage_s {
 static const char *storage_errstr(int err, char *buf, size_t len)
 {
     return strerror_r(err, buf, len);
-}
-
-static void storage_hex(const unsigned char *in, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-/* out: 64 hex digits and a NUL. */
-static int storage_sha256_hex(const void *data, size_t n, char *out)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-
-    if (EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
-        return ZM_ERR;
-    }
-    storage_hex(md, mdlen, out);
-    return ZM_OK;
 }
 
 static int storage_hmac(const unsigned char *key, size_t klen, const char *msg, unsigned char *out)
@@ -467,9 +444,7 @@ int storage_sigv4_presign(zm_arena_t *a, const storage_sigv4_t *p, char **query,
     if (creq == NULL) {
         return ZM_ENOMEM;
     }
-    if (storage_sha256_hex(creq, strlen(creq), hash) != ZM_OK) {
-        return ZM_ERR;
-    }
+    zm_sha256_hex(creq, strlen(creq), hash);
     sts = zm_psprintf(a, "AWS4-HMAC-SHA256\n%s\n%s\n%s", p->amz_date, scope, hash);
     secret = zm_psprintf(a, "AWS4%s", p->secret_key);
     if (sts == NULL || secret == NULL) {
@@ -496,7 +471,7 @@ int storage_sigv4_presign(zm_arena_t *a, const storage_sigv4_t *p, char **query,
         OPENSSL_cleanse(k1, sizeof(k1));
         return rc;
     }
-    storage_hex(k1, sizeof(k1), sig);
+    sodium_bin2hex(sig, sizeof(sig), k1, sizeof(k1));
     OPENSSL_cleanse(k1, sizeof(k1));
     out = zm_psprintf(a, "%s&X-Amz-Signature=%s", cq, sig);
     if (out == NULL) {
@@ -1028,9 +1003,7 @@ static int storage_s3_do(storage_t *s, zm_arena_t *a, const char *method, const 
     if (url == NULL) {
         return ZM_ENOMEM;
     }
-    if (storage_sha256_hex(body ? body : "", body ? len : 0, hash) != ZM_OK) {
-        return ZM_ERR;
-    }
+    zm_sha256_hex(body ? body : "", body ? len : 0, hash);
     /* libcurl 7.88 signs this header and takes the payload hash from it, but never sends it itself */
     h_sha = zm_psprintf(a, "x-amz-content-sha256: %s", hash);
     if (ctype != NULL) {
