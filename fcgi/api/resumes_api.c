@@ -4,7 +4,6 @@
  */
 #include "resumes_api.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -241,35 +240,6 @@ int resumes_api_text(zm_req_t *r)
     return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
 }
 
-/* Content-Disposition for a (possibly Chinese) name: an ASCII fallback and RFC 5987's filename*. */
-static char *content_disposition(zm_arena_t *a, const char *name)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t n = strlen(name);
-    char *ascii = zm_palloc(a, n + 1), *enc = zm_palloc(a, n * 3 + 1), *o = enc, *ao = ascii;
-
-    if (ascii == NULL || enc == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        /* the fallback: one '_' per character that is not plain ASCII */
-        if ((c & 0xC0) != 0x80) {
-            *ao++ = (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : (char)c;
-        }
-        if (isalnum(c) || strchr("!#$&+-.^_`|~", c)) {
-            *o++ = (char)c;
-        } else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *ao = '\0';
-    *o = '\0';
-    return zm_psprintf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc);
-}
-
 int resumes_api_download(zm_req_t *r)
 {
     storage_t *st = worker_storage();
@@ -301,7 +271,7 @@ int resumes_api_download(zm_req_t *r)
     if (rc != ZM_OK) {
         return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用，请稍后重试", NULL);
     }
-    zm_reply_header(r, "Content-Disposition", content_disposition(r->a, f.file_name));
+    zm_reply_header(r, "Content-Disposition", zm_content_disposition(r->a, f.file_name));
     zm_reply_header(r, "Cache-Control", "private, no-store");
     return zm_reply_raw(r, 200, f.file_type, data, len);
 }

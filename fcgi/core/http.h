@@ -155,6 +155,10 @@ int zm_hexval(int c);
  *  escape or when the arena runs out. */
 char *zm_pct_decode(zm_arena_t *a, const char *s, size_t n, int plus_is_space, size_t *outlen);
 
+/** Content-Disposition for downloading a file named name (UTF-8): attachment with an ASCII
+ *  fallback and RFC 5987's filename*; NULL when the arena runs out. */
+char *zm_content_disposition(zm_arena_t *a, const char *name);
+
 /** The SHA-256 of data[0..n) as 64 lowercase hex digits and a NUL. */
 void zm_sha256_hex(const void *data, size_t n, char out[65]);
 

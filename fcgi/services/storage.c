@@ -1168,42 +1168,6 @@ static int storage_s3_delete(storage_t *s, zm_arena_t *a, const char *key)
     return rc == ZM_ENOTFOUND ? ZM_OK : rc;
 }
 
-/* attachment; filename="<ASCII fallback>"; filename*=UTF-8''<RFC 5987 encoding> (RFC 6266 §4.3:
- * the fallback first, for agents that know only filename). */
-static char *storage_disposition(zm_arena_t *a, const char *name)
-{
-    static const char digits[] = "0123456789ABCDEF";
-    size_t n = strlen(name), fo = 0;
-    char *fallback = zm_palloc(a, n + 1), *enc = zm_palloc(a, n * 3 + 1), *o = enc;
-
-    if (fallback == NULL || enc == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-
-        /* one '_' per non-ASCII character, not per byte */
-        if (c >= 0x80) {
-            if ((c & 0xC0) != 0x80) {
-                fallback[fo++] = '_';
-            }
-        } else {
-            fallback[fo++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '_' : (char)c;
-        }
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL)) {
-            *o++ = (char)c;
-        } else {
-            *o++ = '%';
-            *o++ = digits[c >> 4];
-            *o++ = digits[c & 15];
-        }
-    }
-    fallback[fo] = '\0';
-    *o = '\0';
-    return zm_psprintf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fallback, enc);
-}
-
 static int storage_s3_presign(storage_t *s, zm_arena_t *a, const char *key, int64_t now, int ttl_s,
                               const char *download_name, const char *content_type, char **url)
 {
@@ -1227,7 +1191,7 @@ static int storage_s3_presign(storage_t *s, zm_arena_t *a, const char *key, int6
         if (!storage_utf8_valid((const unsigned char *)download_name, strlen(download_name))) {
             return ZM_EINVAL;
         }
-        d = storage_disposition(a, download_name);
+        d = zm_content_disposition(a, download_name);
         d = d ? storage_uri_encode(a, d, 0) : NULL;
         q = d ? zm_psprintf(a, "response-content-disposition=%s", d) : NULL;
     }

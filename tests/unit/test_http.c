@@ -137,6 +137,27 @@ static void test_buf_cap(void)
     zm_arena_destroy(&a);
 }
 
+/* the shared encoders: percent-decoding both ways of '+', SHA-256 hex, Content-Disposition */
+static void test_encoders(void)
+{
+    zm_arena_t a;
+    size_t n = 0;
+    char hex[65];
+
+    zm_arena_init(&a, 4096, 0);
+    ZT_STREQ(zm_pct_decode(&a, "a+b%2Fc%e8%81%8c", 16, 1, &n), "a b/c\xe8\x81\x8c");
+    ZT_CHECK(n == 8);
+    ZT_STREQ(zm_pct_decode(&a, "a+b", 3, 0, NULL), "a+b");
+    ZT_CHECK(zm_pct_decode(&a, "%4", 2, 1, NULL) == NULL);
+    ZT_CHECK(zm_pct_decode(&a, "%g0", 3, 1, NULL) == NULL);
+    ZT_CHECK(zm_hexval('F') == 15 && zm_hexval('a') == 10 && zm_hexval('x') == -1);
+    zm_sha256_hex("abc", 3, hex);
+    ZT_STREQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ZT_STREQ(zm_content_disposition(&a, "简历 \"v2\".pdf"),
+             "attachment; filename=\"__ _v2_.pdf\"; filename*=UTF-8''%E7%AE%80%E5%8E%86%20%22v2%22.pdf");
+    zm_arena_destroy(&a);
+}
+
 int main(void)
 {
     ZT_RUN(test_utf8);
@@ -144,5 +165,6 @@ int main(void)
     ZT_RUN(test_json_body);
     ZT_RUN(test_envelope);
     ZT_RUN(test_buf_cap);
+    ZT_RUN(test_encoders);
     return zt_done();
 }
