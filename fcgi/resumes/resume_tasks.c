@@ -29,6 +29,19 @@ static int record(task_ctx_t *ctx, const char *version_id, const char *status, c
     return n < 0 ? (int)n : ZM_OK;
 }
 
+static int load_version(task_ctx_t *ctx, const char *version_id, db_res_t *res)
+{
+    return db_query(ctx->db, ctx->a, res, "SELECT v.file_path, v.file_name FROM api_resumeversion v WHERE v.id = ?",
+                    "s", version_id);
+}
+
+/* the version was deleted before we got to it: nothing to do */
+static int skip_deleted(json_object **result)
+{
+    *result = json_object_new_object();
+    json_object_object_add(*result, "skipped", json_object_new_string("version deleted"));
+    return ZM_OK;
+}
 
 int resume_task_extract(task_ctx_t *ctx, json_object **result, char **error)
 {
@@ -50,19 +63,19 @@ int resume_task_extract(task_ctx_t *ctx, json_object **result, char **error)
         *error = "storage is not configured";
         return ZM_EAGAIN;
     }
-    rc = db_query(ctx->db, ctx->a, &res,
-                  "SELECT v.file_path, v.file_name FROM api_resumeversion v WHERE v.id = ?", "s", version_id);
+    rc = load_version(ctx, version_id, &res);
     if (rc != ZM_OK) {
         return rc;
     }
     if (res.nrows == 0) {
-        /* deleted before we got to it: nothing to do */
-        *result = json_object_new_object();
-        json_object_object_add(*result, "skipped", json_object_new_string("version deleted"));
-        return ZM_OK;
+        return skip_deleted(result);
     }
     rc = storage_get(st, ctx->a, db_val(&res, 0, 0), &data, &len);
     if (rc == ZM_ENOTFOUND) {
+        /* a delete that committed after our read removes the file after its rows */
+        if (load_version(ctx, version_id, &res) == ZM_OK && res.nrows == 0) {
+            return skip_deleted(result);
+        }
         record(ctx, version_id, "failed", "文件不存在", NULL, 0);
         *error = "stored file is missing";
         return ZM_ERR;
