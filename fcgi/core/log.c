@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zm.h"
+
 static int log_fd = 2, access_fd = 2, log_level = ZM_LOG_INFO;
 static int access_buffered;
 static char access_buf[32768];
@@ -193,5 +195,29 @@ void zm_log_access_flush(void)
     if (access_len) {
         (void)!write(access_fd, access_buf, access_len);
         access_len = 0;
+    }
+}
+
+const char *zm_rc_name(int rc)
+{
+    switch (rc) {
+    case ZM_OK:
+        return "OK";
+    case ZM_EDBDOWN:
+        return "EDBDOWN";
+    case ZM_ENOTFOUND:
+        return "ENOTFOUND";
+    case ZM_EDUP:
+        return "EDUP";
+    case ZM_EINVAL:
+        return "EINVAL";
+    case ZM_ETOOBIG:
+        return "ETOOBIG";
+    case ZM_EAGAIN:
+        return "EAGAIN";
+    case ZM_ENOMEM:
+        return "ENOMEM";
+    default:
+        return "ERR";
     }
 }

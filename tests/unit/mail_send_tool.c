@@ -16,23 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *rc_name(int rc)
-{
-    switch (rc) {
-    case ZM_OK:
-        return "OK";
-    case ZM_EAGAIN:
-        return "EAGAIN";
-    case ZM_EINVAL:
-        return "EINVAL";
-    case ZM_ETOOBIG:
-        return "ETOOBIG";
-    case ZM_ENOMEM:
-        return "ENOMEM";
-    default:
-        return "ERR";
-    }
-}
+#include "log.h"
 
 static void usage(void)
 {
@@ -97,7 +81,7 @@ int main(int argc, char **argv)
     zm_arena_init(&a, 1 << 16, 64u << 20);
     rc = mail_send(&a, &c, &m, &detail);
     if (rc != ZM_OK) {
-        fprintf(stderr, "mail_send_tool: %s: %s\n", rc_name(rc), detail ? detail : "(no detail)");
+        fprintf(stderr, "mail_send_tool: %s: %s\n", zm_rc_name(rc), detail ? detail : "(no detail)");
     }
     zm_arena_destroy(&a);
     mail_cleanup();

@@ -21,24 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 #define EXIT_RETRY 2
 #define EXIT_USAGE 64
-
-static const char *rc_name(int rc)
-{
-    switch (rc) {
-    case ZM_OK:
-        return "OK";
-    case ZM_EAGAIN:
-        return "EAGAIN";
-    case ZM_EINVAL:
-        return "EINVAL";
-    case ZM_ENOMEM:
-        return "ENOMEM";
-    default:
-        return "ERR";
-    }
-}
 
 static void usage(void)
 {
@@ -178,9 +164,9 @@ int main(int argc, char **argv)
     if (rc == ZM_OK) {
         json_object_object_add(out, "result", result);
     } else {
-        json_object_object_add(out, "error", json_object_new_string(error ? error : rc_name(rc)));
-        json_object_object_add(out, "rc", json_object_new_string(rc_name(rc)));
-        fprintf(stderr, "openai_tool: %s: %s\n", rc_name(rc), error ? error : "(no reason)");
+        json_object_object_add(out, "error", json_object_new_string(error ? error : zm_rc_name(rc)));
+        json_object_object_add(out, "rc", json_object_new_string(zm_rc_name(rc)));
+        fprintf(stderr, "openai_tool: %s: %s\n", zm_rc_name(rc), error ? error : "(no reason)");
     }
     json_object_object_add(out, "usage", usage_json(&u));
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

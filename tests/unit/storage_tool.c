@@ -21,26 +21,7 @@
 #include <time.h>
 
 #include "conf.h"
-
-static const char *rc_name(int rc)
-{
-    switch (rc) {
-    case ZM_OK:
-        return "OK";
-    case ZM_ENOTFOUND:
-        return "ENOTFOUND";
-    case ZM_EINVAL:
-        return "EINVAL";
-    case ZM_ETOOBIG:
-        return "ETOOBIG";
-    case ZM_EAGAIN:
-        return "EAGAIN";
-    case ZM_ENOMEM:
-        return "ENOMEM";
-    default:
-        return "ERR";
-    }
-}
+#include "log.h"
 
 static void usage(void)
 {
@@ -160,7 +141,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (rc != ZM_OK) {
-        fprintf(stderr, "error: %s\n", rc_name(rc));
+        fprintf(stderr, "error: %s\n", zm_rc_name(rc));
         return 1;
     }
     return 0;
