@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -90,17 +91,41 @@ void zm_child_block_stop(int block)
 
 int zm_child_wait_readable(int fd)
 {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    sigset_t stop, open;
+    /* The mask to wait with: the child's own, which stays put, less the stop signals.  The
+     * wait is an epoll one with EPOLLEXCLUSIVE, so a new connection wakes one idle worker, not
+     * all of them to race for it.  Both are set up once per child. */
+    static sigset_t open;
+    static int epfd = -1, watched = -1;
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
 
-    stop_signals(&stop);
-    sigprocmask(SIG_SETMASK, NULL, &open);
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sigismember(&stop, sig) == 1) {
-            sigdelset(&open, sig);
+    if (watched != fd) {
+        sigset_t stop;
+
+        stop_signals(&stop);
+        sigprocmask(SIG_SETMASK, NULL, &open);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sigismember(&stop, sig) == 1) {
+                sigdelset(&open, sig);
+            }
         }
+        if (epfd >= 0) {
+            close(epfd);
+        }
+        epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (epfd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            close(epfd);
+            epfd = -1;
+        }
+        if (epfd < 0) {
+            zm_log_warn("epoll for the listening socket: %s; waiting with ppoll", strerror(errno));
+        }
+        watched = fd;
     }
-    return ppoll(&p, 1, NULL, &open) > 0 ? 1 : 0;
+    if (epfd < 0) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        return ppoll(&p, 1, NULL, &open) > 0 ? 1 : 0;
+    }
+    return epoll_pwait(epfd, &ev, 1, -1, &open) > 0 ? 1 : 0;
 }
 
 static void set_handler(int sig, void (*fn)(int), int flags)
