@@ -52,7 +52,7 @@ static int open_listener(void)
         zm_log_error("cannot listen on %s: %s", addr, strerror(errno));
         return -1;
     }
-    /* workers wait in ppoll and then accept; whoever loses the race must not block */
+    /* workers wait for readiness and then accept; whoever loses the race must not block */
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
         zm_log_error("fcntl %s: %s", addr, strerror(errno));
         return -1;
@@ -382,7 +382,7 @@ static int worker_main(int slot, void *ud)
      * per batch instead of one per request */
     zm_log_access_buffer(1);
 
-    /* SIGTERM and SIGALRM only get through while we wait for a connection (in ppoll), never
+    /* SIGTERM and SIGALRM only get through while we wait for a connection (zm_child_wait_readable), never
      * inside libfcgi's accept: after accepting it polls for the first bytes, and a signal
      * there made it drop the connection nginx had just written to (nginx saw a reset).  The
      * listening socket is non-blocking, so a worker that loses the race for a connection
