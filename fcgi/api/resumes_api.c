@@ -60,11 +60,16 @@ static const char *form_text(zm_req_t *r, zm_form_t *f, const mp_part_t *parts, 
         zm_form_error(f, name, "不是有效的 UTF-8 文本");
         return NULL;
     }
-    if (zm_utf8_chars(p->data, p->len) > max_chars) {
+    t = ft_clean_text(r->a, p->data, p->len, multiline);
+    if (t == NULL) {
+        zm_form_error(f, name, "过长");
+        return NULL;
+    }
+    if (zm_utf8_chars(t, strlen(t)) > max_chars) {
         zm_form_error(f, name, zm_psprintf(r->a, "最多 %zu 个字符", max_chars));
         return NULL;
     }
-    return zm_pstrndup(r->a, p->data, p->len);
+    return t;
 }
 
 /*
@@ -99,7 +104,7 @@ static int read_upload(zm_req_t *r, resume_upload_t *u, mp_part_t **parts, size_
         u->data = file->data;
         u->len = file->len;
     }
-    u->comment = form_text(r, f, *parts, *nparts, "comment", 10000);
+    u->comment = form_text(r, f, *parts, *nparts, "comment", 10000, 1);
     return ZM_OK;
 }
 
@@ -133,11 +138,11 @@ int resumes_api_create(zm_req_t *r)
     if ((rc = read_upload(r, &u, &parts, &nparts, &f)) != ZM_OK) {
         return r->status ? ZM_OK : rc;
     }
-    name = form_text(r, &f, parts, nparts, "name", 255);
+    name = form_text(r, &f, parts, nparts, "name", 255, 0);
     if ((rc = zm_form_done(&f)) != ZM_OK) {
         return rc;
     }
-    if (name == NULL || name[0] == '\0') {
+    if (name == NULL || name[0] == '\0') { /* also a name of nothing but spaces and invisible characters */
         name = default_name(r, u.file_name);
     }
     if ((st = worker_storage()) == NULL) {
@@ -181,6 +186,13 @@ int resumes_api_rename(zm_req_t *r)
     }
     zm_form_init(&f, r);
     name = zm_form_str(&f, body, "name", 1, 255);
+    if (name != NULL) {
+        /* as in the upload form: no controls or bidi overrides, and something visible must be left */
+        name = ft_clean_text(r->a, name, strlen(name), 0);
+        if (name == NULL || name[0] == '\0') {
+            zm_form_error(&f, "name", "名称不能只由空白或不可见字符组成");
+        }
+    }
     if ((rc = zm_form_done(&f)) != ZM_OK) {
         return rc;
     }

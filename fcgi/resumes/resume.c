@@ -169,9 +169,14 @@ static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char 
     }
     resume_uuid_new(s->version_id);
     s->file_name = ft_sanitize_name(a, u->file_name);
+    /* the name as sent, for display: without controls and bidi overrides that would make
+     * "cv\u202Efdp.exe" read "cvexe.pdf" wherever it is shown */
     s->display_name = zm_utf8_valid(u->file_name, strlen(u->file_name)) && strlen(u->file_name) <= 1000
-                          ? u->file_name
-                          : s->file_name;
+                          ? ft_clean_text(a, u->file_name, strlen(u->file_name), 0)
+                          : NULL;
+    if (s->display_name == NULL || s->display_name[0] == '\0') {
+        s->display_name = s->file_name;
+    }
     s->key = zm_psprintf(a, "resumes/%lld/%s/%s/%s", (long long)user_id, resume_id, s->version_id, s->file_name);
     if (s->file_name == NULL || s->key == NULL) {
         return ZM_ENOMEM;

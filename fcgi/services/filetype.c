@@ -325,11 +325,16 @@ static size_t ft_utf8_next(const unsigned char *s, size_t n, unsigned *cp)
  * hyphen, line and paragraph separators, BOM, interlinear annotations and
  * tag characters.
  */
-static int ft_dropped(unsigned cp)
+static int ft_invisible(unsigned cp)
 {
-    return cp < 0x20 || cp == '"' || (cp >= 0x7F && cp <= 0x9F) || cp == 0xAD || cp == 0x61C || cp == 0x180E ||
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xAD || cp == 0x61C || cp == 0x180E ||
            (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
            cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+static int ft_dropped(unsigned cp)
+{
+    return cp == '"' || ft_invisible(cp);
 }
 
 /* Cut s[0..n) to at most max bytes without splitting a character (s is valid UTF-8). */
@@ -414,4 +419,48 @@ char *ft_sanitize_name(zm_arena_t *a, const char *name)
     n = stem_len + ext_len;
     out[n] = '\0';
     return out;
+}
+
+char *ft_clean_text(zm_arena_t *a, const char *s, size_t n, int multiline)
+{
+    size_t o = 0, start = 0;
+    char *buf;
+
+    if (n > (((size_t)-1) - 1) / 3) {
+        return NULL;
+    }
+    buf = zm_palloc(a, 3 * n + 1);
+    if (buf == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t k = ft_utf8_next((const unsigned char *)s + i, n - i, &cp);
+
+        if (k == 0) {
+            memcpy(buf + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+            continue;
+        }
+        if (multiline && (cp == '\n' || cp == '\t')) {
+            buf[o++] = (char)cp;
+        } else if (!multiline && (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')) {
+            buf[o++] = ' '; /* a line break inside a name separates words: keep them apart */
+        } else if (!ft_invisible(cp)) {
+            memcpy(buf + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    if (!multiline) {
+        while (start < o && buf[start] == ' ') {
+            start++;
+        }
+        while (o > start && buf[o - 1] == ' ') {
+            o--;
+        }
+    }
+    buf[o] = '\0';
+    return buf + start;
 }

@@ -39,4 +39,15 @@ const char *ft_name(ft_type_t t);
  */
 char *ft_sanitize_name(zm_arena_t *a, const char *name);
 
+/**
+ * Text a user names or describes something with (a resume's name, a
+ * comment, the file name as sent), safe to show: the first n bytes of s
+ * without the control and invisible format characters ft_sanitize_name
+ * drops (C0/C1 controls, bidi embeddings, overrides and isolates, zero-width
+ * characters, BOM...), invalid UTF-8 replaced by U+FFFD.  multiline keeps
+ * '\n' and '\t' (a CR is dropped: CRLF becomes LF); otherwise line breaks
+ * and tabs become spaces and spaces at both ends are trimmed.  May be "".
+ */
+char *ft_clean_text(zm_arena_t *a, const char *s, size_t n, int multiline);
+
 #endif

@@ -163,6 +163,41 @@ def text_file(tag=""):
     return ("简历 %s %s\n" % (tag, uuid.uuid4().hex) + ZH_TEXT).encode("utf-8")
 
 
+def text_of_size(n, tag=""):
+    """A unique UTF-8 text file of exactly n bytes (n >= 40)."""
+    head = ("简历 %s %s\n" % (tag, uuid.uuid4().hex)).encode("utf-8")[:n - 1]
+    return head + b"x" * (n - len(head) - 1) + b"\n"
+
+
+def invisible(ch):
+    """Characters that must never reach a shown name: C0/C1 controls, bidi embeddings, overrides, isolates
+    and marks, zero-width characters, soft hyphen, line/paragraph separators, BOM, tags."""
+    cp = ord(ch)
+    return (cp < 0x20 or 0x7f <= cp <= 0x9f or cp in (0xad, 0x61c, 0x180e, 0xfeff) or 0x200b <= cp <= 0x200f
+            or 0x2028 <= cp <= 0x202e or 0x2060 <= cp <= 0x206f or 0xfff9 <= cp <= 0xfffb
+            or 0xe0000 <= cp <= 0xe007f)
+
+
+def visible(s, multiline=False):
+    """s as the server keeps a name (one line: line breaks and tabs as spaces, trimmed) or a comment
+    (multiline: keeps \\n and \\t, drops CR): without invisible characters."""
+    out = []
+    for ch in s:
+        if multiline and ch in "\n\t":
+            out.append(ch)
+        elif not multiline and ch in "\t\n\r\v\f":
+            out.append(" ")
+        elif not invisible(ch):
+            out.append(ch)
+    s = "".join(out)
+    return s if multiline else s.strip(" ")
+
+
+def assert_clean(text, what, multiline=False):
+    bad = [hex(ord(c)) for c in text if invisible(c) and not (multiline and c in "\n\t")]
+    assert not bad, "%s %r keeps control or invisible characters %s" % (what, text, bad)
+
+
 def create(user, data=None, filename="resume.txt", what="create a resume", **kw):
     r = upload(user["access"], data if data is not None else text_file(), filename, **kw)
     res = data_of(r, 201, "%s (POST /api/resumes, file %r)" % (what, filename))
@@ -714,11 +749,57 @@ def one_unsafe_name(u, sent, expected):
         "%r: file_name %r keeps bidirectional control characters (RLO spoofing)" % (sent, fn)
     if expected is not None:
         assert fn == expected, "%r: file_name %r, expected the last path component %r" % (sent, fn, expected)
+    assert_clean(v["original_name"], "%r: original_name" % sent)
     if "\\" not in sent:  # a backslash may be read as a quoted-pair escape by a multipart parser
-        assert v["original_name"] == sent, "%r: original_name %r should be what was sent" % (sent,
-                                                                                          v["original_name"])
+        assert v["original_name"] == visible(sent), \
+            "%r: original_name %r should be what was sent, without invisible characters (%r)" % (
+                sent, v["original_name"], visible(sent))
     check_stored(u, res["id"], v, data, "upload named %r" % sent)
     download(u, v, data, "download of the upload named %r" % sent)
+
+
+# bidi overrides, isolates, marks, zero-width, C0/C1 controls: what makes "简历\u202etxt.exe" show as
+# "简历exe.txt" or hides text in a list
+SPOOF = "\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u200b\u200d\ufeff\x01\x1b\x7f\x85\x9b"
+
+
+def test_control_and_bidi_characters_never_reach_names():
+    u = new_user("bidi")
+    tok = u["access"]
+    name = "张三\u202e\u2066简历\u2069\x01\x1b[31m\u200b 终版\x7f\u0085"
+    comment = "第一行\r\n\u202e第二行\x07\t缩进\u2067\n"
+    fname = "cv\u202efdp\u200b\u2066.txt\u2069"
+    data = text_file("bidi")
+    res = create(u, data, fname, name=name, comment=comment, what="upload with bidi/control characters")
+    v = res["versions"][0]
+    assert res["name"] == visible(name) == "张三简历[31m 终版", "name %r, expected %r" % (res["name"], visible(name))
+    assert v["comment"] == visible(comment, True) == "第一行\n第二行\t缩进\n", "comment %r" % v["comment"]
+    assert v["file_name"] == "cvfdp.txt" and v["original_name"] == "cvfdp.txt", v
+    rows = sql("SELECT name FROM api_resume WHERE id = %s" % sql_str(hexid(res["id"])))
+    assert rows == [[res["name"]]], "DB name %r" % rows
+    row = db_version(v["id"])
+    assert row["original_name"] == "cvfdp.txt" and row["file_name"] == "cvfdp.txt", row
+    assert_clean(row["comment"], "DB comment", multiline=True)
+    fallback, shown = download(u, v, data, "download of the bidi-named upload")
+    assert shown == "cvfdp.txt" and fallback == "cvfdp.txt", (fallback, shown)
+    lst = data_of(request("GET", "/api/resumes", token=tok), 200, "list")
+    assert [it["name"] for it in lst["items"]] == [res["name"]], lst
+    # a name of nothing but invisible characters and spaces: the default (the file's name), not an empty one
+    res2 = create(u, text_file("inv"), "报告\u202e.txt", name=" \u202e\u200b\u2066\x01 ")
+    assert res2["name"] == "报告", "a name with nothing visible should fall back to the file's: %r" % res2["name"]
+    # a version's comment and file name likewise
+    v2 = add_version(u, res["id"], text_file("v2"), "二版\u2067.txt", comment="改\u202e动\x08", what="version")
+    assert v2["comment"] == "改动" and v2["file_name"] == "二版.txt" and v2["original_name"] == "二版.txt", v2
+    # PATCH: cleaned the same way; nothing visible left is refused and changes nothing
+    p = data_of(request("PATCH", "/api/resumes/" + res["id"], {"name": "新\u202e名\u0007\u200f" + SPOOF},
+                        token=tok), 200, "PATCH with bidi characters")
+    assert p["name"] == "新名", "PATCH name %r" % p["name"]
+    before = snapshot(u["id"])
+    for bad in (SPOOF, " \u202e ", "\t\n"):
+        expect_field(request("PATCH", "/api/resumes/" + res["id"], {"name": bad}, token=tok), "name",
+                     what="PATCH with the name %r" % bad)
+    assert_unchanged(before, u["id"], "a refused PATCH")
+    assert get_resume(u, res["id"])["name"] == "新名"
 
 
 def test_overlong_and_invalid_file_names():

@@ -437,6 +437,45 @@ static void test_sanitize(void)
     ZT_CHECK(n <= 200 && n > 190 && strcmp(s + n - 5, ".docx") == 0);
 }
 
+static const char *text(const char *s, int multiline)
+{
+    char *t = ft_clean_text(&arena, s, strlen(s), multiline);
+
+    ZT_CHECK(t != NULL && zm_utf8_valid(t, strlen(t)));
+    return t;
+}
+
+/* names and comments: shown as typed, minus what hides or reorders text */
+static void test_clean_text(void)
+{
+    ZT_STREQ(text("张三的简历 (2024)", 0), "张三的简历 (2024)");
+    ZT_STREQ(text("say \"hi\" / it's", 0), "say \"hi\" / it's"); /* quotes and slashes are fine in a name */
+    ZT_STREQ(text("  a\tb\nc  ", 0), "a b c");
+    ZT_STREQ(text("bad\x01\x1b[31mname\x7f", 0), "bad[31mname");
+    ZT_STREQ(text("\xc2\x85next\xc2\x9f", 0), "next"); /* C1 controls */
+    ZT_STREQ(text("invoice\xe2\x80\xae"
+                  "fdp.exe",
+                  0),
+             "invoicefdp.exe"); /* U+202E RLO */
+    ZT_STREQ(text("\xe2\x81\xa6"
+                  "a\xe2\x81\xa7"
+                  "b\xe2\x81\xa8"
+                  "c\xe2\x81\xa9",
+                  0),
+             "abc"); /* U+2066..U+2069 isolates */
+    ZT_STREQ(text("l\xe2\x80\x8er\xe2\x80\x8fz\xe2\x80\x8bw\xe2\x80\x8d\xef\xbb\xbf", 0),
+             "lrzw"); /* LRM, RLM, ZWSP, ZWJ, BOM */
+    ZT_STREQ(text("\xe2\x80\xae \xe2\x80\x8b", 0), "");
+    ZT_STREQ(text("a\xff"
+                  "b",
+                  0),
+             "a\xef\xbf\xbd"
+             "b");
+    /* a comment keeps its lines and tabs; CRLF becomes LF */
+    ZT_STREQ(text("第一行\r\n\t第二行\xe2\x80\xae\x07\n", 1), "第一行\n\t第二行\n");
+    ZT_STREQ(text("  indented", 1), "  indented");
+}
+
 int main(void)
 {
     zm_arena_init(&arena, 16384, 0);
@@ -447,6 +486,7 @@ int main(void)
     ZT_RUN(test_text);
     ZT_RUN(test_names);
     ZT_RUN(test_sanitize);
+    ZT_RUN(test_clean_text);
     zm_arena_destroy(&arena);
     return zt_done();
 }
