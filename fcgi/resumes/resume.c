@@ -461,7 +461,8 @@ int resume_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const
     }
     if (rc == ZM_OK) {
         n = db_exec(db, "DELETE FROM api_resume WHERE id = ?", "s", db_val(&res, 0, 0)); /* versions cascade */
-        rc = n < 0 ? (int)n : ZM_OK;
+        /* the row count decides: of two deletes at once only the one that removed the row succeeds */
+        rc = n < 0 ? (int)n : n == 0 ? ZM_ENOTFOUND : ZM_OK;
     }
     if (rc == ZM_OK) {
         rc = db_commit(db);
@@ -524,7 +525,7 @@ int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, 
     rc = load_file(db, a, user_id, version_id, &res);
     if (rc == ZM_OK) {
         /* the resume row first, as every writer locks it: two concurrent deletes queue here
-         * instead of deadlocking, and the second sees the count the first left */
+         * instead of deadlocking, and the second finds what the first left */
         db_res_t lock;
         rc = db_query(db, a, &lock, "SELECT id FROM api_resume WHERE id = ? FOR UPDATE", "s", db_val(&res, 0, 5));
         if (rc == ZM_OK && lock.nrows == 0) {
@@ -532,15 +533,19 @@ int resume_file_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, 
         }
     }
     if (rc == ZM_OK) {
+        /* delete first: its row count says whether this request removed the version (a concurrent
+         * delete of the same one may have, since load_file read it); then what is left decides
+         * whether it was the last, and the transaction is rolled back if so */
+        n = db_exec(db, "DELETE FROM api_resumeversion WHERE id = ?", "s", db_val(&res, 0, 6));
+        rc = n < 0 ? (int)n : n == 0 ? ZM_ENOTFOUND : ZM_OK;
+    }
+    if (rc == ZM_OK) {
+        /* a locking read: the latest rows, not the snapshot load_file began */
         rc = db_query(db, a, &count, "SELECT COUNT(*) FROM api_resumeversion WHERE resume_id = ? FOR UPDATE", "s",
                       db_val(&res, 0, 5));
     }
-    if (rc == ZM_OK && db_int(&count, 0, 0) <= 1) {
+    if (rc == ZM_OK && db_int(&count, 0, 0) < 1) {
         rc = RESUME_ELAST;
-    }
-    if (rc == ZM_OK) {
-        n = db_exec(db, "DELETE FROM api_resumeversion WHERE id = ?", "s", db_val(&res, 0, 6));
-        rc = n < 0 ? (int)n : ZM_OK;
     }
     if (rc == ZM_OK) {
         n = db_exec(db, "UPDATE api_resume SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "s", db_val(&res, 0, 5));

@@ -53,7 +53,8 @@ int resume_versions(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume
 
 int resume_rename(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *name, json_object **out);
 
-/** Delete a resume, its versions and every stored file. */
+/** Delete a resume, its versions and every stored file; ZM_ENOTFOUND when it is gone (also when a
+ *  concurrent delete removed it first: the DELETE's own row count decides). */
 int resume_delete(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id);
 
 /** A version's file for download. */

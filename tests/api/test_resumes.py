@@ -1075,6 +1075,37 @@ def test_concurrent_uploads_and_last_version_race():
             "round %d: the surviving version lost its row or file: %r" % (rnd, row)
 
 
+def test_parallel_double_deletes_one_wins():
+    """The same version, or resume, deleted twice at once: one 204 and one 404, decided by the database."""
+    u = new_user("dbl")
+    tok = u["access"]
+    for rnd in range(6):
+        data = text_file("d%d" % rnd)
+        r0 = create(u, data, "d.txt")
+        keep = r0["versions"][0]
+        v = add_version(u, r0["id"])
+        path = os.path.join(storage_root(), db_version(v["id"])["file_path"])
+        out = burst([lambda: raw("DELETE", "/api/files/" + v["id"], token=tok) for _ in range(3)])
+        st = sorted(getattr(r, "status", r) for r in out)
+        assert st == [204, 404, 404], "round %d: the same version deleted 3 times at once: %r, expected one 204 " \
+            "and two 404" % (rnd, st)
+        for r in out:
+            if r.status == 404:
+                expect_404(r, "round %d: the losing delete" % rnd)
+        g = get_resume(u, r0["id"])
+        assert [x["id"] for x in g["versions"]] == [keep["id"]], "round %d: versions left %r" % (rnd, g["versions"])
+        wait_gone(path, what="round %d: the deleted version's file" % rnd)
+        download(u, keep, data, "round %d: the other version" % rnd)
+        out = burst([lambda: raw("DELETE", "/api/resumes/" + r0["id"], token=tok) for _ in range(2)])
+        st = sorted(getattr(r, "status", r) for r in out)
+        assert st == [204, 404], "round %d: the same resume deleted twice at once: %r, expected one 204 and one " \
+            "404" % (rnd, st)
+        expect_404(request("GET", "/api/resumes/" + r0["id"], token=tok), "round %d: the deleted resume" % rnd)
+    s = snapshot(u["id"])
+    assert s["api_resume"] == [] and s["api_resumeversion"] == [] and s["zm_resume_file"] == [], s
+    zmtest.wait_for(lambda: files_under(user_dir(u["id"])) == [], timeout=10, what="the user's files to be removed")
+
+
 def test_delete_right_after_upload():
     """The extraction task of a version deleted before it ran ends quietly: no rows come back, no retries."""
     u = new_user("quick")
