@@ -31,8 +31,19 @@ static int reply_no_storage(zm_req_t *r)
     return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用", NULL);
 }
 
+/* n bytes for a message: "200 MB", "512 KB" */
+static const char *size_text(zm_req_t *r, int64_t n)
+{
+    if (n >= 1 << 20) {
+        return zm_psprintf(r->a, "%lld MB", (long long)(n >> 20));
+    }
+    return zm_psprintf(r->a, "%lld KB", (long long)((n + 1023) >> 10));
+}
+
 static int reply_rc(zm_req_t *r, int rc, const char *what)
 {
+    const char *msg;
+
     switch (rc) {
     case ZM_ENOTFOUND:
         return zm_reply_error(r, 404, "not_found", what, NULL);
@@ -42,16 +53,30 @@ static int reply_rc(zm_req_t *r, int rc, const char *what)
     case RESUME_ELAST:
         return zm_reply_error(r, 409, "last_version", "这是该简历唯一的版本，不能单独删除；如需删除请删除整份简历",
                               NULL);
+    case RESUME_EQUOTA:
+        msg = zm_psprintf(r->a, "存储空间不足：每个账户的简历文件合计不能超过 %s，请删除不需要的简历或版本后再上传",
+                          size_text(r, zm_conf_int("resumes.quota_bytes")));
+        return zm_reply_error(r, 413, "storage_quota_exceeded", msg ? msg : "存储空间不足", NULL);
+    case RESUME_ERESUMES:
+        msg = zm_psprintf(r->a, "最多可保存 %lld 份简历，请先删除不需要的简历",
+                          (long long)zm_conf_int("resumes.max_resumes"));
+        return zm_reply_error(r, 409, "too_many_resumes", msg ? msg : "简历数量已达上限", NULL);
+    case RESUME_EVERSIONS:
+        msg = zm_psprintf(r->a, "每份简历最多保存 %lld 个版本，请先删除旧版本",
+                          (long long)zm_conf_int("resumes.max_versions"));
+        return zm_reply_error(r, 409, "too_many_versions", msg ? msg : "版本数量已达上限", NULL);
     default:
         return zm_reply_from_rc(r, rc);
     }
 }
 
-/* A multipart form's field as text: valid UTF-8, at most max characters. */
+/* A multipart form's field as text: valid UTF-8, at most max characters once control and invisible
+ * format characters are dropped (ft_clean_text; multiline keeps line breaks and tabs). */
 static const char *form_text(zm_req_t *r, zm_form_t *f, const mp_part_t *parts, size_t n, const char *name,
-                             size_t max_chars)
+                             size_t max_chars, int multiline)
 {
     const mp_part_t *p = mp_find(parts, n, name);
+    char *t;
 
     if (p == NULL || p->filename != NULL) {
         return NULL;

@@ -72,6 +72,12 @@ static const conf_key_t conf_keys[] = {
 
     {"upload.max_file", "10485760", "# Largest uploaded file in bytes (10 MiB)."},
 
+    {"resumes.quota_bytes", "209715200",
+     "# Bytes of resume files one user may keep, all versions together (200 MiB); over it an upload answers 413.\n"
+     "# 0: no limit.  Deleting a version or a resume frees its bytes at once."},
+    {"resumes.max_resumes", "50", "# Resumes one user may have; one more answers 409 (0: no limit)."},
+    {"resumes.max_versions", "20", "# Versions one resume may have; one more answers 409 (0: no limit)."},
+
     {"storage.backend", "local", "# Where files live: local (a directory) or s3 (AWS S3, MinIO, OSS/COS in S3 mode)."},
     {"storage.local_dir", "", "# The local backend's directory; empty means files/ under state_dir."},
     {"storage.s3_endpoint", "", "# S3 endpoint URL, e.g. https://s3.ap-east-1.amazonaws.com or http://127.0.0.1:9000."},

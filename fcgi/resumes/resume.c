@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "filetype.h"
 #include "http.h"
 #include "log.h"
@@ -189,6 +190,68 @@ static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char 
     return rc;
 }
 
+/* ---- limits ---- */
+
+/* The user's row in zm_resume_usage, which every upload locks (made once, outside any transaction:
+ * two first uploads inserting it inside theirs could deadlock on the key). */
+static int usage_row(db_t *db, int64_t user_id)
+{
+    int64_t n = db_exec(db, "INSERT IGNORE INTO zm_resume_usage (user_id) VALUES (?)", "i", user_id);
+
+    return n < 0 ? (int)n : ZM_OK;
+}
+
+/* Lock the user's row: the first statement of an upload's transaction, so the counts it reads next
+ * (its snapshot starts with its first plain read) include every upload committed before it. */
+static int usage_lock(db_t *db, zm_arena_t *a, int64_t user_id)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res, "SELECT user_id FROM zm_resume_usage WHERE user_id = ? FOR UPDATE", "i", user_id);
+
+    if (rc == ZM_OK && res.nrows == 0) {
+        rc = ZM_EAGAIN; /* removed since usage_row (the user is being deleted) */
+    }
+    return rc;
+}
+
+/*
+ * Refuse an upload of len bytes that would pass the user's limits: a resume
+ * more than resumes.max_resumes (resume_id NULL: a new resume), a version
+ * more than resumes.max_versions, or files past resumes.quota_bytes.  The
+ * usage is counted from the rows, not kept in a counter: any delete (ours,
+ * a cascade, Django's admin) frees it at once and nothing can drift.
+ */
+static int check_limits(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, size_t len)
+{
+    int64_t quota = zm_conf_int("resumes.quota_bytes"), max_resumes = zm_conf_int("resumes.max_resumes"),
+            max_versions = zm_conf_int("resumes.max_versions");
+    char uid[24];
+    db_res_t res;
+    int rc;
+
+    if (quota <= 0 && max_resumes <= 0 && max_versions <= 0) {
+        return ZM_OK;
+    }
+    snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
+    rc = db_query(db, a, &res,
+                  "SELECT COUNT(DISTINCT r.id), COALESCE(SUM(v.file_size), 0), COALESCE(SUM(v.resume_id = ?), 0) "
+                  "FROM api_resume r LEFT JOIN api_resumeversion v ON v.resume_id = r.id WHERE r.user_id = ?",
+                  "ss", resume_id ? resume_id : "", uid);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (resume_id == NULL && max_resumes > 0 && db_int(&res, 0, 0) >= max_resumes) {
+        return RESUME_ERESUMES;
+    }
+    if (resume_id != NULL && max_versions > 0 && db_int(&res, 0, 2) >= max_versions) {
+        return RESUME_EVERSIONS;
+    }
+    if (quota > 0 && db_int(&res, 0, 1) + (int64_t)len > quota) {
+        return RESUME_EQUOTA;
+    }
+    return ZM_OK;
+}
+
 static int insert_version(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const resume_upload_t *u,
                           const stored_t *s)
 {
@@ -247,11 +310,26 @@ int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const
 
     resume_uuid_new(resume_id);
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
+    /* an upload already over a limit is refused before its file is written; the check that
+     * decides is the one under the lock below */
+    rc = check_limits(db, a, user_id, NULL, u->len);
+    if (rc == ZM_OK) {
+        rc = usage_row(db, user_id);
+    }
+    if (rc != ZM_OK) {
+        return rc;
+    }
     rc = store_file(st, a, user_id, resume_id, u, &s);
     if (rc != ZM_OK) {
         return rc;
     }
     rc = db_begin(db);
+    if (rc == ZM_OK) {
+        rc = usage_lock(db, a, user_id);
+    }
+    if (rc == ZM_OK) {
+        rc = check_limits(db, a, user_id, NULL, u->len);
+    }
     if (rc != ZM_OK) {
         return undo(db, st, a, &s, rc);
     }
@@ -287,16 +365,28 @@ int resume_add_version(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, 
         return rc;
     }
     snprintf(id, sizeof(id), "%s", db_val(&res, 0, 0));
+    rc = check_limits(db, a, user_id, id, u->len); /* early refusal; the locked check decides */
+    if (rc == ZM_OK) {
+        rc = usage_row(db, user_id);
+    }
+    if (rc != ZM_OK) {
+        return rc;
+    }
     rc = store_file(st, a, user_id, id, u, &s);
     if (rc != ZM_OK) {
         return rc;
     }
     rc = db_begin(db);
-    if (rc != ZM_OK) {
-        return undo(db, st, a, &s, rc);
+    if (rc == ZM_OK) {
+        rc = usage_lock(db, a, user_id);
     }
     /* the resume may have been deleted since: lock it, or write nothing */
-    rc = load_resume(db, a, user_id, id, &res, 1);
+    if (rc == ZM_OK) {
+        rc = load_resume(db, a, user_id, id, &res, 1);
+    }
+    if (rc == ZM_OK) {
+        rc = check_limits(db, a, user_id, id, u->len);
+    }
     if (rc == ZM_OK) {
         rc = insert_version(db, a, user_id, id, u, &s);
     }

@@ -7,6 +7,10 @@
  * if its file does: the file is stored first, the rows are written in one
  * transaction, and a failed transaction removes the file again.
  *
+ * Limits (resumes.quota_bytes, max_resumes, max_versions) are decided in
+ * the transaction that writes the rows, under a lock on the user's
+ * zm_resume_usage row: a user's uploads pass the check one at a time.
+ *
  * Access: only the owner sees a resume; anyone else gets ZM_ENOTFOUND, the
  * same as for an id that does not exist.  resume_can_read() is the one
  * place that decides, so HR access (with applications) is added there.
@@ -21,8 +25,11 @@
 #include "db.h"
 #include "storage.h"
 
-#define RESUME_ETYPE (-40)   /* content is not an accepted type */
-#define RESUME_ELAST (-41)   /* the only version of a resume cannot be deleted */
+#define RESUME_ETYPE (-40)     /* content is not an accepted type */
+#define RESUME_ELAST (-41)     /* the only version of a resume cannot be deleted */
+#define RESUME_EQUOTA (-42)    /* the user's files would pass resumes.quota_bytes */
+#define RESUME_ERESUMES (-43)  /* the user already has resumes.max_resumes resumes */
+#define RESUME_EVERSIONS (-44) /* the resume already has resumes.max_versions versions */
 
 typedef struct {
     const char *file_name;   /* as the client sent it (sanitized here) */
@@ -34,11 +41,12 @@ typedef struct {
 /** Parse a UUID in dashed or plain hex form into 32 lowercase hex characters; ZM_EINVAL if it is none. */
 int resume_uuid_parse(const char *s, char out[33]);
 
-/** Create a resume with its first version.  *out is the resume as the API shows it (with versions). */
+/** Create a resume with its first version.  *out is the resume as the API shows it (with versions).
+ *  RESUME_ERESUMES or RESUME_EQUOTA over the user's limits, with nothing stored. */
 int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *name, const resume_upload_t *u,
                   json_object **out);
 
-/** Add a version; *out is the version. */
+/** Add a version; *out is the version.  RESUME_EVERSIONS or RESUME_EQUOTA over the limits, nothing stored. */
 int resume_add_version(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id,
                        const resume_upload_t *u, json_object **out);
 

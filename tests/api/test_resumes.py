@@ -3,7 +3,9 @@
 uploads (multipart built by hand), content sniffing, name sanitizing, the size
 cap (app and nginx), downloads with RFC 5987 file names, deletes that clean up
 rows and stored files, cross-user isolation (always 404), text extraction of
-real PDF/DOCX/TXT files, and the Django-compatible schema.
+real PDF/DOCX/TXT files, and the Django-compatible schema; control and
+bidi characters kept out of names, parallel double deletes, and the per-user
+limits (zhimai-fcgi restarted with ZM_RESUMES_* overrides).
 
 Needs a running stack (./dev up with ZM_TEST_STACK=1 and ZM_VAR):
 
@@ -19,6 +21,7 @@ main ones are in tests/data/files/upload/ for manual tries.
 api_resumeversion, zm_resume_file and every path under the user's storage
 directory (<storage.local_dir>/resumes/<uid>/) are the same before and after.
 """
+import contextlib
 import hashlib
 import io
 import os
@@ -1196,6 +1199,144 @@ def test_size_cap_over_is_413_and_leaves_nothing():
     assert j["error"]["code"] in ("payload_too_large", "file_too_large"), j
     assert_unchanged(before, u["id"], "a refused 12 MiB upload")
     assert get_resume(u, keep["id"])["version_count"] == 1
+
+
+# ---- per-user limits (zhimai-fcgi restarted with ZM_* overrides) ------------------------
+
+KB = 1000
+LIMITS = {"ZM_RESUMES_QUOTA_BYTES": str(100 * KB), "ZM_RESUMES_MAX_RESUMES": "4", "ZM_RESUMES_MAX_VERSIONS": "3"}
+
+
+def restart(daemons, overrides):
+    """Stop and start the daemons (("fcgi",) or ("fcgi", "worker")) with exactly these ZM_* overrides
+    on top of the stack's configuration; wait until /healthz answers again."""
+    env = {k: v for k, v in os.environ.items() if not (k.startswith("ZM_RESUMES_") or k == "ZM_STORAGE_LOCAL_DIR")}
+    env.update(overrides or {})
+    env["ZM_VAR"] = zmtest.VAR
+    env["ZM_BUILD"] = BUILD
+    dev = os.path.join(ROOT, "dev")
+    cmds = ["%s-stop" % d for d in reversed(daemons)] + ["%s-start" % d for d in daemons]
+    for cmd in cmds:
+        p = subprocess.run([dev, cmd], env=env, capture_output=True, text=True)
+        assert p.returncode == 0, "./dev %s failed (%d): %s %s" % (cmd, p.returncode, p.stdout, p.stderr)
+    zmtest.wait_for(lambda: request("GET", "/healthz").status == 200, timeout=30, what="/healthz after a restart")
+
+
+@contextlib.contextmanager
+def configured(overrides, daemons=("fcgi",)):
+    """The daemons run with overrides inside the block, and with the stack's own configuration after it."""
+    restart(daemons, overrides)
+    try:
+        yield
+    finally:
+        restart(daemons, None)
+
+
+def expect_limit(r, status, code, what):
+    assert r.status == status, "%s: expected %d %s, got %r" % (what, status, code, r)
+    j = expect_error(r, status, code)
+    return j["error"]["message"]
+
+
+def test_quota_bytes_413_nothing_stored_and_delete_frees():
+    with configured(LIMITS):
+        u, other = new_user("quota"), new_user("quota2")
+        tok = u["access"]
+        res = create(u, text_of_size(40 * KB, "a"), "a.txt")
+        v2 = add_version(u, res["id"], text_of_size(40 * KB, "b"), "b.txt")
+        # 80 KB used of 100 KB: 30 KB more is refused, as a new resume and as a version
+        for path in ("/api/resumes", "/api/resumes/%s/versions" % res["id"]):
+            before = snapshot(u["id"])
+            r = upload(tok, text_of_size(30 * KB, "over"), "over.txt", path=path)
+            msg = expect_limit(r, 413, "storage_quota_exceeded", "30 KB over the 100 KB quota to %s" % path)
+            assert "KB" in msg or "MB" in msg, "the message should say the limit: %r" % msg
+            assert_unchanged(before, u["id"], "an upload over the quota to %s" % path)
+        # up to the byte is allowed
+        v3 = add_version(u, res["id"], text_of_size(20 * KB, "c"), "c.txt", what="exactly up to the quota")
+        before = snapshot(u["id"])
+        expect_limit(upload(tok, text_of_size(40, "d"), "d.txt"), 413, "storage_quota_exceeded", "1 byte over")
+        assert_unchanged(before, u["id"], "an upload 40 bytes over the quota")
+        # the quota is the user's: someone else uploads as usual
+        create(other, text_of_size(90 * KB, "o"), "o.txt", what="another user's upload")
+        # deleting frees quota at once: a version, then a whole resume
+        r = raw("DELETE", "/api/files/" + v2["id"], token=tok)
+        assert r.status == 204, r
+        add_version(u, res["id"], text_of_size(30 * KB, "e"), "e.txt", what="an upload after freeing 40 KB")
+        r = raw("DELETE", "/api/files/" + v3["id"], token=tok)
+        assert r.status == 204, r
+        r = raw("DELETE", "/api/resumes/" + res["id"], token=tok)
+        assert r.status == 204, r
+        create(u, text_of_size(100 * KB, "f"), "f.txt", what="the whole quota after deleting the resume")
+
+
+def test_quota_parallel_uploads_near_the_limit_one_passes():
+    """Two uploads that each fit but not both: one 201, one 413, every round, for new resumes and versions."""
+    with configured(LIMITS):
+        u = new_user("qrace")
+        tok = u["access"]
+        base = create(u, text_of_size(60 * KB, "base"), "base.txt")
+        paths = [("/api/resumes", "/api/resumes"),
+                 ("/api/resumes/%s/versions" % base["id"], "/api/resumes/%s/versions" % base["id"]),
+                 ("/api/resumes", "/api/resumes/%s/versions" % base["id"])]
+        for rnd in range(6):
+            pa, pb = paths[rnd % 3]
+            out = burst([lambda p=p, k=k: upload(tok, text_of_size(30 * KB, "r%d%d" % (rnd, k)), "r.txt", path=p)
+                         for k, p in enumerate((pa, pb))])
+            st = sorted(getattr(r, "status", r) for r in out)
+            assert st == [201, 413], "round %d: two 30 KB uploads at 60 KB of a 100 KB quota (%s, %s): %r, " \
+                "expected one 201 and one 413" % (rnd, pa, pb, st)
+            used = int(sql("SELECT COALESCE(SUM(v.file_size), 0) FROM api_resumeversion v JOIN api_resume r "
+                           "ON r.id = v.resume_id WHERE r.user_id = %s" % sql_str(str(u["id"])))[0][0])
+            assert used <= 100 * KB, "round %d: %d bytes stored over a %d quota" % (rnd, used, 100 * KB)
+            rows = sorted(x[1] for x in snapshot(u["id"])["api_resumeversion"])
+            stored = sorted("resumes/%d/%s" % (u["id"], f) for f in files_under(user_dir(u["id"])))
+            assert stored == rows, "round %d: stored files %r are not the rows' %r" % (rnd, stored, rows)
+            ok = [r for r in out if getattr(r, "status", None) == 201][0].json["data"]
+            # undo the winner: a version, or a new resume
+            if "versions" in ok:
+                r = raw("DELETE", "/api/resumes/" + ok["id"], token=tok)
+            else:
+                r = raw("DELETE", "/api/files/" + ok["id"], token=tok)
+            assert r.status == 204, r
+
+
+def test_resume_and_version_counts_409():
+    with configured(LIMITS):
+        u = new_user("count")
+        tok = u["access"]
+        made = [create(u, text_of_size(100, "n%d" % k), "n.txt") for k in range(3)]
+        # 3 of 4: three creates at once, exactly one passes
+        out = burst([lambda k=k: upload(tok, text_of_size(100, "p%d" % k), "p.txt") for k in range(3)])
+        st = sorted(getattr(r, "status", r) for r in out)
+        assert st == [201, 409, 409], "three creates at once with room for one: %r" % st
+        for r in out:
+            if r.status == 409:
+                expect_limit(r, 409, "too_many_resumes", "a create over resumes.max_resumes")
+        before = snapshot(u["id"])
+        msg = expect_limit(upload(tok, text_of_size(100, "x"), "x.txt"), 409, "too_many_resumes", "a fifth resume")
+        assert "4" in msg, "the message should say the limit (4): %r" % msg
+        assert_unchanged(before, u["id"], "a refused fifth resume")
+        assert data_of(request("GET", "/api/resumes", token=tok), 200)["total"] == 4
+        r = raw("DELETE", "/api/resumes/" + made[0]["id"], token=tok)
+        assert r.status == 204, r
+        create(u, text_of_size(100, "y"), "y.txt", what="a resume after deleting one")
+        # versions: 3 per resume
+        rid = made[1]["id"]
+        add_version(u, rid, text_of_size(100, "v2"))
+        out = burst([lambda k=k: upload(tok, text_of_size(100, "w%d" % k), "w.txt", path="/api/resumes/%s/versions"
+                                        % rid) for k in range(2)])
+        st = sorted(getattr(r, "status", r) for r in out)
+        assert st == [201, 409], "two versions at once with room for one: %r" % st
+        before = snapshot(u["id"])
+        r = upload(tok, text_of_size(100, "v4"), "v4.txt", path="/api/resumes/%s/versions" % rid)
+        msg = expect_limit(r, 409, "too_many_versions", "a fourth version")
+        assert "3" in msg, "the message should say the limit (3): %r" % msg
+        assert_unchanged(before, u["id"], "a refused fourth version")
+        g = get_resume(u, rid)
+        assert g["version_count"] == 3, g
+        r = raw("DELETE", "/api/files/" + g["versions"][-1]["id"], token=tok)
+        assert r.status == 204, r
+        add_version(u, rid, text_of_size(100, "v5"), what="a version after deleting one")
 
 
 zmtest.main(globals())
