@@ -65,6 +65,10 @@ static int reply_rc(zm_req_t *r, int rc, const char *what)
         msg = zm_psprintf(r->a, "每份简历最多保存 %lld 个版本，请先删除旧版本",
                           (long long)zm_conf_int("resumes.max_versions"));
         return zm_reply_error(r, 409, "too_many_versions", msg ? msg : "版本数量已达上限", NULL);
+    case STORAGE_EFULL:
+        /* the disk (or bucket) is full: nothing was kept, and it is the operator's to fix, not the client's */
+        zm_reply_header(r, "Retry-After", "60");
+        return zm_reply_error(r, 503, "storage_full", "文件存储空间已满，暂时无法上传，请稍后重试", NULL);
     default:
         return zm_reply_from_rc(r, rc);
     }

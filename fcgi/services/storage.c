@@ -597,10 +597,39 @@ static int storage_write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Remove the directories above path (modified) that are empty, up to the root; the first that is
+ * not empty stops it.  A put racing with this retries its mkdir. */
+static void storage_local_prune(const storage_t *s, char *path)
+{
+    size_t root = strlen(s->dir);
+    char *slash;
+
+    while ((slash = strrchr(path, '/')) != NULL && (size_t)(slash - path) > root) {
+        *slash = '\0';
+        if (rmdir(path) != 0) {
+            break;
+        }
+    }
+}
+
+/* A write that failed for want of space or quota: STORAGE_EFULL (the caller answers "try later"),
+ * logged as a warning once per failure; otherwise ZM_ERR, logged as an error. */
+static int storage_local_failed(const char *what, const char *path, int err)
+{
+    char ebuf[128];
+
+    if (err == ENOSPC || err == EDQUOT) {
+        zm_log_warn("storage: %s %s: %s", what, path, storage_errstr(err, ebuf, sizeof(ebuf)));
+        return STORAGE_EFULL;
+    }
+    zm_log_error("storage: %s %s: %s", what, path, storage_errstr(err, ebuf, sizeof(ebuf)));
+    return ZM_ERR;
+}
+
 static int storage_local_put(storage_t *s, zm_arena_t *a, const char *key, const char *data, size_t len)
 {
-    char *path = storage_local_path(s, a, key), *tmp, *slash, ebuf[128];
-    int fd = -1, err = 0;
+    char *path = storage_local_path(s, a, key), *tmp, *slash;
+    int fd = -1, err = 0, rc;
 
     if (path == NULL) {
         return ZM_ENOMEM;
@@ -630,11 +659,10 @@ static int storage_local_put(storage_t *s, zm_arena_t *a, const char *key, const
         }
     }
     if (fd < 0) {
-        if (err == ENAMETOOLONG) {
-            return ZM_EINVAL;
-        }
-        zm_log_error("storage: cannot create a file for %s: %s", path, storage_errstr(err, ebuf, sizeof(ebuf)));
-        return ZM_ERR;
+        /* nothing of a failed put stays behind: not even the directories made for it */
+        rc = err == ENAMETOOLONG ? ZM_EINVAL : storage_local_failed("cannot create a file for", path, err);
+        storage_local_prune(s, path);
+        return rc;
     }
     err = storage_write_all(fd, data, len);
     /* the data must be on disk before the rename makes it visible, or a crash leaves an empty file */
@@ -649,11 +677,10 @@ static int storage_local_put(storage_t *s, zm_arena_t *a, const char *key, const
     }
     if (err != 0) {
         unlink(tmp);
-        if (err == ENAMETOOLONG) {
-            return ZM_EINVAL; /* a file name past NAME_MAX: bad input, nothing to log */
-        }
-        zm_log_error("storage: cannot write %s: %s", path, storage_errstr(err, ebuf, sizeof(ebuf)));
-        return ZM_ERR;
+        /* a file name past NAME_MAX is bad input, nothing to log */
+        rc = err == ENAMETOOLONG ? ZM_EINVAL : storage_local_failed("cannot write", path, err);
+        storage_local_prune(s, path);
+        return rc;
     }
     storage_fsync_parent(path);
     return ZM_OK;
@@ -717,8 +744,7 @@ static int storage_local_get(storage_t *s, zm_arena_t *a, const char *key, char 
 
 static int storage_local_delete(storage_t *s, zm_arena_t *a, const char *key)
 {
-    char *path = storage_local_path(s, a, key), *slash, ebuf[128];
-    size_t root = strlen(s->dir);
+    char *path = storage_local_path(s, a, key), ebuf[128];
 
     if (path == NULL) {
         return ZM_ENOMEM;
@@ -728,14 +754,8 @@ static int storage_local_delete(storage_t *s, zm_arena_t *a, const char *key)
         zm_log_error("storage: cannot delete %s: %s", path, storage_errstr(errno, ebuf, sizeof(ebuf)));
         return ZM_ERR;
     }
-    /* drop the directories this leaves empty (a version's, a resume's...) up to the root; the
-     * first that is not empty stops it.  A put racing with this retries its mkdir. */
-    while ((slash = strrchr(path, '/')) != NULL && (size_t)(slash - path) > root) {
-        *slash = '\0';
-        if (rmdir(path) != 0) {
-            break;
-        }
-    }
+    /* drop the directories this leaves empty (a version's, a resume's...) */
+    storage_local_prune(s, path);
     return ZM_OK;
 }
 
@@ -1092,8 +1112,8 @@ static int storage_s3_do(storage_t *s, zm_arena_t *a, const char *method, const 
 /*
  * What an S3 answer means.  404 is the caller's (ZM_ENOTFOUND) unless the
  * bucket is missing: that is a configuration error, not a missing object.
- * Throttling and server errors come back as ZM_EAGAIN; the rest as ZM_ERR,
- * with S3's error code logged.
+ * 507 (out of space) is STORAGE_EFULL; throttling and other server errors
+ * come back as ZM_EAGAIN; the rest as ZM_ERR, with S3's error code logged.
  */
 static int storage_s3_judge(const char *method, const char *key, const storage_resp_t *r)
 {
@@ -1106,6 +1126,11 @@ static int storage_s3_judge(const char *method, const char *key, const storage_r
     storage_xml_field(r->err, "Message", msg, sizeof(msg));
     if (r->status == 404 && strcmp(code, "NoSuchBucket") != 0) {
         return ZM_ENOTFOUND;
+    }
+    /* 507 Insufficient Storage (MinIO's XMinioStorageFull): full, as a local disk can be */
+    if (r->status == 507) {
+        zm_log_warn("storage: s3 %s %s: HTTP 507 %s: %s", method, key, code[0] ? code : "-", msg);
+        return STORAGE_EFULL;
     }
     if (r->status >= 500 || r->status == 429 || strcmp(code, "SlowDown") == 0 || strcmp(code, "RequestTimeout") == 0 ||
         strcmp(code, "InternalError") == 0 || strcmp(code, "ServiceUnavailable") == 0) {

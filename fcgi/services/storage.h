@@ -22,6 +22,8 @@
 
 typedef struct storage_s storage_t;
 
+#define STORAGE_EFULL (-60) /* no space left: ENOSPC/EDQUOT on the local disk, HTTP 507 from S3 */
+
 /** The backend the configuration names (storage.*).  NULL with a logged reason on a bad configuration. */
 storage_t *storage_open(void);
 void storage_close(storage_t *s);
@@ -29,7 +31,8 @@ void storage_close(storage_t *s);
 /** "local" or "s3". */
 const char *storage_backend(const storage_t *s);
 
-/** Store len bytes under key, replacing what was there; atomic: all or nothing. */
+/** Store len bytes under key, replacing what was there; atomic: all or nothing (a failed put leaves no
+ *  file and no directory made for it).  STORAGE_EFULL when the storage is out of space. */
 int storage_put(storage_t *s, zm_arena_t *a, const char *key, const char *data, size_t len, const char *content_type);
 
 /** The bytes under key, copied into the arena.  ZM_ENOTFOUND when there are none. */

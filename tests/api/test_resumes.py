@@ -4,8 +4,10 @@ uploads (multipart built by hand), content sniffing, name sanitizing, the size
 cap (app and nginx), downloads with RFC 5987 file names, deletes that clean up
 rows and stored files, cross-user isolation (always 404), text extraction of
 real PDF/DOCX/TXT files, and the Django-compatible schema; control and
-bidi characters kept out of names, parallel double deletes, and the per-user
-limits (zhimai-fcgi restarted with ZM_RESUMES_* overrides).
+bidi characters kept out of names, parallel double deletes, the per-user
+limits (zhimai-fcgi restarted with ZM_RESUMES_* overrides) and a full disk
+(a small tmpfs mounted as storage.local_dir: needs root, skipped with a
+message where mount is impossible).
 
 Needs a running stack (./dev up with ZM_TEST_STACK=1 and ZM_VAR):
 
@@ -22,6 +24,7 @@ api_resumeversion, zm_resume_file and every path under the user's storage
 directory (<storage.local_dir>/resumes/<uid>/) are the same before and after.
 """
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -1201,7 +1204,7 @@ def test_size_cap_over_is_413_and_leaves_nothing():
     assert get_resume(u, keep["id"])["version_count"] == 1
 
 
-# ---- per-user limits (zhimai-fcgi restarted with ZM_* overrides) ------------------------
+# ---- per-user limits and a full disk (zhimai-fcgi restarted with ZM_* overrides) --------
 
 KB = 1000
 LIMITS = {"ZM_RESUMES_QUOTA_BYTES": str(100 * KB), "ZM_RESUMES_MAX_RESUMES": "4", "ZM_RESUMES_MAX_VERSIONS": "3"}
@@ -1337,6 +1340,75 @@ def test_resume_and_version_counts_409():
         r = raw("DELETE", "/api/files/" + g["versions"][-1]["id"], token=tok)
         assert r.status == 204, r
         add_version(u, rid, text_of_size(100, "v5"), what="a version after deleting one")
+
+
+def fill(path):
+    """Write zeros to path until the file system is full."""
+    chunk = b"\0" * (64 * 1024)
+    with open(path, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(chunk)
+        except OSError as e:
+            if e.errno != errno.ENOSPC:
+                raise
+        try:
+            while True:
+                f.write(b"\0")
+        except OSError as e:
+            if e.errno != errno.ENOSPC:
+                raise
+
+
+def test_full_disk_is_503_retry_after_and_leaves_nothing():
+    mnt = "/tmp/zm-fulldisk-%s-%d" % (RUN, os.getpid())
+    os.makedirs(mnt)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mnt], capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        os.rmdir(mnt)
+        print("SKIP test_full_disk_is_503_retry_after_and_leaves_nothing: cannot mount a tmpfs (%s); needs root "
+              "and CAP_SYS_ADMIN" % (p.stderr.strip() or p.returncode))
+        return
+    try:
+        # both daemons: the worker extracts text from the same directory
+        with configured({"ZM_STORAGE_LOCAL_DIR": mnt}, daemons=("fcgi", "worker")):
+            u = new_user("full")
+            tok = u["access"]
+            mine = os.path.join(mnt, "resumes", str(u["id"]))
+            data = text_of_size(100 * KB, "fits")
+            res = create(u, data, "fits.txt", what="an upload to the tmpfs with room")
+            assert files_under(mine) != [], "the upload did not land in the tmpfs %s" % mnt
+            filler = os.path.join(mnt, "filler")
+            fill(filler)
+            rows = snapshot(u["id"])
+            del rows["storage"]
+            paths = paths_under(mnt)
+            for path in ("/api/resumes", "/api/resumes/%s/versions" % res["id"]):
+                r = upload(tok, text_of_size(200 * KB, "full"), "full.txt", path=path)
+                assert r.status == 503, "POST %s on a full disk: expected 503, got %r" % (path, r)
+                expect_error(r, 503, "storage_full")
+                ra = r.headers.get("Retry-After")
+                assert ra and ra.isdigit() and int(ra) >= 1, "503 without a Retry-After in seconds: %r" % ra
+                after = snapshot(u["id"])
+                del after["storage"]
+                assert after == rows, "a failed upload to %s left rows: %r -> %r" % (path, rows, after)
+                assert paths_under(mnt) == paths, "a failed upload to %s left files or directories: %r -> %r" % (
+                    path, paths, paths_under(mnt))
+            # room again: uploads work
+            os.unlink(filler)
+            add_version(u, res["id"], text_of_size(200 * KB, "room"), "room.txt", what="an upload after freeing space")
+            r = raw("DELETE", "/api/resumes/" + res["id"], token=tok)
+            assert r.status == 204, r
+            zmtest.wait_for(lambda: files_under(mine) == [], timeout=10, what="the tmpfs files to be removed")
+    finally:
+        for _ in range(50):
+            if subprocess.run(["umount", mnt], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            subprocess.run(["umount", "-l", mnt], capture_output=True)
+        os.rmdir(mnt)
 
 
 zmtest.main(globals())

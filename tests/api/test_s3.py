@@ -315,6 +315,7 @@ class VerifyingHandler(http.server.BaseHTTPRequestHandler):
             "slowdown": (503, "SlowDown", "Please reduce your request rate."),
             "denied": (403, "AccessDenied", "Access Denied"),
             "nobucket": (404, "NoSuchBucket", "The specified bucket does not exist"),
+            "full": (507, "XMinioStorageFull", "Storage backend has reached its minimum free drive threshold."),
         }
         if bucket in canned:
             status, code, msg = canned[bucket]
@@ -444,6 +445,14 @@ class HeaderSigningTest(unittest.TestCase):
                 self.assertEqual(p.returncode, 1)
                 self.assertIn("error: " + expect, p.err)
                 self.assertIn(logged, p.err)
+        # out of space (MinIO's 507): the upload path answers 503 + Retry-After for it, not 500
+        src = os.path.join(self.tmp, "full.bin")
+        with open(src, "wb") as f:
+            f.write(b"x")
+        p = storage(self.env("full"), "put", src, "resumes/1/2/3/x.pdf")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("error: STORAGE_EFULL", p.err)
+        self.assertIn("HTTP 507 XMinioStorageFull", p.err)
         # DELETE of a missing key is fine whether the server says 204 (S3) or 404
         p = storage(self.env("gone"), "delete", "resumes/1/2/3/x.pdf")
         self.assertEqual(p.returncode, 0, p.err)

@@ -273,6 +273,18 @@ static void test_failed_write(void)
     ZT_CHECK(storage_get(s, &arena, "f/keep.txt", &data, &len) == ZM_OK && len == 3 && memcmp(data, "old", 3) == 0);
     ZT_CHECK(dir != NULL && access(dir, F_OK) == 0);
     ZT_CHECK(storage_delete(s, &arena, "f/keep.txt") == ZM_OK);
+
+    /* nor the directories it made: a name past NAME_MAX fails at the rename, after g/h/ exist */
+    {
+        char *seg = zm_palloc(&arena, 300), *key;
+
+        memset(seg, 'n', 299);
+        seg[299] = '\0';
+        key = zm_psprintf(&arena, "g/h/%s", seg);
+        ZT_CHECK(key != NULL && storage_put(s, &arena, key, "x", 1, NULL) == ZM_EINVAL);
+        dir = zm_psprintf(&arena, "%s/g", files);
+        ZT_CHECK(dir != NULL && access(dir, F_OK) != 0);
+    }
     storage_close(s);
 }
 
