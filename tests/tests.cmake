@@ -10,6 +10,9 @@ foreach(t password token mail)
   add_test(NAME unit.${t} COMMAND test_${t})
 endforeach()
 
+# ./dev test builds into build-test/, not into a running stack's build (stub cmake and ctest)
+add_test(NAME unit.dev COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_dev.py)
+
 # SMTP delivery against a real SMTP server on loopback (Debian's aiosmtpd)
 add_executable(mail_send_tool tests/unit/mail_send_tool.c)
 target_link_libraries(mail_send_tool zmauth)
