@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""`./dev test` builds into build-test/, never into a running stack's build.
+"""`./dev test` builds into build-test/, never into a running stack's build; `./dev`'s stop
+steps stop a process left stopped by SIGSTOP.
 
 After `./dev up`, $ZM_VAR/stack.env records the build the stack was started
 from (ZM_BUILD) and every ./dev command reads it, so that the stack keeps
@@ -14,6 +15,7 @@ built or started.
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -81,6 +83,26 @@ def main():
         with open(log) as f:
             last = [c for c in f.read().splitlines() if c.startswith("cmake ") and " -B " in c][-1]
         assert " -B %s " % stack_build in last, "./dev build configured %r, not the stack's build" % last
+
+        # a stack process left stopped (SIGSTOP, by a test cut short) still stops: the stop step continues it.
+        # Its parent is a shell that reaps it (a zombie child of ours would look alive to the pid check).
+        sh = subprocess.Popen(["sh", "-c", "sleep 300 & echo $!; wait"], stdout=subprocess.PIPE, text=True)
+        pid = int(sh.stdout.readline())
+        try:
+            os.makedirs(os.path.join(var, "run", "db"))
+            with open(os.path.join(var, "run", "db", "mysqld.pid"), "w") as f:
+                f.write("%d\n" % pid)
+            os.kill(pid, signal.SIGSTOP)
+            out = subprocess.run([os.path.join(root, "dev"), "db-stop"], env=env, capture_output=True, text=True,
+                                 timeout=60)
+            assert out.returncode == 0 and "mariadb: stopped" in out.stdout, out
+            sh.wait(timeout=30)
+        finally:
+            if sh.poll() is None:
+                os.kill(pid, signal.SIGKILL)
+                sh.kill()
+                sh.wait()
+            sh.stdout.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("1 passed, 0 failed")
