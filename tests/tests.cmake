@@ -10,6 +10,9 @@ foreach(t password token mail)
   add_test(NAME unit.${t} COMMAND test_${t})
 endforeach()
 
+# ./dev test builds into build-test/, not into a running stack's build (stub cmake and ctest)
+add_test(NAME unit.dev COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_dev.py)
+
 # SMTP delivery against a real SMTP server on loopback (Debian's aiosmtpd)
 add_executable(mail_send_tool tests/unit/mail_send_tool.c)
 target_link_libraries(mail_send_tool zmauth)
@@ -41,9 +44,25 @@ zm_api_test(auth test_auth.py)
 zm_api_test(resumes test_resumes.py)
 zm_api_test(analysis test_analysis_api.py)
 zm_api_test(events test_events.py)
+# bad Unicode in JSON bodies; stops the stack's MariaDB with SIGSTOP for a while and resumes it
+zm_api_test(robust test_robust.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 
 # The SPA in real Chromium (playwright-core), against the same stack
 add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
 set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+
+# The JSON body parser's fuzz target (tests/fuzz/README.md): its entry point over the committed
+# corpus by the plain driver on every build; with -DZM_FUZZ=ON (see fcgi/services/upload.cmake)
+# also a real libFuzzer binary, http.c compiled into it with coverage instrumentation.
+add_executable(fuzz_json_body_driver tests/fuzz/fuzz_json_body.c tests/fuzz/driver.c)
+target_link_libraries(fuzz_json_body_driver zmcore)
+add_test(NAME fuzz.json_body COMMAND fuzz_json_body_driver ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/json_body)
+set_tests_properties(fuzz.json_body PROPERTIES TIMEOUT 120)
+if(ZM_FUZZ)
+  add_executable(fuzz_json_body tests/fuzz/fuzz_json_body.c fcgi/core/http.c)
+  target_compile_options(fuzz_json_body PRIVATE ${ZM_FUZZ_FLAGS})
+  target_link_options(fuzz_json_body PRIVATE ${ZM_FUZZ_FLAGS})
+  target_link_libraries(fuzz_json_body zmcore)
+endif()

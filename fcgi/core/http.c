@@ -140,6 +140,78 @@ json_object *zm_req_own(zm_req_t *r, json_object *o)
     return o;
 }
 
+/* The value of the four hex digits at s (n bytes left), or -1. */
+static long json_hex4(const char *s, size_t n)
+{
+    long v = 0;
+
+    if (n < 4) {
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        int h = zm_hexval((unsigned char)s[i]);
+        if (h < 0) {
+            return -1;
+        }
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+enum { JSON_TEXT_OK, JSON_TEXT_BAD_UTF8, JSON_TEXT_LONE_SURROGATE };
+
+/*
+ * Is s[0..n) JSON text as RFC 8259 section 8 has it: UTF-8 (strictly, RFC 3629: no overlong
+ * forms, surrogates or code points past U+10FFFF), with \u escapes of surrogates only in
+ * high-low pairs?  json-c checks neither: its UTF-8 check passes overlong and surrogate bytes
+ * (MariaDB then refuses them, or stores them and they go out again as invalid JSON), and it
+ * turns an unpaired surrogate escape into U+FFFD.  Backslashes occur only inside strings in
+ * valid JSON, so escapes are found without tracking strings; anything else wrong is the
+ * parser's to find.
+ */
+static int json_text_check(const char *s, size_t n)
+{
+    size_t i = 0;
+    int lone = 0;
+
+    /* bad UTF-8 anywhere wins over a bad escape before it: the answer names the worse fault */
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x80) {
+            size_t k = zm_utf8_seq_len((const unsigned char *)s + i, n - i);
+            if (k == 0) {
+                return JSON_TEXT_BAD_UTF8;
+            }
+            i += k;
+        } else if (c != '\\') {
+            i++;
+        } else if (i + 1 < n && s[i + 1] == 'u') {
+            long hi = json_hex4(s + i + 2, n - i - 2), lo;
+
+            if (hi < 0) {
+                i += 2; /* not an escape: the parser refuses it */
+                continue;
+            }
+            i += 6;
+            if (hi >= 0xDC00 && hi <= 0xDFFF) {
+                lone = 1;
+            } else if (hi >= 0xD800 && hi <= 0xDBFF) {
+                lo = i + 1 < n && s[i] == '\\' && s[i + 1] == 'u' ? json_hex4(s + i + 2, n - i - 2) : -1;
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    i += 6;
+                } else {
+                    lone = 1;
+                }
+            }
+        } else {
+            /* the escaped character: skipped when ASCII ('\\' above all), else checked as UTF-8 */
+            i += i + 1 < n && (unsigned char)s[i + 1] < 0x80 ? 2 : 1;
+        }
+    }
+    return lone ? JSON_TEXT_LONE_SURROGATE : JSON_TEXT_OK;
+}
+
 int zm_req_json_body(zm_req_t *r, json_object **obj)
 {
     const char *ct = zm_req_env(r, "CONTENT_TYPE");
@@ -155,6 +227,14 @@ int zm_req_json_body(zm_req_t *r, json_object **obj)
     }
     if (r->body_len == 0) {
         zm_reply_error(r, 400, "invalid_json", "请求体为空，需要一个 JSON 对象", NULL);
+        return ZM_EINVAL;
+    }
+    switch (json_text_check(r->body, r->body_len)) {
+    case JSON_TEXT_BAD_UTF8:
+        zm_reply_error(r, 400, "invalid_utf8", "请求体不是有效的 UTF-8", NULL);
+        return ZM_EINVAL;
+    case JSON_TEXT_LONE_SURROGATE:
+        zm_reply_error(r, 400, "invalid_json", "JSON 格式错误: 字符串中有不成对的代理项转义 (\\uD800-\\uDFFF)", NULL);
         return ZM_EINVAL;
     }
     tok = json_tokener_new_ex(JSON_MAX_DEPTH);
@@ -180,12 +260,12 @@ int zm_req_json_body(zm_req_t *r, json_object **obj)
     json_tokener_free(tok);
     if (jerr != json_tokener_success || o == NULL) {
         json_object_put(o);
-        if (jerr == json_tokener_error_parse_utf8_string) {
-            zm_reply_error(r, 400, "invalid_utf8", "请求体不是有效的 UTF-8", NULL);
-        } else {
-            char *msg = zm_psprintf(r->a, "JSON 格式错误: %s", json_tokener_error_desc(jerr));
-            zm_reply_error(r, 400, "invalid_json", msg ? msg : "JSON 格式错误", NULL);
-        }
+        /* the body is UTF-8 (checked above): json-c's UTF-8 error means a non-ASCII byte outside a
+         * string (a byte order mark, say) */
+        const char *why =
+            jerr == json_tokener_error_parse_utf8_string ? "unexpected character" : json_tokener_error_desc(jerr);
+        char *msg = zm_psprintf(r->a, "JSON 格式错误: %s", why);
+        zm_reply_error(r, 400, "invalid_json", msg ? msg : "JSON 格式错误", NULL);
         return ZM_EINVAL;
     }
     zm_req_own(r, o);
@@ -405,8 +485,9 @@ size_t zm_utf8_chars(const char *s, size_t n)
 {
     size_t c = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    /* a malformed byte (the caller's promise broken) counts as one character */
+    for (size_t i = 0, k; i < n; i += k ? k : 1, c++) {
+        k = zm_utf8_seq_len((const unsigned char *)s + i, n - i);
     }
     return c;
 }

@@ -79,8 +79,10 @@ int zm_req_query_int(zm_req_t *r, const char *name, int64_t def, int64_t min, in
 
 /**
  * Parse the body as a JSON object.  On failure answers the request (415 when
- * the content type is not JSON, 400 for malformed JSON, bad UTF-8, or not an
- * object) and returns ZM_EINVAL.  The object belongs to the request.
+ * the content type is not JSON, 400 for malformed JSON, UTF-8 that is not
+ * strictly valid, an unpaired surrogate escape such as \ud800, or not an
+ * object) and returns ZM_EINVAL.  Every string in the object is then valid
+ * UTF-8 (it may hold NUL from \u0000).  The object belongs to the request.
  */
 int zm_req_json_body(zm_req_t *r, json_object **obj);
 

@@ -100,7 +100,8 @@ db_t *db_open_configured(unsigned rw_timeout_s)
         .password = zm_conf_str("db.password"),
         .name = zm_conf_str("db.name"),
         .connect_timeout_s = (unsigned)zm_conf_int("db.connect_timeout"),
-        .rw_timeout_s = rw_timeout_s ? rw_timeout_s : (unsigned)zm_conf_int("db.rw_timeout"),
+        .read_timeout_s = rw_timeout_s ? rw_timeout_s : (unsigned)zm_conf_int("db.read_timeout"),
+        .write_timeout_s = rw_timeout_s ? rw_timeout_s : (unsigned)zm_conf_int("db.write_timeout"),
     };
     return db_open(&c);
 }
@@ -129,13 +130,39 @@ const char *db_error(db_t *db)
     return db->err;
 }
 
+static unsigned db_read_timeout_s(const db_t *db)
+{
+    return db->conf.read_timeout_s ? db->conf.read_timeout_s : 5;
+}
+
+static unsigned db_write_timeout_s(const db_t *db)
+{
+    return db->conf.write_timeout_s ? db->conf.write_timeout_s : 5;
+}
+
+/* Did a call that failed, started at t0, wait out a read or write timeout?  Then the server is not
+ * answering, or still running the statement: no second try, which would wait as long again (and
+ * might run the statement twice). */
+static int db_waited_out(const db_t *db, int64_t t0)
+{
+    unsigned rt = db_read_timeout_s(db), wt = db_write_timeout_s(db);
+
+    return now_ms() - t0 >= (int64_t)(rt < wt ? rt : wt) * 1000;
+}
+
 static int db_connect(db_t *db)
 {
+    /* What a server that does not answer (stopped, frozen, unreachable) may cost a call: libmariadb
+     * waits out the connect timeout for the connection and the greeting, the read timeout once per
+     * read (no retries: libmysqlclient's read timeout is applied up to three times, libmariadb's once)
+     * and the write timeout once per write; after a timeout it drops the connection, so the calls
+     * after it fail at once. */
     unsigned ct = db->conf.connect_timeout_s ? db->conf.connect_timeout_s : 2;
-    unsigned rw = db->conf.rw_timeout_s ? db->conf.rw_timeout_s : 30;
+    unsigned rt = db_read_timeout_s(db), wt = db_write_timeout_s(db);
     my_bool off = 0;
     int64_t t = now_ms();
     const char *host;
+    char init[320];
 
     if (db->connected) {
         return ZM_OK;
@@ -152,13 +179,18 @@ static int db_connect(db_t *db)
         return ZM_ENOMEM;
     }
     mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
-    mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &rw);
-    mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+    mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &rt);
+    mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &wt);
     mysql_options(db->my, MYSQL_OPT_RECONNECT, &off); /* we reconnect ourselves, statements included */
     mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    mysql_options(db->my, MYSQL_INIT_COMMAND,
-                  "SET time_zone='+00:00', sql_mode='STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-                  "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+    /* A wait for a row lock gives up on the server's side before the read timeout: the statement
+     * ends with an error (ZM_EAGAIN) on a live connection, instead of the client walking away from
+     * a statement that may still run once the lock is free. */
+    snprintf(init, sizeof(init),
+             "SET time_zone='+00:00', sql_mode='STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+             "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout=%u",
+             rt > 1 ? rt - 1 : 1);
+    mysql_options(db->my, MYSQL_INIT_COMMAND, init);
 
     host = (db->conf.host && db->conf.host[0]) ? db->conf.host : NULL;
     if (!mysql_real_connect(db->my, host, db->conf.user, db->conf.password, db->conf.name, db->conf.port,
@@ -166,6 +198,7 @@ static int db_connect(db_t *db)
         snprintf(db->err, sizeof(db->err), "connect: %s", mysql_error(db->my));
         mysql_close(db->my);
         db->my = NULL;
+        db->last_connect_try_ms = now_ms(); /* the spacing counts from the failure, however long it took */
         return ZM_EDBDOWN;
     }
     db->connected = 1;
@@ -192,6 +225,9 @@ static int map_error(db_t *db, unsigned e, const char *msg)
     if (is_conn_error(e)) {
         zm_log_warn("db: connection lost (%s)", db->err);
         db_disconnect(db);
+        /* no new connection for a moment: a request's next calls fail at once rather than each
+         * waiting on a server that did not answer (a retry of a connection found dead resets this) */
+        db->last_connect_try_ms = now_ms();
         return ZM_EDBDOWN;
     }
     switch (e) {
@@ -220,6 +256,7 @@ static int map_error(db_t *db, unsigned e, const char *msg)
 int db_ping(db_t *db)
 {
     int rc = db_connect(db);
+    int64_t t0 = now_ms();
 
     if (rc != ZM_OK) {
         return rc;
@@ -227,10 +264,12 @@ int db_ping(db_t *db)
     if (mysql_ping(db->my) != 0) {
         map_error(db, mysql_errno(db->my), mysql_error(db->my));
         db_disconnect(db);
-        rc = db_connect(db);
-        if (rc != ZM_OK) {
-            return rc;
+        if (db_waited_out(db, t0)) {
+            return ZM_EDBDOWN;
         }
+        /* a connection found dead (the server restarted): a fresh one at once */
+        db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
+        return db_connect(db);
     }
     return ZM_OK;
 }
@@ -464,14 +503,16 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
     for (int attempt = 0; attempt < 2; attempt++) {
         MYSQL_STMT *st;
         va_list cp;
+        int64_t t0;
 
         rc = db_connect(db);
         if (rc != ZM_OK) {
             return rc;
         }
+        t0 = now_ms();
         st = db_prepare(db, sql, &rc);
         if (st == NULL) {
-            if (rc == ZM_EDBDOWN && !db->in_txn && attempt == 0) {
+            if (rc == ZM_EDBDOWN && !db->in_txn && attempt == 0 && !db_waited_out(db, t0)) {
                 db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
                 continue;
             }
@@ -492,7 +533,7 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
         if ((p.n && mysql_stmt_bind_param(st, p.bind) != 0) || mysql_stmt_execute(st) != 0) {
             int in_txn = db->in_txn;
             rc = map_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
-            if (rc == ZM_EDBDOWN && !in_txn && attempt == 0) {
+            if (rc == ZM_EDBDOWN && !in_txn && attempt == 0 && !db_waited_out(db, t0)) {
                 /* the connection died under us: one fresh try, outside a transaction only */
                 db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
                 continue;
@@ -558,6 +599,7 @@ static int db_simple(db_t *db, const char *sql)
 
 int db_begin(db_t *db)
 {
+    int64_t t0;
     int rc;
 
     if (!db->connected) {
@@ -566,8 +608,10 @@ int db_begin(db_t *db)
             return rc;
         }
     }
+    t0 = now_ms();
     rc = db_simple(db, "START TRANSACTION");
-    if (rc == ZM_EDBDOWN) { /* a stale connection found out here: nothing ran yet, so try once more */
+    if (rc == ZM_EDBDOWN && !db_waited_out(db, t0)) {
+        /* a stale connection found out here: nothing ran yet, so try once more */
         db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
         rc = db_simple(db, "START TRANSACTION");
     }

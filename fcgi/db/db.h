@@ -7,9 +7,13 @@
  *
  * A lost connection (2006/2013, or the server refusing) is reconnected
  * on the next call; a statement that failed because of it is retried once
- * when no transaction is open.  While the server stays away calls return
- * ZM_EDBDOWN quickly (connect attempts are spaced out), and the HTTP layer
- * turns that into 503 + Retry-After.
+ * when no transaction is open and the failure came at once (a connection
+ * found dead), never after waiting out the read timeout (the server may
+ * still run it).  A server that does not answer at all (stopped, frozen,
+ * unreachable) costs one call at most the read timeout, or the connect
+ * timeout when connecting; while it stays away calls return ZM_EDBDOWN at
+ * once (connect attempts are spaced out), and the HTTP layer turns that into
+ * 503 + Retry-After.
  *
  * Parameters are described by a format string, one letter each:
  *   s  const char *          (NULL binds SQL NULL)
@@ -37,8 +41,9 @@ typedef struct {
     const char *user;
     const char *password;
     const char *name;
-    unsigned connect_timeout_s;
-    unsigned rw_timeout_s;
+    unsigned connect_timeout_s; /* 0: 2 */
+    unsigned read_timeout_s;    /* 0: 5 */
+    unsigned write_timeout_s;   /* 0: 5 */
 } db_conf_t;
 
 typedef struct {
@@ -52,7 +57,8 @@ typedef struct {
 db_t *db_open(const db_conf_t *c);
 void db_close(db_t *db);
 
-/** A handle for the configured database (db.* keys), with rw_timeout_s overriding db.rw_timeout when > 0. */
+/** A handle for the configured database (db.* keys); rw_timeout_s > 0 overrides db.read_timeout and
+ *  db.write_timeout (migrations, which may rebuild a large table). */
 db_t *db_open_configured(unsigned rw_timeout_s);
 
 /** Count reconnects into *counter (a shared-memory slot for /metrics); may be NULL. */

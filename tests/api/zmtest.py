@@ -43,6 +43,7 @@ IP_RANGES = {
     "test_analysis_api.py": "10.13.",
     "test_events.py": "10.14.",
     "test_llm_remote.py": "10.15.",
+    "test_robust.py": "10.21.",
 }
 
 

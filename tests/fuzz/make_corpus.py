@@ -3,6 +3,8 @@
 
 corpus/multipart/*  one request each: its Content-Type, '\\n', then the body
 corpus/filetype/*   one file each (the upload fixtures plus small edge cases)
+corpus/json_body/*  one JSON request body each: valid ones, and one for each form of bad
+                    Unicode the parser must refuse (bad_*)
 
 libFuzzer adds what it finds to the directory it is given first; run it on a
 scratch copy (see README.md) and commit only inputs that found a bug.
@@ -69,6 +71,49 @@ def filetype_seeds():
     yield "script.sh", b"#!/bin/sh\necho hi\n"
 
 
+def json_body_seeds():
+    login = b'{"email":"%s@example.com","password":"Tr0ub4dor&3-zm"}'
+    yield "login", login % b"seeker"
+    yield "register_zh", '{"email":"zhang@example.com","password":"密码很长很长1","username":"张三"}'.encode()
+    yield "patch_me", '{"first_name":"三","last_name":"张","company":"职麦 🎉"}'.encode()
+    yield "escapes", b'{"a":"\\\"\\/\\b\\f\\n\\r\\t","b":"\\u0041\\u00e9\\u804c\\uffff","c":"\\\\ud800"}'
+    yield "escaped_pair", b'{"emoji":"\\ud83d\\ude00","max":"\\udbff\\udfff","upper":"\\uD83D\\uDE00"}'
+    yield "raw_4byte", '{"emoji":"😀","max":"\U0010ffff"}'.encode()
+    yield "nul_escape", b'{"name":"a\\u0000b","\\u0000k":1}'
+    yield "values", b'{"n":[0,-0,1.5e+10,-1E-5,99999999999999999999,true,false,null],"o":{"x":{}},"s":""}'
+    yield "whitespace", b' \t\r\n{ "a" : [ 1 , 2 ] }\n'
+    yield "duplicate_keys", b'{"a":1,"a":"two"}'
+    yield "deep_at_cap", b'{"a":' + b"[" * 30 + b"]" * 30 + b"}"
+    yield "too_deep", b'{"a":' + b"[" * 40 + b"]" * 40 + b"}"
+    yield "not_object", b'["a",1]'
+    yield "trailing", b'{"a":1} x'
+    yield "truncated", b'{"email":"a@b.c","pass'
+    yield "empty", b""
+    yield "bom", b'\xef\xbb\xbf{"a":1}'
+    # one for each form of bad Unicode: raw bytes json-c lets through, escapes it turns into U+FFFD
+    yield "bad_overlong_2", login % b"a\xc0\xaf"
+    yield "bad_overlong_3", login % b"a\xe0\x80\xaf"
+    yield "bad_overlong_4", login % b"a\xf0\x8f\xbf\xbf"
+    yield "bad_above_10ffff", login % b"a\xf4\x90\x80\x80"
+    yield "bad_f5", login % b"a\xf5\x80\x80\x80"
+    yield "bad_ff", login % b"a\xff"
+    yield "bad_continuation", login % b"a\x80"
+    yield "bad_cut_short", login % b"a\xe8\x81"
+    yield "bad_surrogate_bytes", b'{"first_name":"\xed\xa0\x80"}'
+    yield "bad_cesu8_pair", b'{"first_name":"\xed\xa0\xbd\xed\xb8\x80"}'
+    yield "bad_key", b'{"\xc0\xaf":1}'
+    yield "bad_after_value", b'{"a":1}\n\xc0\xaf'
+    yield "bad_escape_lone_high", b'{"first_name":"\\ud800"}'
+    yield "bad_escape_lone_low", b'{"first_name":"\\udc00"}'
+    yield "bad_escape_high_then_char", b'{"first_name":"\\ud800x"}'
+    yield "bad_escape_high_high", b'{"first_name":"\\ud800\\ud800"}'
+    yield "bad_escape_reversed", b'{"first_name":"\\ude00\\ud83d"}'
+    yield "bad_escape_at_end", b'{"first_name":"x\\ud83d"}'
+    yield "bad_escape_in_key", b'{"\\udfff":1}'
+    # found by the fuzzer: bad bytes after a cut-short pair are bad UTF-8 first
+    yield "bad_escape_then_ff", b'{"upper":"\\uD83D\\uDE0\xff\xff0"}'
+
+
 def write(dirname, name, data):
     path = os.path.join(HERE, "corpus", dirname)
     os.makedirs(path, exist_ok=True)
@@ -77,12 +122,14 @@ def write(dirname, name, data):
 
 
 def main():
-    for d in ("multipart", "filetype"):
+    for d in ("multipart", "filetype", "json_body"):
         shutil.rmtree(os.path.join(HERE, "corpus", d), ignore_errors=True)
     for name, ct, body in multipart_seeds():
         write("multipart", name, ct + b"\n" + body)
     for name, data in filetype_seeds():
         write("filetype", name, data)
+    for name, data in json_body_seeds():
+        write("json_body", name, data)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,49 @@ static void test_utf8(void)
     ZT_CHECK(!zm_utf8_valid("a\0b", 3));             /* NUL */
 }
 
+/* zm_utf8_seq_len at the edges of RFC 3629's table */
+static void test_utf8_seq_len(void)
+{
+    static const struct {
+        const char *s;
+        size_t n, want;
+    } cases[] = {
+        {"\x7f", 1, 1},
+        {"\xc2\x80", 2, 2},         /* U+0080 */
+        {"\xc1\xbf", 2, 0},         /* overlong U+007F */
+        {"\xc0\xaf", 2, 0},         /* overlong '/' */
+        {"\xdf\xbf", 2, 2},         /* U+07FF */
+        {"\xe0\xa0\x80", 3, 3},     /* U+0800 */
+        {"\xe0\x9f\xbf", 3, 0},     /* overlong U+07FF */
+        {"\xe0\x80\xaf", 3, 0},     /* overlong '/' */
+        {"\xed\x9f\xbf", 3, 3},     /* U+D7FF */
+        {"\xed\xa0\x80", 3, 0},     /* U+D800, a surrogate */
+        {"\xed\xbf\xbf", 3, 0},     /* U+DFFF */
+        {"\xee\x80\x80", 3, 3},     /* U+E000 */
+        {"\xef\xbf\xbf", 3, 3},     /* U+FFFF */
+        {"\xf0\x90\x80\x80", 4, 4}, /* U+10000 */
+        {"\xf0\x8f\xbf\xbf", 4, 0}, /* overlong U+FFFF */
+        {"\xf4\x8f\xbf\xbf", 4, 4}, /* U+10FFFF */
+        {"\xf4\x90\x80\x80", 4, 0}, /* U+110000 */
+        {"\xf5\x80\x80\x80", 4, 0}, /* F5..FF never start a sequence */
+        {"\xf8\x88\x80\x80\x80", 5, 0},
+        {"\xff", 1, 0},
+        {"\x80", 1, 0},         /* a lone continuation byte */
+        {"\xe8\x81", 2, 0},     /* cut short */
+        {"\xe8\x81\x8c", 2, 0}, /* cut short by n, not by the bytes */
+        {"\xe8\x41\x8c", 3, 0}, /* not a continuation byte */
+    };
+    for (size_t i = 0; i < ZM_ARRAY_LEN(cases); i++) {
+        size_t got = zm_utf8_seq_len((const unsigned char *)cases[i].s, cases[i].n);
+        if (got != cases[i].want) {
+            fprintf(stderr, "case %zu: zm_utf8_seq_len = %zu, want %zu\n", i, got, cases[i].want);
+        }
+        ZT_CHECK(got == cases[i].want);
+    }
+    ZT_CHECK(zm_utf8_chars("职麦 🎉", strlen("职麦 🎉")) == 4);
+    ZT_CHECK(zm_utf8_chars("", 0) == 0);
+}
+
 static zm_req_t *new_req(zm_arena_t *a, char **env, const char *body)
 {
     zm_req_t *r = zm_pcalloc(a, sizeof(*r));
@@ -88,6 +131,23 @@ static void test_json_body(void)
     ZT_CHECK(zm_req_json_body(r, &o) == ZM_EINVAL && r->status == 415);
     release(r);
 
+    /* valid UTF-8 where JSON has no place for it is malformed JSON, not bad UTF-8 */
+    r = new_req(&a, json_env, "\xef\xbb\xbf{\"a\":1}");
+    ZT_CHECK(zm_req_json_body(r, &o) == ZM_EINVAL && r->status == 400);
+    ZT_CHECK(strstr(r->out.data, "\"invalid_json\"") != NULL);
+    release(r);
+
+    /* a pair of surrogate escapes is one character; a backslash escaped is not an escape */
+    r = new_req(&a, json_env, "{\"e\":\"\\ud83d\\uDE00\",\"b\":\"\\\\ud800\",\"z\":\"\\u0041\\uffff\"}");
+    ZT_CHECK(zm_req_json_body(r, &o) == ZM_OK && r->status == 0);
+    if (o != NULL) {
+        json_object *v;
+        ZT_CHECK(json_object_object_get_ex(o, "e", &v) && strcmp(json_object_get_string(v), "\xf0\x9f\x98\x80") == 0);
+        ZT_CHECK(json_object_object_get_ex(o, "b", &v) && strcmp(json_object_get_string(v), "\\ud800") == 0);
+        ZT_CHECK(json_object_object_get_ex(o, "z", &v) && strcmp(json_object_get_string(v), "A\xef\xbf\xbf") == 0);
+    }
+    release(r);
+
     /* nesting deeper than the cap */
     char deep[200] = "";
     for (int i = 0; i < 60; i++) strcat(deep, "[");
@@ -96,6 +156,63 @@ static void test_json_body(void)
     r = new_req(&a, json_env, wrapped);
     ZT_CHECK(zm_req_json_body(r, &o) == ZM_EINVAL && r->status == 400);
     release(r);
+    zm_arena_destroy(&a);
+}
+
+/* Bodies that are not JSON text (RFC 8259 section 8: UTF-8, and escapes that name characters) are a
+ * 400, never passed on: json-c lets overlong and surrogate bytes through (MariaDB refuses them, a 500,
+ * or stores them and they go out again as invalid JSON) and turns an unpaired surrogate escape into
+ * U+FFFD. */
+static void test_json_body_unicode(void)
+{
+    static const struct {
+        const char *body, *code;
+    } bad[] = {
+        {"{\"email\":\"a\xc0\xaf@x.com\"}", "invalid_utf8"},         /* overlong '/' */
+        {"{\"email\":\"a\xe0\x80\xaf@x.com\"}", "invalid_utf8"},     /* overlong '/' */
+        {"{\"email\":\"a\xf4\x90\x80\x80@x.com\"}", "invalid_utf8"}, /* U+110000 */
+        {"{\"email\":\"a\xf5\x80\x80\x80@x.com\"}", "invalid_utf8"},
+        {"{\"email\":\"a\xf8\x88\x80\x80\x80@x.com\"}", "invalid_utf8"},
+        {"{\"email\":\"a\xff@x.com\"}", "invalid_utf8"},
+        {"{\"name\":\"\xed\xa0\x80\"}", "invalid_utf8"},             /* U+D800 as bytes */
+        {"{\"name\":\"\xed\xa0\xbd\xed\xb8\x80\"}", "invalid_utf8"}, /* CESU-8, not UTF-8 */
+        {"{\"\xc0\xaf\":1}", "invalid_utf8"},                        /* in a key */
+        {"{\"a\":1}\n\xc0\xaf", "invalid_utf8"},                     /* after the value */
+        {"{\"a\":\"\\\xc0\xaf\"}", "invalid_utf8"},                  /* after a backslash */
+        {"{\"name\":\"\xe8\x81\"}", "invalid_utf8"},                 /* cut short */
+        {"{\"a\":\"\\u\xc0\xafzz\"}", "invalid_utf8"},
+        {"{\"a\":\"\\ud800\",\"b\":\"\xff\"}", "invalid_utf8"},
+        /* bad bytes after a bad escape */          /* in a broken \u escape */
+        {"{\"name\":\"\\ud800\"}", "invalid_json"}, /* lone high surrogate */
+        {"{\"name\":\"\\udc00\"}", "invalid_json"}, /* lone low surrogate */
+        {"{\"name\":\"\\uD800x\"}", "invalid_json"},
+        {"{\"name\":\"\\ud800\\u0041\"}", "invalid_json"},
+        {"{\"name\":\"\\ud800\\ud800\"}", "invalid_json"},
+        {"{\"name\":\"\\ude00\\ud83d\"}", "invalid_json"}, /* the pair reversed */
+        {"{\"name\":\"x\\ud83d\"}", "invalid_json"},       /* at the end of the string */
+        {"{\"\\udfff\":1}", "invalid_json"},               /* in a key */
+        {"{\"a\":\"\\\\\\ud800\"}", "invalid_json"},       /* escaped backslash, then \ud800 */
+    };
+    char *json_env[] = {"CONTENT_TYPE=application/json", NULL};
+    zm_arena_t a;
+    json_object *o;
+
+    zm_arena_init(&a, 4096, 0);
+    for (size_t i = 0; i < ZM_ARRAY_LEN(bad); i++) {
+        zm_req_t *r = new_req(&a, json_env, bad[i].body);
+        int rc = zm_req_json_body(r, &o);
+        char want[64];
+
+        snprintf(want, sizeof(want), "\"code\":\"%s\"", bad[i].code);
+        if (rc != ZM_EINVAL || r->status != 400 || r->out.data == NULL || strstr(r->out.data, want) == NULL) {
+            fprintf(stderr, "case %zu: rc %d, status %d, %s\n", i, rc, r->status, r->out.data ? r->out.data : "");
+        }
+        ZT_CHECK(rc == ZM_EINVAL && o == NULL && r->status == 400);
+        ZT_CHECK(r->out.data != NULL && strstr(r->out.data, want) != NULL);
+        /* the answer itself is valid UTF-8 */
+        ZT_CHECK(r->out.data != NULL && zm_utf8_valid(r->out.data, r->out.len));
+        release(r);
+    }
     zm_arena_destroy(&a);
 }
 
@@ -161,8 +278,10 @@ static void test_encoders(void)
 int main(void)
 {
     ZT_RUN(test_utf8);
+    ZT_RUN(test_utf8_seq_len);
     ZT_RUN(test_query);
     ZT_RUN(test_json_body);
+    ZT_RUN(test_json_body_unicode);
     ZT_RUN(test_envelope);
     ZT_RUN(test_buf_cap);
     ZT_RUN(test_encoders);
