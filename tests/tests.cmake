@@ -47,3 +47,5 @@ zm_api_test(llm_remote test_llm_remote.py)
 # The SPA in real Chromium (playwright-core), against the same stack
 add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
 set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+
+include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)

@@ -1,0 +1,24 @@
+# Fuzz targets: one per parser of untrusted input (tests/fuzz/README.md).
+#
+# zm_fuzz_target(NAME LIB...) builds tests/fuzz/fuzz_NAME.c twice:
+#   fuzz_NAME_driver  with the normal compiler and tests/fuzz/driver.c, run by
+#                     ctest as fuzz.NAME over the committed corpus/NAME: every
+#                     input ever found stays a regression test;
+#   fuzz_NAME         (-DZM_FUZZ=ON, clang) a libFuzzer binary; `./dev fuzz`
+#                     runs each for a while.  The whole tree is then compiled
+#                     with coverage instrumentation (CMakeLists.txt).
+function(zm_fuzz_target name)
+  set(src ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${name}.c)
+  add_executable(fuzz_${name}_driver ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/driver.c)
+  target_link_libraries(fuzz_${name}_driver ${ARGN})
+  add_test(NAME fuzz.${name} COMMAND fuzz_${name}_driver ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  set_tests_properties(fuzz.${name} PROPERTIES TIMEOUT 120 LABELS fuzz)
+  if(ZM_FUZZ)
+    add_executable(fuzz_${name} ${src})
+    target_link_libraries(fuzz_${name} ${ARGN})
+    target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
+  endif()
+endfunction()
+
+zm_fuzz_target(multipart zmupload)
+zm_fuzz_target(filetype zmupload)
