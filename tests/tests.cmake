@@ -53,16 +53,4 @@ zm_api_test(llm_remote test_llm_remote.py)
 add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
 set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 
-# The JSON body parser's fuzz target (tests/fuzz/README.md): its entry point over the committed
-# corpus by the plain driver on every build; with -DZM_FUZZ=ON (see fcgi/services/upload.cmake)
-# also a real libFuzzer binary, http.c compiled into it with coverage instrumentation.
-add_executable(fuzz_json_body_driver tests/fuzz/fuzz_json_body.c tests/fuzz/driver.c)
-target_link_libraries(fuzz_json_body_driver zmcore)
-add_test(NAME fuzz.json_body COMMAND fuzz_json_body_driver ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/json_body)
-set_tests_properties(fuzz.json_body PROPERTIES TIMEOUT 120)
-if(ZM_FUZZ)
-  add_executable(fuzz_json_body tests/fuzz/fuzz_json_body.c fcgi/core/http.c)
-  target_compile_options(fuzz_json_body PRIVATE ${ZM_FUZZ_FLAGS})
-  target_link_options(fuzz_json_body PRIVATE ${ZM_FUZZ_FLAGS})
-  target_link_libraries(fuzz_json_body zmcore)
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)

@@ -1,9 +1,18 @@
-# The builtin analyzer (fcgi/analysis/builtin.c): skills dictionary and
+# The builtin analyzer (dictionary, document, similarity, bullets, match,
+# diagnose, questions .c under fcgi/analysis): skills dictionary and
 # question bank under fcgi/analysis/data/, its unit test and benchmark.
 # Included from the top-level CMakeLists.txt after zmcore is defined:
 #   include(fcgi/analysis/analysis.cmake)
 
-add_library(zmanalysis STATIC fcgi/analysis/builtin.c)
+add_library(zmanalysis STATIC
+  fcgi/analysis/dictionary.c
+  fcgi/analysis/document.c
+  fcgi/analysis/similarity.c
+  fcgi/analysis/bullets.c
+  fcgi/analysis/match.c
+  fcgi/analysis/diagnose.c
+  fcgi/analysis/questions.c
+)
 target_include_directories(zmanalysis PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/fcgi/analysis)
 # m: floor(), log() in the scores
 target_link_libraries(zmanalysis PUBLIC zmcore m)

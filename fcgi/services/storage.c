@@ -945,8 +945,7 @@ static size_t storage_s3_write(char *ptr, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-/* The text of <tag> in an S3 error document, printable ASCII only, into out. */
-static void storage_xml_field(const char *xml, const char *tag, char *out, size_t outlen)
+void storage_xml_field(const char *xml, const char *tag, char *out, size_t outlen)
 {
     char otag[32], ctag[32];
     const char *b, *e;

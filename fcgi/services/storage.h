@@ -78,4 +78,8 @@ int storage_sigv4_presign(zm_arena_t *a, const storage_sigv4_t *p, char **query,
 /** Percent-encode s as SigV4 wants (unreserved A-Z a-z 0-9 - _ . ~ kept; keep_slash keeps '/'). */
 char *storage_uri_encode(zm_arena_t *a, const char *s, int keep_slash);
 
+/** The text of <tag> in an S3 error document (untrusted), printable ASCII only ('?' for
+ * the rest), cut to fit out; "" when absent.  Exposed for its fuzz target. */
+void storage_xml_field(const char *xml, const char *tag, char *out, size_t outlen);
+
 #endif

@@ -5,12 +5,22 @@ corpus/multipart/*  one request each: its Content-Type, '\\n', then the body
 corpus/filetype/*   one file each (the upload fixtures plus small edge cases)
 corpus/json_body/*  one JSON request body each: valid ones, and one for each form of bad
                     Unicode the parser must refuse (bad_*)
+corpus/router/*     METHOD, ' ', path
+corpus/query/*      a raw query string
+corpus/content_disposition/*  a stored file name
+corpus/jwt/*        a bearer token (signed with fuzz_jwt.c's key, or broken on purpose)
+corpus/mail_header/*  to_addr NUL to_name NUL subject NUL text
+corpus/s3_error/*   an S3 error body
+corpus/document/*   a resume, then "\\n===\\n" and a job description
 
 libFuzzer adds what it finds to the directory it is given first; run it on a
 scratch copy (see README.md) and commit only inputs that found a bug.
 """
+import base64
+import hashlib
+import hmac
+import json
 import os
-import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILES = os.path.join(HERE, "..", "data", "files")
@@ -112,6 +122,98 @@ def json_body_seeds():
     yield "bad_escape_in_key", b'{"\\udfff":1}'
     # found by the fuzzer: bad bytes after a cut-short pair are bad UTF-8 first
     yield "bad_escape_then_ff", b'{"upper":"\\uD83D\\uDE0\xff\xff0"}'
+def router_seeds():
+    yield "resume", b"GET /api/resumes/42"
+    yield "versions", b"DELETE /api/resumes/42/versions/7/"
+    yield "bad_method", b"PUT /api/resumes/42"
+    yield "empty_segment", b"GET /api/resumes//"
+    yield "eight_params", b"GET /a/b/c/d/e/f/g/h"
+    yield "nine_segments", b"GET /a/b/c/d/e/f/g/h/i"
+    yield "dots", b"GET /api/resumes/../resumes/%2e%2e"
+    yield "nul_inside", b"GET /api/resumes/4\x002"
+    yield "utf8", "GET /api/resumes/简历".encode()
+    yield "slashes", b"POST /match/start///"
+
+
+def query_seeds():
+    yield "paging", b"page=2&page_size=20&search=%E5%BC%A0"
+    yield "plus", b"search=a+b&role=hr"
+    yield "bad_pct", b"search=%zz&page=%"
+    yield "overlong", b"search=%C0%AF&page=1"
+    yield "huge_int", b"page=99999999999999999999999&page_size=-1"
+    yield "empty", b"&&=&page=&=x"
+    yield "nul", b"search=%00&a"
+    yield "token", b"access_token=eyJ.x.y&page=3"
+
+
+def content_disposition_seeds():
+    yield "ascii", b"resume.pdf"
+    yield "chinese", "张三 简历（2026）.pdf".encode()
+    yield "quotes", b'a"b\\c.pdf'
+    yield "controls", b"a\r\nSet-Cookie: x=1.pdf"
+    yield "bidi", "invoice\u202efdp.exe".encode()
+    yield "latin1", b"caf\xe9.txt"
+    yield "percent", b"100%25 sure.txt"
+
+
+def _b64(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=")
+
+
+def _jwt(header, claims, key=b"fuzz-signing-key-0123456789abcdef"):
+    h = _b64(json.dumps(header, separators=(",", ":")).encode())
+    c = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    sig = _b64(hmac.new(key, h + b"." + c, hashlib.sha256).digest())
+    return h + b"." + c + b"." + sig
+
+
+def jwt_seeds():
+    hs = {"alg": "HS256", "typ": "JWT"}
+    claims = {"token_type": "access", "exp": 4102444800, "iat": 1767225600,
+              "jti": "0123456789abcdef0123456789abcdef", "user_id": 42}
+    yield "access", _jwt(hs, claims)
+    yield "refresh", _jwt(hs, dict(claims, token_type="refresh"))
+    yield "expired", _jwt(hs, dict(claims, exp=1700000000))
+    yield "alg_none", _jwt({"alg": "none", "typ": "JWT"}, claims)[:-43]
+    yield "hs512", _jwt({"alg": "HS512", "typ": "JWT"}, claims)
+    yield "string_user", _jwt(hs, dict(claims, user_id="42"))
+    yield "float_exp", _jwt(hs, dict(claims, exp=4102444800.5))
+    yield "other_key", _jwt(hs, claims, key=b"another key")
+    yield "two_dots", b"a.b"
+    yield "padding", _jwt(hs, claims) + b"=="
+
+
+def mail_header_seeds():
+    yield "plain", b"zhang@example.com\0\xe5\xbc\xa0\xe4\xb8\x89\0Verify your email\0Hello"
+    yield "crlf_subject", b"zhang@example.com\0Zhang\0Hi\r\nBcc: x@y.z\0body"
+    yield "crlf_name", b"zhang@example.com\0Zhang\nBcc: x@y.z\0Hi\0body"
+    yield "bad_addr", b"zhang@@example.com\0\0s\0t"
+    yield "smtp_cmd", b"a@b.c>\r\nRCPT TO:<x@y.z\0\0s\0t"
+    yield "long_subject", b"a@b.c\0n\0" + "长".encode() * 600 + b"\0t"
+    yield "quoted_local", b'"a b"@example.com\0\0s\0t'
+
+
+def s3_error_seeds():
+    yield "normal", (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>'
+                     b"<Message>The specified key does not exist.</Message></Error>")
+    yield "unclosed", b"<Error><Code>SlowDown"
+    yield "binary", b"<Code>\x00\x01\xff\xfe</Code><Message>\x1b[31mred</Message>"
+    yield "long", b"<Message>" + b"x" * 5000 + b"</Message>"
+    yield "nested", b"<Code><Code>a</Code></Code>"
+
+
+def document_seeds():
+    resume = ("张伟  手机：138-1234-5678  邮箱：zhangwei@example.com\n教育经历\n2012.09-2016.06 北京邮电大学 本科\n"
+              "工作经历\n2019.07-至今 某某科技 高级后端工程师\n- 主导订单服务拆分，响应时间从 320ms 降至 90ms\n"
+              "- 负责后端开发\n项目经历\n订单中心重构 | 2021.03-2021.12\n专业技能\nPython、Django、MySQL、Redis、"
+              "Ｋｕｂｅｒｎｅｔｅｓ、C++、C#、.NET、node.js\n").encode()
+    jd = "高级Python后端工程师\n任职要求：\n1. 本科及以上学历，硕士优先；\n2. 3年以上Python开发经验；\n".encode()
+    yield "zh", resume + b"\n===\n" + jd
+    yield "en", (b"John Smith\nExperience\n2018 - present  Senior Engineer\n* Built APIs in Go, 5+ years of "
+                 b"experience\nEducation\nMSc Computer Science\n===\nRequirements: Go, Kubernetes; PhD a plus")
+    yield "invalid_utf8", b"\xe5\xbc\n\xff\xfe\xc0\xaf2019.13-2018.01\n\xed\xa0\x80===\n"
+    yield "no_jd", resume
+    yield "dates", b"1999.01-2099.12\n2020/02 - now\nJan 2019 - Dec 2018\n10000\xe5\xb9\xb4\xe4\xbb\xa5\xe4\xb8\x8a"
 
 
 def write(dirname, name, data):
@@ -122,14 +224,15 @@ def write(dirname, name, data):
 
 
 def main():
-    for d in ("multipart", "filetype", "json_body"):
-        shutil.rmtree(os.path.join(HERE, "corpus", d), ignore_errors=True)
+    # seeds are (re)written in place: inputs a fuzzer found and a fix kept stay beside them
     for name, ct, body in multipart_seeds():
         write("multipart", name, ct + b"\n" + body)
-    for name, data in filetype_seeds():
-        write("filetype", name, data)
-    for name, data in json_body_seeds():
-        write("json_body", name, data)
+    for target, seeds in (("filetype", filetype_seeds), ("json_body", json_body_seeds), ("router", router_seeds),
+                          ("query", query_seeds), ("content_disposition", content_disposition_seeds),
+                          ("jwt", jwt_seeds), ("mail_header", mail_header_seeds), ("s3_error", s3_error_seeds),
+                          ("document", document_seeds)):
+        for name, data in seeds():
+            write(target, name, data)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,160 @@
+/*
+ * builtin.h -- what the builtin analyzer's files share: the dictionaries
+ * (loaded once by an_init, read-only afterwards) and small text helpers.
+ * Internal to fcgi/analysis; callers use analysis.h and document.h.
+ */
+#ifndef ZM_ANALYSIS_BUILTIN_H
+#define ZM_ANALYSIS_BUILTIN_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "arena.h"
+
+#define AN_LAT_BUCKETS 8192
+#define AN_CJK_BUCKETS 8192
+#define AN_MAX_INPUT (200 * 1024) /* longer texts are cut: a resume is a few KB */
+#define AN_MAX_NTOK 6             /* most tokens in a Latin synonym */
+#define AN_MAX_OUTLINE 6
+#define AN_QCATS 4
+
+/* AN_SEC_N: the sections a profile reports; duties and requirements only structure a job description */
+enum { AN_SEC_NONE = 0, AN_SEC_EDU, AN_SEC_WORK, AN_SEC_PROJ, AN_SEC_SKILLS, AN_SEC_SUMMARY, AN_SEC_CONTACT, AN_SEC_N,
+       AN_SEC_DUTY = AN_SEC_N, AN_SEC_REQ, AN_SEC_ALL };
+
+typedef struct {
+    char *key;
+    char *label;
+} an_cat_t;
+
+typedef struct {
+    char *name;
+    int cat;
+} an_skill_t;
+
+typedef struct {
+    int cat;   /* 0 technical, 1 project, 2 behavioral, 3 hr */
+    int skill; /* -1: any */
+    char *question, *why;
+    char *outline[AN_MAX_OUTLINE];
+    int nout;
+} an_q_t;
+
+typedef struct {
+    int ready;
+    an_cat_t *cats;
+    int ncats;
+    an_skill_t *skills;
+    int nskills;
+    int maxtok;
+    an_q_t *qs;
+    int nqs;
+} an_dict_t;
+
+typedef struct an_lat_s {
+    char *key;  /* lowercase tokens joined by ' ' */
+    char *orig; /* the synonym's own spelling, tokens joined by ' ' (case-sensitive ones) */
+    int skill;
+    int cs;
+    struct an_lat_s *next;
+} an_lat_t;
+
+typedef struct an_cjk_s {
+    char *key; /* lowercase unless cs */
+    size_t len;
+    int skill;
+    int cs;
+    int lat_start, lat_end; /* starts / ends with a Latin letter or digit: needs a boundary there */
+    struct an_cjk_s *next;
+} an_cjk_t;
+
+extern an_dict_t an_dict;
+extern an_lat_t *lat_tab[AN_LAT_BUCKETS];
+extern an_cjk_t *cjk_tab[AN_CJK_BUCKETS];
+
+/* ---- small text helpers ---- */
+
+static inline int an_isalnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline int an_isdigit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int an_isalpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline unsigned char an_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* The code point at s[i] and its length; invalid or truncated UTF-8 is one byte of U+FFFD, so scans always advance. */
+static inline uint32_t an_utf8(const char *s, size_t len, size_t i, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)s + i;
+    size_t left = len - i;
+    uint32_t cp;
+    size_t k;
+
+    if (p[0] < 0x80) {
+        *n = 1;
+        return p[0];
+    }
+    if ((p[0] & 0xE0) == 0xC0) {
+        k = 2, cp = p[0] & 0x1F;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+        k = 3, cp = p[0] & 0x0F;
+    } else if ((p[0] & 0xF8) == 0xF0) {
+        k = 4, cp = p[0] & 0x07;
+    } else {
+        *n = 1;
+        return 0xFFFD;
+    }
+    if (k > left) {
+        *n = 1;
+        return 0xFFFD;
+    }
+    for (size_t j = 1; j < k; j++) {
+        if ((p[j] & 0xC0) != 0x80) {
+            *n = 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (p[j] & 0x3F);
+    }
+    *n = k;
+    return cp;
+}
+
+static inline int an_is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
+}
+
+static inline uint32_t an_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    }
+    return h;
+}
+
+/* the CJK table's bucket for a synonym starting with these two bytes */
+static inline uint32_t an_cjk_bucket(unsigned char b0, unsigned char b1)
+{
+    return ((uint32_t)b0 * 257u + b1) & (AN_CJK_BUCKETS - 1);
+}
+int an_token(const char *s, size_t len, size_t *i, size_t *ts, size_t *te);
+int an_skill_find(const char *name);
+int an_today(void);
+
+#endif
