@@ -54,3 +54,8 @@ add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
 set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
+
+# unit tests and tools that load the configuration register every module's keys (fcgi/bin/modules.c)
+foreach(t test_storage storage_tool test_extract test_openai test_tasks_queue)
+  target_link_libraries(${t} zmmodules)
+endforeach()

@@ -1,7 +1,5 @@
 #include "health.h"
 
-#include <string.h>
-
 #include "metrics.h"
 #include "server.h"
 
@@ -22,29 +20,17 @@ int health_healthz(zm_req_t *r)
 
 int health_metrics(zm_req_t *r)
 {
+    const zm_module_t *const *mods = zm_server_modules();
+    const zm_route_t *routes;
     zm_buf_t out = {0};
-    db_res_t res;
+    size_t n;
 
-    zm_metrics_render(r->a, &out, zm_routes, zm_nroutes);
-
-    /* queue depth from the database; while it is away the counters above still answer */
-    zm_buf_append(r->a, &out,
-                  "# HELP zhimai_tasks Tasks in the queue by state.\n# TYPE zhimai_tasks gauge\n", 71, 0);
-    if (db_query(r->db, r->a, &res, "SELECT state, COUNT(*) FROM zm_task GROUP BY state", NULL) == ZM_OK) {
-        static const char *states[] = {"queued", "running", "done", "failed"};
-        for (size_t s = 0; s < 4; s++) {
-            const char *count = "0";
-            for (size_t i = 0; i < res.nrows; i++) {
-                if (strcmp(db_val(&res, i, 0), states[s]) == 0) {
-                    count = db_val(&res, i, 1);
-                }
-            }
-            char *line = zm_psprintf(r->a, "zhimai_tasks{state=\"%s\"} %s\n", states[s], count);
-            zm_buf_append(r->a, &out, line, strlen(line), 0);
+    routes = zm_server_routes(&n);
+    zm_metrics_render(r->a, &out, routes, n);
+    for (size_t m = 0; mods != NULL && mods[m] != NULL; m++) {
+        if (mods[m]->metrics != NULL && mods[m]->metrics(r->db, r->a, &out) != ZM_OK) {
+            return zm_reply_from_rc(r, ZM_ENOMEM);
         }
-        zm_buf_append(r->a, &out, "zhimai_db_up 1\n", 15, 0);
-    } else {
-        zm_buf_append(r->a, &out, "zhimai_db_up 0\n", 15, 0);
     }
     return zm_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.data ? out.data : "", out.len);
 }

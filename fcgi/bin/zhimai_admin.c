@@ -14,6 +14,7 @@
 
 #include "accounts.h"
 #include "conf.h"
+#include "modules.h"
 #include "db.h"
 #include "log.h"
 
@@ -113,7 +114,8 @@ int main(int argc, char **argv)
     if (cmd == NULL) {
         return usage();
     }
-    if (sodium_init() < 0 || zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
+    if (sodium_init() < 0 || zm_conf_register(zm_modules, err, sizeof(err)) != ZM_OK ||
+        zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
         fprintf(stderr, "zhimai-admin: %s\n", err);
         return 1;
     }

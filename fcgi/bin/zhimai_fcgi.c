@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "modules.h"
 #include "server.h"
 
 int main(int argc, char **argv)
@@ -17,6 +18,10 @@ int main(int argc, char **argv)
     const char *conf = NULL, *get = NULL;
     char err[512];
 
+    if (zm_conf_register(zm_modules, err, sizeof(err)) != 0) {
+        fprintf(stderr, "zhimai-fcgi: %s\n", err);
+        return 1;
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             conf = argv[++i];
@@ -38,5 +43,5 @@ int main(int argc, char **argv)
         printf("%s\n", zm_conf_str(get));
         return 0;
     }
-    return zm_server_main(conf);
+    return zm_server_main(conf, zm_modules);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "modules.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -126,7 +127,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: zhimai-migrate [-c CONFIG] [-d DIR] up|status\n");
         return 2;
     }
-    if (sodium_init() < 0 || zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
+    if (sodium_init() < 0 || zm_conf_register(zm_modules, err, sizeof(err)) != ZM_OK ||
+        zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
         fprintf(stderr, "zhimai-migrate: %s\n", err);
         return 1;
     }

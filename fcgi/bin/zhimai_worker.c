@@ -29,10 +29,9 @@
 #include <string.h>
 
 #include "conf.h"
-#include "analysis.h"
-#include "mail.h"
-#include "openai.h"
+#include "modules.h"
 #include "queue.h"
+#include "registry.h"
 #include "runner.h"
 
 static void usage(void)
@@ -206,24 +205,20 @@ int main(int argc, char **argv)
         conf = argv[i + 1];
         i += 2;
     }
+    if (zm_conf_register(zm_modules, err, sizeof(err)) != ZM_OK) {
+        fprintf(stderr, "zhimai-worker: %s\n", err);
+        return 1;
+    }
     if (i == argc) {
-        /* libcurl and libsodium are set up once, before any runner forks (mail.send uses both) */
-        if (mail_init() != ZM_OK) {
-            fprintf(stderr, "zhimai-worker: mail_init failed\n");
+        /* the modules start before the runners fork: libcurl and libsodium are set up once,
+         * the analyzer's data is shared; the configuration is read again inside task_worker_main */
+        if (zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
+            fprintf(stderr, "zhimai-worker: %s\n", err);
             return 1;
         }
-        /* the analyzer's data, before the runners fork; the configuration is read inside
-         * task_worker_main, so load it here once for the data path */
-        {
-            char err[512];
-            if (zm_conf_load(conf, err, sizeof(err)) != ZM_OK) {
-                fprintf(stderr, "zhimai-worker: %s\n", err);
-                return 1;
-            }
-            if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
-                fprintf(stderr, "zhimai-worker: cannot load the analyzer's data\n");
-                return 1;
-            }
+        if (zm_modules_init_master(zm_modules) != ZM_OK || task_registry_init(zm_modules) != ZM_OK) {
+            fprintf(stderr, "zhimai-worker: a module failed to start (see the log)\n");
+            return 1;
         }
         return task_worker_main(conf);
     }

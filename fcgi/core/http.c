@@ -321,33 +321,6 @@ void zm_sha256_hex(const void *data, size_t n, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-int zm_buf_append(zm_arena_t *a, zm_buf_t *b, const char *data, size_t len, size_t cap)
-{
-    if (cap && b->len + len > cap) {
-        return ZM_ETOOBIG;
-    }
-    if (b->len + len + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 1024;
-        char *nd;
-        while (ncap < b->len + len + 1) {
-            ncap *= 2;
-        }
-        nd = zm_palloc(a, ncap);
-        if (nd == NULL) {
-            return ZM_ENOMEM;
-        }
-        if (b->len) {
-            memcpy(nd, b->data, b->len);
-        }
-        b->data = nd;
-        b->cap = ncap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return ZM_OK;
-}
-
 int zm_reply_header(zm_req_t *r, const char *name, const char *value)
 {
     if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n")) {

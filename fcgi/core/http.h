@@ -24,14 +24,10 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 #include "router.h"
 #include "zm.h"
-
-typedef struct {
-    char *data;
-    size_t len, cap;
-} zm_buf_t;
 
 typedef struct zm_req_s {
     zm_arena_t *a;
@@ -163,9 +159,6 @@ char *zm_content_disposition(zm_arena_t *a, const char *name);
 
 /** The SHA-256 of data[0..n) as 64 lowercase hex digits and a NUL. */
 void zm_sha256_hex(const void *data, size_t n, char out[65]);
-
-/** Append to a growing buffer capped at cap bytes (0 = no cap); ZM_ETOOBIG past it. */
-int zm_buf_append(zm_arena_t *a, zm_buf_t *b, const char *data, size_t len, size_t cap);
 
 /** Reason phrase for an HTTP status. */
 const char *zm_http_reason(int status);

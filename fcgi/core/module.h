@@ -18,6 +18,10 @@
 
 #include <stddef.h>
 
+#include "arena.h"
+
+struct db_s;
+struct zm_buf_s;
 struct zm_conf_key_s;
 struct zm_route_s;
 struct task_type_s;
@@ -47,9 +51,19 @@ typedef struct zm_module_s {
     size_t nschedules;
     const struct task_purge_s *purges; /* expired rows maintenance.purge deletes */
     size_t npurges;
+
+    /* Lines of Prometheus text for GET /metrics (gauges read from the database, say);
+     * NULL for none.  db may be down: say so in the lines, return ZM_OK. */
+    int (*metrics)(struct db_s *db, zm_arena_t *a, struct zm_buf_s *out);
 } zm_module_t;
 
-/* The ordered list, NULL-terminated: fcgi/bin/modules.c. */
-extern const zm_module_t *const zm_modules[];
+/* the core module: state_dir, app.base_url, log.* */
+extern const zm_module_t zm_core_module;
+
+/** Each module's init_master, in list order; the first failure is logged and returned. */
+int zm_modules_init_master(const zm_module_t *const *modules);
+
+/** Each module's init_process, in list order, in a forked worker or runner. */
+int zm_modules_init_process(const zm_module_t *const *modules);
 
 #endif

@@ -19,7 +19,7 @@ typedef int (*zm_handler_pt)(struct zm_req_s *r);
 /* who may call a route */
 enum { ZM_AUTH_NONE = 0, ZM_AUTH_USER, ZM_AUTH_HR, ZM_AUTH_ADMIN, ZM_AUTH_LOOPBACK };
 
-typedef struct {
+typedef struct zm_route_s {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern;
     zm_handler_pt handler;

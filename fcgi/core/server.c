@@ -13,9 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "accounts.h"
-#include "analysis.h"
-#include "openai.h"
 #include "conf.h"
 #include "http.h"
 #include "log.h"
@@ -24,6 +21,9 @@
 #include <sodium.h>
 
 static int listen_fd = -1;
+static const zm_module_t *const *server_modules;
+static zm_route_t *routes; /* every module's, in list order */
+static size_t nroutes;
 static char listen_addr[4096]; /* as opened: fcgi.listen changes only with a restart */
 
 static int64_t now_us(void)
@@ -178,7 +178,7 @@ static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
     char *path_copy;
     int rc;
 
-    *route_idx = zm_nroutes;
+    *route_idx = nroutes;
     if (r->method == NULL || r->path == NULL) {
         zm_reply_error(r, 400, "bad_request", "缺少请求方法或路径", NULL);
         return;
@@ -192,20 +192,20 @@ static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
         zm_reply_from_rc(r, ZM_ENOMEM);
         return;
     }
-    switch (zm_route_match(zm_routes, zm_nroutes, r->method, path_copy, route_idx, &params, allow, sizeof(allow))) {
+    switch (zm_route_match(routes, nroutes, r->method, path_copy, route_idx, &params, allow, sizeof(allow))) {
     case ZM_ROUTE_FOUND:
         break;
     case ZM_ROUTE_BAD_METHOD:
-        *route_idx = zm_nroutes;
+        *route_idx = nroutes;
         zm_reply_header(r, "Allow", allow);
         zm_reply_error(r, 405, "method_not_allowed", "不支持该请求方法", NULL);
         return;
     default:
-        *route_idx = zm_nroutes;
+        *route_idx = nroutes;
         zm_reply_error(r, 404, "not_found", "接口不存在", NULL);
         return;
     }
-    r->route = &zm_routes[*route_idx];
+    r->route = &routes[*route_idx];
     r->params = params;
 
     if (read_body(r, fr) != ZM_OK) {
@@ -288,7 +288,7 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
     zm_req_t req;
     zm_req_t *r = &req;
     const char *rid, *remote, *real;
-    size_t route_idx = zm_nroutes;
+    size_t route_idx = nroutes;
 
     memset(r, 0, sizeof(*r));
     r->a = a;
@@ -366,6 +366,9 @@ static int worker_main(int slot, void *ud)
 
     ZM_UNUSED(ud);
     zm_metrics_use_slot(slot);
+    if (zm_modules_init_process(server_modules) != ZM_OK) {
+        return 1;
+    }
     if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
         zm_log_error("FCGX_Init failed");
         return 1;
@@ -482,8 +485,8 @@ static int reload(void *ud)
     free(saved);
     zm_log_reopen();
     /* the new generation forks from here: it inherits keys and hash parameters set now */
-    if (acc_init() != ZM_OK) {
-        zm_log_error("reload: accounts configuration is invalid; keeping the old one in running workers");
+    if (zm_modules_init_master(server_modules) != ZM_OK) {
+        zm_log_error("reload: a module refused the new configuration; running workers keep the old one");
         return ZM_ERR;
     }
     return ZM_OK;
@@ -502,7 +505,59 @@ static void child_exit(int slot, int crashed, int recycled, void *ud)
     zm_metrics_child_exit(crashed, recycled);
 }
 
-int zm_server_main(const char *conf_path)
+/* Every module's routes in one table, checked once: a pattern starting with '/', a known
+ * method, a handler, no method + pattern twice (the second would never be reached). */
+static int collect_routes(const zm_module_t *const *modules)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+    size_t n = 0, k = 0;
+
+    for (size_t m = 0; modules[m] != NULL; m++) {
+        n += modules[m]->nroutes;
+    }
+    routes = calloc(n ? n : 1, sizeof(*routes));
+    if (routes == NULL) {
+        return ZM_ENOMEM;
+    }
+    for (size_t m = 0; modules[m] != NULL; m++) {
+        for (size_t i = 0; i < modules[m]->nroutes; i++) {
+            const zm_route_t *rt = &modules[m]->routes[i];
+            int known = 0;
+
+            for (size_t j = 0; j < ZM_ARRAY_LEN(methods); j++) {
+                known |= strcmp(rt->method, methods[j]) == 0;
+            }
+            if (!known || rt->pattern == NULL || rt->pattern[0] != '/' || rt->handler == NULL) {
+                zm_log_error("module %s: route %s %s is malformed", modules[m]->name, rt->method,
+                             rt->pattern ? rt->pattern : "(null)");
+                return ZM_EINVAL;
+            }
+            for (size_t j = 0; j < k; j++) {
+                if (strcmp(routes[j].method, rt->method) == 0 && strcmp(routes[j].pattern, rt->pattern) == 0) {
+                    zm_log_error("module %s: route %s %s is declared twice", modules[m]->name, rt->method,
+                                 rt->pattern);
+                    return ZM_EINVAL;
+                }
+            }
+            routes[k++] = *rt;
+        }
+    }
+    nroutes = k;
+    return ZM_OK;
+}
+
+const zm_route_t *zm_server_routes(size_t *n)
+{
+    *n = nroutes;
+    return routes;
+}
+
+const zm_module_t *const *zm_server_modules(void)
+{
+    return server_modules;
+}
+
+int zm_server_main(const char *conf_path, const zm_module_t *const *modules)
 {
     char err[512], pidfile[4096];
     int rc, other;
@@ -528,15 +583,12 @@ int zm_server_main(const char *conf_path)
         zm_log_error("zhimai-fcgi already runs as pid %d (%s)", other, pidfile);
         return 1;
     }
-    if (acc_init() != ZM_OK) {
+    server_modules = modules;
+    /* before fork: what the modules load here (keys, dictionaries) the workers share */
+    if (collect_routes(modules) != ZM_OK || zm_modules_init_master(modules) != ZM_OK) {
         return 1;
     }
-    /* the analyzer's dictionaries are read once, before fork: the workers share the pages */
-    if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
-        zm_log_error("cannot load the analyzer's data from %s", zm_conf_str("analysis.data_dir"));
-        return 1;
-    }
-    if (zm_metrics_init(zm_nroutes) != 0) {
+    if (zm_metrics_init(nroutes) != 0) {
         return 1;
     }
     listen_fd = open_listener();

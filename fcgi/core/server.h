@@ -6,18 +6,25 @@
 
 #include <stddef.h>
 
+#include "module.h"
 #include "router.h"
 
-/** The application's routes (fcgi/api/routes.c). */
-extern const zm_route_t zm_routes[];
-extern const size_t zm_nroutes;
+/** Every module's routes in one table, as the server matches them (for /metrics' labels). */
+const zm_route_t *zm_server_routes(size_t *n);
+
+/** The modules the server runs (for /metrics' per-module gauges). */
+const zm_module_t *const *zm_server_modules(void);
+
+/* fcgi.*, http.*, nginx.*; /healthz and /metrics */
+extern const zm_module_t zm_http_module;
 
 /** Authenticate r for route level (fcgi/auth): ZM_OK with r->user_id and r->role set,
  *  or a negative code, the request answered (401/403) or not (then the code decides, e.g. 503). */
 struct zm_req_s;
 int zm_auth_check(struct zm_req_s *r, int level);
 
-/** Run zhimai-fcgi with the configuration at conf_path; returns the exit code. */
-int zm_server_main(const char *conf_path);
+/** Run zhimai-fcgi with the configuration at conf_path (keys registered, see conf.h) serving
+ *  modules (NULL-terminated); returns the exit code. */
+int zm_server_main(const char *conf_path, const zm_module_t *const *modules);
 
 #endif

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "module.h"
 #include "zm.h"
 
 typedef struct db_s db_t;
@@ -90,5 +91,8 @@ const char *db_error(db_t *db);
 /** Value helpers for results: row r, column c. */
 const char *db_val(const db_res_t *res, size_t r, unsigned c);
 int64_t db_int(const db_res_t *res, size_t r, unsigned c);
+
+/* db.*: the connection's configuration */
+extern const zm_module_t zm_db_module;
 
 #endif

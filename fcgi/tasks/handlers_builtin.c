@@ -15,36 +15,6 @@
 #define PURGE_BATCH 1000       /* rows per DELETE: each is its own short autocommit statement */
 #define PURGE_MAX_BATCHES 1000 /* per run; a bigger backlog is finished by the next hourly runs */
 
-/*
- * One kind of expired row.  sql deletes at most one batch, oldest first
- * (ORDER BY the primary key also keeps it deterministic for statement-based
- * replication).  Its parameters are (days, batch) when days_key is set, else
- * (batch) alone.  Later issues add their rows here: expired tokens, old
- * rate-limit counters.
- */
-typedef struct {
-    const char *name; /* its count in the result: {"purged": {name: n}} */
-    const char *sql;
-    const char *days_key; /* configuration key holding the age in days, or NULL */
-} purge_t;
-
-static const purge_t purges[] = {
-    {"tasks",
-     "DELETE FROM zm_task WHERE state IN ('done', 'failed')"
-     " AND finished_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY id LIMIT ?",
-     "tasks.purge_after_days"},
-    /* accounts: used or expired mail links, expired refresh tokens (simplejwt's flushexpiredtokens), old
-     * abuse-limit windows */
-    {"user_tokens", "DELETE FROM zm_user_token WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY id LIMIT ?",
-     "auth.purge_after_days"},
-    {"refresh_tokens",
-     "DELETE FROM token_blacklist_outstandingtoken WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY"
-     " ORDER BY id LIMIT ?",
-     "auth.purge_after_days"},
-    {"rate_limits", "DELETE FROM zm_rate_limit WHERE window_start < UNIX_TIMESTAMP() - ? * 86400 LIMIT ?",
-     "auth.purge_after_days"},
-};
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -52,7 +22,7 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int purge_one(task_ctx_t *ctx, const purge_t *p, int64_t *total)
+static int purge_one(task_ctx_t *ctx, const task_purge_t *p, int64_t *total)
 {
     int days = 0;
 
@@ -81,24 +51,32 @@ static int purge_one(task_ctx_t *ctx, const purge_t *p, int64_t *total)
 
 int task_maintenance_purge(task_ctx_t *ctx, json_object **result, char **error)
 {
+    const zm_module_t *const *mods = task_registry_modules();
     json_object *counts = json_object_new_object();
     int64_t t0 = now_ms();
+    size_t total = 0, done = 0;
 
     if (counts == NULL) {
         return ZM_ENOMEM;
     }
-    for (size_t i = 0; i < ZM_ARRAY_LEN(purges); i++) {
-        int64_t n = 0;
-        int rc = purge_one(ctx, &purges[i], &n);
+    for (size_t m = 0; mods[m] != NULL; m++) {
+        total += mods[m]->npurges;
+    }
+    for (size_t m = 0; mods[m] != NULL; m++) {
+        for (size_t i = 0; i < mods[m]->npurges; i++) {
+            const task_purge_t *p = &mods[m]->purges[i];
+            int64_t n = 0;
+            int rc = purge_one(ctx, p, &n);
 
-        if (rc != ZM_OK) {
-            *error = zm_psprintf(ctx->a, "purging %s: %s", purges[i].name,
-                                 rc == ZM_EAGAIN ? "lease lost or lock timeout" : db_error(ctx->db));
-            json_object_put(counts);
-            return rc;
+            if (rc != ZM_OK) {
+                *error = zm_psprintf(ctx->a, "purging %s: %s", p->name,
+                                     rc == ZM_EAGAIN ? "lease lost or lock timeout" : db_error(ctx->db));
+                json_object_put(counts);
+                return rc;
+            }
+            json_object_object_add(counts, p->name, json_object_new_int64(n));
+            task_progress(ctx, (int)(++done * 100 / total));
         }
-        json_object_object_add(counts, purges[i].name, json_object_new_int64(n));
-        task_progress(ctx, (int)((i + 1) * 100 / ZM_ARRAY_LEN(purges)));
     }
     *result = json_object_new_object();
     if (*result == NULL) {

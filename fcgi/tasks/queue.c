@@ -604,3 +604,33 @@ int task_backoff_s(int attempts, int base_s, int max_s)
     }
     return (int)(d < cap ? d : cap);
 }
+
+int task_metrics(db_t *db, zm_arena_t *a, zm_buf_t *out)
+{
+    static const char *const states[] = {"queued", "running", "done", "failed"};
+    db_res_t res;
+
+    /* while the database is away the server's own counters still answer */
+    zm_buf_puts(a, out, "# HELP zhimai_tasks Tasks in the queue by state.\n# TYPE zhimai_tasks gauge\n");
+    if (db_query(db, a, &res, "SELECT state, COUNT(*) FROM zm_task GROUP BY state", NULL) != ZM_OK) {
+        zm_buf_puts(a, out, "zhimai_db_up 0\n");
+        return ZM_OK;
+    }
+    for (size_t s = 0; s < ZM_ARRAY_LEN(states); s++) {
+        const char *count = "0";
+        char *line;
+
+        for (size_t i = 0; i < res.nrows; i++) {
+            if (strcmp(db_val(&res, i, 0), states[s]) == 0) {
+                count = db_val(&res, i, 1);
+            }
+        }
+        line = zm_psprintf(a, "zhimai_tasks{state=\"%s\"} %s\n", states[s], count);
+        if (line == NULL) {
+            return ZM_ENOMEM;
+        }
+        zm_buf_puts(a, out, line);
+    }
+    zm_buf_puts(a, out, "zhimai_db_up 1\n");
+    return ZM_OK;
+}

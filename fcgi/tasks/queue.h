@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 #include "zm.h"
 
@@ -188,5 +189,11 @@ extern void (*task_progress_hook)(const task_ctx_t *ctx, const char *state, int 
  * when bad or unresolvable.
  */
 int task_addr_parse(const char *hostport, struct sockaddr_storage *ss, socklen_t *len);
+
+/** Gauges for GET /metrics: tasks by state, and whether the database answered (zhimai_db_up). */
+int task_metrics(db_t *db, zm_arena_t *a, zm_buf_t *out);
+
+/* tasks.*, the queue's own task types, the hourly purge */
+extern const zm_module_t zm_tasks_module;
 
 #endif

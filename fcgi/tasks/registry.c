@@ -1,26 +1,41 @@
+/*
+ * registry.c -- the task types of every module, found by name.  See registry.h.
+ */
 #include "registry.h"
 
 #include <string.h>
 
 #include "conf.h"
-#include "mail_task.h"
-#include "resume_tasks.h"
-#include "review.h"
+#include "log.h"
 
-/* Every task type.  Add yours here: {"area.verb", handler, 0}. */
-static const task_type_t task_types[] = {
-    {"maintenance.purge", task_maintenance_purge, 0},
-    {"mail.send", mail_task_send, 0},
-    {"resume.extract", resume_task_extract, 0},
-    {"storage.delete", resume_task_storage_delete, 0},
-    {"suggestion.generate", rv_task_suggestion, 0},
-    {"analysis.run", rv_task_analysis, 0},
+static const zm_module_t *const *registry_modules;
 
-    /* the test suite's types: only with tasks.test_handlers = 1 */
-    {"test.sleep", task_test_sleep, 1},
-    {"test.fail", task_test_fail, 1},
-    {"test.echo", task_test_echo, 1},
-};
+int task_registry_init(const zm_module_t *const *modules)
+{
+    /* two modules claiming one type would make the second unreachable */
+    for (size_t m = 0; modules[m] != NULL; m++) {
+        for (size_t i = 0; i < modules[m]->ntasks; i++) {
+            for (size_t n = 0; n <= m; n++) {
+                for (size_t j = 0; j < (n == m ? i : modules[n]->ntasks); j++) {
+                    if (strcmp(modules[m]->tasks[i].name, modules[n]->tasks[j].name) == 0) {
+                        zm_log_error("task type %s is declared by both %s and %s", modules[m]->tasks[i].name,
+                                     modules[n]->name, modules[m]->name);
+                        return ZM_EINVAL;
+                    }
+                }
+            }
+        }
+    }
+    registry_modules = modules;
+    return ZM_OK;
+}
+
+const zm_module_t *const *task_registry_modules(void)
+{
+    static const zm_module_t *const none[] = {NULL};
+
+    return registry_modules ? registry_modules : none;
+}
 
 const char *task_payload_str(task_ctx_t *ctx, const char *key)
 {
@@ -34,17 +49,23 @@ const char *task_payload_str(task_ctx_t *ctx, const char *key)
 
 const task_type_t *task_lookup(const char *type)
 {
+    const zm_module_t *const *mods = task_registry_modules();
+
     if (type == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < ZM_ARRAY_LEN(task_types); i++) {
-        if (strcmp(task_types[i].name, type) != 0) {
-            continue;
+    for (size_t m = 0; mods[m] != NULL; m++) {
+        for (size_t i = 0; i < mods[m]->ntasks; i++) {
+            const task_type_t *t = &mods[m]->tasks[i];
+
+            if (strcmp(t->name, type) != 0) {
+                continue;
+            }
+            if (t->test_only && !zm_conf_bool("tasks.test_handlers")) {
+                return NULL;
+            }
+            return t;
         }
-        if (task_types[i].test_only && !zm_conf_bool("tasks.test_handlers")) {
-            return NULL;
-        }
-        return &task_types[i];
     }
     return NULL;
 }

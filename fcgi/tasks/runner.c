@@ -21,6 +21,7 @@
 #define TASK_ARENA_BLOCK (64 * 1024)
 #define TASK_ARENA_CAP ((size_t)256 * 1024 * 1024) /* one task's scratch memory; past it allocations fail */
 #define REAP_EVERY_MAX_MS 5000
+#define SCHEDULES_MAX 32 /* scheduled task kinds across all modules */
 #define FINISH_TRIES 10     /* recording an outcome while the db hiccups: 10 tries ... */
 #define FINISH_PAUSE_MS 500 /* ... half a second apart, then the lease expiry takes over */
 
@@ -410,29 +411,41 @@ static void run_task(task_ctx_t *ctx, renewer_t *ren)
 
 /* ---- housekeeping ---- */
 
-/* One maintenance.purge per hour for the whole fleet: every runner tries,
- * the dedupe key lets one through. */
-static void enqueue_purge(db_t *db, int64_t *last_hour)
+/* Each module's scheduled tasks, once per period for the whole fleet: every
+ * runner tries, the dedupe key "<type>:<the period's start, UTC>" lets one
+ * through (maintenance.purge:2026120214 for an hourly one).  last[]
+ * remembers the period each was last enqueued in by this runner. */
+static void enqueue_schedules(db_t *db, int64_t *last, size_t nlast)
 {
-    time_t now = time(NULL);
-    int64_t hour = (int64_t)now / 3600;
-    char key[64];
-    struct tm tm;
-    int64_t id;
+    const zm_module_t *const *mods = task_registry_modules();
+    int64_t now = (int64_t)time(NULL);
+    size_t k = 0;
 
-    if (hour == *last_hour) {
-        return;
-    }
-    gmtime_r(&now, &tm);
-    strftime(key, sizeof(key), "maintenance.purge:%Y%m%d%H", &tm);
-    task_new_t t = {
-        .type = "maintenance.purge",
-        .payload_json = "{}",
-        .priority = TASK_PRIO_LOW,
-        .dedupe_key = key,
-    };
-    if (task_enqueue(db, &t, &id) == ZM_OK) {
-        *last_hour = hour;
+    for (size_t m = 0; mods[m] != NULL; m++) {
+        for (size_t i = 0; i < mods[m]->nschedules && k < nlast; i++, k++) {
+            const task_schedule_t *sc = &mods[m]->schedules[i];
+            int64_t len = sc->period_s > 0 ? sc->period_s : 3600, period = now / len, id;
+            time_t start = (time_t)(period * len);
+            const char *fmt = len % 86400 == 0 ? "%Y%m%d" : len % 3600 == 0 ? "%Y%m%d%H" : "%Y%m%d%H%M";
+            char key[128], when[32];
+            struct tm tm;
+
+            if (period == last[k]) {
+                continue;
+            }
+            gmtime_r(&start, &tm);
+            strftime(when, sizeof(when), fmt, &tm);
+            snprintf(key, sizeof(key), "%s:%s", sc->type, when);
+            task_new_t t = {
+                .type = sc->type,
+                .payload_json = "{}",
+                .priority = sc->priority,
+                .dedupe_key = key,
+            };
+            if (task_enqueue(db, &t, &id) == ZM_OK) {
+                last[k] = period;
+            }
+        }
     }
 }
 
@@ -464,12 +477,16 @@ int task_runner_main(int slot, void *ud)
 {
     char host[64], owner[TASK_OWNER_MAX];
     int lease_s = (int)zm_conf_int("tasks.lease_s");
-    int64_t poll_ms = zm_conf_int("tasks.poll_ms"), reap_every, next_reap = 0, last_hour = -1, last_err_log = 0;
+    int64_t poll_ms = zm_conf_int("tasks.poll_ms"), reap_every, next_reap = 0, last_err_log = 0;
+    int64_t last_period[SCHEDULES_MAX];
     zm_arena_t arena;
     renewer_t ren;
     db_t *db;
 
     ZM_UNUSED(ud);
+    for (size_t i = 0; i < SCHEDULES_MAX; i++) {
+        last_period[i] = -1;
+    }
     lease_s = lease_s < 1 ? 1 : lease_s;
     poll_ms = poll_ms < 10 ? 10 : poll_ms > 60000 ? 60000 : poll_ms;
     /* a dead runner's task waits out its lease plus at most this */
@@ -510,7 +527,7 @@ int task_runner_main(int slot, void *ud)
         t = now_ms();
         if (t >= next_reap) {
             reap(db);
-            enqueue_purge(db, &last_hour);
+            enqueue_schedules(db, last_period, SCHEDULES_MAX);
             next_reap = t + reap_every;
         }
         /* bound before the claim: a wake-up sent after a failed claim must find the socket */

@@ -19,9 +19,6 @@ add_library(zmrunner STATIC
 )
 target_link_libraries(zmrunner PUBLIC zmtasks zmauth zmresumes zmextract zmreview Threads::Threads)
 
-add_executable(zhimai-worker fcgi/bin/zhimai_worker.c)
-target_link_libraries(zhimai-worker zmrunner)
-
 # unit tests: no database needed
 foreach(t tasks_backoff tasks_queue)
   add_executable(test_${t} tests/unit/test_${t}.c)

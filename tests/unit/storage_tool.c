@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "modules.h"
 #include "log.h"
 
 static void usage(void)
@@ -80,6 +81,7 @@ static int run(storage_t *s, zm_arena_t *a, int argc, char **argv)
     size_t len = 0;
     int rc;
 
+
     if (strcmp(cmd, "put") == 0 && (argc == 4 || argc == 5)) {
         data = read_file(argv[2], &len);
         if (data == NULL) {
@@ -119,6 +121,14 @@ int main(int argc, char **argv)
     zm_arena_t a;
     storage_t *s;
     int rc;
+    {
+        /* the programs' configuration keys: every module's */
+        char reg_err[256];
+        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
+            fprintf(stderr, "%s\n", reg_err);
+            return 1;
+        }
+    }
 
     if (argc < 3) {
         usage();

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "modules.h"
 #include "zt.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -155,17 +156,19 @@ static void test_limits_from_conf(void)
     extract_limits_from_conf(&l);
     ZT_CHECK(l.cpu_s == 10 && l.mem_mb == 512 && l.timeout_s == 20 && l.max_chars == 200000);
 
-    /* nonsense becomes the nearest sane value, never "no limit" */
+    /* nonsense ("no limit" by accident) never loads: the keys' ranges refuse it (conf.c) */
     setenv("ZM_EXTRACT_CPU_S", "0", 1);
-    setenv("ZM_EXTRACT_MEM_MB", "-5", 1);
-    setenv("ZM_EXTRACT_MAX_CHARS", "0", 1);
-    ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) == ZM_OK);
-    extract_limits_from_conf(&l);
-    ZT_CHECK(l.cpu_s == 1 && l.mem_mb == 96 && l.max_chars == 1);
+    ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) != ZM_OK);
     unsetenv("ZM_EXTRACT_CPU_S");
+    setenv("ZM_EXTRACT_MEM_MB", "-5", 1);
+    ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) != ZM_OK);
     unsetenv("ZM_EXTRACT_MEM_MB");
+    setenv("ZM_EXTRACT_MAX_CHARS", "0", 1);
+    ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) != ZM_OK);
     unsetenv("ZM_EXTRACT_MAX_CHARS");
     ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) == ZM_OK);
+    extract_limits_from_conf(&l);
+    ZT_CHECK(l.cpu_s == 10 && l.mem_mb == 512 && l.max_chars == 200000);
 }
 
 /* ---- plain text and normalisation ----------------------------------------------- */
@@ -173,6 +176,7 @@ static void test_limits_from_conf(void)
 static void test_text_normalisation(void)
 {
     res_t r;
+
 
     r = run_str(1000, "  a  b\t \tc \r\n\r\n\r\n\r\nd\x01"
                       "e\xe3\x80\x80\xc2\xa0"
@@ -510,6 +514,14 @@ int main(int argc, char **argv)
 {
     int fds;
     res_t r;
+    {
+        /* the programs' configuration keys: every module's */
+        char reg_err[256];
+        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
+            fprintf(stderr, "%s\n", reg_err);
+            return 1;
+        }
+    }
 
     if (argc != 2) {
         fprintf(stderr, "usage: test_extract FIXTURES_DIR\n");

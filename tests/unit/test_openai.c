@@ -5,9 +5,11 @@
  */
 #include "openai.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "conf.h"
+#include "modules.h"
 
 #include "zt.h"
 
@@ -335,6 +337,14 @@ static void test_conf(void)
 int main(void)
 {
     zm_arena_init(&A, 65536, 0);
+    {
+        /* the programs' configuration keys: every module's */
+        char reg_err[256];
+        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
+            fprintf(stderr, "%s\n", reg_err);
+            return 1;
+        }
+    }
     ZT_RUN(test_match_schema_good);
     ZT_RUN(test_match_schema_score);
     ZT_RUN(test_match_schema_problems_listed);

@@ -3,6 +3,7 @@
  * wake-up addresses and datagrams, and what task_enqueue() refuses before
  * it touches the connection.  The rest runs live in tests/api/test_tasks.py.
  */
+#include <stdio.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "modules.h"
 #include "queue.h"
 #include "registry.h"
 #include "zt.h"
@@ -208,6 +210,17 @@ static void test_enqueue_refuses(void)
 
 int main(void)
 {
+    {
+        /* the programs' configuration keys: every module's */
+        char reg_err[256];
+        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
+            fprintf(stderr, "%s\n", reg_err);
+            return 1;
+        }
+        if (task_registry_init(zm_modules) != 0) {
+            return 1;
+        }
+    }
     ZT_RUN(test_registry);
     ZT_RUN(test_addr_parse);
     ZT_RUN(test_wake);

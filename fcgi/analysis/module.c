@@ -1,0 +1,68 @@
+/*
+ * module.c -- AI analysis: suggestions (seed 001), diagnosis and interview
+ * prediction (seed 003); the analyzer's data loaded once before fork; the
+ * endpoints, the tasks that run the analyses, and (for now) the endpoints
+ * that show any task and authorize its live events.
+ */
+#include "analysis.h"
+#include "analysis_api.h"
+#include "conf.h"
+#include "events_api.h"
+#include "log.h"
+#include "openai.h"
+#include "registry.h"
+#include "review.h"
+#include "server.h"
+
+static const zm_conf_key_t analysis_keys[] = {
+    ZM_CONF_S("analysis.data_dir", "fcgi/analysis/data",
+              "# The builtin analyzer's dictionaries (skills, question bank)."),
+    ZM_CONF_I("analysis.max_jd_chars", "8000", 1, 1000000LL,
+              "# Longest job description accepted, in characters."),
+    ZM_CONF_I("analysis.max_role_chars", "100", 1, 10000LL,
+              "# Longest target role accepted, in characters."),
+    ZM_CONF_I("analysis.per_hour", "30", 0, 1000000LL,
+              "# Analyses (suggestions, diagnoses, predictions) one user may start per hour."),
+};
+
+static const zm_route_t analysis_routes[] = {
+    {"POST", "/api/suggestions", analysis_api_suggest, ZM_AUTH_USER, NULL},
+    {"GET", "/api/suggestions", analysis_api_suggestions, ZM_AUTH_USER, NULL},
+    {"GET", "/api/suggestions/{suggestionId}", analysis_api_suggestion, ZM_AUTH_USER, NULL},
+    {"POST", "/api/suggestions/{suggestionId}/feedback", analysis_api_feedback, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/resume-diagnosis/full-with-skills", analysis_api_diagnose, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/resume-diagnosis/history", analysis_api_diagnosis_history, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/resume-diagnosis/{id}", analysis_api_diagnosis, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/interview-prep/upload-resume", analysis_api_interview_upload, ZM_AUTH_USER, NULL},
+    {"POST", "/api/v1/interview-prep/ai-generate", analysis_api_interview_generate, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/interview-prep/history", analysis_api_interview_history, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/interview-prep/{id}", analysis_api_interview, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/tasks/{id}", analysis_api_task, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/events/auth/{taskId}", events_api_auth, ZM_AUTH_USER, NULL},
+};
+
+static const task_type_t analysis_tasks[] = {
+    {"suggestion.generate", rv_task_suggestion, 0},
+    {"analysis.run", rv_task_analysis, 0},
+};
+
+/* the dictionaries are read once, before fork: the workers share the pages */
+static int analysis_init_master(void)
+{
+    if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
+        zm_log_error("cannot load the analyzer's data from %s", zm_conf_str("analysis.data_dir"));
+        return ZM_ERR;
+    }
+    return ZM_OK;
+}
+
+const zm_module_t zm_analysis_module = {
+    .name = "analysis",
+    .conf = analysis_keys,
+    .nconf = ZM_ARRAY_LEN(analysis_keys),
+    .init_master = analysis_init_master,
+    .routes = analysis_routes,
+    .nroutes = ZM_ARRAY_LEN(analysis_routes),
+    .tasks = analysis_tasks,
+    .ntasks = ZM_ARRAY_LEN(analysis_tasks),
+};

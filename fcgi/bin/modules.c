@@ -1,0 +1,29 @@
+/*
+ * modules.c -- every module, in order (after nginx's objs/ngx_modules.c).
+ *
+ * Layers first, then the domains.  Each program registers the modules'
+ * configuration keys and runs their start-up hooks in this order;
+ * zhimai-fcgi serves their routes, zhimai-worker runs their task types,
+ * schedules and purge rules.  A new domain adds one line here.
+ */
+#include "modules.h"
+
+extern const zm_module_t zm_db_module;
+extern const zm_module_t zm_http_module;
+extern const zm_module_t zm_services_module;
+extern const zm_module_t zm_tasks_module;
+extern const zm_module_t zm_accounts_module;
+extern const zm_module_t zm_resumes_module;
+extern const zm_module_t zm_analysis_module;
+
+const zm_module_t *const zm_modules[] = {
+    &zm_core_module,
+    &zm_db_module,
+    &zm_http_module,
+    &zm_services_module,
+    &zm_tasks_module,
+    &zm_accounts_module,
+    &zm_resumes_module,
+    &zm_analysis_module,
+    NULL,
+};

@@ -1,0 +1,48 @@
+/*
+ * module.c -- resumes, their versions and files: the per-user limits, the
+ * endpoints (seed 001's paths), text extraction and storage clean-up tasks.
+ */
+#include "conf.h"
+#include "registry.h"
+#include "resume.h"
+#include "resume_tasks.h"
+#include "resumes_api.h"
+#include "server.h"
+
+static const zm_conf_key_t resumes_keys[] = {
+    ZM_CONF_I("resumes.quota_bytes", "209715200", 0, 1099511627776LL,
+              "# Bytes of resume files one user may keep, all versions together (200 MiB); over it an upload answers 413.\n"
+     "# 0: no limit.  Deleting a version or a resume frees its bytes at once."),
+    ZM_CONF_I("resumes.max_resumes", "50", 0, 1000000LL,
+              "# Resumes one user may have; one more answers 409 (0: no limit)."),
+    ZM_CONF_I("resumes.max_versions", "20", 0, 1000000LL,
+              "# Versions one resume may have; one more answers 409 (0: no limit)."),
+};
+
+static const zm_route_t resumes_routes[] = {
+    {"POST", "/api/resumes", resumes_api_create, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes", resumes_api_list, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes/{resumeId}", resumes_api_get, ZM_AUTH_USER, NULL},
+    {"PATCH", "/api/resumes/{resumeId}", resumes_api_rename, ZM_AUTH_USER, NULL},
+    {"DELETE", "/api/resumes/{resumeId}", resumes_api_delete, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes/{resumeId}/versions", resumes_api_versions, ZM_AUTH_USER, NULL},
+    {"POST", "/api/resumes/{resumeId}/versions", resumes_api_add_version, ZM_AUTH_USER, NULL},
+    {"GET", "/api/resumes/{resumeId}/text", resumes_api_text, ZM_AUTH_USER, NULL},
+    {"GET", "/api/files/{fileId}", resumes_api_download, ZM_AUTH_USER, NULL},
+    {"DELETE", "/api/files/{fileId}", resumes_api_file_delete, ZM_AUTH_USER, NULL},
+};
+
+static const task_type_t resumes_tasks[] = {
+    {"resume.extract", resume_task_extract, 0},
+    {"storage.delete", resume_task_storage_delete, 0},
+};
+
+const zm_module_t zm_resumes_module = {
+    .name = "resumes",
+    .conf = resumes_keys,
+    .nconf = ZM_ARRAY_LEN(resumes_keys),
+    .routes = resumes_routes,
+    .nroutes = ZM_ARRAY_LEN(resumes_routes),
+    .tasks = resumes_tasks,
+    .ntasks = ZM_ARRAY_LEN(resumes_tasks),
+};

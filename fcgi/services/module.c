@@ -1,0 +1,103 @@
+/*
+ * module.c -- the services' module: mail, uploads, storage, text
+ * extraction, abuse limits, live events and the language-model client,
+ * and the one task type they run themselves (mail.send).
+ */
+#include "conf.h"
+#include "mail.h"
+#include "mail_task.h"
+#include "registry.h"
+
+static const zm_conf_key_t services_keys[] = {
+    ZM_CONF_I("ratelimit.window_s", "60", 1, 86400LL,
+              "# Window of the abuse limits on register, login, resend and reset, in seconds."),
+    ZM_CONF_I("ratelimit.per_ip", "20", 1, 1000000LL,
+              "# Attempts per client IP per window, for each of those actions."),
+    ZM_CONF_I("ratelimit.per_email", "5", 1, 1000000LL,
+              "# Attempts per email address per window, for each of those actions."),
+    ZM_CONF_E("mail.transport", "file", "file|smtp",
+              "# file (each message an .eml under mail.file_dir) or smtp."),
+    ZM_CONF_S("mail.file_dir", "var/mail",
+              "# Where the file transport writes messages."),
+    ZM_CONF_S("mail.smtp_url", "",
+              "# smtp://host:587 or smtps://host:465."),
+    ZM_CONF_B("mail.smtp_starttls", "1",
+              "# 1 requires STARTTLS on smtp:// URLs."),
+    ZM_CONF_S("mail.smtp_user", "",
+              "# SMTP login; empty for none."),
+    ZM_CONF_S("mail.smtp_password", "",
+              "# SMTP password."),
+    ZM_CONF_I("mail.timeout_ms", "15000", 100, 600000LL,
+              "# SMTP timeout for one message, in milliseconds."),
+    ZM_CONF_S("mail.from_addr", "noreply@zhimai.local",
+              "# Sender address."),
+    ZM_CONF_S("mail.from_name", "职麦",
+              "# Sender display name."),
+    ZM_CONF_I("upload.max_file", "10485760", 1, 1073741824LL,
+              "# Largest uploaded file in bytes (10 MiB)."),
+    ZM_CONF_E("storage.backend", "local", "local|s3",
+              "# Where files live: local (a directory) or s3 (AWS S3, MinIO, OSS/COS in S3 mode)."),
+    ZM_CONF_S("storage.local_dir", "",
+              "# The local backend's directory; empty means files/ under state_dir."),
+    ZM_CONF_S("storage.s3_endpoint", "",
+              "# S3 endpoint URL, e.g. https://s3.ap-east-1.amazonaws.com or http://127.0.0.1:9000."),
+    ZM_CONF_S("storage.s3_region", "us-east-1",
+              "# S3 region used in signatures."),
+    ZM_CONF_S("storage.s3_bucket", "",
+              "# Bucket name."),
+    ZM_CONF_S("storage.s3_access_key", "",
+              "# Access key id."),
+    ZM_CONF_S("storage.s3_secret_key", "",
+              "# Secret access key."),
+    ZM_CONF_B("storage.s3_path_style", "1",
+              "# 1: http://host/bucket/key (MinIO); 0: http://bucket.host/key (AWS virtual hosts)."),
+    ZM_CONF_E("storage.s3_download", "stream", "stream|redirect",
+              "# Downloads: stream (through the worker) or redirect (302 to a presigned URL)."),
+    ZM_CONF_I("storage.s3_presign_ttl", "300", 1, 604800LL,
+              "# Lifetime of presigned download URLs, in seconds."),
+    ZM_CONF_I("storage.s3_timeout_ms", "20000", 100, 600000LL,
+              "# Timeout of one S3 request, in milliseconds."),
+    ZM_CONF_I("extract.cpu_s", "10", 1, 3600LL,
+              "# CPU seconds the text extractor may use on one file."),
+    ZM_CONF_I("extract.mem_mb", "512", 96, 1048576LL,
+              "# Address space of the text extractor, in MiB."),
+    ZM_CONF_I("extract.timeout_s", "20", 1, 3600LL,
+              "# Wall-clock seconds before the extractor is killed."),
+    ZM_CONF_I("extract.max_chars", "200000", 1000, 100000000LL,
+              "# Extracted text is cut at this many characters."),
+    ZM_CONF_E("llm.provider", "builtin", "builtin|openai",
+              "# Resume analysis: builtin (offline, deterministic) or openai (any OpenAI-compatible API)."),
+    ZM_CONF_S("llm.base_url", "https://api.openai.com/v1",
+              "# Chat-completions base URL (OpenAI, DeepSeek, Qwen, vLLM, Ollama)."),
+    ZM_CONF_S("llm.model", "gpt-4o-mini",
+              "# Model name sent to the API."),
+    ZM_CONF_S("llm.api_key", "",
+              "# API key (Bearer); never commit it."),
+    ZM_CONF_I("llm.timeout_ms", "60000", 100, 3600000LL,
+              "# Timeout of one model call, in milliseconds."),
+    ZM_CONF_I("llm.max_retries", "3", 0, 20LL,
+              "# Retries on 429/5xx/connection errors, with backoff."),
+    ZM_CONF_N("llm.temperature", "0.2", 0, 2,
+              "# Sampling temperature."),
+    ZM_CONF_S("events.publish_url", "",
+              "# nchan publisher base URL on loopback (e.g. http://127.0.0.1:8080/_events/pub); empty: no live events."),
+};
+
+static const task_type_t services_tasks[] = {
+    {"mail.send", mail_task_send, 0},
+};
+
+/* libcurl and libsodium are set up once, before anything forks */
+static int services_init_master(void)
+{
+    return mail_init();
+}
+
+const zm_module_t zm_services_module = {
+    .name = "services",
+    .conf = services_keys,
+    .nconf = ZM_ARRAY_LEN(services_keys),
+    .init_master = services_init_master,
+    .tasks = services_tasks,
+    .ntasks = ZM_ARRAY_LEN(services_tasks),
+};
