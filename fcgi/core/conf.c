@@ -49,7 +49,8 @@ static const conf_key_t conf_keys[] = {
     {"auth.verify_ttl", "86400", "# Email verification link lifetime in seconds."},
     {"auth.reset_ttl", "1800", "# Password reset link lifetime in seconds."},
     {"auth.user_cache_ms", "2000",
-     "# A worker remembers whether a user is active and their role this long (0: ask the database every request).\n"
+     "# A worker remembers whether a user is active, their role and which of their tokens are revoked this long\n"
+     "# (0: ask the database every request).\n"
      "# Changes made through this host's API take effect at once; other hosts, the CLI and Django within this time."},
     {"auth.purge_after_days", "7", "# Expired tokens and old rate-limit windows are purged after this many days."},
     {"auth.argon2_t", "4", "# argon2id passes for new password hashes."},

@@ -33,13 +33,16 @@ static const purge_t purges[] = {
      "DELETE FROM zm_task WHERE state IN ('done', 'failed')"
      " AND finished_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY id LIMIT ?",
      "tasks.purge_after_days"},
-    /* accounts: used or expired mail links, expired refresh tokens (simplejwt's flushexpiredtokens), old
-     * abuse-limit windows */
+    /* accounts: used or expired mail links, expired refresh tokens (simplejwt's flushexpiredtokens), logged-out
+     * access tokens past their expiry, old abuse-limit windows */
     {"user_tokens", "DELETE FROM zm_user_token WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY id LIMIT ?",
      "auth.purge_after_days"},
     {"refresh_tokens",
      "DELETE FROM token_blacklist_outstandingtoken WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY"
      " ORDER BY id LIMIT ?",
+     "auth.purge_after_days"},
+    {"revoked_access",
+     "DELETE FROM zm_revoked_access WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY jti LIMIT ?",
      "auth.purge_after_days"},
     {"rate_limits", "DELETE FROM zm_rate_limit WHERE window_start < UNIX_TIMESTAMP() - ? * 86400 LIMIT ?",
      "auth.purge_after_days"},

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "accounts.h"
 #include "conf.h"
 #include "mail_task.h"
 #include "resume_tasks.h"
@@ -11,6 +12,7 @@
 static const task_type_t task_types[] = {
     {"maintenance.purge", task_maintenance_purge, 0},
     {"mail.send", mail_task_send, 0},
+    {"auth.mail_link", acc_task_mail_link, 0},
     {"resume.extract", resume_task_extract, 0},
     {"storage.delete", resume_task_storage_delete, 0},
     {"suggestion.generate", rv_task_suggestion, 0},
