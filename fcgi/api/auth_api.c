@@ -10,13 +10,14 @@
 
 #include "accounts.h"
 #include "conf.h"
+#include "email.h"
 #include "queue.h"
 #include "ratelimit.h"
 
 /* ---- shared pieces ---- */
 
-/* Count an attempt of action by this client IP and, when given, this email.
- * ZM_OK, or the request is answered 429 and ZM_EINVAL returned. */
+/* Count an attempt of action by this client IP and, when given, this email (in its normal form: every
+ * spelling of an address shares one bucket).  ZM_OK, or the request is answered 429 and ZM_EINVAL returned. */
 static int limited(zm_req_t *r, const char *action, const char *email)
 {
     int window = (int)zm_conf_int("ratelimit.window_s"), retry = 0, rc;
@@ -25,13 +26,16 @@ static int limited(zm_req_t *r, const char *action, const char *email)
     bucket = zm_psprintf(r->a, "%s:ip:%s", action, r->client_ip);
     rc = rl_hit(r->db, bucket, (int)zm_conf_int("ratelimit.per_ip"), window, &retry);
     if (rc == ZM_OK && email) {
-        char *key = zm_psprintf(r->a, "%s:email:%.191s", action, email);
-        for (char *p = key; p && *p; p++) {
-            *p = (char)tolower((unsigned char)*p);
-        }
-        /* the bucket column holds 191 characters: longer keys are cut, which only merges buckets */
+        const char *norm = auth_email_key(r->a, email);
+        char *key = zm_psprintf(r->a, "%s:email:%.191s", action, norm ? norm : email);
+        /* the bucket column holds 191 characters: longer keys are cut, which only merges buckets; the
+         * cut must not split a UTF-8 sequence (the column would refuse the rest of it) */
         if (key && strlen(key) > 191) {
-            key[191] = '\0';
+            size_t n = 191;
+            while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80) {
+                n--;
+            }
+            key[n] = '\0';
         }
         rc = rl_hit(r->db, key, (int)zm_conf_int("ratelimit.per_email"), window, &retry);
     }
@@ -77,12 +81,34 @@ static int reply_bad_link(zm_req_t *r)
 
 /* ---- /api/v1/auth ---- */
 
+/* A username that is an email address would let anyone ask whether that address has an account (a
+ * derived username is the address itself); one equal to the registering address is just the default. */
+static const char *signup_username(zm_req_t *r, zm_form_t *f, const char *username, const char *key)
+{
+    const char *why, *as_key;
+
+    if (username == NULL || username[0] == '\0') {
+        return NULL;
+    }
+    as_key = strchr(username, '@') ? auth_email_key(r->a, username) : NULL;
+    if (as_key && key && strcmp(as_key, key) == 0) {
+        return NULL;
+    }
+    if (strchr(username, '@')) {
+        zm_form_error(f, "username", "用户名不能包含 @（不能使用邮箱地址作为用户名）");
+    } else if ((why = acc_username_error(username)) != NULL) {
+        zm_form_error(f, "username", why);
+    }
+    return username;
+}
+
+/* One answer for a new and a registered address, so registration tells nobody which addresses have
+ * accounts: the mail that follows says which it was, to the address's owner only. */
 int auth_api_register(zm_req_t *r)
 {
-    json_object *body;
+    json_object *body, *d;
     zm_form_t f;
-    const char *email, *password, *username, *invite, *why;
-    acc_user_t u;
+    const char *email, *password, *username, *invite, *why, *key = NULL;
     int rc;
 
     if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
@@ -98,22 +124,25 @@ int auth_api_register(zm_req_t *r)
     }
     if (email && (why = acc_check_email(email)) != NULL) {
         zm_form_error(&f, "email", why);
+    } else if (email) {
+        key = auth_email_key(r->a, email);
     }
-    if (password && (why = acc_check_password(password, email)) != NULL) {
+    if (password && (why = acc_check_password(password, key ? key : email)) != NULL) {
         zm_form_error(&f, "password", why);
     }
-    if (username && username[0] && (why = acc_username_error(username)) != NULL) {
-        zm_form_error(&f, "username", why);
-    }
+    username = signup_username(r, &f, username, key);
     if ((rc = zm_form_done(&f)) != ZM_OK) {
         return rc;
     }
-    rc = acc_register(r->db, r->a, email, password, username, invite, ZM_ROLE_SEEKER, 1, &u);
+    rc = acc_signup(r->db, r->a, key, password, username, invite);
     switch (rc) {
     case ZM_OK:
-        return reply_user(r, 201, &u);
-    case ACC_EEMAIL_TAKEN:
-        return zm_reply_error(r, 409, "email_taken", "该邮箱已注册", NULL);
+        d = json_object_new_object();
+        json_object_object_add(d, "email", json_object_new_string(key));
+        json_object_object_add(d, "detail",
+                               json_object_new_string("请查收邮件：新注册的邮箱会收到验证链接；该邮箱若已注册，"
+                                                      "邮件会告诉您如何登录或找回密码"));
+        return zm_reply_data(r, 201, d);
     case ACC_EUSERNAME_TAKEN:
         return zm_reply_error(r, 409, "username_taken", "该用户名已被使用", NULL);
     case ACC_EINVITE:
@@ -147,14 +176,13 @@ int auth_api_verify_email(zm_req_t *r)
     return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
 }
 
-/* resend-verification and password/reset: the same answer whether or not the email exists */
+/* resend-verification and password/reset: the same answer, and the same work (one queued task), whether
+ * or not the email has an account; zhimai-worker finds out and mails the link, or does nothing */
 static int mail_link(zm_req_t *r, const char *action)
 {
-    json_object *body;
+    json_object *body, *d;
     zm_form_t f;
-    const char *email;
-    acc_user_t u;
-    char *token;
+    const char *email, *why;
     int rc, reset = strcmp(action, "reset") == 0;
 
     if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
@@ -162,8 +190,8 @@ static int mail_link(zm_req_t *r, const char *action)
     }
     zm_form_init(&f, r);
     email = zm_form_str(&f, body, "email", 1, 254);
-    if (email && acc_check_email(email) != NULL) {
-        zm_form_error(&f, "email", acc_check_email(email));
+    if (email && (why = acc_check_email(email)) != NULL) {
+        zm_form_error(&f, "email", why);
     }
     if ((rc = zm_form_done(&f)) != ZM_OK) {
         return rc;
@@ -171,28 +199,11 @@ static int mail_link(zm_req_t *r, const char *action)
     if (limited(r, action, email) != ZM_OK) {
         return ZM_OK;
     }
-    rc = acc_find_by_email(r->db, r->a, email, &u);
-    if (rc == ZM_OK && u.is_active && (reset || !u.email_verified)) {
-        rc = db_begin(r->db);
-        if (rc == ZM_OK) {
-            rc = acc_issue_user_token(r->db, r->a, u.id, reset ? "reset" : "verify", &token);
-        }
-        if (rc == ZM_OK) {
-            rc = reset ? acc_mail_reset(r->db, r->a, &u, token) : acc_mail_verification(r->db, r->a, &u, token);
-        }
-        if (rc == ZM_OK) {
-            rc = db_commit(r->db);
-        } else {
-            db_rollback(r->db);
-        }
-        if (rc != ZM_OK) {
-            return rc;
-        }
-        task_wake();
-    } else if (rc != ZM_OK && rc != ZM_ENOTFOUND) {
+    rc = acc_request_mail_link(r->db, r->a, email, reset ? "reset" : "verify");
+    if (rc != ZM_OK) {
         return rc;
     }
-    json_object *d = json_object_new_object();
+    d = json_object_new_object();
     json_object_object_add(d, "detail", json_object_new_string(reset ? "如果该邮箱已注册，我们已发送重置密码的邮件"
                                                                      : "如果该邮箱已注册且未验证，我们已发送验证邮件"));
     return zm_reply_data(r, 200, d);
@@ -273,12 +284,16 @@ int auth_api_refresh(zm_req_t *r)
 int auth_api_logout(zm_req_t *r)
 {
     int rc;
-    const char *tok = refresh_field(r, &rc);
+    const char *tok = refresh_field(r, &rc), *bearer = zm_req_env(r, "HTTP_AUTHORIZATION");
 
     if (tok == NULL) {
         return rc;
     }
-    rc = acc_logout(r->db, r->a, r->user_id, tok);
+    /* the route authenticated "Bearer <access>": that session's access token ends with it */
+    if (bearer == NULL || strlen(bearer) < 7) {
+        return reply_bad_token(r);
+    }
+    rc = acc_logout(r->db, r->a, bearer + 7, tok);
     if (rc == ACC_ETOKEN) {
         return reply_bad_token(r);
     }
@@ -311,6 +326,15 @@ int auth_api_me_update(zm_req_t *r)
     company = zm_form_str(&f, body, "company", 0, 200);
     if (username && (why = acc_username_error(username)) != NULL) {
         zm_form_error(&f, "username", why);
+    } else if (username && strchr(username, '@')) {
+        /* a new username may not be an address ("username_taken" would tell whose address has an
+         * account); an existing one (the address, as derived at registration) may be sent back unchanged */
+        if ((rc = acc_get_user(r->db, r->a, r->user_id, &u)) != ZM_OK) {
+            return rc;
+        }
+        if (strcmp(u.username, username) != 0) {
+            zm_form_error(&f, "username", "用户名不能包含 @（不能使用邮箱地址作为用户名）");
+        }
     }
     if ((rc = zm_form_done(&f)) != ZM_OK) {
         return rc;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "email.h"
 #include "http.h"
 #include "log.h"
 #include "mail.h"
@@ -33,7 +34,7 @@ enum { C_ID, C_EMAIL, C_USERNAME, C_FIRST, C_LAST, C_SUPER, C_ACTIVE, C_JOINED, 
 static struct {
     char key[256];
     size_t keylen;
-    int64_t access_ttl, refresh_ttl, verify_ttl, reset_ttl;
+    int64_t access_ttl, refresh_ttl;
     char dummy_hash[AUTH_PASSWORD_HASH_MAX]; /* verified against when the email is unknown */
 } acc;
 
@@ -49,8 +50,6 @@ int acc_init(void)
     acc.keylen = strlen(acc.key);
     acc.access_ttl = zm_conf_int("auth.access_ttl");
     acc.refresh_ttl = zm_conf_int("auth.refresh_ttl");
-    acc.verify_ttl = zm_conf_int("auth.verify_ttl");
-    acc.reset_ttl = zm_conf_int("auth.reset_ttl");
     if (auth_password_set_params((unsigned)zm_conf_int("auth.argon2_t"), (unsigned)zm_conf_int("auth.argon2_m_kib"),
                                  (unsigned)zm_conf_int("auth.argon2_p")) != ZM_OK) {
         zm_log_error("auth.argon2_*: parameters out of range");
@@ -151,13 +150,23 @@ json_object *acc_user_json(const acc_user_t *u)
 
 const char *acc_check_email(const char *email)
 {
-    if (email == NULL || email[0] == '\0') {
-        return "请输入邮箱地址";
-    }
-    if (strlen(email) > 254) {
+    char key[AUTH_EMAIL_IN_MAX + 1];
+    int rc = auth_email_normalize(email, key, sizeof(key));
+
+    if (rc == ZM_ETOOBIG || (rc == ZM_OK && strlen(key) > 254)) {
         return "邮箱地址过长（最多 254 个字符）";
     }
-    if (mail_check_addr(email) != ZM_OK) {
+    if (rc != ZM_OK || key[0] == '\0') {
+        return rc == ZM_OK ? "请输入邮箱地址" : "邮箱地址格式不正确";
+    }
+    /* judged in its normal form: a spelling that does not normalise to a plain address is refused, so no
+     * two spellings the database's collation confuses ever name two accounts */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        if (*p >= 0x80) {
+            return "邮箱地址只能包含英文字母、数字和 . _ + - 等常用符号";
+        }
+    }
+    if (mail_check_addr(key) != ZM_OK) {
         return "邮箱地址格式不正确";
     }
     return NULL;
@@ -262,9 +271,46 @@ int acc_get_user(db_t *db, zm_arena_t *a, int64_t id, acc_user_t *out)
     return load_user(db, a, "u.id = ?", "i", &id, out, NULL, NULL);
 }
 
+/* The user with the address whose normal form is key: the row that stores exactly key first, else the
+ * oldest whose stored spelling normalises to key (one Django wrote, say).  The collation narrows the
+ * search to a few rows through the index; the comparison itself is exact, so a spelling the collation
+ * merely confuses with key ('ß' for "ss") is no match. */
+static int find_by_key(db_t *db, zm_arena_t *a, const char *key, acc_user_t *out, const char **hash)
+{
+    char norm[AUTH_EMAIL_IN_MAX + 1];
+    db_res_t res;
+    size_t pick = SIZE_MAX;
+    int rc;
+
+    rc = db_query(db, a, &res, "SELECT " USER_COLS "WHERE u.email = ? ORDER BY u.id LIMIT 20", "s", key);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    for (size_t r = 0; r < res.nrows; r++) {
+        const char *e = db_val(&res, r, C_EMAIL);
+        if (e == NULL) {
+            continue;
+        }
+        if (strcmp(e, key) == 0) {
+            pick = r;
+            break;
+        }
+        if (pick == SIZE_MAX && auth_email_normalize(e, norm, sizeof(norm)) == ZM_OK && strcmp(norm, key) == 0) {
+            pick = r;
+        }
+    }
+    if (pick == SIZE_MAX) {
+        return ZM_ENOTFOUND;
+    }
+    user_from_row(&res, pick, out, hash, NULL);
+    return ZM_OK;
+}
+
 int acc_find_by_email(db_t *db, zm_arena_t *a, const char *email, acc_user_t *out)
 {
-    return load_user(db, a, "u.email = ?", "s", email, out, NULL, NULL);
+    const char *key = auth_email_key(a, email);
+
+    return key ? find_by_key(db, a, key, out, NULL) : ZM_ENOTFOUND;
 }
 
 /* A profile for a user that has none (made by Django, say); a no-op otherwise. */
@@ -306,19 +352,28 @@ static int ensure_profile(db_t *db, const acc_user_t *u)
 
 /* ---- tokens ---- */
 
+/* A token pair carrying the user's current token generation (read in the caller's transaction, so a
+ * revoke_all just before in it counts).  A user without a profile is at generation 0. */
 static int issue_pair(db_t *db, zm_arena_t *a, int64_t user_id, acc_tokens_t *t)
 {
     char jti[33];
     char *access = zm_palloc(a, AUTH_TOKEN_MAX), *refresh = zm_palloc(a, AUTH_TOKEN_MAX);
-    int64_t now = (int64_t)time(NULL), rc;
+    int64_t now = (int64_t)time(NULL), gen, rc;
+    db_res_t res;
 
     if (access == NULL || refresh == NULL) {
         return ZM_ENOMEM;
     }
-    if (auth_token_issue(acc.key, acc.keylen, AUTH_TOKEN_ACCESS, user_id, now, acc.access_ttl, access,
-                         AUTH_TOKEN_MAX, jti) != ZM_OK ||
-        auth_token_issue(acc.key, acc.keylen, AUTH_TOKEN_REFRESH, user_id, now, acc.refresh_ttl, refresh,
-                         AUTH_TOKEN_MAX, jti) != ZM_OK) {
+    rc = db_query(db, a, &res, "SELECT COALESCE(MAX(token_generation), 0) FROM zm_user_profile WHERE user_id = ?", "i",
+                  user_id);
+    if (rc != ZM_OK) {
+        return (int)rc;
+    }
+    gen = db_int(&res, 0, 0);
+    if (auth_token_issue_gen(acc.key, acc.keylen, AUTH_TOKEN_ACCESS, user_id, gen, now, acc.access_ttl, access,
+                             AUTH_TOKEN_MAX, jti) != ZM_OK ||
+        auth_token_issue_gen(acc.key, acc.keylen, AUTH_TOKEN_REFRESH, user_id, gen, now, acc.refresh_ttl, refresh,
+                             AUTH_TOKEN_MAX, jti) != ZM_OK) {
         return ZM_ERR;
     }
     /* simplejwt's OutstandingToken: every refresh token is on record, so it can be revoked */
@@ -334,7 +389,10 @@ static int issue_pair(db_t *db, zm_arena_t *a, int64_t user_id, acc_tokens_t *t)
     return ZM_OK;
 }
 
-/* Blacklist every refresh token of the user, and refuse access tokens issued before now. */
+/* Blacklist every refresh token of the user and end every access token issued so far: the generation
+ * their "gen" claim must equal moves on.  Tokens without the claim (a Django project's) are refused when
+ * issued at or before this second: iat has whole seconds only.  The caller bumps the scoreboard after
+ * its commit, and the user must have a profile (ensure_profile). */
 static int revoke_all(db_t *db, int64_t user_id)
 {
     int64_t rc;
@@ -348,9 +406,9 @@ static int revoke_all(db_t *db, int64_t user_id)
     if (rc < 0) {
         return (int)rc;
     }
-    /* whole seconds: token iat is in seconds, and a pair issued in this same second must stay valid */
-    rc = db_exec(db, "UPDATE zm_user_profile SET tokens_valid_after = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP(6) "
-                     "WHERE user_id = ?",
+    rc = db_exec(db,
+                 "UPDATE zm_user_profile SET token_generation = token_generation + 1, "
+                 "tokens_valid_after = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
                  "i", user_id);
     return rc < 0 ? (int)rc : ZM_OK;
 }
@@ -415,6 +473,23 @@ static int mail_reset(db_t *db, zm_arena_t *a, const acc_user_t *u, const char *
     return text ? enqueue_mail(db, a, u, "【职麦】重置您的密码", text) : ZM_ENOMEM;
 }
 
+/* To the owner of an address someone tried to register again: the answer to that attempt says nothing
+ * about the address, so its owner hears of it here. */
+static int mail_taken(db_t *db, zm_arena_t *a, const acc_user_t *u)
+{
+    const char *base = zm_conf_str("app.base_url");
+    char *text = zm_psprintf(a,
+                             "您好，\n\n"
+                             "有人（也许是您本人）刚刚尝试用这个邮箱地址注册职麦。该地址已经注册过，"
+                             "因此没有创建新账户，您的账户也没有任何变化。\n\n"
+                             "如果是您本人：请直接登录 %s/login ；忘记了密码可以在 %s/forgot-password 重置。\n\n"
+                             "如果不是您本人：请忽略这封邮件。\n\n"
+                             "—— 职麦团队\n",
+                             base, base);
+
+    return text ? enqueue_mail(db, a, u, "【职麦】有人尝试用您的邮箱注册", text) : ZM_ENOMEM;
+}
+
 int acc_mail_verification(db_t *db, zm_arena_t *a, const acc_user_t *u, const char *token)
 {
     return mail_verification(db, a, u, token);
@@ -425,15 +500,31 @@ int acc_mail_reset(db_t *db, zm_arena_t *a, const acc_user_t *u, const char *tok
     return mail_reset(db, a, u, token);
 }
 
+/* Mark every live link of purpose of the user used: one reset link lives at a time. */
+static int spend_links(db_t *db, int64_t user_id, const char *purpose)
+{
+    int64_t rc = db_exec(db,
+                         "UPDATE zm_user_token SET used_at = UTC_TIMESTAMP(6) "
+                         "WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+                         "is", user_id, purpose);
+
+    return rc < 0 ? (int)rc : ZM_OK;
+}
+
 static int insert_user_token(db_t *db, zm_arena_t *a, int64_t user_id, const char *purpose, char **token)
 {
     unsigned char raw[32];
     char *plain = zm_palloc(a, sodium_base64_ENCODED_LEN(sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING));
     char hash[65];
-    int64_t ttl = strcmp(purpose, "reset") == 0 ? acc.reset_ttl : acc.verify_ttl, rc;
+    int reset = strcmp(purpose, "reset") == 0;
+    /* read here, not in acc_init: zhimai-worker issues links too and does not run acc_init */
+    int64_t ttl = zm_conf_int(reset ? "auth.reset_ttl" : "auth.verify_ttl"), rc;
 
     if (plain == NULL) {
         return ZM_ENOMEM;
+    }
+    if (reset && (rc = spend_links(db, user_id, "reset")) != ZM_OK) {
+        return (int)rc; /* a new reset link ends the older ones */
     }
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2base64(plain, sodium_base64_ENCODED_LEN(sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING), raw,
@@ -455,6 +546,81 @@ int acc_issue_user_token(db_t *db, zm_arena_t *a, int64_t user_id, const char *p
     return insert_user_token(db, a, user_id, purpose, token);
 }
 
+int acc_request_mail_link(db_t *db, zm_arena_t *a, const char *email, const char *purpose)
+{
+    const char *key = auth_email_key(a, email);
+    json_object *p;
+    task_new_t t;
+    int rc;
+
+    if (key == NULL || (strcmp(purpose, "reset") != 0 && strcmp(purpose, "verify") != 0)) {
+        return ZM_EINVAL;
+    }
+    p = json_object_new_object();
+    json_object_object_add(p, "email", json_object_new_string(key));
+    json_object_object_add(p, "purpose", json_object_new_string(purpose));
+    memset(&t, 0, sizeof(t));
+    t.type = "auth.mail_link";
+    t.payload_json = zm_pstrdup(a, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN));
+    t.priority = TASK_PRIO_HIGH;
+    json_object_put(p);
+    rc = t.payload_json ? task_enqueue(db, &t, NULL) : ZM_ENOMEM;
+    if (rc == ZM_OK) {
+        task_wake();
+    }
+    return rc;
+}
+
+/* A string member of the task's payload (registry.c's task_payload_str lives in zhimai-worker only). */
+static const char *payload_str(task_ctx_t *ctx, const char *key)
+{
+    json_object *v;
+
+    if (ctx->payload == NULL || !json_object_object_get_ex(ctx->payload, key, &v) ||
+        !json_object_is_type(v, json_type_string)) {
+        return NULL;
+    }
+    return json_object_get_string(v);
+}
+
+int acc_task_mail_link(task_ctx_t *ctx, json_object **result, char **error)
+{
+    const char *email = payload_str(ctx, "email"), *purpose = payload_str(ctx, "purpose");
+    int reset = purpose && strcmp(purpose, "reset") == 0;
+    acc_user_t u;
+    char *token;
+    int rc;
+
+    ZM_UNUSED(result); /* none: a result saying whether a mail went out would record who has an account */
+    if (email == NULL || purpose == NULL || (!reset && strcmp(purpose, "verify") != 0)) {
+        *error = "payload needs email and purpose (reset or verify)";
+        return ZM_EINVAL;
+    }
+    rc = acc_find_by_email(ctx->db, ctx->a, email, &u);
+    if (rc == ZM_ENOTFOUND || (rc == ZM_OK && (!u.is_active || (!reset && u.email_verified)))) {
+        return ZM_OK; /* nobody to write to */
+    }
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = db_begin(ctx->db);
+    if (rc == ZM_OK) {
+        rc = insert_user_token(ctx->db, ctx->a, u.id, purpose, &token);
+        if (rc == ZM_OK) {
+            rc = reset ? mail_reset(ctx->db, ctx->a, &u, token) : mail_verification(ctx->db, ctx->a, &u, token);
+        }
+        if (rc == ZM_OK) {
+            rc = db_commit(ctx->db);
+        } else {
+            db_rollback(ctx->db);
+        }
+    }
+    if (rc == ZM_OK) {
+        task_wake();
+    }
+    return rc;
+}
+
 /* The email itself (Django allows @ . + - _ in usernames), or on a clash or when
  * too long, its local part with a random suffix. */
 static char *derive_username(zm_arena_t *a, const char *email, int attempt)
@@ -471,45 +637,36 @@ static char *derive_username(zm_arena_t *a, const char *email, int attempt)
     return zm_psprintf(a, "%.*s-%s", local > 100 ? 100 : local, email, suffix);
 }
 
-int acc_register(db_t *db, zm_arena_t *a, const char *email, const char *password, const char *username,
-                 const char *invite_code, int role, int send_verification, acc_user_t *out)
+static int find_inviter(db_t *db, zm_arena_t *a, const char *invite_code, int64_t *inviter)
 {
-    char hash[AUTH_PASSWORD_HASH_MAX];
-    int64_t inviter = 0, id = 0, rc;
-    char *email_key = lower_dup(a, email), *verify = NULL;
-    int attempt;
+    db_res_t res;
+    int rc;
 
-    if (email_key == NULL) {
-        return ZM_ENOMEM;
+    *inviter = 0;
+    if (invite_code == NULL || invite_code[0] == '\0') {
+        return ZM_OK;
     }
-    if (invite_code && invite_code[0]) {
-        db_res_t res;
-        int q = db_query(db, a, &res, "SELECT user_id FROM zm_user_profile WHERE invite_code = ?", "s", invite_code);
-        if (q != ZM_OK) {
-            return q;
-        }
-        if (res.nrows == 0) {
-            return ACC_EINVITE;
-        }
-        inviter = db_int(&res, 0, 0);
+    rc = db_query(db, a, &res, "SELECT user_id FROM zm_user_profile WHERE invite_code = ?", "s", invite_code);
+    if (rc != ZM_OK) {
+        return rc;
     }
-    {
-        acc_user_t existing;
-        int q = acc_find_by_email(db, a, email, &existing);
-        if (q == ZM_OK) {
-            return ACC_EEMAIL_TAKEN;
-        }
-        if (q != ZM_ENOTFOUND) {
-            return q;
-        }
+    if (res.nrows == 0) {
+        return ACC_EINVITE;
     }
-    /* the slow part, before any lock is taken */
-    if (auth_password_hash(password, hash, sizeof(hash)) != ZM_OK) {
-        return ZM_ERR;
-    }
+    *inviter = db_int(&res, 0, 0);
+    return ZM_OK;
+}
 
-    for (attempt = 0; attempt < 5; attempt++) {
-        const char *uname = username && username[0] ? username : derive_username(a, email, attempt);
+/* Insert the user (address key, password hash made by the caller) and its profile in one transaction,
+ * with the verification link mailed when asked.  ACC_EEMAIL_TAKEN when the key was taken meanwhile. */
+static int create_user(db_t *db, zm_arena_t *a, const char *key, const char *hash, const char *username,
+                       int64_t inviter, int role, int send_verification, acc_user_t *out)
+{
+    char *verify = NULL;
+    int64_t id, rc;
+
+    for (int attempt = 0; attempt < 5; attempt++) {
+        const char *uname = username && username[0] ? username : derive_username(a, key, attempt);
         char code[INVITE_LEN + 1];
         int admin = role == ZM_ROLE_ADMIN;
 
@@ -522,7 +679,7 @@ int acc_register(db_t *db, zm_arena_t *a, const char *email, const char *passwor
                      "INSERT INTO auth_user (password, last_login, is_superuser, username, first_name, last_name, "
                      "email, is_staff, is_active, date_joined) "
                      "VALUES (?, NULL, ?, ?, '', '', ?, ?, 1, UTC_TIMESTAMP(6))",
-                     "sIssI", hash, admin, uname, email, admin);
+                     "sIssI", hash, admin, uname, key, admin);
         if (rc == ZM_EDUP) {
             db_rollback(db);
             if (username && username[0]) {
@@ -539,8 +696,7 @@ int acc_register(db_t *db, zm_arena_t *a, const char *email, const char *passwor
                      "INSERT INTO zm_user_profile (user_id, role, company, invite_code, invited_by_id, email_verified, "
                      "email_key, created_at, updated_at) "
                      "VALUES (?, ?, '', ?, NULLIF(?, 0), ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
-                     "issiIs", id, acc_role_name(role), code, inviter, !send_verification,
-                     email_key);
+                     "issiIs", id, acc_role_name(role), code, inviter, !send_verification, key);
         if (rc == ZM_EDUP) {
             int email_clash = strstr(db_error(db), "email_key") != NULL;
             db_rollback(db);
@@ -576,14 +732,96 @@ int acc_register(db_t *db, zm_arena_t *a, const char *email, const char *passwor
     return ZM_ERR;
 }
 
+int acc_register(db_t *db, zm_arena_t *a, const char *email, const char *password, const char *username,
+                 const char *invite_code, int role, int send_verification, acc_user_t *out)
+{
+    char hash[AUTH_PASSWORD_HASH_MAX];
+    const char *key = auth_email_key(a, email);
+    acc_user_t existing;
+    int64_t inviter = 0;
+    int rc;
+
+    if (key == NULL) {
+        return ZM_EINVAL;
+    }
+    if ((rc = find_inviter(db, a, invite_code, &inviter)) != ZM_OK) {
+        return rc;
+    }
+    rc = find_by_key(db, a, key, &existing, NULL);
+    if (rc == ZM_OK) {
+        return ACC_EEMAIL_TAKEN;
+    }
+    if (rc != ZM_ENOTFOUND) {
+        return rc;
+    }
+    /* the slow part, before any lock is taken */
+    if (auth_password_hash(password, hash, sizeof(hash)) != ZM_OK) {
+        return ZM_ERR;
+    }
+    return create_user(db, a, key, hash, username, inviter, role, send_verification, out);
+}
+
+int acc_signup(db_t *db, zm_arena_t *a, const char *email, const char *password, const char *username,
+               const char *invite_code)
+{
+    char hash[AUTH_PASSWORD_HASH_MAX];
+    const char *key = auth_email_key(a, email);
+    acc_user_t u;
+    int64_t inviter = 0;
+    int rc;
+
+    if (key == NULL) {
+        return ZM_EINVAL;
+    }
+    /* what may fail the request is decided before the address is looked at, so a failure says nothing
+     * about it either */
+    if ((rc = find_inviter(db, a, invite_code, &inviter)) != ZM_OK) {
+        return rc;
+    }
+    if (username && username[0]) {
+        db_res_t res;
+        rc = db_query(db, a, &res, "SELECT 1 FROM auth_user WHERE username = ?", "s", username);
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        if (res.nrows) {
+            return ACC_EUSERNAME_TAKEN;
+        }
+    }
+    /* hashed on both paths: the hash is most of the time a registration takes */
+    if (auth_password_hash(password, hash, sizeof(hash)) != ZM_OK) {
+        return ZM_ERR;
+    }
+    rc = find_by_key(db, a, key, &u, NULL);
+    if (rc == ZM_ENOTFOUND) {
+        rc = create_user(db, a, key, hash, username, inviter, ZM_ROLE_SEEKER, 1, &u);
+        if (rc != ACC_EEMAIL_TAKEN) {
+            return rc;
+        }
+        /* registered meanwhile (or a key the collation confuses with this one) */
+        rc = find_by_key(db, a, key, &u, NULL);
+        if (rc == ZM_ENOTFOUND) {
+            return ZM_OK;
+        }
+    }
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = mail_taken(db, a, &u);
+    if (rc == ZM_OK) {
+        task_wake();
+    }
+    return rc;
+}
+
 /* ---- login and tokens ---- */
 
 int acc_login(db_t *db, zm_arena_t *a, const char *email, const char *password, acc_user_t *user, acc_tokens_t *t)
 {
-    const char *hash = NULL;
+    const char *hash = NULL, *key = auth_email_key(a, email);
     int needs_rehash = 0, rc;
 
-    rc = load_user(db, a, "u.email = ?", "s", email, user, &hash, NULL);
+    rc = key ? find_by_key(db, a, key, user, &hash) : ZM_ENOTFOUND;
     if (rc == ZM_ENOTFOUND) {
         /* same work as a real check, so timing does not tell whether the email exists */
         auth_password_verify(password, acc.dummy_hash, &needs_rehash);
@@ -627,13 +865,20 @@ int acc_login(db_t *db, zm_arena_t *a, const char *email, const char *password, 
 /* What authentication needs to know of a user, remembered per worker: most
  * requests then cost no database round trip for it.  An entry is good while
  * it is younger than auth.user_cache_ms and no change to users was made on
- * this host since it was read (the scoreboard's generation). */
+ * this host since it was read (the scoreboard's generation): a logout, a
+ * password change or reset, an admin's change bump it. */
 #define USER_CACHE_SLOTS 512
+/* access tokens revoked one by one (logout) and not yet expired, kept per entry; a user with more
+ * (many logouts within one access lifetime) has the rest looked up per request */
+#define USER_REVOKED_MAX 8
 
 typedef struct {
     int64_t user_id;
     int active, role;
-    int64_t valid_after;
+    int64_t valid_after; /* unix second of the last revoke_all, 0 = never: for tokens without "gen" */
+    int64_t token_gen;   /* the "gen" a token must carry */
+    int nrevoked;        /* entries in revoked; USER_REVOKED_MAX + 1 = more than fit */
+    char revoked[USER_REVOKED_MAX][33];
     uint64_t generation;
     int64_t read_ms;
 } user_cache_t;
@@ -647,7 +892,8 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int user_facts(db_t *db, zm_arena_t *a, int64_t user_id, user_cache_t *out)
+/* The user's facts, from this worker's cache when allowed and current. */
+static int user_facts(db_t *db, zm_arena_t *a, int64_t user_id, int cached, user_cache_t *out)
 {
     user_cache_t *slot = &user_cache[(uint64_t)user_id % USER_CACHE_SLOTS];
     uint64_t gen = zm_metrics_auth_generation(); /* read before the query: a change during it invalidates */
@@ -656,14 +902,18 @@ static int user_facts(db_t *db, zm_arena_t *a, int64_t user_id, user_cache_t *ou
     db_res_t res;
     int rc;
 
-    if (ttl > 0 && slot->user_id == user_id && slot->generation == gen && now - slot->read_ms < ttl) {
+    if (cached && ttl > 0 && slot->user_id == user_id && slot->generation == gen && now - slot->read_ms < ttl) {
         *out = *slot;
         return ZM_OK;
     }
+    /* one row per live revoked access token (at least one row): the user's facts repeat on each */
     rc = db_query(db, a, &res,
-                  "SELECT u.is_active, u.is_superuser, p.role, UNIX_TIMESTAMP(p.tokens_valid_after) "
-                  "FROM auth_user u LEFT JOIN zm_user_profile p ON p.user_id = u.id WHERE u.id = ?",
-                  "i", user_id);
+                  "SELECT u.is_active, u.is_superuser, p.role, UNIX_TIMESTAMP(p.tokens_valid_after), "
+                  "COALESCE(p.token_generation, 0), r.jti "
+                  "FROM auth_user u LEFT JOIN zm_user_profile p ON p.user_id = u.id "
+                  "LEFT JOIN zm_revoked_access r ON r.user_id = u.id AND r.expires_at > UTC_TIMESTAMP(6) "
+                  "WHERE u.id = ? ORDER BY r.expires_at DESC LIMIT ?",
+                  "iI", user_id, USER_REVOKED_MAX + 1);
     if (rc != ZM_OK) {
         return rc;
     }
@@ -671,6 +921,7 @@ static int user_facts(db_t *db, zm_arena_t *a, int64_t user_id, user_cache_t *ou
         slot->user_id = 0;
         return ZM_ENOTFOUND;
     }
+    memset(out, 0, sizeof(*out));
     out->user_id = user_id;
     out->active = db_int(&res, 0, 0) != 0;
     r = db_val(&res, 0, 2);
@@ -679,18 +930,52 @@ static int user_facts(db_t *db, zm_arena_t *a, int64_t user_id, user_cache_t *ou
     if (out->role == 0) {
         out->role = ZM_ROLE_SEEKER;
     }
-    out->valid_after = db_int(&res, 0, 3);
+    out->valid_after = db_int(&res, 0, 3); /* whole seconds: strtoll stops at the fraction */
+    out->token_gen = db_int(&res, 0, 4);
+    for (size_t i = 0; i < res.nrows; i++) {
+        const char *jti = db_val(&res, i, 5);
+        if (jti == NULL) {
+            break;
+        }
+        if (out->nrevoked == USER_REVOKED_MAX) {
+            out->nrevoked++; /* more than fit: access_revoked() asks the database for the rest */
+            break;
+        }
+        snprintf(out->revoked[out->nrevoked++], sizeof(out->revoked[0]), "%s", jti);
+    }
     out->generation = gen;
     out->read_ms = now;
     *slot = *out;
     return ZM_OK;
 }
 
-/* The user behind a token must still exist and be active. */
-static int check_user(db_t *db, zm_arena_t *a, int64_t user_id, int64_t iat, int *role)
+/* Was this access token revoked by itself (a logout)?  1, 0, or a negative error. */
+static int access_revoked(db_t *db, zm_arena_t *a, const user_cache_t *u, const char *jti)
+{
+    db_res_t res;
+    int n = u->nrevoked < USER_REVOKED_MAX ? u->nrevoked : USER_REVOKED_MAX, rc;
+
+    for (int i = 0; i < n; i++) {
+        if (strcmp(u->revoked[i], jti) == 0) {
+            return 1;
+        }
+    }
+    if (u->nrevoked <= USER_REVOKED_MAX) {
+        return 0; /* the list is complete: the usual case costs no query */
+    }
+    rc = db_query(db, a, &res, "SELECT 1 FROM zm_revoked_access WHERE jti = ?", "s", jti);
+    return rc != ZM_OK ? rc : res.nrows > 0;
+}
+
+/* The user behind a token must still exist and be active, and the token must not be revoked: it
+ * carries the user's current generation (one without "gen" was issued after the second of the last
+ * revocation), and an access token was not logged out by itself.  cached: the per-worker cache may
+ * answer (every request); without, the database does (a refresh, which mints new tokens: a fact up to
+ * auth.user_cache_ms old on another host must not let a revoked token buy fresh ones). */
+static int check_user(db_t *db, zm_arena_t *a, const auth_token_claims_t *c, int cached, int *role)
 {
     user_cache_t u;
-    int rc = user_facts(db, a, user_id, &u);
+    int rc = user_facts(db, a, c->user_id, cached, &u);
 
     if (rc == ZM_ENOTFOUND) {
         return ACC_ETOKEN;
@@ -698,8 +983,17 @@ static int check_user(db_t *db, zm_arena_t *a, int64_t user_id, int64_t iat, int
     if (rc != ZM_OK) {
         return rc;
     }
-    if (!u.active || (u.valid_after && iat < u.valid_after)) {
+    if (!u.active) {
         return ACC_ETOKEN;
+    }
+    if (c->gen != AUTH_TOKEN_NO_GEN ? c->gen != u.token_gen : (u.valid_after && c->iat <= u.valid_after)) {
+        return ACC_ETOKEN;
+    }
+    if (c->type == AUTH_TOKEN_ACCESS) {
+        rc = access_revoked(db, a, &u, c->jti);
+        if (rc != 0) {
+            return rc > 0 ? ACC_ETOKEN : rc;
+        }
     }
     if (role) {
         *role = u.role;
@@ -718,7 +1012,7 @@ int acc_authenticate(db_t *db, zm_arena_t *a, const char *access, int64_t *user_
     if (rc != ZM_OK) {
         return ACC_ETOKEN;
     }
-    rc = check_user(db, a, c.user_id, c.iat, role);
+    rc = check_user(db, a, &c, 1, role);
     if (rc == ZM_OK) {
         *user_id = c.user_id;
     }
@@ -778,7 +1072,7 @@ int acc_refresh(db_t *db, zm_arena_t *a, const char *refresh, acc_tokens_t *t)
     if (rc != ZM_OK) {
         return rc;
     }
-    rc = check_user(db, a, c.user_id, c.iat, NULL);
+    rc = check_user(db, a, &c, 0, NULL);
     if (rc != ZM_OK) {
         return rc;
     }
@@ -797,15 +1091,17 @@ int acc_refresh(db_t *db, zm_arena_t *a, const char *refresh, acc_tokens_t *t)
     return db_commit(db);
 }
 
-int acc_logout(db_t *db, zm_arena_t *a, int64_t user_id, const char *refresh)
+int acc_logout(db_t *db, zm_arena_t *a, const char *access, const char *refresh)
 {
-    auth_token_claims_t c;
+    auth_token_claims_t c, ac;
+    int64_t n;
     int rc = verify_refresh(refresh, &c);
 
     if (rc != ZM_OK) {
         return rc;
     }
-    if (c.user_id != user_id) {
+    if (auth_token_verify(acc.key, acc.keylen, access, AUTH_TOKEN_ACCESS, (int64_t)time(NULL), &ac) != ZM_OK ||
+        c.user_id != ac.user_id) {
         return ACC_ETOKEN;
     }
     rc = db_begin(db);
@@ -813,11 +1109,23 @@ int acc_logout(db_t *db, zm_arena_t *a, int64_t user_id, const char *refresh)
         return rc;
     }
     rc = blacklist_jti(db, a, &c, refresh);
+    if (rc == ZM_OK) {
+        /* this session's access token ends too; kept until it would have expired anyway */
+        n = db_exec(db,
+                    "INSERT INTO zm_revoked_access (jti, user_id, expires_at, revoked_at) "
+                    "VALUES (?, ?, FROM_UNIXTIME(?), UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE jti = jti",
+                    "sii", ac.jti, ac.user_id, ac.exp);
+        rc = n < 0 ? (int)n : ZM_OK;
+    }
     if (rc != ZM_OK) {
         db_rollback(db);
         return rc;
     }
-    return db_commit(db);
+    rc = db_commit(db);
+    if (rc == ZM_OK) {
+        zm_metrics_auth_bump(); /* every worker of this host reads the user's revoked tokens again */
+    }
+    return rc;
 }
 
 int acc_change_password(db_t *db, zm_arena_t *a, int64_t user_id, const char *old_pw, const char *new_pw,
@@ -922,6 +1230,9 @@ int acc_reset_password(db_t *db, zm_arena_t *a, const char *token, const char *n
         return rc;
     }
     rc = consume_user_token(db, a, token, "reset", &user_id);
+    if (rc == ZM_OK) {
+        rc = spend_links(db, user_id, "reset"); /* any other live link dies with this one's use */
+    }
     if (rc == ZM_OK) {
         rc = acc_get_user(db, a, user_id, &u);
     }

@@ -4,8 +4,14 @@
  *
  * Users live in Django's auth_user; what Django lacks is in zm_user_profile.
  * Refresh tokens are tracked as simplejwt's token_blacklist app does
- * (outstanding + blacklisted), so rotation, logout and "log out everywhere"
- * on a password change are one UPDATE away.
+ * (outstanding + blacklisted).  Every token issued here carries the user's
+ * token generation ("gen"): a password change or reset and a deactivation
+ * move it on, which ends every token of the user at once, to the token and
+ * not to the second.  A logout ends one session: its refresh token is
+ * blacklisted and its access token's jti recorded in zm_revoked_access
+ * (checked from the per-worker user cache, no query per request).
+ *
+ * Email addresses are handled in their normal form only (email.h).
  *
  * These are plain functions on a db_t: the HTTP handlers (api/auth_api.c)
  * and zhimai-admin both call them.  Multi-statement writes run in one
@@ -19,6 +25,7 @@
 
 #include "arena.h"
 #include "db.h"
+#include "queue.h"
 
 enum { ZM_ROLE_SEEKER = 1, ZM_ROLE_HR = 2, ZM_ROLE_ADMIN = 3 };
 
@@ -61,7 +68,8 @@ int acc_role_parse(const char *s);
 /** {"id":…,"email":…,…} for the API. */
 json_object *acc_user_json(const acc_user_t *u);
 
-/** Validation used at registration; NULL when fine, else the message for the field. */
+/** Validation used at registration, of the address's normal form (which must be a plain ASCII
+ *  address); NULL when fine, else the message for the field. */
 const char *acc_check_email(const char *email);
 const char *acc_check_password(const char *password, const char *email);
 
@@ -75,10 +83,22 @@ const char *acc_check_password(const char *password, const char *email);
 int acc_register(db_t *db, zm_arena_t *a, const char *email, const char *password, const char *username,
                  const char *invite_code, int role, int send_verification, acc_user_t *out);
 
+/**
+ * Registration through the API, answering alike whether or not the address
+ * has an account: the password is hashed either way; a new address gets its
+ * user and verification mail (as acc_register), a known one a mail to its
+ * owner that someone tried to register it.  ZM_OK for both;
+ * ACC_EUSERNAME_TAKEN (an explicit username) and ACC_EINVITE are decided
+ * before the address is looked at.
+ */
+int acc_signup(db_t *db, zm_arena_t *a, const char *email, const char *password, const char *username,
+               const char *invite_code);
+
 /** NULL when username is acceptable (Django's rules, 150 characters), else why not. */
 const char *acc_username_error(const char *username);
 
 int acc_get_user(db_t *db, zm_arena_t *a, int64_t id, acc_user_t *out);
+/** The user whose address has the normal form of email's; ZM_ENOTFOUND when none. */
 int acc_find_by_email(db_t *db, zm_arena_t *a, const char *email, acc_user_t *out);
 
 /** Check the password (re-hashing old or foreign hashes), record last_login, issue a token pair. */
@@ -87,8 +107,9 @@ int acc_login(db_t *db, zm_arena_t *a, const char *email, const char *password, 
 /** Rotate: the old refresh token is blacklisted, a new pair issued. */
 int acc_refresh(db_t *db, zm_arena_t *a, const char *refresh, acc_tokens_t *t);
 
-/** Blacklist one refresh token (it must belong to user_id). */
-int acc_logout(db_t *db, zm_arena_t *a, int64_t user_id, const char *refresh);
+/** End one session: blacklist its refresh token and revoke its access token (both the same user's);
+ *  the user's other sessions stay. */
+int acc_logout(db_t *db, zm_arena_t *a, const char *access, const char *refresh);
 
 /** Verify an access token; *user_id and *role of an active user. */
 int acc_authenticate(db_t *db, zm_arena_t *a, const char *access, int64_t *user_id, int *role);
@@ -97,13 +118,26 @@ int acc_authenticate(db_t *db, zm_arena_t *a, const char *access, int64_t *user_
 int acc_change_password(db_t *db, zm_arena_t *a, int64_t user_id, const char *old_pw, const char *new_pw,
                         acc_tokens_t *t);
 
-/** A single-use token for purpose "verify" (24 h) or "reset" (30 min); the plain token in *token. */
+/** A single-use token for purpose "verify" (24 h) or "reset" (30 min); the plain token in *token.
+ *  A new reset token spends the user's older ones: one reset link lives at a time. */
 int acc_issue_user_token(db_t *db, zm_arena_t *a, int64_t user_id, const char *purpose, char **token);
+
+/**
+ * Queue a "reset" or "verify" link mail for email, whoever has it: the
+ * request does the same work (one task insert) for a known and an unknown
+ * address, and the task (acc_task_mail_link in zhimai-worker) looks the
+ * user up, issues the link and queues the mail, or does nothing.
+ */
+int acc_request_mail_link(db_t *db, zm_arena_t *a, const char *email, const char *purpose);
+
+/** The auth.mail_link task: payload {"email", "purpose"}. */
+int acc_task_mail_link(task_ctx_t *ctx, json_object **result, char **error);
 
 /** Use a verification token: marks the email verified. */
 int acc_verify_email(db_t *db, zm_arena_t *a, const char *token, acc_user_t *out);
 
-/** Use a reset token: sets the password, revokes every token of the user. */
+/** Use a reset token: sets the password, revokes every token of the user and spends every other
+ *  reset link of the user. */
 int acc_reset_password(db_t *db, zm_arena_t *a, const char *token, const char *new_pw);
 
 /** Profile fields a user may change: username, first_name, last_name, company (NULL = keep). */

@@ -22,8 +22,9 @@ static const zm_conf_key_t accounts_keys[] = {
     ZM_CONF_I("auth.reset_ttl", "1800", 60, 86400LL,
               "# Password reset link lifetime in seconds."),
     ZM_CONF_I("auth.user_cache_ms", "2000", 0, 60000LL,
-              "# A worker remembers whether a user is active and their role this long (0: ask the database every request).\n"
-     "# Changes made through this host's API take effect at once; other hosts, the CLI and Django within this time."),
+              "# A worker remembers whether a user is active, their role and which of their tokens are revoked this long\n"
+              "# (0: ask the database every request).\n"
+              "# Changes made through this host's API take effect at once; other hosts, the CLI and Django within this time."),
     ZM_CONF_I("auth.purge_after_days", "7", 0, 36500LL,
               "# Expired tokens and old rate-limit windows are purged after this many days."),
     ZM_CONF_I("auth.argon2_t", "4", 1, 64LL,
@@ -50,7 +51,8 @@ static const zm_route_t accounts_routes[] = {
     {"PATCH", "/api/v1/admin/users/{id}", auth_api_admin_user_update, ZM_AUTH_ADMIN, NULL},
 };
 
-/* used or expired mail links, expired refresh tokens (simplejwt's flushexpiredtokens), old abuse-limit windows */
+/* used or expired mail links, expired refresh tokens (simplejwt's flushexpiredtokens), logged-out access tokens
+ * past their expiry, old abuse-limit windows */
 static const task_purge_t accounts_purges[] = {
     {"user_tokens", "DELETE FROM zm_user_token WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY id LIMIT ?",
      "auth.purge_after_days"},
@@ -58,8 +60,16 @@ static const task_purge_t accounts_purges[] = {
      "DELETE FROM token_blacklist_outstandingtoken WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY"
      " ORDER BY id LIMIT ?",
      "auth.purge_after_days"},
+    {"revoked_access",
+     "DELETE FROM zm_revoked_access WHERE expires_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY ORDER BY jti LIMIT ?",
+     "auth.purge_after_days"},
     {"rate_limits", "DELETE FROM zm_rate_limit WHERE window_start < UNIX_TIMESTAMP() - ? * 86400 LIMIT ?",
      "auth.purge_after_days"},
+};
+
+/* the reset / verification mail for an address, or nothing when no user has it: the request did the same work */
+static const task_type_t accounts_tasks[] = {
+    {"auth.mail_link", acc_task_mail_link, 0},
 };
 
 const zm_module_t zm_accounts_module = {
@@ -69,6 +79,8 @@ const zm_module_t zm_accounts_module = {
     .init_master = acc_init,
     .routes = accounts_routes,
     .nroutes = ZM_ARRAY_LEN(accounts_routes),
+    .tasks = accounts_tasks,
+    .ntasks = ZM_ARRAY_LEN(accounts_tasks),
     .purges = accounts_purges,
     .npurges = ZM_ARRAY_LEN(accounts_purges),
 };

@@ -28,6 +28,12 @@ static const char *type_name(auth_token_type_t type)
 int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id,
                      int64_t now, int64_t lifetime_s, char *out, size_t outlen, char jti_out[33])
 {
+    return auth_token_issue_gen(key, keylen, type, user_id, AUTH_TOKEN_NO_GEN, now, lifetime_s, out, outlen, jti_out);
+}
+
+int auth_token_issue_gen(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id, int64_t gen,
+                         int64_t now, int64_t lifetime_s, char *out, size_t outlen, char jti_out[33])
+{
     unsigned char rnd[JTI_BYTES];
     char jti[2 * JTI_BYTES + 1];
     const char *tname = type_name(type);
@@ -42,7 +48,7 @@ int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int
         return ZM_EINVAL;
     }
     out[0] = '\0';
-    if (lifetime_s <= 0 || now > INT64_MAX - lifetime_s) {
+    if (lifetime_s <= 0 || now > INT64_MAX - lifetime_s || (gen < 0 && gen != AUTH_TOKEN_NO_GEN)) {
         return ZM_EINVAL;
     }
     if (sodium_init() < 0) {
@@ -54,10 +60,10 @@ int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int
     if (jwt_new(&jwt) != 0) {
         return ZM_ENOMEM;
     }
-    if (jwt_add_grant(jwt, "token_type", tname) != 0 ||
-        jwt_add_grant_int(jwt, "exp", (long)(now + lifetime_s)) != 0 ||
+    if (jwt_add_grant(jwt, "token_type", tname) != 0 || jwt_add_grant_int(jwt, "exp", (long)(now + lifetime_s)) != 0 ||
         jwt_add_grant_int(jwt, "iat", (long)now) != 0 || jwt_add_grant(jwt, "jti", jti) != 0 ||
         jwt_add_grant_int(jwt, "user_id", (long)user_id) != 0 ||
+        (gen != AUTH_TOKEN_NO_GEN && jwt_add_grant_int(jwt, "gen", (long)gen) != 0) ||
         jwt_set_alg(jwt, JWT_ALG_HS256, (const unsigned char *)key, (int)keylen) != 0) {
         goto done;
     }
@@ -171,7 +177,7 @@ static int header_ok(const char *seg, size_t len)
     return ok;
 }
 
-/* exp, iat, user_id as integers, jti 32 lowercase hex, a known token_type. */
+/* exp, iat, user_id as integers, jti 32 lowercase hex, a known token_type, gen if any. */
 static int claims_parse(const char *seg, size_t len, auth_token_claims_t *c)
 {
     unsigned char buf[AUTH_TOKEN_MAX];
@@ -204,6 +210,11 @@ static int claims_parse(const char *seg, size_t len, auth_token_claims_t *c)
     }
     s = json_object_get_string(jti);
     if (strspn(s, "0123456789abcdef") != 2 * JTI_BYTES) {
+        goto done;
+    }
+    /* optional (simplejwt writes none); when there, an integer >= 0 */
+    c->gen = AUTH_TOKEN_NO_GEN;
+    if (json_object_object_get_ex(body, "gen", NULL) && (!member_int64(body, "gen", &c->gen) || c->gen < 0)) {
         goto done;
     }
     memcpy(c->jti, s, 2 * JTI_BYTES + 1);

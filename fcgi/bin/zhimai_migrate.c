@@ -3,12 +3,18 @@
  *
  *   zhimai-migrate [-c CONFIG] [-d DIR] up       apply what is pending
  *   zhimai-migrate [-c CONFIG] [-d DIR] status   list applied and pending
+ *   zhimai-migrate [-c CONFIG] normalize-emails  rewrite stored email addresses
+ *                                                to their normal form (email.h)
  *
  * Each file runs as one multi-statement script; its version, name and
  * SHA-256 are recorded in zm_schema_migrations after it succeeds.  MySQL
  * commits DDL implicitly, so a file that fails half-way is reported and
  * must be fixed by hand: keep one change per file.  A named lock keeps two
  * runs (two hosts deploying at once) from interleaving.
+ *
+ * Some data changes SQL cannot express (Unicode NFKC): such a step runs in C
+ * just before the file of its version, and is idempotent, so a step that
+ * fails leaves nothing recorded and the next run does it all again.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +26,7 @@
 #include "conf.h"
 #include "modules.h"
 #include "db.h"
+#include "email.h"
 #include "http.h"
 #include "log.h"
 
@@ -31,6 +38,28 @@ typedef struct {
     char name[256];
     char checksum[65];
 } mig_t;
+
+static int normalize_emails(db_t *db, zm_arena_t *a)
+{
+    auth_email_migration_t st;
+    int rc = auth_email_migrate(db, a, &st);
+
+    if (rc != ZM_OK) {
+        fprintf(stderr, "zhimai-migrate: normalize-emails: %s\n", db_error(db));
+        return rc;
+    }
+    printf("normalize-emails: %ld users, %ld rewritten, %ld left for an operator (same address as another)\n",
+           st.checked, st.changed, st.conflicts);
+    return ZM_OK;
+}
+
+/* C steps, each run just before the migration file of its version */
+static const struct {
+    int version;
+    int (*run)(db_t *db, zm_arena_t *a);
+} steps[] = {
+    {5, normalize_emails}, /* before 0005_auth_hardening.sql */
+};
 
 static int cmp_mig(const void *a, const void *b)
 {
@@ -116,7 +145,8 @@ int main(int argc, char **argv)
             conf = argv[++i];
         } else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
             dir = argv[++i];
-        } else if (cmd == NULL && (strcmp(argv[i], "up") == 0 || strcmp(argv[i], "status") == 0)) {
+        } else if (cmd == NULL && (strcmp(argv[i], "up") == 0 || strcmp(argv[i], "status") == 0 ||
+                                   strcmp(argv[i], "normalize-emails") == 0)) {
             cmd = argv[i];
         } else {
             cmd = NULL;
@@ -124,7 +154,7 @@ int main(int argc, char **argv)
         }
     }
     if (cmd == NULL) {
-        fprintf(stderr, "usage: zhimai-migrate [-c CONFIG] [-d DIR] up|status\n");
+        fprintf(stderr, "usage: zhimai-migrate [-c CONFIG] [-d DIR] up|status|normalize-emails\n");
         return 2;
     }
     if (sodium_init() < 0 || zm_conf_register(zm_modules, err, sizeof(err)) != ZM_OK ||
@@ -132,7 +162,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "zhimai-migrate: %s\n", err);
         return 1;
     }
-    if (list_files(dir, files, &nfiles) != 0) {
+    nfiles = 0;
+    if (strcmp(cmd, "normalize-emails") != 0 && list_files(dir, files, &nfiles) != 0) {
         return 1;
     }
     db = db_open_configured(600); /* a migration may rebuild a large table */
@@ -153,6 +184,9 @@ int main(int argc, char **argv)
     if (db_query(db, &a, &res, "SELECT GET_LOCK('zhimai_migrate', 60)", NULL) != ZM_OK || db_int(&res, 0, 0) != 1) {
         fprintf(stderr, "zhimai-migrate: another migration run holds the lock\n");
         return 1;
+    }
+    if (strcmp(cmd, "normalize-emails") == 0) {
+        rc = normalize_emails(db, &a) == ZM_OK ? 0 : 1;
     }
 
     for (int i = 0; i < nfiles; i++) {
@@ -187,6 +221,15 @@ int main(int argc, char **argv)
             printf("pending  %s\n", files[i].name);
             free(sql);
             continue;
+        }
+        for (size_t k = 0; k < ZM_ARRAY_LEN(steps) && rc == 0; k++) {
+            if (steps[k].version == files[i].version && steps[k].run(db, &a) != ZM_OK) {
+                rc = 1;
+            }
+        }
+        if (rc != 0) {
+            free(sql);
+            break;
         }
         if (db_exec_script(db, sql) != ZM_OK) {
             fprintf(stderr, "zhimai-migrate: %s failed: %s\n", files[i].name, db_error(db));

@@ -175,9 +175,10 @@ async function sqlUser(email, role, pw) {
   });
   const j = await r.json();
   if (!j.success) throw new Error('register ' + email + ': ' + JSON.stringify(j));
-  const id = Number(j.data.id || (j.data.user && j.data.user.id));
-  const q = `UPDATE zm_user_profile SET role = '${role}' WHERE user_id = ${id}; `
-    + `UPDATE auth_user SET is_staff = ${role === 'admin' ? 1 : 0}, is_superuser = ${role === 'admin' ? 1 : 0} WHERE id = ${id};`;
+  // the answer does not name the account (it is the same for a registered address): find it by address
+  const addr = `'${j.data.email.replace(/'/g, "''")}'`;
+  const q = `UPDATE zm_user_profile p JOIN auth_user u ON u.id = p.user_id SET p.role = '${role}' WHERE u.email = ${addr}; `
+    + `UPDATE auth_user SET is_staff = ${role === 'admin' ? 1 : 0}, is_superuser = ${role === 'admin' ? 1 : 0} WHERE email = ${addr};`;
   const m = spawnSync('mariadb', ['--defaults-file=' + path.join(VAR, 'client.cnf'), '-e', q], { encoding: 'utf8' });
   if (m.status !== 0) throw new Error('mariadb: ' + m.stderr);
 }

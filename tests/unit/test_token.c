@@ -427,6 +427,53 @@ static void test_issue_errors(void)
              ZM_EINVAL);
 }
 
+/* The token generation ("gen"): written when asked, read back, absent from simplejwt's tokens, and
+ * refused when it is anything but an integer >= 0. */
+static void test_generation(void)
+{
+    char tok[AUTH_TOKEN_MAX], json[1024];
+    auth_token_claims_t c;
+    const char *dot1, *dot2;
+
+    ZT_CHECK(auth_token_issue_gen(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, 7, NOW, 300, tok, sizeof(tok), NULL) == ZM_OK);
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW, &c) == ZM_OK);
+    ZT_CHECK(c.gen == 7 && c.user_id == 42);
+    /* an integer claim beside simplejwt's own, which simplejwt ignores */
+    dot1 = strchr(tok, '.');
+    dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    ZT_CHECK(dot2 != NULL);
+    if (dot2 != NULL) {
+        decode_segment(dot1 + 1, (size_t)(dot2 - dot1 - 1), json, sizeof(json));
+        ZT_CHECK(strstr(json, "\"gen\":7") != NULL);
+    }
+    ZT_CHECK(auth_token_issue_gen(KEY, KEYLEN, AUTH_TOKEN_REFRESH, 42, 0, NOW, 300, tok, sizeof(tok), NULL) == ZM_OK);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_REFRESH, NOW, &c) == ZM_OK && c.gen == 0);
+
+    /* without the claim (simplejwt's tokens, auth_token_issue's) */
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) == ZM_OK);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW, &c) == ZM_OK);
+    ZT_CHECK(c.gen == AUTH_TOKEN_NO_GEN);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, PY_TOKEN, AUTH_TOKEN_ACCESS, NOW + 100, &c) == ZM_OK);
+    ZT_CHECK(c.gen == AUTH_TOKEN_NO_GEN);
+
+    /* signed, but an ill-typed or negative gen */
+#define GEN_PAYLOAD(g)                                                                                                 \
+    "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42,\"gen\":" g "}"
+    ZT_CHECK(verify_payload(GEN_PAYLOAD("3"), AUTH_TOKEN_ACCESS) == ZM_OK);
+    ZT_CHECK(verify_payload(GEN_PAYLOAD("-1"), AUTH_TOKEN_ACCESS) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(verify_payload(GEN_PAYLOAD("\"3\""), AUTH_TOKEN_ACCESS) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(verify_payload(GEN_PAYLOAD("3.5"), AUTH_TOKEN_ACCESS) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(verify_payload(GEN_PAYLOAD("null"), AUTH_TOKEN_ACCESS) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(verify_payload(GEN_PAYLOAD("true"), AUTH_TOKEN_ACCESS) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(verify_payload(GEN_PAYLOAD("18446744073709551615"), AUTH_TOKEN_ACCESS) == AUTH_TOKEN_INVALID);
+#undef GEN_PAYLOAD
+
+    /* a negative generation is no generation */
+    ZT_CHECK(auth_token_issue_gen(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, -2, NOW, 300, tok, sizeof(tok), NULL) ==
+             ZM_EINVAL);
+}
+
 int main(void)
 {
     ZT_RUN(test_round_trip);
@@ -437,5 +484,6 @@ int main(void)
     ZT_RUN(test_claims);
     ZT_RUN(test_malformed);
     ZT_RUN(test_issue_errors);
+    ZT_RUN(test_generation);
     return zt_done();
 }

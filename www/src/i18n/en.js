@@ -52,7 +52,7 @@ export default {
   'auth.mismatch': 'The passwords do not match',
   'auth.resetDone': 'Your password was reset, please log in',
   'auth.toLogin': 'Go to log in',
-  'auth.registered': 'Done! We sent a verification email to {email}; click its link to verify.',
+  'auth.registered': 'Check your inbox at {email}: a new address gets a verification link to click; if the address already has an account, the email tells you how to log in or reset your password.',
   'auth.resend': 'Resend verification email',
   'auth.verifyTitle': 'Email verification',
   'auth.verifying': 'Verifying your email…',

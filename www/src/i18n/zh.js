@@ -52,7 +52,7 @@ export default {
   'auth.mismatch': '两次输入的密码不一致',
   'auth.resetDone': '密码已重置，请使用新密码登录',
   'auth.toLogin': '去登录',
-  'auth.registered': '注册成功！我们已向 {email} 发送了验证邮件，请点击邮件中的链接完成验证。',
+  'auth.registered': '请查收发往 {email} 的邮件：新注册的邮箱会收到验证链接，点击即可完成验证；如果该邮箱已经注册过，邮件会告诉您如何登录或找回密码。',
   'auth.resend': '重新发送验证邮件',
   'auth.verifyTitle': '邮箱验证',
   'auth.verifying': '正在验证邮箱…',

@@ -64,8 +64,9 @@ export function Register() {
     const body = { email: v.email.trim(), password: v.password };
     if (v.username.trim()) body.username = v.username.trim();
     if (v.invite_code.trim()) body.invite_code = v.invite_code.trim();
-    const u = await api('POST', '/api/v1/auth/register', body, { auth: false });
-    setDone(u.email);
+    // the answer is the same whether or not the address has an account; the mail says which
+    const d = await api('POST', '/api/v1/auth/register', body, { auth: false });
+    setDone(d.email || body.email);
   });
   const resend = async () => {
     try { const d = await api('POST', '/api/v1/auth/resend-verification', { email: done }, { auth: false }); setResent({ ok: d.detail }); }
