@@ -33,7 +33,7 @@ class Subscription:
     """GET an event stream in a thread; .events gets (received_at, event dict) until a final event,
     close() or the timeout.  .status is the HTTP status once the response head came."""
 
-    def __init__(self, task_id, token=None, header_token=None, query=None, timeout=10.0, path=None):
+    def __init__(self, task_id, token=None, header_token=None, query=None, timeout=10.0, path=None, headers=None):
         self.path = path or "/api/v1/events/tasks/%s" % task_id
         q = dict(query or {})
         if token is not None:
@@ -41,6 +41,7 @@ class Subscription:
         if q:
             self.path += "?" + urllib.parse.urlencode(q)
         self.headers = {"Accept": "text/event-stream"}
+        self.headers.update(headers or {})
         if header_token:
             self.headers["Authorization"] = "Bearer " + header_token
         self.timeout = timeout
@@ -265,6 +266,29 @@ def test_authorizer_answers_owners_only():
     # the internal hop itself is not reachable from outside
     r = request("GET", "/_events/auth/%d?access_token=%s" % (tid, u["access"]))
     assert r.status == 404, r
+
+
+def test_cors_same_origin_unless_configured():
+    """A page on another origin must not read a subscriber's stream: nchan by default echoes any
+    Origin with Access-Control-Allow-Credentials: true.  Without events.allow_origins (the test
+    stack's default), only this site's own origin (or no Origin: same-origin EventSource sends
+    none) is served, and credentials are never allowed (the token is not a cookie)."""
+    u = new_user("ev10")
+    rid = ready_resume(u)
+    tid = diagnose(u, rid)["task_id"]
+    zmtest.wait_for(lambda: task(u, tid)["state"] == "done", timeout=30, what="task done")
+    for origin in ("https://evil.example", "null", "http://127.0.0.1.evil.example", zmtest.URL + ".evil.example"):
+        s = Subscription(tid, token=u["access"], timeout=5, headers={"Origin": origin}).wait()
+        assert s.status == 403, "Origin %s: expected 403, got %r" % (origin, s.status)
+        assert not s.events, "Origin %s: got events %r" % (origin, s.events)
+        assert "Access-Control-Allow-Origin" not in s.resp_headers, "Origin %s: %r" % (origin, s.resp_headers)
+        assert "Access-Control-Allow-Credentials" not in s.resp_headers, "Origin %s: %r" % (origin, s.resp_headers)
+    # the site itself, with and without an Origin header
+    for hdrs in ({}, {"Origin": zmtest.URL}):
+        s = Subscription(tid, token=u["access"], timeout=5, headers=hdrs).wait()
+        assert s.status == 200 and s.final and s.final["state"] == "done", (hdrs, s.status, s.events)
+        assert "Access-Control-Allow-Credentials" not in s.resp_headers, (hdrs, s.resp_headers)
+        assert s.resp_headers.get("Access-Control-Allow-Origin") in (None, zmtest.URL), (hdrs, s.resp_headers)
 
 
 def test_publisher_is_loopback_only():
