@@ -516,6 +516,11 @@ def test_trusted_load_balancer_names_the_client():
     login(ip, spoofed)
     assert bucket_hits("login:ip:" + spoofed) == 0, "an untrusted peer's X-Forwarded-For was believed"
     assert bucket_hits("login:ip:" + ip) == before + 1
+    # a client behind the balancer naming this host gets none of the loopback-only locations
+    for path in ("/metrics", "/_events/pub/edge_lb"):
+        st, _, _ = raw_http(path, port=e["tls"], tls=e["ctx"], ip="127.0.0.2",
+                            headers={"X-Forwarded-For": "127.0.0.1"})
+        assert st == 403, "%s through the balancer as 127.0.0.1: %d" % (path, st)
 
 
 def test_nginx_502_page_has_the_security_headers():
