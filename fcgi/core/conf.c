@@ -30,8 +30,6 @@ static const conf_key_t conf_keys[] = {
     {"http.max_body", "10551296",
      "# Largest request body in bytes: upload.max_file plus room for the form (nginx's client_max_body_size matches)."},
     {"http.arena_cap", "67108864", "# Most memory one request may allocate, in bytes."},
-    {"http.trusted_proxies", "127.0.0.1",
-     "# Comma-separated addresses whose X-Real-IP is believed (nginx on this host)."},
 
     {"nginx.listen", "127.0.0.1:8080", "# Where nginx serves plain HTTP (./dev sets it from ZM_PORT)."},
     {"nginx.server_name", "localhost", "# server_name of the production (TLS) server block."},
@@ -39,6 +37,12 @@ static const conf_key_t conf_keys[] = {
     {"nginx.tls_cert", "", "# Certificate chain (PEM) for the TLS server block."},
     {"nginx.tls_key", "", "# Private key (PEM) for the TLS server block."},
     {"nginx.user", "www-data", "# User nginx workers run as when started by root."},
+    {"nginx.real_ip_from", "",
+     "# Load balancers in front of nginx whose client-address header is believed (nginx's set_real_ip_from):\n"
+     "# addresses or CIDR ranges, separated by commas or spaces.  Empty: the TCP peer is the client.  The app\n"
+     "# reads no header for the client address; rate limits use what nginx decided."},
+    {"nginx.real_ip_header", "X-Forwarded-For",
+     "# The header those load balancers put the client address in (nginx's real_ip_header)."},
 
     {"app.base_url", "http://127.0.0.1:8080", "# Public URL of the site, for links in mails (no trailing slash)."},
 
@@ -113,6 +117,9 @@ static const conf_key_t conf_keys[] = {
 
     {"events.publish_url", "",
      "# nchan publisher base URL on loopback (e.g. http://127.0.0.1:8080/_events/pub); empty: no live events."},
+    {"events.allow_origins", "",
+     "# Other origins (https://app.example.com, separated by spaces) whose pages may subscribe to live events;\n"
+     "# empty: the site's own origin only.  No cookies are involved, so no Access-Control-Allow-Credentials."},
 
     {"log.file", "", "# Error log path; empty means stderr."},
     {"log.access", "", "# Access log path; empty means the error log."},
@@ -216,6 +223,14 @@ int zm_conf_load(const char *path, char *err, size_t errlen)
             k = trim(k);
             v = trim(eq + 1);
             idx = key_index(k);
+            if (idx < 0 && strcmp(k, "http.trusted_proxies") == 0) {
+                /* removed, not ignored: a deployment that relied on it must move the trust to nginx */
+                snprintf(err, errlen,
+                         "%s:%d: http.trusted_proxies was removed: the app no longer reads X-Real-IP; "
+                         "list load balancers in nginx.real_ip_from",
+                         path, lineno);
+                goto fail;
+            }
             if (idx < 0) {
                 snprintf(err, errlen, "%s:%d: unknown key '%s'", path, lineno, k);
                 goto fail;
