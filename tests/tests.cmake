@@ -46,6 +46,8 @@ zm_api_test(analysis test_analysis_api.py)
 zm_api_test(events test_events.py)
 # bad Unicode in JSON bodies; stops the stack's MariaDB with SIGSTOP for a while and resumes it
 zm_api_test(robust test_robust.py)
+# the edge: client addresses, hostile paths, logs, and a second nginx with TLS on (restarts zhimai-fcgi once)
+zm_api_test(edge test_edge.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

@@ -28,8 +28,10 @@ int events_api_auth(zm_req_t *r)
             id = 0;
         }
     }
+    /* a bad, unknown or somebody else's id all answer 404, as GET /api/v1/tasks/{id} does:
+     * a different answer for a foreign task would tell that it exists */
     if (id <= 0) {
-        return zm_reply_error(r, 403, "forbidden", "无权订阅该任务", NULL);
+        return zm_reply_error(r, 404, "not_found", "任务不存在", NULL);
     }
     rc = task_get(r->db, r->a, id, &t);
     if (rc == ZM_OK && t.user_id == r->user_id && r->user_id > 0) {
@@ -38,5 +40,5 @@ int events_api_auth(zm_req_t *r)
     if (rc != ZM_OK && rc != ZM_ENOTFOUND) {
         return zm_reply_from_rc(r, rc);
     }
-    return zm_reply_error(r, 403, "forbidden", "无权订阅该任务", NULL);
+    return zm_reply_error(r, 404, "not_found", "任务不存在", NULL);
 }

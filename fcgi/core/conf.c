@@ -21,6 +21,16 @@ typedef struct {
     int64_t num; /* INT, OCTAL, BOOL: the parsed value */
 } conf_slot_t;
 
+/* Keys that were removed, not renamed silently: a deployment that relied on one is told
+ * what replaced it instead of finding its setting ignored. */
+static const struct {
+    const char *key, *instead;
+} removed_keys[] = {
+    {"http.trusted_proxies",
+     "the app no longer reads X-Real-IP; list load balancers in nginx.real_ip_from"},
+    {"db.rw_timeout", "set db.read_timeout and db.write_timeout"},
+};
+
 static conf_slot_t slots[CONF_MAX_KEYS]; /* sorted by name, for bsearch */
 static size_t nslots;
 static const zm_module_t *const *conf_modules;
@@ -281,6 +291,12 @@ int zm_conf_load(const char *path, char *err, size_t errlen)
             k = trim(k);
             v = trim(eq + 1);
             s = slot_find(k);
+            for (size_t i = 0; s == NULL && i < ZM_ARRAY_LEN(removed_keys); i++) {
+                if (strcmp(k, removed_keys[i].key) == 0) {
+                    snprintf(err, errlen, "%s:%d: %s was removed: %s", path, lineno, k, removed_keys[i].instead);
+                    goto fail;
+                }
+            }
             if (s == NULL) {
                 snprintf(err, errlen, "%s:%d: unknown key '%s'", path, lineno, k);
                 goto fail;

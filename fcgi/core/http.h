@@ -39,7 +39,7 @@ typedef struct zm_req_s {
     const char *path;        /* decoded path, as nginx normalized it */
     const char *query;       /* raw query string, "" when none */
     const char *request_id;
-    const char *client_ip;   /* X-Real-IP from a trusted proxy, else REMOTE_ADDR */
+    const char *client_ip;   /* REMOTE_ADDR: as nginx decided it (real_ip), never a header */
 
     char *body;              /* NUL-terminated copy; body_len bytes */
     size_t body_len;

@@ -27,8 +27,6 @@ static const zm_conf_key_t http_keys[] = {
               "# Largest request body in bytes: upload.max_file plus room for the form (nginx's client_max_body_size matches)."),
     ZM_CONF_I("http.arena_cap", "67108864", 1048576, 4294967296LL,
               "# Most memory one request may allocate, in bytes."),
-    ZM_CONF_S("http.trusted_proxies", "127.0.0.1",
-              "# Comma-separated addresses whose X-Real-IP is believed (nginx on this host)."),
     ZM_CONF_S("nginx.listen", "127.0.0.1:8080",
               "# Where nginx serves plain HTTP (./dev sets it from ZM_PORT)."),
     ZM_CONF_S("nginx.server_name", "localhost",
@@ -41,6 +39,12 @@ static const zm_conf_key_t http_keys[] = {
               "# Private key (PEM) for the TLS server block."),
     ZM_CONF_S("nginx.user", "www-data",
               "# User nginx workers run as when started by root."),
+    ZM_CONF_S("nginx.real_ip_from", "",
+              "# Load balancers in front of nginx whose client-address header is believed (nginx's set_real_ip_from):\n"
+              "# addresses or CIDR ranges, separated by commas or spaces.  Empty: the TCP peer is the client.  The app\n"
+              "# reads no header for the client address; rate limits use what nginx decided."),
+    ZM_CONF_S("nginx.real_ip_header", "X-Forwarded-For",
+              "# The header those load balancers put the client address in (nginx's real_ip_header)."),
 };
 
 static const zm_route_t http_routes[] = {

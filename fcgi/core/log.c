@@ -156,11 +156,15 @@ static void log_escape(const char *s, char *out, size_t outlen)
 
 void zm_log_access(const char *request_id, const char *method, const char *path, int status, int64_t usec)
 {
-    char line[1024], ts[40], epath[600], emethod[40];
+    char line[1024], ts[40], epath[600], emethod[40], cut[600];
     int n;
 
     zm_log_timestamp(ts, sizeof(ts));
-    log_escape(path ? path : "-", epath, sizeof(epath));
+    /* the path is nginx's decoded one, query-less; a '?' in it came from %3F, and what follows
+     * it is logged no more than a query string would be (an access token must not reach a log) */
+    path = path ? path : "-";
+    snprintf(cut, sizeof(cut), "%.*s", (int)strcspn(path, "?"), path);
+    log_escape(cut, epath, sizeof(epath));
     log_escape(method ? method : "-", emethod, sizeof(emethod));
     n = snprintf(line, sizeof(line), "%s %s %s %s %d %lldus pid=%d\n", ts, request_id ? request_id : "-", emethod,
                  epath, status, (long long)usec, (int)my_pid());

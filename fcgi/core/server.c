@@ -79,26 +79,6 @@ static int open_listener(void)
 
 /* ---- one request ---- */
 
-static int trusted_proxy(const char *ip)
-{
-    const char *list = zm_conf_str("http.trusted_proxies");
-    size_t n = strlen(ip);
-
-    while (*list) {
-        const char *comma = strchr(list, ',');
-        size_t len = comma ? (size_t)(comma - list) : strlen(list);
-        while (len && *list == ' ') {
-            list++;
-            len--;
-        }
-        if (len == n && memcmp(list, ip, n) == 0) {
-            return 1;
-        }
-        list = comma ? comma + 1 : list + len;
-    }
-    return 0;
-}
-
 static int valid_token_chars(const char *s, size_t max)
 {
     size_t n = 0;
@@ -107,20 +87,6 @@ static int valid_token_chars(const char *s, size_t max)
         char c = s[n];
         if (n >= max || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                           c == '-' || c == '_')) {
-            return 0;
-        }
-    }
-    return n > 0;
-}
-
-static int valid_ip_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; s[n]; n++) {
-        char c = s[n];
-        if (n >= 45 || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' ||
-                         c == ':')) {
             return 0;
         }
     }
@@ -287,7 +253,7 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
     int64_t t0 = now_us();
     zm_req_t req;
     zm_req_t *r = &req;
-    const char *rid, *remote, *real;
+    const char *rid, *remote;
     size_t route_idx = nroutes;
 
     memset(r, 0, sizeof(*r));
@@ -317,12 +283,11 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
         rid = hex;
     }
     r->request_id = rid;
+    /* REMOTE_ADDR is nginx's $remote_addr: the TCP peer, or the client a trusted load balancer
+     * named (nginx's real_ip, nginx.real_ip_from).  No request header is read for it: headers are
+     * the client's to write, and per-IP rate limits must not be theirs to choose. */
     remote = zm_req_env(r, "REMOTE_ADDR");
-    real = zm_req_env(r, "HTTP_X_REAL_IP");
     r->client_ip = remote ? remote : "-";
-    if (remote && real && valid_ip_chars(real) && trusted_proxy(remote)) {
-        r->client_ip = real;
-    }
 
     /* the access log is written after FCGX_Finish_r, which frees the params */
     r->method = zm_pstrdup(a, r->method);

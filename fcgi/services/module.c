@@ -81,6 +81,9 @@ static const zm_conf_key_t services_keys[] = {
               "# Sampling temperature."),
     ZM_CONF_S("events.publish_url", "",
               "# nchan publisher base URL on loopback (e.g. http://127.0.0.1:8080/_events/pub); empty: no live events."),
+    ZM_CONF_S("events.allow_origins", "",
+              "# Other origins (https://app.example.com, separated by spaces) whose pages may subscribe to live events;\n"
+              "# empty: the site's own origin only.  No cookies are involved, so no Access-Control-Allow-Credentials."),
 };
 
 static const task_type_t services_tasks[] = {

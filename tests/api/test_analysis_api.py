@@ -9,7 +9,7 @@ Needs a running stack (./dev up with ZM_TEST_STACK=1 and ZM_VAR):
 
     ZM_VAR=/tmp/antest /usr/bin/python3 tests/api/test_analysis_api.py [test_name ...]
 
-Every test makes its own users (unique emails, a fresh X-Real-IP per auth call),
+Every test makes its own users (unique emails, a fresh client address per auth call),
 so the file can be run again at once.  Sample resumes and JDs come from
 tests/data/analysis/.
 """

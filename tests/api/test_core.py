@@ -249,7 +249,7 @@ def test_graceful_stop_finishes_in_flight_requests():
     def attempt(i):
         # a wrong password costs a full argon2 verification: a request that is in flight for a while
         r = post("/api/v1/auth/login", {"email": "nobody-%d@zhimai.test" % i, "password": "wrong-password-1"},
-                 headers={"X-Real-IP": "10.77.0.%d" % i})
+                 ip="127.77.0.%d" % (i + 1))
         results.append(r.status)
 
     threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]

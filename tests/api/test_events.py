@@ -33,7 +33,7 @@ class Subscription:
     """GET an event stream in a thread; .events gets (received_at, event dict) until a final event,
     close() or the timeout.  .status is the HTTP status once the response head came."""
 
-    def __init__(self, task_id, token=None, header_token=None, query=None, timeout=10.0, path=None):
+    def __init__(self, task_id, token=None, header_token=None, query=None, timeout=10.0, path=None, headers=None):
         self.path = path or "/api/v1/events/tasks/%s" % task_id
         q = dict(query or {})
         if token is not None:
@@ -41,6 +41,7 @@ class Subscription:
         if q:
             self.path += "?" + urllib.parse.urlencode(q)
         self.headers = {"Accept": "text/event-stream"}
+        self.headers.update(headers or {})
         if header_token:
             self.headers["Authorization"] = "Bearer " + header_token
         self.timeout = timeout
@@ -212,8 +213,6 @@ def test_other_users_and_bad_tokens_are_refused():
     tid = d["task_id"]
     zmtest.wait_for(lambda: task(u, tid)["state"] == "done", timeout=30, what="task done")
     cases = [
-        ("another user's token", dict(token=other["access"])),
-        ("another user's token as a header", dict(header_token=other["access"])),
         ("a garbage token", dict(token="garbage")),
         ("a forged JWT", dict(token=u["access"][:-4] + ("AAAA" if not u["access"].endswith("AAAA") else "BBBB"))),
         ("no token", dict()),
@@ -221,12 +220,19 @@ def test_other_users_and_bad_tokens_are_refused():
     ]
     for what, kw in cases:
         s = Subscription(tid, timeout=5, **kw).wait()
-        assert s.status in (401, 403), "%s: expected 401/403, got %r %r" % (what, s.status, s.body)
+        assert s.status == 401, "%s: expected 401, got %r %r" % (what, s.status, s.body)
         assert not s.events, "%s: got events %r" % (what, s.events)
-    # a task that does not exist answers exactly like somebody else's: existence does not leak
-    for tid2 in (tid + 10 ** 9, 999999999999):
-        s = Subscription(tid2, token=u["access"], timeout=5).wait()
-        assert s.status == 403, "unknown task %d: %r" % (tid2, s.status)
+    # somebody else's task answers 404 like one that does not exist (and like GET /api/v1/tasks/{id}
+    # for either): existence does not leak
+    for what, t, kw in (("another user's token", tid, dict(token=other["access"])),
+                        ("another user's token as a header", tid, dict(header_token=other["access"])),
+                        ("an unknown task", tid + 10 ** 9, dict(token=u["access"])),
+                        ("an unknown task", 999999999999, dict(token=u["access"]))):
+        s = Subscription(t, timeout=5, **kw).wait()
+        assert s.status == 404, "%s (task %d): expected 404, got %r %r" % (what, t, s.status, s.body)
+        assert json.loads(s.body)["error"]["code"] == "not_found", "%s: %r" % (what, s.body)
+        assert not s.events, "%s: got events %r" % (what, s.events)
+    zmtest.expect_404(request("GET", "/api/v1/tasks/%d" % tid, token=other["access"]), "GET another user's task")
     # not a task id at all: no such location (the channel namespace is task_<digits> only)
     for p in ("/api/v1/events/tasks/abc", "/api/v1/events/tasks/-1", "/api/v1/events/tasks/1/x"):
         s = Subscription(None, token=u["access"], timeout=5, path=p).wait()
@@ -238,8 +244,8 @@ def test_other_users_and_bad_tokens_are_refused():
 
 def test_authorizer_answers_owners_only():
     """GET /api/v1/events/auth/{id}, which nginx asks (through /_events/auth/, internal): 204 for the
-    owner; 403 for anyone else and for a task that does not exist (no oracle beyond what GET
-    /api/v1/tasks/{id} tells); 401 without a valid token."""
+    owner; 404 for anyone else and for a task that does not exist, as GET /api/v1/tasks/{id} answers
+    (no oracle beyond what that tells); 401 without a valid token."""
     u, other = new_user("ev6"), new_user("ev6b")
     rid = ready_resume(u)
     d = diagnose(u, rid)
@@ -252,7 +258,7 @@ def test_authorizer_answers_owners_only():
                             ("not a number", "/api/v1/events/auth/abc", u["access"]),
                             ("zero", "/api/v1/events/auth/0", u["access"])):
         r = request("GET", path, token=tok)
-        zmtest.expect_error(r, 403, "forbidden")
+        zmtest.expect_error(r, 404, "not_found")
     r = request("GET", "/api/v1/events/auth/%d" % tid)
     assert r.status == 401, r
     r = request("GET", "/api/v1/events/auth/%d" % tid, token="garbage")
@@ -260,6 +266,29 @@ def test_authorizer_answers_owners_only():
     # the internal hop itself is not reachable from outside
     r = request("GET", "/_events/auth/%d?access_token=%s" % (tid, u["access"]))
     assert r.status == 404, r
+
+
+def test_cors_same_origin_unless_configured():
+    """A page on another origin must not read a subscriber's stream: nchan by default echoes any
+    Origin with Access-Control-Allow-Credentials: true.  Without events.allow_origins (the test
+    stack's default), only this site's own origin (or no Origin: same-origin EventSource sends
+    none) is served, and credentials are never allowed (the token is not a cookie)."""
+    u = new_user("ev10")
+    rid = ready_resume(u)
+    tid = diagnose(u, rid)["task_id"]
+    zmtest.wait_for(lambda: task(u, tid)["state"] == "done", timeout=30, what="task done")
+    for origin in ("https://evil.example", "null", "http://127.0.0.1.evil.example", zmtest.URL + ".evil.example"):
+        s = Subscription(tid, token=u["access"], timeout=5, headers={"Origin": origin}).wait()
+        assert s.status == 403, "Origin %s: expected 403, got %r" % (origin, s.status)
+        assert not s.events, "Origin %s: got events %r" % (origin, s.events)
+        assert "Access-Control-Allow-Origin" not in s.resp_headers, "Origin %s: %r" % (origin, s.resp_headers)
+        assert "Access-Control-Allow-Credentials" not in s.resp_headers, "Origin %s: %r" % (origin, s.resp_headers)
+    # the site itself, with and without an Origin header
+    for hdrs in ({}, {"Origin": zmtest.URL}):
+        s = Subscription(tid, token=u["access"], timeout=5, headers=hdrs).wait()
+        assert s.status == 200 and s.final and s.final["state"] == "done", (hdrs, s.status, s.events)
+        assert "Access-Control-Allow-Credentials" not in s.resp_headers, (hdrs, s.resp_headers)
+        assert s.resp_headers.get("Access-Control-Allow-Origin") in (None, zmtest.URL), (hdrs, s.resp_headers)
 
 
 def test_publisher_is_loopback_only():

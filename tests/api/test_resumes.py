@@ -14,7 +14,7 @@ Needs a running stack (./dev up with ZM_TEST_STACK=1 and ZM_VAR):
     ZM_VAR=/tmp/restest /usr/bin/python3 tests/api/test_resumes.py [test_name ...]
 
 Every test makes its own users (register + login through the API, unique
-emails, a fresh X-Real-IP per call: the auth endpoints limit 20/min per IP),
+emails, a fresh client address per call: the auth endpoints limit 20/min per IP),
 so the file can be run again at once.  Every fixture file is built here, in
 memory (a hand-written PDF 1.4, a DOCX made with zipfile, ...); copies of the
 main ones are in tests/data/files/upload/ for manual tries.

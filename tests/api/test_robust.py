@@ -46,7 +46,7 @@ def log_since(offset):
 
 def send(method, path, body, token=None):
     """body (bytes, sent as they are) as application/json, from an address of this file's range."""
-    return request(method, path, body, headers={"Content-Type": "application/json", "X-Real-IP": zmtest.fresh_ip()},
+    return request(method, path, body, headers={"Content-Type": "application/json"}, ip=zmtest.fresh_ip(),
                    token=token)
 
 

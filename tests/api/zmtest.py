@@ -34,17 +34,22 @@ DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "a
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}")
 
-# Client addresses the test files pose as (X-Real-IP, trusted from nginx on 127.0.0.1): one range per
-# file, so that files sharing a stack do not use up each other's per-IP rate limits.  Elsewhere:
-# test_core.py uses 10.77.0.x, tests/browser/journey.test.mjs 10.9.x.7.
+# Client addresses the test files pose as: one range of 127.0.0.0/8 per file, so that files sharing
+# a stack do not use up each other's per-IP rate limits.  A test connects *from* such an address
+# (request(..., ip=...)): nginx and the app believe the TCP peer, never a header, so an X-Real-IP
+# header would only be ignored.  127.0.0.1 itself is left to requests without ip= (and the browser
+# journey).  Elsewhere: test_core.py uses 127.77.0.x.
 IP_RANGES = {
-    "test_auth.py": "10.9.",
-    "test_resumes.py": "10.12.",
-    "test_analysis_api.py": "10.13.",
-    "test_events.py": "10.14.",
-    "test_llm_remote.py": "10.15.",
-    "test_robust.py": "10.21.",
+    "test_auth.py": "127.9.",
+    "test_resumes.py": "127.12.",
+    "test_analysis_api.py": "127.13.",
+    "test_events.py": "127.14.",
+    "test_llm_remote.py": "127.15.",
+    "test_edge.py": "127.16.",
+    "test_robust.py": "127.21.",
 }
+# headers a test might believe pose as a client; nginx overwrites them (see request())
+_SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")
 
 
 class Response:
@@ -61,9 +66,29 @@ class Response:
         return "<%d %s>" % (self.status, self.body[:300])
 
 
-def request(method, path, body=None, headers=None, token=None, timeout=30):
-    """One HTTP request through nginx; body may be a dict (sent as JSON) or bytes."""
+class _SourceHandler(urllib.request.HTTPHandler):
+    """Connects from a given local address (a 127.x.y.z client address)."""
+
+    def __init__(self, ip):
+        super().__init__()
+        self.ip = ip
+
+    def http_open(self, req):
+        return self.do_open(http.client.HTTPConnection, req, source_address=(self.ip, 0))
+
+
+def _check_spoof(hdrs, spoof):
+    if not spoof:
+        bad = [k for k in hdrs if k.lower() in _SPOOF_HEADERS]
+        assert not bad, ("%s: nginx and the app ignore it; pose as a client with ip=fresh_ip() (or pass "
+                         "spoof=True to test that it is ignored)" % bad)
+
+
+def request(method, path, body=None, headers=None, token=None, timeout=30, ip=None, spoof=False):
+    """One HTTP request through nginx; body may be a dict (sent as JSON) or bytes.  ip: the local
+    address to connect from (the client address nginx and the app see); default 127.0.0.1."""
     hdrs = dict(headers or {})
+    _check_spoof(hdrs, spoof)
     data = None
     if isinstance(body, (dict, list)):
         data = json.dumps(body).encode()
@@ -73,8 +98,9 @@ def request(method, path, body=None, headers=None, token=None, timeout=30):
     if token:
         hdrs["Authorization"] = "Bearer " + token
     req = urllib.request.Request(URL + path, data=data, method=method, headers=hdrs)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _SourceHandler(ip)) if ip else None
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
+        with (opener.open if opener else urllib.request.urlopen)(req, timeout=timeout) as r:
             return Response(r.status, r.headers, r.read())
     except urllib.error.HTTPError as e:
         return Response(e.code, e.headers, e.read())
@@ -137,8 +163,8 @@ _ip_next = [random.randrange(0, 50000)]
 
 
 def fresh_ip(prefix=None):
-    """A client address nobody else in this run has used (X-Real-IP value only), in the range of
-    IP_RANGES for the file being run unless prefix ("10.12.") is given."""
+    """A client address nobody else in this run has used (for ip=: a loopback address to connect
+    from), in the range of IP_RANGES for the file being run unless prefix ("127.12.") is given."""
     if prefix is None:
         name = os.path.basename(sys.argv[0])
         assert name in IP_RANGES, "%s has no address range: add it to zmtest.IP_RANGES" % name
@@ -156,11 +182,10 @@ def new_email(tag="u"):
 def new_user(tag="u"):
     """Register and log in through the API, each from a fresh address: {"email", "id", "access"}."""
     email = new_email(tag)
-    r = request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD},
-                headers={"X-Real-IP": fresh_ip()})
+    r = request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD}, ip=fresh_ip())
     data_of(r, 201, "register %s" % email)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD},
-                        headers={"X-Real-IP": fresh_ip()}), 200, "login %s" % email)
+    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()),
+                200, "login %s" % email)
     return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
@@ -189,14 +214,16 @@ def multipart(parts, boundary=None):
     return b"".join(out), "multipart/form-data; boundary=" + boundary
 
 
-def raw(method, path, body=b"", headers=None, token=None, timeout=60):
+def raw(method, path, body=b"", headers=None, token=None, timeout=60, ip=None, spoof=False):
     """A request with http.client (no proxy from the environment): big bodies sent in chunks; a server
-    that answers early and resets the connection while we still send is read anyway."""
+    that answers early and resets the connection while we still send is read anyway.  ip, spoof: as
+    for request()."""
     u = urllib.parse.urlsplit(URL)
-    c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout, source_address=(ip, 0) if ip else None)
     try:
         c.putrequest(method, path, skip_accept_encoding=True)
         hdrs = dict(headers or {})
+        _check_spoof(hdrs, spoof)
         if token:
             hdrs["Authorization"] = "Bearer " + token
         for k, v in hdrs.items():

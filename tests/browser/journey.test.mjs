@@ -170,7 +170,7 @@ function cliUser(email, role, pw) {
 /* the same through the API and SQL, when the CLI is not at hand */
 async function sqlUser(email, role, pw) {
   const r = await fetch(URL_ + '/api/v1/auth/register', {
-    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Real-IP': '10.9.' + (Date.now() % 250) + '.7' },
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password: pw }),
   });
   const j = await r.json();

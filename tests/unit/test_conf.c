@@ -139,6 +139,24 @@ static void test_register_checks_tables(void)
     ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) == ZM_OK);
 }
 
+static void test_removed_trusted_proxies_says_where_the_trust_went(void)
+{
+    /* the app no longer believes X-Real-IP from anyone: a configuration that still lists proxies
+     * fails to load, naming the key that replaces it, instead of silently changing what the
+     * rate limits count */
+    char err[256];
+    char path[] = "/tmp/zm_conf_test_XXXXXX";
+
+    temp_file(path);
+    write_file(path, "http.trusted_proxies = 127.0.0.1\n");
+    ZT_CHECK(zm_conf_load(path, err, sizeof(err)) == ZM_ERR);
+    ZT_CHECK(strstr(err, "nginx.real_ip_from") != NULL);
+    write_file(path, "db.rw_timeout = 30\n");
+    ZT_CHECK(zm_conf_load(path, err, sizeof(err)) == ZM_ERR);
+    ZT_CHECK(strstr(err, "db.read_timeout") != NULL);
+    unlink(path);
+}
+
 static void test_example_loads(void)
 {
     /* the example documents every key with its default: loading it must work */
@@ -162,6 +180,7 @@ int main(void)
     ZT_RUN(test_unknown_key_keeps_old);
     ZT_RUN(test_typed_values_checked_at_load);
     ZT_RUN(test_register_checks_tables);
+    ZT_RUN(test_removed_trusted_proxies_says_where_the_trust_went);
     ZT_RUN(test_example_loads);
     return zt_done();
 }
