@@ -220,7 +220,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "zhimai-worker: %s\n", err);
                 return 1;
             }
-            if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
+            if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_provider_init() != ZM_OK) {
                 fprintf(stderr, "zhimai-worker: cannot load the analyzer's data\n");
                 return 1;
             }

@@ -532,7 +532,7 @@ int zm_server_main(const char *conf_path)
         return 1;
     }
     /* the analyzer's dictionaries are read once, before fork: the workers share the pages */
-    if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
+    if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_provider_init() != ZM_OK) {
         zm_log_error("cannot load the analyzer's data from %s", zm_conf_str("analysis.data_dir"));
         return 1;
     }
