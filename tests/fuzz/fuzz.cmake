@@ -22,3 +22,6 @@ endfunction()
 
 zm_fuzz_target(multipart zmupload)
 zm_fuzz_target(filetype zmupload)
+zm_fuzz_target(sse zmllm)
+zm_fuzz_target(retry_after zmllm)
+zm_fuzz_target(llm_answer zmopenai)
