@@ -127,6 +127,7 @@ static void test_sse_events(void)
                  "message|a\n");
     /* CR at a piece's end, LF at the next one's start: one line end, not two */
     check_events("data: a\r\n\r\ndata: b\r\n\r\n", "message|a\nmessage|b\n");
+    check_events("data: a\r\ndata: b\r\n\r\n", "message|a\nb\n");
 }
 
 static void test_sse_unfinished(void)
