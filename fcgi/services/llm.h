@@ -115,11 +115,13 @@ typedef int (*llm_delta_fn)(void *ud, const char *text, size_t len);
  * gets the text as Server-Sent Events bring it, *ans the whole of it at the
  * end.  The stream is complete at "data: [DONE]" (or, from a server that
  * never sends it, once a finish_reason came and the connection closed
- * cleanly).  A failure before the first delta is retried like llm_chat's;
- * after it nothing is retried (the caller has shown the text): a stream
- * that breaks off is ZM_EAGAIN, an error event in it ZM_ERR, and *ans holds
- * what arrived.  A server that ignores "stream" and answers one JSON body
- * is read as llm_chat would, its text handed to on_delta in one piece.
+ * cleanly).  A failure before the first delta (an error status, a refused
+ * connection, a stream cut short) is retried like llm_chat's; after it
+ * nothing is retried (the caller has shown the text): a stream that breaks
+ * off is ZM_EAGAIN.  An error event in the stream is ZM_ERR wherever it
+ * comes.  On failure *ans holds what arrived.  A server that ignores
+ * "stream" and answers one JSON body is read as llm_chat would, its text
+ * handed to on_delta in one piece.
  */
 int llm_chat_stream(zm_arena_t *a, const llm_conf_t *c, const llm_message_t *msgs, size_t n, int flags,
                     llm_delta_fn on_delta, void *ud, llm_answer_t *ans, llm_usage_t *usage, char **error);
