@@ -9,7 +9,7 @@
 #include "conf.h"
 #include "events_api.h"
 #include "log.h"
-#include "openai.h"
+#include "provider.h"
 #include "registry.h"
 #include "review.h"
 #include "server.h"
@@ -46,10 +46,11 @@ static const task_type_t analysis_tasks[] = {
     {"analysis.run", rv_task_analysis, 0},
 };
 
-/* the dictionaries are read once, before fork: the workers share the pages */
+/* the dictionaries are read once, before fork: the workers share the pages; the provider is
+ * chosen here too (and again on zhimai-fcgi's SIGHUP, for the new workers) */
 static int analysis_init_master(void)
 {
-    if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_openai_init() != ZM_OK) {
+    if (an_init(zm_conf_str("analysis.data_dir")) != ZM_OK || an_provider_init() != ZM_OK) {
         zm_log_error("cannot load the analyzer's data from %s", zm_conf_str("analysis.data_dir"));
         return ZM_ERR;
     }

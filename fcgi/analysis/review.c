@@ -9,16 +9,12 @@
 #include "conf.h"
 #include "log.h"
 #include "openai.h"
+#include "provider.h"
 #include "queue.h"
 #include "ratelimit.h"
 #include "resume.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
-static int use_openai(void)
-{
-    return strcmp(zm_conf_str("llm.provider"), "openai") == 0;
-}
 
 static char *json_text(zm_arena_t *a, json_object *o)
 {
@@ -128,7 +124,7 @@ static json_object *suggestion_json(zm_arena_t *a, const db_res_t *res, size_t r
     "FROM api_suggestion s LEFT JOIN zm_suggestion_detail d ON d.suggestion_id = s.id "
 
 int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *jd,
-                        const an_match_t *m, const an_openai_usage_t *usage, json_object **out)
+                        const an_match_t *m, const an_usage_t *usage, json_object **out)
 {
     char id[33];
     char uid[24];
@@ -152,8 +148,8 @@ int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *re
         n = db_exec(db,
                     "INSERT INTO zm_suggestion_detail (suggestion_id, provider, model, result, prompt_tokens, "
                     "completion_tokens) VALUES (?, ?, ?, ?, ?, ?)",
-                    "ssssii", id, m->provider, m->model, result_s, (int64_t)(usage ? usage->prompt_tokens : 0),
-                    (int64_t)(usage ? usage->completion_tokens : 0));
+                    "ssssii", id, m->provider, m->model, result_s, (int64_t)(usage ? usage->llm.prompt_tokens : 0),
+                    (int64_t)(usage ? usage->llm.completion_tokens : 0));
     }
     if (n < 0) {
         db_rollback(db);
@@ -173,14 +169,15 @@ int rv_suggestion_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *r
     if (rc != ZM_OK) {
         return rc;
     }
-    if (!use_openai()) {
+    if (!an_provider()->slow) {
+        an_usage_t usage;
         an_match_t m;
 
-        rc = an_builtin_match(a, t.text, jd, &m);
+        rc = an_provider()->match(a, t.text, jd, &m, &usage, NULL);
         if (rc != ZM_OK) {
             return rc;
         }
-        rc = rv_store_suggestion(db, a, user_id, t.resume_id, jd, &m, NULL, &o->data);
+        rc = rv_store_suggestion(db, a, user_id, t.resume_id, jd, &m, &usage, &o->data);
         an_openai_match_release(&m);
         return rc;
     }

@@ -3,8 +3,8 @@
  * resume against a job description), resume diagnoses and interview
  * question predictions, with their history.
  *
- * Suggestions with the builtin provider are computed in the request (a few
- * milliseconds) and answered 201; with a remote model they are a task
+ * Suggestions from a fast provider (the builtin) are computed in the request
+ * (a few milliseconds) and answered 201; from a slow one (a remote model) a task
  * (202) and the row is written when a real result exists -- api_suggestion.score
  * is NOT NULL and never invented.  Diagnoses and predictions are always
  * tasks: zm_analysis holds the request, its state and its result, written in
@@ -19,7 +19,7 @@
 #include "analysis.h"
 #include "arena.h"
 #include "db.h"
-#include "openai.h"
+#include "provider.h"
 
 #define RV_ENOTEXT (-50)   /* the resume has no extracted text (yet); *why says which */
 #define RV_ELIMIT (-51)    /* per-hour analysis limit reached; *why holds the retry seconds */
@@ -53,7 +53,7 @@ int rv_task_get(db_t *db, zm_arena_t *a, int64_t user_id, int64_t task_id, json_
 
 /** Write a finished suggestion (both rows, one transaction); *out is it as the API shows it. */
 int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *jd,
-                        const an_match_t *m, const an_openai_usage_t *usage, json_object **out);
+                        const an_match_t *m, const an_usage_t *usage, json_object **out);
 
 /* ---- task handlers (registered in fcgi/tasks/registry.c) ---- */
 struct task_ctx_s;

@@ -1,13 +1,14 @@
 /*
- * review_tasks.c -- the queue side of analyses: a remote-model suggestion,
- * and diagnoses / interview predictions with either provider.
+ * review_tasks.c -- the queue side of analyses: a suggestion from a slow
+ * (remote-model) provider, and diagnoses / interview predictions with
+ * whichever provider an_provider() is.
  */
 #include <string.h>
 
 #include "analysis.h"
-#include "conf.h"
 #include "log.h"
 #include "openai.h"
+#include "provider.h"
 #include "queue.h"
 #include "registry.h"
 #include "resume.h"
@@ -23,8 +24,7 @@ static int provider_failed(task_ctx_t *ctx, int rc, const char *why, char **erro
 int rv_task_suggestion(task_ctx_t *ctx, json_object **result, char **error)
 {
     const char *resume_id = task_payload_str(ctx, "resume_id"), *jd = task_payload_str(ctx, "job_description");
-    an_openai_conf_t c;
-    an_openai_usage_t usage;
+    an_usage_t usage;
     resume_text_t t;
     an_match_t m;
     char *why = NULL;
@@ -41,9 +41,7 @@ int rv_task_suggestion(task_ctx_t *ctx, json_object **result, char **error)
         return rc == ZM_EDBDOWN ? rc : ZM_ERR;
     }
     task_progress(ctx, 10);
-    an_openai_conf_from_conf(&c);
-    memset(&usage, 0, sizeof(usage));
-    rc = an_openai_match(ctx->a, &c, t.text, jd, &m, &usage, &why);
+    rc = an_provider()->match(ctx->a, t.text, jd, &m, &usage, &why);
     if (rc != ZM_OK) {
         return provider_failed(ctx, rc, why, error);
     }
@@ -61,14 +59,14 @@ int rv_task_suggestion(task_ctx_t *ctx, json_object **result, char **error)
 int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
 {
     const char *id = task_payload_str(ctx, "analysis_id");
-    an_openai_conf_t c;
-    an_openai_usage_t usage;
+    const an_provider_t *p = an_provider();
+    an_usage_t usage;
     json_object *out = NULL;
     resume_text_t t;
     db_res_t res;
     char *why = NULL;
-    const char *kind, *role, *jd, *provider = "builtin", *model = "builtin-v1";
-    int count, rc, remote = strcmp(zm_conf_str("llm.provider"), "openai") == 0;
+    const char *kind, *role, *jd, *provider = p->name, *model = NULL;
+    int count, rc;
     int64_t n, score = -1;
 
     if (id == NULL) {
@@ -97,21 +95,9 @@ int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
         goto failed;
     }
     task_progress(ctx, 20);
-    memset(&usage, 0, sizeof(usage));
-    if (remote) {
-        an_openai_conf_from_conf(&c);
-        provider = "openai";
-        model = c.model;
-        rc = strcmp(kind, "diagnosis") == 0
-                 ? an_openai_diagnose(ctx->a, &c, t.text, role, &out, &usage, &why)
-                 : an_openai_questions(ctx->a, &c, t.text, jd ? jd : role, count, &out, &usage, &why);
-        if (usage.model) {
-            model = usage.model;
-        }
-    } else {
-        rc = strcmp(kind, "diagnosis") == 0 ? an_builtin_diagnose(ctx->a, t.text, role, &out)
-                                            : an_builtin_questions(ctx->a, t.text, jd ? jd : role, count, &out);
-    }
+    rc = strcmp(kind, "diagnosis") == 0 ? p->diagnose(ctx->a, t.text, role, &out, &usage, &why)
+                                        : p->questions(ctx->a, t.text, jd ? jd : role, count, &out, &usage, &why);
+    model = usage.llm.model;
     if (rc != ZM_OK) {
         if (rc == ZM_EAGAIN && ctx->attempt < ctx->max_attempts) {
             return provider_failed(ctx, rc, why, error);

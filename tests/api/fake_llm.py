@@ -10,12 +10,14 @@ POST /v1/chat/completions answers with the next scripted step (below).
 Before that it checks what a real server would: with --key, the header
 "Authorization: Bearer KEY" (else 401 in OpenAI's error format); a JSON
 body with model and messages (else 400); and -- stricter than OpenAI, to
-test the client -- response_format {"type": "json_object"} (else 400).
+test the client -- response_format {"type": "json_object"} (else 400;
+a script with "require_json": false lets requests without it through).
 With nothing scripted it answers 500 "no scripted reply left", so a test
 that makes one request too many fails loudly.
 
 Control endpoints:
-    POST /_fake/script  {"steps": [step, ...]}  replace the script, clear the log
+    POST /_fake/script  {"steps": [step, ...], "require_json": true}
+                                        replace the script, clear the log
     GET  /_fake/log     {"requests": [{"t": monotonic seconds, "headers": {...},
                                        "body": {...}}, ...]}
 
@@ -28,6 +30,29 @@ A step is an object:
                                        an error in OpenAI's format
     {"raw": "...", "status": 200}      this body verbatim
     "sleep": seconds                   on any step: wait that long first
+
+A request with "stream": true gets a content step as Server-Sent Events,
+the way OpenAI streams (Transfer-Encoding: chunked, text/event-stream):
+a chunk with the role, one chunk per piece of "deltas" (default: the
+whole content), a chunk with the finish_reason, a usage chunk when the
+request asked for stream_options.include_usage, then "data: [DONE]".
+More keys shape the stream:
+    "deltas": ["你", "好"]    the content's pieces, one chunk each
+    "split": [1, 2, 3]        write the bytes in pieces of these sizes (cycled),
+                              each its own HTTP chunk, so events, lines, CRLFs and
+                              UTF-8 characters are cut at awkward places
+                              (default: one piece per event)
+    "keepalive": true         a ": keep-alive" comment after the first event
+    "crlf": true              lines end in CRLF
+    "multiline": true         each event's JSON spread over several data: lines
+    "cut_after": n            after n content chunks the connection is dropped
+                              (no finish, no [DONE], no final HTTP chunk)
+    "end_after": n            after n content chunks the response ends cleanly,
+                              without finish_reason or [DONE]
+    "no_done": true           everything but the [DONE]
+    "error_event": "..."      after the deltas, an error event instead of the end
+    "ignore_stream": true     answer with one JSON body, as a server that does
+                              not stream would
 
 From a test: FakeLLM(key) runs this server in a child process and drives it
 over the control endpoints; start() runs one in a thread of the caller.
@@ -53,6 +78,7 @@ class State:
         self.steps = []
         self.log = []
         self.count = 0
+        self.require_json = True
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -102,6 +128,7 @@ class Handler(BaseHTTPRequestHandler):
             script = json.loads(raw)
             with self.state.lock:
                 self.state.steps = list(script.get("steps", []))
+                self.state.require_json = script.get("require_json", True)
                 self.state.log = []
             self.send_json(200, {"ok": True})
             return
@@ -143,7 +170,7 @@ class Handler(BaseHTTPRequestHandler):
         if not isinstance(body.get("model"), str) or not isinstance(body.get("messages"), list):
             self.send_error_json(400, "you must provide a model and messages")
             return
-        if body.get("response_format") != {"type": "json_object"}:
+        if self.state.require_json and body.get("response_format") != {"type": "json_object"}:
             self.send_error_json(400, "fake_llm: response_format {\"type\": \"json_object\"} expected")
             return
 
@@ -161,6 +188,9 @@ class Handler(BaseHTTPRequestHandler):
         if step.get("status", 200) != 200:
             self.send_error_json(step["status"], step.get("message", "error"),
                                  headers=step.get("headers"))
+            return
+        if body.get("stream") is True and not step.get("ignore_stream"):
+            self.stream(body, step, n)
             return
         self.send_json(
             200,
@@ -180,6 +210,72 @@ class Handler(BaseHTTPRequestHandler):
             },
             step.get("headers"),
         )
+
+
+    def stream(self, body, step, n):
+        """The content step as Server-Sent Events (see the module's docstring)."""
+        model = step.get("model", body["model"])
+
+        def chunk(delta, finish=None, **extra):
+            c = {"id": "chatcmpl-fake-%d" % n, "object": "chat.completion.chunk", "created": int(time.time()),
+                 "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            c.update(extra)
+            return json.dumps(c, ensure_ascii=False)
+
+        pieces = step.get("deltas", [step.get("content")])
+        events = [chunk({"role": "assistant", "content": ""})]
+        cut = None
+        for i, p in enumerate(pieces):
+            if i == step.get("cut_after", step.get("end_after")):
+                cut = "drop" if "cut_after" in step else "end"
+                break
+            events.append(chunk({"content": p}))
+        if cut is None and step.get("error_event"):
+            events.append(json.dumps({"error": {"message": step["error_event"], "type": "server_error"}}))
+            cut = "end"
+        if cut is None:
+            events.append(chunk({}, step.get("finish_reason", "stop")))
+            if (body.get("stream_options") or {}).get("include_usage"):
+                u = json.dumps({"id": "chatcmpl-fake-%d" % n, "object": "chat.completion.chunk",
+                                "model": model, "choices": [], "usage": step.get("usage", DEFAULT_USAGE)})
+                events.append(u)
+            if not step.get("no_done"):
+                events.append("[DONE]")
+
+        nl = "\r\n" if step.get("crlf") else "\n"
+        blocks = []
+        for i, e in enumerate(events):
+            lines = e.replace(', "', ',\n"').split("\n") if step.get("multiline") else [e]
+            blocks.append("".join("data: %s%s" % (l, nl) for l in lines) + nl)
+            if i == 0 and step.get("keepalive"):
+                blocks.append(": keep-alive" + nl + nl)
+        data = "".join(blocks).encode()
+        split = step.get("split")
+        if split:
+            writes, off, k = [], 0, 0
+            while off < len(data):
+                writes.append(data[off:off + split[k % len(split)]])
+                off += split[k % len(split)]
+                k += 1
+        else:
+            writes = [b.encode() for b in blocks]
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for w in writes:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(w), w))
+                self.wfile.flush()
+                time.sleep(0.002)  # separate reads on the other side, mostly
+            if cut == "drop":
+                self.close_connection = True  # mid-body: the client sees the stream break off
+                return
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client stopped reading (its callback said stop)
 
 
 class Server(ThreadingHTTPServer):
@@ -220,9 +316,9 @@ class FakeLLM:
         finally:
             c.close()
 
-    def script(self, *steps):
+    def script(self, *steps, require_json=True):
         """Replace the script (and clear the log)."""
-        self.call("POST", "/_fake/script", {"steps": list(steps)})
+        self.call("POST", "/_fake/script", {"steps": list(steps), "require_json": require_json})
 
     def requests(self):
         """The requests logged since the last script()."""

@@ -8,9 +8,9 @@ the stack).
 
     ZM_VAR=/tmp/llmtest /usr/bin/python3 tests/api/test_llm_remote.py [test_name ...]
 
-Cases: a valid answer gives a suggestion with exactly the model's score; two
-invalid answers fail the task and write no api_suggestion row; a diagnosis
-takes the model's overall_score.
+Cases: a valid answer gives a suggestion with exactly the model's score (and
+the tokens it cost); two invalid answers fail the task and write no
+api_suggestion row; a diagnosis takes the model's overall_score and names it.
 """
 import json
 import os
@@ -103,6 +103,10 @@ def test_suggestion_valid_answer():
     assert res.get("summary") == MATCH["summary"], res
     assert res.get("missing_skills") == ["Kubernetes"], res
     assert suggestion_rows(u) == 1
+    # what it cost, as the fake counted it (its default usage: 100 prompt, 50 completion tokens)
+    detail = sql("SELECT provider, model, prompt_tokens, completion_tokens FROM zm_suggestion_detail "
+                 "WHERE suggestion_id = '%s'" % s["id"].replace("-", ""))
+    assert detail == [["openai", MODEL, "100", "50"]], detail
     g = data_of(request("GET", "/api/suggestions/" + s["id"], token=u["access"]), 200, "GET suggestion")
     assert g["score"] == 73 and g["provider"] == "openai", g
 
@@ -142,6 +146,7 @@ def test_diagnosis_valid_answer():
     g = data_of(request("GET", "/api/v1/resume-diagnosis/" + d["id"], token=u["access"]), 200, "GET diagnosis")
     assert g["state"] == "done" and g["finished_at"], g
     assert g["provider"] == "openai", "provider %r" % g["provider"]
+    assert g["model"] == MODEL, "model %r" % g["model"]
     assert g["score"] == 64, "score %r, the model said 64" % g["score"]
     res = g["result"]
     assert isinstance(res, dict) and res["overall_score"] == 64, res

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""End-to-end test of the openai analysis provider (fcgi/analysis/openai.c).
+"""End-to-end test of the openai analysis provider (fcgi/analysis/openai.c)
+and the chat client under it (fcgi/services/llm.c), streaming included.
 
 Starts tests/api/fake_llm.py (a scripted OpenAI-compatible server) on a
-free 127.0.0.1 port, runs tests/unit/openai_tool (path in OPENAI_TOOL) for
-each scenario, and checks both what the tool reports and what the server
-received.  Standard library only.
+free 127.0.0.1 port, runs tests/unit/openai_tool (path in OPENAI_TOOL) and
+tests/unit/llm_tool (path in LLM_TOOL) for each scenario, and checks both
+what the tool reports and what the server received.  Standard library only.
 
-    OPENAI_TOOL=/path/to/openai_tool /usr/bin/python3 tests/api/test_openai.py
+    OPENAI_TOOL=/path/to/openai_tool LLM_TOOL=/path/to/llm_tool /usr/bin/python3 tests/api/test_openai.py
 """
 
 import json
@@ -21,6 +22,7 @@ import unittest
 from fake_llm import FakeLLM
 
 TOOL = os.environ.get("OPENAI_TOOL")
+LLM_TOOL = os.environ.get("LLM_TOOL")
 KEY = "sk-test-zhimai-0123456789"
 MODEL = "gpt-test"
 
@@ -401,10 +403,188 @@ class OpenAITest(unittest.TestCase):
         self.assertIn("groups must hold 5 questions in all, got 1", r.err)
 
 
+# ---- the chat client: llm_chat and llm_chat_stream ----
+
+PIECES = ["你", "好，", "我是面试官。", "请先做个自我介绍", "😀"]
+TEXT = "".join(PIECES)
+USAGE = {"prompt_tokens": 21, "completion_tokens": 9, "total_tokens": 30}
+
+
+class LLMRun:
+    def __init__(self, p):
+        self.rc = p.returncode
+        self.stdout = p.stdout.decode("utf-8", "replace")
+        self.err = p.stderr.decode("utf-8", "replace")
+        self.out = json.loads(self.stdout)
+        self.usage = self.out["usage"]
+
+    def __repr__(self):
+        return "rc=%s stdout=%s stderr=%s" % (self.rc, self.stdout, self.err)
+
+
+class LLMClientTest(unittest.TestCase):
+    """llm_tool against the fake: the deltas, the text, the usage, the failures."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.fake = FakeLLM(KEY)
+        cls.env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        cls.env["LLM_TOOL_MAX_RETRIES"] = "2"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+
+    def run_tool(self, cmd="stream", key=KEY, **env):
+        e = dict(self.env)
+        e.update({"LLM_TOOL_" + k.upper(): str(v) for k, v in env.items()})
+        argv = [LLM_TOOL, cmd, self.fake.base + "/v1", MODEL, key, "5000", "你好"]
+        return LLMRun(subprocess.run(argv, capture_output=True, timeout=60, env=e))
+
+    def stream(self, *steps, **env):
+        self.fake.script(*steps, require_json=False)
+        return self.run_tool(**env)
+
+    def test_stream_deltas_make_the_text(self):
+        # bytes cut into 1..7-byte pieces: events, lines and UTF-8 characters split mid-way
+        r = self.stream({"deltas": PIECES, "split": [1, 2, 3, 5, 7], "keepalive": True, "usage": USAGE,
+                         "model": "gpt-test-0613"})
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["rc"], "OK")
+        self.assertEqual(r.out["deltas"], PIECES)  # one per content chunk, whatever the split
+        self.assertEqual(r.out["text"], TEXT)
+        self.assertEqual(r.out["finish_reason"], "stop")
+        self.assertEqual((r.usage["prompt_tokens"], r.usage["completion_tokens"], r.usage["total_tokens"]),
+                         (21, 9, 30))
+        self.assertEqual(r.usage["attempts"], 1)
+        self.assertEqual(r.usage["model"], "gpt-test-0613")
+        (req,) = self.fake.requests()
+        body = req["body"]
+        self.assertIs(body["stream"], True)
+        self.assertEqual(body["stream_options"], {"include_usage": True})
+        self.assertNotIn("response_format", body)
+        self.assertEqual(body["messages"], [{"role": "user", "content": "你好"}])
+        self.assertEqual(req["headers"]["accept"], "text/event-stream")
+        self.assertEqual(req["headers"]["authorization"], "Bearer " + KEY)
+
+    def test_stream_crlf_multiline_json_mode(self):
+        answer = content({"question": "请介绍一个你做过的项目", "follow_up": ["难点", "收获"]})
+        r = self.stream({"deltas": [answer[:10], answer[10:25], answer[25:]], "crlf": True, "multiline": True,
+                         "split": [4, 9]}, json=1, system="你是面试官，只输出 JSON")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["text"], answer)
+        self.assertEqual("".join(r.out["deltas"]), answer)
+        body = self.fake.requests()[0]["body"]
+        self.assertEqual(body["response_format"], {"type": "json_object"})
+        self.assertEqual([m["role"] for m in body["messages"]], ["system", "user"])
+
+    def test_stream_callback_stops_it(self):
+        r = self.stream({"deltas": PIECES, "split": [3]}, stop_after=2)
+        self.assertEqual(r.rc, 3, r)
+        self.assertEqual(r.out["rc"], "ECANCELED")
+        self.assertEqual(r.out["deltas"], PIECES[:2])  # nothing after the callback said stop
+        self.assertEqual(r.out["text"], "".join(PIECES[:2]))
+        self.assertIn("stopped by the caller", r.out["error"])
+        self.assertEqual(len(self.fake.requests()), 1)
+
+    def test_stream_500_before_it_is_retried(self):
+        r = self.stream({"status": 500, "message": "The server had an error"}, {"deltas": PIECES})
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["deltas"], PIECES)
+        self.assertEqual(r.usage["attempts"], 2)
+        self.assertEqual(len(self.fake.requests()), 2)
+
+    def test_stream_429_obeys_retry_after(self):
+        r = self.stream({"status": 429, "message": "Rate limit reached", "headers": {"retry-after-ms": "5"}},
+                        {"deltas": PIECES})
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["text"], TEXT)
+        self.assertEqual(r.usage["attempts"], 2)
+        # a wait longer than a worker should sleep through is the queue's
+        r = self.stream({"status": 429, "message": "Rate limit reached", "headers": {"Retry-After": "120"}})
+        self.assertEqual(r.rc, 2, r)
+        self.assertEqual(r.out["rc"], "EAGAIN")
+        self.assertIn("HTTP 429: Rate limit reached (server asks to retry after 120 s)", r.out["error"])
+        self.assertEqual(r.out["deltas"], [])
+        self.assertEqual(len(self.fake.requests()), 1)
+
+    def test_stream_401_is_permanent(self):
+        self.fake.script({"deltas": PIECES}, require_json=False)
+        r = self.run_tool(key="sk-wrong")
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("HTTP 401: Incorrect API key provided", r.out["error"])
+        self.assertEqual(len(self.fake.requests()), 1)
+
+    def test_stream_cut_after_deltas_is_not_retried(self):
+        r = self.stream({"deltas": PIECES, "cut_after": 2, "split": [5]}, {"deltas": PIECES})
+        self.assertEqual(r.rc, 2, r)
+        self.assertEqual(r.out["rc"], "EAGAIN")
+        self.assertIn("the stream broke off", r.out["error"])
+        self.assertIn("after %d bytes of the answer" % len("".join(PIECES[:2]).encode()), r.out["error"])
+        self.assertEqual(r.out["deltas"], PIECES[:2])
+        self.assertEqual(r.out["text"], "".join(PIECES[:2]))  # what arrived
+        self.assertEqual(len(self.fake.requests()), 1)  # the caller has shown part: no second answer
+
+    def test_stream_cut_before_any_delta_is_retried(self):
+        r = self.stream({"deltas": PIECES, "cut_after": 0}, {"deltas": PIECES, "usage": USAGE})
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["deltas"], PIECES)  # once, not twice
+        self.assertEqual(r.usage["attempts"], 2)
+        self.assertEqual(r.usage["total_tokens"], 30)
+
+    def test_stream_ends_without_done(self):
+        r = self.stream({"deltas": PIECES, "end_after": 3}, {"deltas": PIECES})
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("the stream ended before [DONE]", r.out["error"])
+        self.assertEqual(r.out["deltas"], PIECES[:3])
+        self.assertEqual(len(self.fake.requests()), 1)
+        # a server that never sends [DONE] but finished the answer: complete
+        r = self.stream({"deltas": PIECES, "no_done": True})
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["text"], TEXT)
+        self.assertEqual(r.out["finish_reason"], "stop")
+
+    def test_stream_error_event(self):
+        r = self.stream({"deltas": PIECES[:2], "error_event": "The engine is currently overloaded"})
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.out["rc"], "ERR")
+        self.assertEqual(r.out["error"], "API error: The engine is currently overloaded")
+        self.assertEqual(r.out["deltas"], PIECES[:2])
+
+    def test_stream_from_a_server_that_does_not_stream(self):
+        r = self.stream({"content": TEXT, "ignore_stream": True})
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["deltas"], [TEXT])
+        self.assertEqual(r.usage["total_tokens"], 150)
+
+    def test_stream_connection_refused_is_retryable(self):
+        argv = [LLM_TOOL, "stream", "http://127.0.0.1:%d/v1" % free_port(), MODEL, KEY, "5000", "你好"]
+        r = LLMRun(subprocess.run(argv, capture_output=True, timeout=60, env=dict(self.env, LLM_TOOL_MAX_RETRIES="1")))
+        self.assertEqual(r.rc, 2, r)
+        self.assertEqual(r.usage["attempts"], 2)
+
+    def test_chat_whole(self):
+        self.fake.script({"content": TEXT, "finish_reason": "length"}, require_json=False)
+        r = self.run_tool("chat")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out["text"], TEXT)
+        self.assertEqual(r.out["deltas"], [])
+        self.assertEqual(r.out["finish_reason"], "length")
+        (req,) = self.fake.requests()
+        self.assertIs(req["body"]["stream"], False)
+        self.assertNotIn("response_format", req["body"])
+        self.assertNotIn("stream_options", req["body"])
+        self.assertEqual(req["headers"]["accept"], "application/json")
+
+
 def main():
     if not TOOL or not os.access(TOOL, os.X_OK):
         sys.exit("set OPENAI_TOOL to the built tests/unit/openai_tool binary")
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(OpenAITest)
+    if not LLM_TOOL or not os.access(LLM_TOOL, os.X_OK):
+        sys.exit("set LLM_TOOL to the built tests/unit/llm_tool binary")
+    suite = unittest.TestSuite()
+    for case in (OpenAITest, LLMClientTest):
+        suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(case))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
     failed = len(result.failures) + len(result.errors)
     passed = result.testsRun - failed - len(result.skipped)

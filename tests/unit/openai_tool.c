@@ -77,24 +77,24 @@ static json_object *match_json(const an_match_t *m)
     return o;
 }
 
-static json_object *usage_json(const an_openai_usage_t *u)
+static json_object *usage_json(const an_usage_t *u)
 {
     json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "prompt_tokens", json_object_new_int64(u->prompt_tokens));
-    json_object_object_add(o, "completion_tokens", json_object_new_int64(u->completion_tokens));
-    json_object_object_add(o, "total_tokens", json_object_new_int64(u->total_tokens));
-    json_object_object_add(o, "attempts", json_object_new_int(u->attempts));
+    json_object_object_add(o, "prompt_tokens", json_object_new_int64(u->llm.prompt_tokens));
+    json_object_object_add(o, "completion_tokens", json_object_new_int64(u->llm.completion_tokens));
+    json_object_object_add(o, "total_tokens", json_object_new_int64(u->llm.total_tokens));
+    json_object_object_add(o, "attempts", json_object_new_int(u->llm.attempts));
     json_object_object_add(o, "invalid", json_object_new_int(u->invalid));
-    json_object_object_add(o, "elapsed_ms", json_object_new_int64(u->elapsed_ms));
-    json_object_object_add(o, "model", u->model ? json_object_new_string(u->model) : NULL);
+    json_object_object_add(o, "elapsed_ms", json_object_new_int64(u->llm.elapsed_ms));
+    json_object_object_add(o, "model", u->llm.model ? json_object_new_string(u->llm.model) : NULL);
     return o;
 }
 
 int main(int argc, char **argv)
 {
-    an_openai_conf_t c = {0};
-    an_openai_usage_t u = {0};
+    llm_conf_t c = {0};
+    an_usage_t u = {0};
     an_match_t m = {0};
     zm_arena_t a;
     json_object *out = NULL, *result = NULL;
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
     c.temperature = env ? strtod(env, NULL) : 0.2;
 
     zm_arena_init(&a, 65536, 64u << 20);
-    if (an_openai_init() != ZM_OK) {
+    if (llm_init() != ZM_OK) {
         fprintf(stderr, "openai_tool: curl_global_init failed\n");
         return 1;
     }
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(out);
     zm_arena_destroy(&a);
-    an_openai_cleanup();
+    llm_cleanup();
     if (rc == ZM_OK) {
         return 0;
     }

@@ -1,7 +1,9 @@
 /*
- * test_openai.c -- the offline parts of fcgi/analysis/openai.c: the schema
- * validator, fence stripping, UTF-8-safe truncation.  The HTTP side is
- * tested against a fake server by tests/api/test_openai.py.
+ * test_openai.c -- the offline parts of the openai analysis provider: the
+ * schema validator (fcgi/services/jsonschema.c) on its schemas, fence
+ * stripping and the judge, UTF-8-safe truncation, the provider choice
+ * (fcgi/analysis/provider.c).  The HTTP side is tested against a fake
+ * server by tests/api/test_openai.py.
  */
 #include "openai.h"
 
@@ -27,10 +29,10 @@ static json_object *parse(const char *s)
 }
 
 /* the validator's verdict on a JSON text: NULL when it conforms */
-static const char *verdict(const an_schema_t *s, const char *json)
+static const char *verdict(const zm_schema_t *s, const char *json)
 {
     json_object *o = parse(json);
-    const char *why = an_schema_validate(&A, s, o);
+    const char *why = zm_schema_validate(&A, s, o);
 
     json_object_put(o);
     return why;
@@ -48,7 +50,7 @@ static int contains(const char *hay, const char *needle)
 
 static void test_match_schema_good(void)
 {
-    const an_schema_t *s = &an_openai_match_schema;
+    const zm_schema_t *s = &an_openai_match_schema;
 
     ZT_CHECK(verdict(s, "{\"score\": 85, " GOOD_MATCH_REST "}") == NULL);
     ZT_CHECK(verdict(s, "{\"score\": 0, " GOOD_MATCH_REST "}") == NULL);
@@ -62,7 +64,7 @@ static void test_match_schema_good(void)
 
 static void test_match_schema_score(void)
 {
-    const an_schema_t *s = &an_openai_match_schema;
+    const zm_schema_t *s = &an_openai_match_schema;
 
     ZT_STREQ(verdict(s, "{\"score\": \"85\", " GOOD_MATCH_REST "}"), "score must be an integer 0-100");
     ZT_STREQ(verdict(s, "{\"score\": 85.5, " GOOD_MATCH_REST "}"), "score must be an integer 0-100");
@@ -80,7 +82,7 @@ static void test_match_schema_score(void)
 
 static void test_match_schema_problems_listed(void)
 {
-    const an_schema_t *s = &an_openai_match_schema;
+    const zm_schema_t *s = &an_openai_match_schema;
     const char *why;
 
     /* every problem, in schema order, in one line the model can act on */
@@ -103,7 +105,7 @@ static void test_match_schema_problems_listed(void)
 
 static void test_match_schema_lengths(void)
 {
-    const an_schema_t *s = &an_openai_match_schema;
+    const zm_schema_t *s = &an_openai_match_schema;
     char *long_summary, *many, *json;
 
     /* 2000 characters of Chinese (6000 bytes) pass, 2001 do not: characters, not bytes */
@@ -133,7 +135,7 @@ static void test_match_schema_lengths(void)
 
 static void test_diagnose_schema(void)
 {
-    const an_schema_t *s = &an_openai_diagnose_schema;
+    const zm_schema_t *s = &an_openai_diagnose_schema;
     const char *why;
 
     ZT_CHECK(verdict(s, "{\"overall_score\": 72, \"summary\": \"结构完整\", "
@@ -169,17 +171,17 @@ static const char *at_most_two(zm_arena_t *a, json_object *o, const void *arg)
 
 static void test_custom_schema(void)
 {
-    static const an_field_t item_fields[] = {
-        {"color", AN_T_STRING, 1, 0, 0, 0, colors, NULL},
-        {"weight", AN_T_NUMBER, 0, 0, 1, 0, NULL, NULL},
+    static const zm_field_t item_fields[] = {
+        {"color", ZM_T_STRING, 1, 0, 0, 0, colors, NULL},
+        {"weight", ZM_T_NUMBER, 0, 0, 1, 0, NULL, NULL},
     };
-    static const an_schema_t item = {item_fields, 2, NULL, NULL};
-    static const an_field_t fields[] = {
-        {"items", AN_T_OBJECT_ARRAY, 1, 1, 0, 0, NULL, &item},
-        {"meta", AN_T_OBJECT, 0, 0, 0, 0, NULL, &item},
-        {"count", AN_T_INT, 0, 0, 0, 0, NULL, NULL},
+    static const zm_schema_t item = {item_fields, 2, NULL, NULL};
+    static const zm_field_t fields[] = {
+        {"items", ZM_T_OBJECT_ARRAY, 1, 1, 0, 0, NULL, &item},
+        {"meta", ZM_T_OBJECT, 0, 0, 0, 0, NULL, &item},
+        {"count", ZM_T_INT, 0, 0, 0, 0, NULL, NULL},
     };
-    an_schema_t s = {fields, 3, at_most_two, NULL};
+    zm_schema_t s = {fields, 3, at_most_two, NULL};
 
     ZT_CHECK(verdict(&s, "{\"items\": [{\"color\": \"red\", \"weight\": 0.5}, {\"color\": \"green\"}]}") == NULL);
     ZT_STREQ(verdict(&s, "{\"items\": [{\"color\": \"blue\"}]}"), "items[0].color must be one of red, green");
@@ -201,10 +203,10 @@ static void test_custom_schema(void)
 
 static void test_problem_cap(void)
 {
-    static const an_field_t f[] = {
-        {"a", AN_T_STRING_ARRAY, 1, 0, 0, 0, NULL, NULL},
+    static const zm_field_t f[] = {
+        {"a", ZM_T_STRING_ARRAY, 1, 0, 0, 0, NULL, NULL},
     };
-    an_schema_t s = {f, 1, NULL, NULL};
+    zm_schema_t s = {f, 1, NULL, NULL};
     const char *why = verdict(&s, "{\"a\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}");
 
     /* the first twelve, then "...": a model needs its first mistakes, not all */
@@ -232,33 +234,89 @@ static void test_strip_fences(void)
     ZT_CHECK(an_openai_strip_fences(&A, NULL) == NULL);
 }
 
+static void test_judge(void)
+{
+    int four = 4;
+    zm_schema_t qs = an_openai_questions_schema(&four);
+    json_object *o = NULL, *v;
+    const char *why;
+    char deep[100] = "";
+
+    /* fenced, thought about first: still the object */
+    why = an_openai_judge(&A, "<think>嗯</think>```json\n{\"score\": 85, " GOOD_MATCH_REST "}\n```",
+                          &an_openai_match_schema, &o);
+    ZT_CHECK(why == NULL && o != NULL);
+    ZT_CHECK(json_object_object_get_ex(o, "score", &v) && json_object_get_int(v) == 85);
+    json_object_put(o);
+
+    ZT_STREQ(an_openai_judge(&A, "  ", &an_openai_match_schema, &o), "the answer is empty");
+    ZT_CHECK(o == NULL);
+    ZT_STREQ(an_openai_judge(&A, "{\"score\": 85", &an_openai_match_schema, &o),
+             "the answer is not valid JSON (it ends before the object is complete)");
+    ZT_CHECK(contains(an_openai_judge(&A, "抱歉，我无法评分。", &an_openai_match_schema, &o),
+                      "the answer is not valid JSON ("));
+    ZT_STREQ(an_openai_judge(&A, "{\"a\": 1} 希望有帮助", &an_openai_match_schema, &o),
+             "the answer is not valid JSON (unexpected character at offset 9)");
+    ZT_STREQ(an_openai_judge(&A, "[1, 2]", &an_openai_match_schema, &o), "the answer must be a JSON object");
+    /* strict JSON: no invalid UTF-8, no absurd nesting */
+    ZT_CHECK(contains(an_openai_judge(&A, "{\"summary\": \"\xff\"}", &an_openai_match_schema, &o), "not valid JSON"));
+    for (int i = 0; i < 40; i++) {
+        strcat(deep, "[");
+    }
+    ZT_CHECK(contains(an_openai_judge(&A, zm_psprintf(&A, "{\"score\": %s}", deep), &an_openai_match_schema, &o),
+                      "not valid JSON"));
+    ZT_CHECK(o == NULL);
+    /* the schema's verdict is the judge's */
+    ZT_STREQ(an_openai_judge(&A, "{\"score\": \"85\", " GOOD_MATCH_REST "}", &an_openai_match_schema, &o),
+             "score must be an integer 0-100");
+
+    /* questions: the count and the categories are checked across groups */
+#define Q "{\"question\": \"q\", \"why\": \"w\", \"outline\": [\"a\"]}"
+    why = an_openai_judge(&A,
+                          "{\"groups\": [{\"category\": \"technical\", \"questions\": [" Q "," Q "," Q "]},"
+                          "{\"category\": \"hr\", \"questions\": [" Q "]}]}",
+                          &qs, &o);
+    ZT_CHECK(why == NULL && o != NULL);
+    json_object_put(o);
+    ZT_STREQ(an_openai_judge(&A,
+                             "{\"groups\": [{\"category\": \"technical\", \"questions\": [" Q "," Q "]},"
+                             "{\"category\": \"technical\", \"questions\": [" Q "," Q "]}]}",
+                             &qs, &o),
+             "groups[1].category technical appears twice: put those questions in one group");
+    ZT_STREQ(an_openai_judge(&A, "{\"groups\": [{\"category\": \"hr\", \"questions\": [" Q "]}]}", &qs, &o),
+             "groups must hold 4 questions in all, got 1");
+    ZT_STREQ(an_openai_judge(&A, "{\"groups\": [{\"category\": \"coding\", \"questions\": [" Q "]}]}", &qs, &o),
+             "groups[0].category must be one of technical, project, behavioral, hr");
+#undef Q
+}
+
 static void test_clip_utf8(void)
 {
     int cut = -1;
 
-    ZT_STREQ(an_openai_clip_utf8(&A, "hello", 10, &cut), "hello");
+    ZT_STREQ(llm_clip_utf8(&A, "hello", 10, &cut), "hello");
     ZT_CHECK(cut == 0);
-    ZT_STREQ(an_openai_clip_utf8(&A, "hello", 5, &cut), "hello");
+    ZT_STREQ(llm_clip_utf8(&A, "hello", 5, &cut), "hello");
     ZT_CHECK(cut == 0);
-    ZT_STREQ(an_openai_clip_utf8(&A, "hello", 3, &cut), "hel");
+    ZT_STREQ(llm_clip_utf8(&A, "hello", 3, &cut), "hel");
     ZT_CHECK(cut == 1);
     /* characters, not bytes, and never half a character */
-    ZT_STREQ(an_openai_clip_utf8(&A, "你好世界", 2, &cut), "你好");
+    ZT_STREQ(llm_clip_utf8(&A, "你好世界", 2, &cut), "你好");
     ZT_CHECK(cut == 1);
-    ZT_STREQ(an_openai_clip_utf8(&A, "a你😀b", 3, &cut), "a你😀");
+    ZT_STREQ(llm_clip_utf8(&A, "a你😀b", 3, &cut), "a你😀");
     ZT_CHECK(cut == 1);
-    ZT_STREQ(an_openai_clip_utf8(&A, "你好", 0, &cut), "");
+    ZT_STREQ(llm_clip_utf8(&A, "你好", 0, &cut), "");
     ZT_CHECK(cut == 1);
-    ZT_STREQ(an_openai_clip_utf8(&A, "", 5, &cut), "");
+    ZT_STREQ(llm_clip_utf8(&A, "", 5, &cut), "");
     ZT_CHECK(cut == 0);
-    ZT_STREQ(an_openai_clip_utf8(&A, NULL, 5, &cut), "");
+    ZT_STREQ(llm_clip_utf8(&A, NULL, 5, &cut), "");
     /* malformed input becomes U+FFFD, one per stray byte, so the request stays valid JSON */
-    ZT_STREQ(an_openai_clip_utf8(&A, "a\xff" "b", 10, &cut), "a\xef\xbf\xbd" "b");
-    ZT_STREQ(an_openai_clip_utf8(&A, "ab\xe4\xbd", 10, &cut), "ab\xef\xbf\xbd\xef\xbf\xbd");
-    ZT_STREQ(an_openai_clip_utf8(&A, "\xc0\xaf", 10, NULL), "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong '/' */
-    ZT_STREQ(an_openai_clip_utf8(&A, "\xed\xa0\x80", 10, NULL), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
+    ZT_STREQ(llm_clip_utf8(&A, "a\xff" "b", 10, &cut), "a\xef\xbf\xbd" "b");
+    ZT_STREQ(llm_clip_utf8(&A, "ab\xe4\xbd", 10, &cut), "ab\xef\xbf\xbd\xef\xbf\xbd");
+    ZT_STREQ(llm_clip_utf8(&A, "\xc0\xaf", 10, NULL), "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong '/' */
+    ZT_STREQ(llm_clip_utf8(&A, "\xed\xa0\x80", 10, NULL), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
     /* a replaced byte counts as one character */
-    ZT_STREQ(an_openai_clip_utf8(&A, "\xff\xff\xff", 2, &cut), "\xef\xbf\xbd\xef\xbf\xbd");
+    ZT_STREQ(llm_clip_utf8(&A, "\xff\xff\xff", 2, &cut), "\xef\xbf\xbd\xef\xbf\xbd");
     ZT_CHECK(cut == 1);
     /* the documented cap on a long Chinese resume */
     {
@@ -269,7 +327,7 @@ static void test_clip_utf8(void)
             memcpy(big + i * 3, "简", 3);
         }
         big[n * 3] = '\0';
-        out = an_openai_clip_utf8(&A, big, AN_OPENAI_TEXT_MAX, &cut);
+        out = llm_clip_utf8(&A, big, AN_OPENAI_TEXT_MAX, &cut);
         ZT_CHECK(out != NULL && strlen(out) == AN_OPENAI_TEXT_MAX * 3);
         ZT_CHECK(cut == 1);
         free(big);
@@ -278,15 +336,15 @@ static void test_clip_utf8(void)
 
 static void test_bad_arguments(void)
 {
-    an_openai_conf_t c = {.base_url = "ftp://example.com/v1", .model = "m", .timeout_ms = 1000};
-    an_openai_usage_t u;
+    llm_conf_t c = {.base_url = "ftp://example.com/v1", .model = "m", .timeout_ms = 1000};
+    an_usage_t u;
     an_match_t m;
     json_object *o = NULL;
     char *err = NULL;
 
     ZT_CHECK(an_openai_chat_json(&A, &c, "s", "u", &an_openai_match_schema, &o, &u, &err) == ZM_EINVAL);
     ZT_CHECK(contains(err, "http:// or https://"));
-    ZT_CHECK(u.attempts == 0);
+    ZT_CHECK(u.llm.attempts == 0);
     c.base_url = "http://127.0.0.1:1/v1";
     c.model = "";
     ZT_CHECK(an_openai_chat_json(&A, &c, "s", "u", &an_openai_match_schema, &o, &u, &err) == ZM_EINVAL);
@@ -306,27 +364,33 @@ static void test_bad_arguments(void)
 
 static void test_conf(void)
 {
-    an_openai_conf_t c;
+    llm_conf_t c;
     char err[256];
 
     /* the defaults of conf.c's table, then environment overrides */
     unsetenv("ZM_LLM_TEMPERATURE");
     unsetenv("ZM_LLM_PROVIDER");
     ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) == ZM_OK);
-    an_openai_conf_from_conf(&c);
+    llm_conf_from_conf(&c);
     ZT_STREQ(c.base_url, "https://api.openai.com/v1");
     ZT_CHECK(c.model != NULL && c.model[0] != '\0');
     ZT_CHECK(c.timeout_ms > 0);
     ZT_CHECK(c.max_retries >= 0);
     ZT_CHECK(c.temperature >= 0 && c.temperature <= 2);
-    ZT_CHECK(an_openai_conf_enabled() == 0);
+    ZT_CHECK(an_provider_init() == ZM_OK);
+    ZT_STREQ(an_provider()->name, "builtin");
+    ZT_CHECK(an_provider() == &an_provider_builtin && !an_provider()->slow);
 
     setenv("ZM_LLM_PROVIDER", "openai", 1);
     setenv("ZM_LLM_TEMPERATURE", "", 1); /* empty: leave it to the server */
     setenv("ZM_LLM_BASE_URL", "http://127.0.0.1:11434/v1/", 1);
     ZT_CHECK(zm_conf_load(NULL, err, sizeof(err)) == ZM_OK);
-    an_openai_conf_from_conf(&c);
-    ZT_CHECK(an_openai_conf_enabled() == 1);
+    llm_conf_from_conf(&c);
+    /* chosen once: loading another configuration alone does not switch */
+    ZT_STREQ(an_provider()->name, "builtin");
+    ZT_CHECK(an_provider_init() == ZM_OK);
+    ZT_STREQ(an_provider()->name, "openai");
+    ZT_CHECK(an_provider() == &an_provider_openai && an_provider()->slow);
     ZT_CHECK(c.temperature < 0);
     ZT_STREQ(c.base_url, "http://127.0.0.1:11434/v1/");
     unsetenv("ZM_LLM_PROVIDER");
@@ -353,6 +417,7 @@ int main(void)
     ZT_RUN(test_custom_schema);
     ZT_RUN(test_problem_cap);
     ZT_RUN(test_strip_fences);
+    ZT_RUN(test_judge);
     ZT_RUN(test_clip_utf8);
     ZT_RUN(test_bad_arguments);
     ZT_RUN(test_conf);
