@@ -379,8 +379,9 @@ static void test_docx_hostile(void)
     r = run_file(&tight, FT_DOCX, "sample.pdf");
     ZT_CHECK(r.rc == ZM_EINVAL);
     ZT_STREQ(r.error, "not a valid DOCX");
-
-    ZT_CHECK(now_ms() - t0 < 5000);
+    /* none of them was slow: each would have been killed at tight's wall-clock limit and answered that
+     * instead of the results checked above (a timing assertion here only measured the machine's load) */
+    printf("  hostile DOCX files: %.0f ms in all\n", now_ms() - t0);
 }
 
 /* ---- hostile PDFs: the limits hold and the caller is unharmed ---------------- */
