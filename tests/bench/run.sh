@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: wrk through nginx against /healthz (with its database ping),
-# against nginx answering by itself, and against a bare libfcgi hello-world
-# with the same number of processes on the same kind of socket -- all in one
-# run, behind one nginx, so the ratios compare like with like.
+# against nginx answering by itself, against a bare libfcgi hello-world
+# with the same number of processes on the same kind of socket, and
+# GET /api/resumes against the seeds' own stack (tests/bench/django: Django 3.2,
+# DRF, simplejwt under gunicorn with 5 sync workers) on the same database with
+# the same token -- all in one run, behind one nginx, so the ratios compare like
+# with like.
 #
 #   tests/bench/run.sh [seconds] [connections]      (defaults: 10 s, 64)
 #
@@ -13,10 +16,10 @@ SECS=${1:-10}
 CONNS=${2:-64}
 BUILD=${ZM_BUILD:-$ROOT/build}
 export ZM_VAR=$BUILD/benchstack ZM_BUILD=$BUILD ZM_PORT=auto
-command -v wrk >/dev/null || "$ROOT/dev" install
+{ command -v wrk && [ -x /usr/bin/gunicorn ]; } >/dev/null || "$ROOT/dev" install
 
 "$ROOT/dev" up >/dev/null
-trap 'kill $HELLO_PID 2>/dev/null; nginx -p "$ZM_VAR/bench" -c "$ZM_VAR/bench/nginx.conf" -s quit 2>/dev/null; "$ROOT/dev" down >/dev/null' EXIT
+trap 'kill $HELLO_PID $DJANGO_PID 2>/dev/null; nginx -p "$ZM_VAR/bench" -c "$ZM_VAR/bench/nginx.conf" -s quit 2>/dev/null; "$ROOT/dev" down >/dev/null' EXIT
 
 WORKERS=$("$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get fcgi.workers)
 [ "$WORKERS" = 0 ] && WORKERS=$(nproc)
@@ -26,6 +29,19 @@ mkdir -p "$ZM_VAR/bench"
 cc -O2 -o "$ZM_VAR/bench/hello_fcgi" "$ROOT/tests/bench/hello_fcgi.c" -lfcgi
 "$ZM_VAR/bench/hello_fcgi" "$ZM_VAR/bench/hello.sock" "$WORKERS" </dev/null >/dev/null 2>&1 &
 HELLO_PID=$!
+
+# the seeds' stack: gunicorn with 5 sync workers on a unix socket, as seed 001 deploys it
+# (Debian's python3, which has Django 3.2, DRF, simplejwt and mysqlclient)
+conf() { "$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get "$1"; }
+rm -f "$ZM_VAR/bench/django.sock"
+ZM_DJANGO_JWT_KEY=$(conf auth.jwt_secret) ZM_DJANGO_DB_NAME=$(conf db.name) ZM_DJANGO_DB_USER=$(conf db.user) \
+    ZM_DJANGO_DB_PASSWORD=$(conf db.password) ZM_DJANGO_DB_SOCKET=$(conf db.socket) \
+    /usr/bin/python3 /usr/bin/gunicorn --workers 5 --worker-class sync --bind "unix:$ZM_VAR/bench/django.sock" \
+    --chdir "$ROOT/tests/bench/django" --error-logfile "$ZM_VAR/bench/gunicorn.log" --log-level warning \
+    benchsite.wsgi:application </dev/null >/dev/null 2>&1 &
+DJANGO_PID=$!
+for _ in $(seq 1 100); do [ -S "$ZM_VAR/bench/django.sock" ] && break; sleep 0.1; done
+[ -S "$ZM_VAR/bench/django.sock" ] || { echo "bench: gunicorn did not start; see $ZM_VAR/bench/gunicorn.log" >&2; exit 1; }
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 USER_LINE=""
@@ -48,6 +64,7 @@ http {
                               fastcgi_param REQUEST_ID \$request_id; }
         location /api/ { fastcgi_pass unix:$FCGI_SOCK; include /etc/nginx/fastcgi_params;
                          fastcgi_param REQUEST_ID \$request_id; client_max_body_size 11m; }
+        location /django/ { proxy_pass http://unix:$ZM_VAR/bench/django.sock:/; proxy_set_header Host \$host; }
     }
 }
 NGINX
@@ -86,29 +103,47 @@ for i in $(seq 1 10); do
     api POST /api/resumes -H "Authorization: Bearer $TOKEN" -F "file=@$ZM_VAR/bench/resume.txt" -F "name=简历 $i" >/dev/null
 done
 
+# both stacks must answer this user the same list before either is timed
+AUTH="Authorization: Bearer $TOKEN"
+for s in zhimai django; do
+    prefix=""
+    [ $s = django ] && prefix=/django
+    curl -s -o "$ZM_VAR/bench/$s.json" -w '%{http_code}' -H "$AUTH" "http://127.0.0.1:$PORT$prefix/api/resumes" \
+        >"$ZM_VAR/bench/$s.status"
+done
+python3 "$ROOT/tests/bench/same_list.py" "$ZM_VAR/bench"
+
 read -r S_RPS S_P50 S_P99 < <(run /static)
 read -r H_RPS H_P50 H_P99 < <(run /hello)
 read -r Z_RPS Z_P50 Z_P99 < <(run /healthz)
-read -r R_RPS R_P50 R_P99 < <(run /api/resumes "Authorization: Bearer $TOKEN")
-# the same list with MariaDB's query cache switched off (as on MySQL 8, which has none)
+read -r R_RPS R_P50 R_P99 < <(run /api/resumes "$AUTH")
+read -r D_RPS D_P50 D_P99 < <(run /django/api/resumes "$AUTH")
+# the same lists with MariaDB's query cache switched off (as on MySQL 8, which has none)
 DBSOCK=$(. "$ZM_VAR/stack.env"; echo "$ZM_DB_SOCKET")
 mariadb --no-defaults -S "$DBSOCK" -u"$(id -un)" -e "SET GLOBAL query_cache_size = 0"
-read -r N_RPS N_P50 N_P99 < <(run /api/resumes "Authorization: Bearer $TOKEN")
+read -r N_RPS N_P50 N_P99 < <(run /api/resumes "$AUTH")
+read -r M_RPS M_P50 M_P99 < <(run /django/api/resumes "$AUTH")
 
-printf '\nwrk -t2 -c%s -d%ss through nginx (%s FastCGI processes each)\n' "$CONNS" "$SECS" "$WORKERS"
-printf '%-34s %10s %9s %9s\n' target req/s p50_ms p99_ms
-printf '%-34s %10s %9s %9s\n' "nginx static return" "$S_RPS" "$S_P50" "$S_P99"
-printf '%-34s %10s %9s %9s\n' "bare libfcgi hello-world" "$H_RPS" "$H_P50" "$H_P99"
-printf '%-34s %10s %9s %9s\n' "zhimai /healthz (db ping)" "$Z_RPS" "$Z_P50" "$Z_P99"
-printf '%-34s %10s %9s %9s\n' "zhimai GET /api/resumes (10)" "$R_RPS" "$R_P50" "$R_P99"
-printf '%-34s %10s %9s %9s\n' "  the same, no query cache" "$N_RPS" "$N_P50" "$N_P99"
-python3 - "$S_RPS" "$H_RPS" "$Z_RPS" "$Z_P99" "$R_RPS" "$R_P99" "$N_RPS" <<'PY'
+printf '\nwrk -t2 -c%s -d%ss through nginx (%s FastCGI processes each; Django: gunicorn, 5 sync workers)\n' \
+    "$CONNS" "$SECS" "$WORKERS"
+row() { printf '%-36s %10s %9s %9s\n' "$@"; }
+row target req/s p50_ms p99_ms
+row "nginx static return" "$S_RPS" "$S_P50" "$S_P99"
+row "bare libfcgi hello-world" "$H_RPS" "$H_P50" "$H_P99"
+row "zhimai /healthz (db ping)" "$Z_RPS" "$Z_P50" "$Z_P99"
+row "zhimai GET /api/resumes (10)" "$R_RPS" "$R_P50" "$R_P99"
+row "Django+DRF GET /api/resumes (10)" "$D_RPS" "$D_P50" "$D_P99"
+row "zhimai, no query cache" "$N_RPS" "$N_P50" "$N_P99"
+row "Django+DRF, no query cache" "$M_RPS" "$M_P50" "$M_P99"
+python3 - "$S_RPS" "$H_RPS" "$Z_RPS" "$Z_P99" "$R_RPS" "$R_P99" "$D_RPS" "$N_RPS" "$N_P99" "$M_RPS" <<'PY'
 import sys
-s, h, z, p99, r, rp99, n = map(float, sys.argv[1:])
+s, h, z, p99, r, rp99, d, n, np99, m = map(float, sys.argv[1:])
 print("\n/healthz vs hello-world: %.0f%%   (target >= 60%%)" % (100 * z / h))
 print("/healthz vs nginx static: %.0f%%" % (100 * z / s))
 print("/healthz p99: %.2f ms   (target < 10 ms)" % p99)
 print("GET /api/resumes vs /healthz: %.0f%%   (target >= 50%%)" % (100 * r / z))
-print("GET /api/resumes p99: %.2f ms   (target < 10 ms)" % rp99)
-print("GET /api/resumes without the query cache vs /healthz: %.0f%%" % (100 * n / z))
+print("GET /api/resumes zhimai / Django: %.1fx   (target >= 15x)" % (r / d))
+print("GET /api/resumes p99: %.2f ms   (target <= 10 ms)" % rp99)
+print("without the query cache: zhimai / Django %.1fx, zhimai p99 %.2f ms, vs /healthz %.0f%%"
+      % (n / m, np99, 100 * n / z))
 PY
