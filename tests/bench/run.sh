@@ -24,6 +24,8 @@ trap 'kill $HELLO_PID $DJANGO_PID 2>/dev/null; nginx -p "$ZM_VAR/bench" -c "$ZM_
 WORKERS=$("$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get fcgi.workers)
 [ "$WORKERS" = 0 ] && WORKERS=$(nproc)
 FCGI_SOCK=$("$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get fcgi.listen)
+FCGI_PIDFILE=$("$BUILD/zhimai-fcgi" -c "$ZM_VAR/zhimai.conf" --get fcgi.pid_file)
+DBSOCK=$(. "$ZM_VAR/stack.env"; echo "$ZM_DB_SOCKET")
 
 mkdir -p "$ZM_VAR/bench"
 cc -O2 -o "$ZM_VAR/bench/hello_fcgi" "$ROOT/tests/bench/hello_fcgi.c" -lfcgi
@@ -71,22 +73,43 @@ NGINX
 nginx -p "$ZM_VAR/bench" -c "$ZM_VAR/bench/nginx.conf"
 sleep 0.5
 
-run() { # path [header] -> "rps p50_ms p99_ms"
-    local out hdr=()
+# CPU time (clock ticks) a server has used: its master, the children it reaped, the running ones.
+# Per request it is a steadier figure than req/s on a machine others share.
+ticks() { # master-pid
+    local t=0 p f
+    for p in "$1" $(pgrep -P "$1"); do
+        read -ra f <<<"$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
+        [ ${#f[@]} -gt 14 ] || continue
+        t=$((t + f[11] + f[12]))                    # utime, stime
+        [ "$p" = "$1" ] && t=$((t + f[13] + f[14])) # cutime, cstime
+    done
+    echo "$t"
+}
+cpu_all() { # -> ticks of the app servers (zhimai-fcgi, gunicorn), nginx, MariaDB
+    echo "$(($(ticks "$(cat "$FCGI_PIDFILE")") + $(ticks "$DJANGO_PID"))) $(ticks "$(cat "$ZM_VAR/bench/nginx.pid")")" \
+        "$(ticks "$(cat "$(dirname "$DBSOCK")/mysqld.pid")")"
+}
+
+run() { # path [header] -> "rps p50_ms p99_ms app_us nginx_us db_us" (CPU microseconds per request)
+    local out hdr=() before after
     [ -n "${2:-}" ] && hdr=(-H "$2")
     curl -sf -o /dev/null "${hdr[@]}" "http://127.0.0.1:$PORT$1" || { echo "bench: $1 does not answer 200" >&2; exit 1; }
     wrk -t2 -c"$CONNS" -d2s "${hdr[@]}" "http://127.0.0.1:$PORT$1" >/dev/null # warm up
+    before=$(cpu_all)
     out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "${hdr[@]}" "http://127.0.0.1:$PORT$1")
+    after=$(cpu_all)
     if echo "$out" | grep -q "Non-2xx"; then echo "bench: $1 answered non-2xx under load" >&2; echo "$out" >&2; exit 1; fi
-    python3 - "$out" <<'PY'
+    python3 - "$out" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
-out = sys.argv[1]
+out, before, after, hz = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), int(sys.argv[4])
 def ms(label):
     m = re.search(r"^\s+%s\s+([\d.]+)(us|ms|s)\s*$" % label, out, re.M)
     v, unit = float(m.group(1)), m.group(2)
     return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-print("%.0f %.3f %.3f" % (rps, ms("50%"), ms("99%")))
+n = int(re.search(r"(\d+) requests in", out).group(1))
+us = ["%.0f" % ((int(a) - int(b)) * 1e6 / hz / n) for a, b in zip(after, before)]
+print("%.0f %.3f %.3f %s" % (rps, ms("50%"), ms("99%"), " ".join(us)))
 PY
 }
 
@@ -113,36 +136,38 @@ for s in zhimai django; do
 done
 python3 "$ROOT/tests/bench/same_list.py" "$ZM_VAR/bench"
 
-read -r S_RPS S_P50 S_P99 < <(run /static)
-read -r H_RPS H_P50 H_P99 < <(run /hello)
-read -r Z_RPS Z_P50 Z_P99 < <(run /healthz)
-read -r R_RPS R_P50 R_P99 < <(run /api/resumes "$AUTH")
-read -r D_RPS D_P50 D_P99 < <(run /django/api/resumes "$AUTH")
+read -r S_RPS S_P50 S_P99 _ < <(run /static)
+read -r H_RPS H_P50 H_P99 _ < <(run /hello)
+read -r Z_RPS Z_P50 Z_P99 _ < <(run /healthz)
+read -r R_RPS R_P50 R_P99 R_APP R_NGX R_DB < <(run /api/resumes "$AUTH")
+read -r D_RPS D_P50 D_P99 D_APP D_NGX D_DB < <(run /django/api/resumes "$AUTH")
 # the same lists with MariaDB's query cache switched off (as on MySQL 8, which has none)
-DBSOCK=$(. "$ZM_VAR/stack.env"; echo "$ZM_DB_SOCKET")
 mariadb --no-defaults -S "$DBSOCK" -u"$(id -un)" -e "SET GLOBAL query_cache_size = 0"
-read -r N_RPS N_P50 N_P99 < <(run /api/resumes "$AUTH")
-read -r M_RPS M_P50 M_P99 < <(run /django/api/resumes "$AUTH")
+read -r N_RPS N_P50 N_P99 N_APP N_NGX N_DB < <(run /api/resumes "$AUTH")
+read -r M_RPS M_P50 M_P99 M_APP M_NGX M_DB < <(run /django/api/resumes "$AUTH")
 
 printf '\nwrk -t2 -c%s -d%ss through nginx (%s FastCGI processes each; Django: gunicorn, 5 sync workers)\n' \
     "$CONNS" "$SECS" "$WORKERS"
-row() { printf '%-36s %10s %9s %9s\n' "$@"; }
-row target req/s p50_ms p99_ms
+row() { printf '%-34s %9s %8s %8s %8s %8s %8s\n' "$@"; }
+row target req/s p50_ms p99_ms app_us nginx_us db_us
 row "nginx static return" "$S_RPS" "$S_P50" "$S_P99"
 row "bare libfcgi hello-world" "$H_RPS" "$H_P50" "$H_P99"
 row "zhimai /healthz (db ping)" "$Z_RPS" "$Z_P50" "$Z_P99"
-row "zhimai GET /api/resumes (10)" "$R_RPS" "$R_P50" "$R_P99"
-row "Django+DRF GET /api/resumes (10)" "$D_RPS" "$D_P50" "$D_P99"
-row "zhimai, no query cache" "$N_RPS" "$N_P50" "$N_P99"
-row "Django+DRF, no query cache" "$M_RPS" "$M_P50" "$M_P99"
-python3 - "$S_RPS" "$H_RPS" "$Z_RPS" "$Z_P99" "$R_RPS" "$R_P99" "$D_RPS" "$N_RPS" "$N_P99" "$M_RPS" <<'PY'
+row "zhimai GET /api/resumes (10)" "$R_RPS" "$R_P50" "$R_P99" "$R_APP" "$R_NGX" "$R_DB"
+row "Django+DRF GET /api/resumes (10)" "$D_RPS" "$D_P50" "$D_P99" "$D_APP" "$D_NGX" "$D_DB"
+row "zhimai, no query cache" "$N_RPS" "$N_P50" "$N_P99" "$N_APP" "$N_NGX" "$N_DB"
+row "Django+DRF, no query cache" "$M_RPS" "$M_P50" "$M_P99" "$M_APP" "$M_NGX" "$M_DB"
+printf '(*_us: CPU microseconds per request of the app server, nginx and MariaDB)\n'
+python3 - "$S_RPS" "$H_RPS" "$Z_RPS" "$Z_P99" "$R_RPS" "$R_P99" "$D_RPS" "$N_RPS" "$N_P99" "$M_RPS" \
+    "$((R_APP + R_NGX + R_DB))" "$((D_APP + D_NGX + D_DB))" <<'PY'
 import sys
-s, h, z, p99, r, rp99, d, n, np99, m = map(float, sys.argv[1:])
+s, h, z, p99, r, rp99, d, n, np99, m, rcpu, dcpu = map(float, sys.argv[1:])
 print("\n/healthz vs hello-world: %.0f%%   (target >= 60%%)" % (100 * z / h))
 print("/healthz vs nginx static: %.0f%%" % (100 * z / s))
 print("/healthz p99: %.2f ms   (target < 10 ms)" % p99)
 print("GET /api/resumes vs /healthz: %.0f%%   (target >= 50%%)" % (100 * r / z))
 print("GET /api/resumes zhimai / Django: %.1fx   (target >= 15x)" % (r / d))
+print("GET /api/resumes CPU per request, Django / zhimai: %.1fx (%.0f us / %.0f us)" % (dcpu / rcpu, dcpu, rcpu))
 print("GET /api/resumes p99: %.2f ms   (target <= 10 ms)" % rp99)
 print("without the query cache: zhimai / Django %.1fx, zhimai p99 %.2f ms, vs /healthz %.0f%%"
       % (n / m, np99, 100 * n / z))
