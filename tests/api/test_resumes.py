@@ -882,6 +882,15 @@ def test_list_newest_first_and_pagination():
     counts = {it["id"]: it["version_count"] for it in d["items"]}
     assert counts[made[0]["id"]] == 2 and counts[made[1]["id"]] == 1, "version_count in the list: %r" % counts
     assert {it["id"]: it["name"] for it in d["items"]}[made[2]["id"]] == "简历 2"
+    # the list's hand-written JSON says what GET /api/resumes/{id} says, field for field and to the
+    # microsecond, also of a name that needs escaping
+    odd = 'a"b\\c/d\te\u0001 简历'
+    data_of(request("PATCH", "/api/resumes/" + made[1]["id"], {"name": odd}, token=tok), 200, "PATCH odd name")
+    for it in data_of(request("GET", "/api/resumes", token=tok), 200, "GET /api/resumes")["items"]:
+        one = get_resume(u, it["id"], "GET /api/resumes/" + it["id"])
+        del one["versions"]
+        assert it == one, "list item %r differs from GET /api/resumes/{id} %r" % (it, one)
+        assert it["id"] != made[1]["id"] or it["name"] == odd, "odd name came back as %r" % it["name"]
     p1 = data_of(request("GET", "/api/resumes?page=1&page_size=2", token=tok), 200, "page 1 size 2")
     p2 = data_of(request("GET", "/api/resumes?page=2&page_size=2", token=tok), 200, "page 2 size 2")
     p3 = data_of(request("GET", "/api/resumes?page=3&page_size=2", token=tok), 200, "page 3 size 2")
