@@ -16,7 +16,7 @@ SECS=${1:-10}
 CONNS=${2:-64}
 BUILD=${ZM_BUILD:-$ROOT/build}
 export ZM_VAR=$BUILD/benchstack ZM_BUILD=$BUILD ZM_PORT=auto
-{ command -v wrk && [ -x /usr/bin/gunicorn ]; } >/dev/null || "$ROOT/dev" install
+command -v wrk >/dev/null || "$ROOT/dev" install
 
 "$ROOT/dev" up >/dev/null
 trap 'kill $HELLO_PID $DJANGO_PID 2>/dev/null; nginx -p "$ZM_VAR/bench" -c "$ZM_VAR/bench/nginx.conf" -s quit 2>/dev/null; "$ROOT/dev" down >/dev/null' EXIT
