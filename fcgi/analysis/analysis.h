@@ -24,11 +24,11 @@
 /* ---- what the builtin analyzer reads out of a text ---- */
 
 typedef struct {
-    json_object *skills;      /* [{"name": canonical, "category": "...", "count": n}] */
-    int education;            /* AN_EDU_* (highest found) */
-    double years;             /* years of experience (from phrases and date ranges), -1 unknown */
-    json_object *sections;    /* {"education": bool, "work": bool, "projects": bool, "skills": bool,
-                                  "summary": bool, "contact": bool} */
+    json_object *skills;   /* [{"name": canonical, "category": "...", "count": n}] */
+    int education;         /* AN_EDU_* (highest found) */
+    double years;          /* years of experience (from phrases and date ranges), -1 unknown */
+    json_object *sections; /* {"education": bool, "work": bool, "projects": bool, "skills": bool,
+                               "summary": bool, "contact": bool} */
 } an_profile_t;
 
 enum { AN_EDU_NONE = 0, AN_EDU_HIGHSCHOOL, AN_EDU_ASSOCIATE, AN_EDU_BACHELOR, AN_EDU_MASTER, AN_EDU_PHD };
@@ -42,16 +42,16 @@ int an_profile(zm_arena_t *a, const char *text, an_profile_t *out);
 /* ---- results, one shape for both providers ---- */
 
 typedef struct {
-    int score;                  /* 0..100 */
+    int score; /* 0..100 */
     const char *summary;
-    json_object *strengths;     /* [string] */
-    json_object *gaps;          /* [string] */
-    json_object *suggestions;   /* [string] */
-    json_object *matched_skills;/* [string] */
-    json_object *missing_skills;/* [string] */
-    json_object *components;    /* builtin: [{"name","weight","score","detail"}]; openai: null */
-    const char *provider;       /* "builtin" / "openai" */
-    const char *model;          /* "builtin-v1" / the remote model name */
+    json_object *strengths;      /* [string] */
+    json_object *gaps;           /* [string] */
+    json_object *suggestions;    /* [string] */
+    json_object *matched_skills; /* [string] */
+    json_object *missing_skills; /* [string] */
+    json_object *components;     /* builtin: [{"name","weight","score","detail"}]; openai: null */
+    const char *provider;        /* "builtin" / "openai" */
+    const char *model;           /* "builtin-v1" / the remote model name */
 } an_match_t;
 
 /** {"score", "summary", "strengths", ...}: the API shape of a match; takes references to m's arrays. */

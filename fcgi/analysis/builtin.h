@@ -21,8 +21,19 @@
 #define AN_QCATS 4
 
 /* AN_SEC_N: the sections a profile reports; duties and requirements only structure a job description */
-enum { AN_SEC_NONE = 0, AN_SEC_EDU, AN_SEC_WORK, AN_SEC_PROJ, AN_SEC_SKILLS, AN_SEC_SUMMARY, AN_SEC_CONTACT, AN_SEC_N,
-       AN_SEC_DUTY = AN_SEC_N, AN_SEC_REQ, AN_SEC_ALL };
+enum {
+    AN_SEC_NONE = 0,
+    AN_SEC_EDU,
+    AN_SEC_WORK,
+    AN_SEC_PROJ,
+    AN_SEC_SKILLS,
+    AN_SEC_SUMMARY,
+    AN_SEC_CONTACT,
+    AN_SEC_N,
+    AN_SEC_DUTY = AN_SEC_N,
+    AN_SEC_REQ,
+    AN_SEC_ALL
+};
 
 typedef struct {
     char *key;

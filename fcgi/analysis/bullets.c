@@ -14,14 +14,25 @@
 
 /* ---- bullets: the lines that describe what someone did ---- */
 
-static const char *const an_weak_starts[] = {"负责", "参与", "协助", "帮助", "配合", "跟进", "responsible for",
-                                             "worked on", "helped", "assisted", "participated in", "involved in",
-                                             "in charge of", NULL};
-static const char *const an_not_bullet[] = {"公司", "有限", "集团", "大学", "学院", "学校", " inc", " ltd", "co.,",
-                                            "university", "college", NULL};
-static const char *const an_label_starts[] = {"项目名称", "技术栈", "项目角色", "所属公司", "职位", "岗位", "角色",
-                                              "项目时间", "tech stack", "technologies", "role:", "environment",
-                                              NULL};
+static const char *const an_weak_starts[] = {"负责",
+                                             "参与",
+                                             "协助",
+                                             "帮助",
+                                             "配合",
+                                             "跟进",
+                                             "responsible for",
+                                             "worked on",
+                                             "helped",
+                                             "assisted",
+                                             "participated in",
+                                             "involved in",
+                                             "in charge of",
+                                             NULL};
+static const char *const an_not_bullet[] = {"公司", "有限", "集团", "大学",       "学院",    "学校",
+                                            " inc", " ltd", "co.,", "university", "college", NULL};
+static const char *const an_label_starts[] = {"项目名称", "技术栈",      "项目角色", "所属公司",   "职位",
+                                              "岗位",     "角色",        "项目时间", "tech stack", "technologies",
+                                              "role:",    "environment", NULL};
 
 static size_t an_strip_mark(const char *s, size_t i, size_t e)
 {
@@ -61,7 +72,8 @@ static int an_has_date(const char *s, size_t n)
     for (size_t i = 0; i + 4 <= n; i++) {
         if ((s[i] == '1' && s[i + 1] == '9') || (s[i] == '2' && s[i + 1] == '0')) {
             if (an_isdigit((unsigned char)s[i + 2]) && an_isdigit((unsigned char)s[i + 3]) &&
-                (i == 0 || !an_isdigit((unsigned char)s[i - 1])) && (i + 4 == n || !an_isdigit((unsigned char)s[i + 4]))) {
+                (i == 0 || !an_isdigit((unsigned char)s[i - 1])) &&
+                (i + 4 == n || !an_isdigit((unsigned char)s[i + 4]))) {
                 return 1;
             }
         }
@@ -184,4 +196,3 @@ int an_projects(zm_arena_t *a, const an_doc_t *d, char **names, int max)
     }
     return n;
 }
-

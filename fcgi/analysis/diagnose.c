@@ -20,29 +20,62 @@ typedef struct {
 } an_role_kw_t;
 
 static const an_role_kw_t an_role_kws[] = {
-    {"后端", "backend,database,devops"}, {"服务端", "backend,database,devops"}, {"backend", "backend,database,devops"},
-    {"前端", "frontend"},   {"frontend", "frontend"}, {"web", "frontend"},  {"android", "mobile"}, {"ios", "mobile"},
-    {"移动端", "mobile"},  {"客户端", "mobile"},   {"数据分析", "data"},   {"大数据", "data"},
-    {"数据", "data"},      {"data", "data"},       {"算法", "ai"},         {"机器学习", "ai"},
-    {"machine learning", "ai"}, {"运维", "devops"}, {"devops", "devops"},  {"sre", "devops"},
-    {"测试", "testing"},   {"qa", "testing"},      {"安全", "security"},   {"嵌入式", "embedded"},
-    {"硬件", "embedded"},  {"产品", "product"},    {"product", "product"}, {"设计", "design"},
-    {"designer", "design"}, {"运营", "operations"}, {"市场", "marketing"}, {"营销", "marketing"},
-    {"marketing", "marketing"}, {"销售", "sales"}, {"商务", "sales"},      {"sales", "sales"},
-    {"财务", "finance"},   {"会计", "finance"},    {"金融", "finance"},    {"finance", "finance"},
-    {"人力", "hr"},        {"招聘", "hr"},         {"hr", "hr"},
+    {"后端", "backend,database,devops"},
+    {"服务端", "backend,database,devops"},
+    {"backend", "backend,database,devops"},
+    {"前端", "frontend"},
+    {"frontend", "frontend"},
+    {"web", "frontend"},
+    {"android", "mobile"},
+    {"ios", "mobile"},
+    {"移动端", "mobile"},
+    {"客户端", "mobile"},
+    {"数据分析", "data"},
+    {"大数据", "data"},
+    {"数据", "data"},
+    {"data", "data"},
+    {"算法", "ai"},
+    {"机器学习", "ai"},
+    {"machine learning", "ai"},
+    {"运维", "devops"},
+    {"devops", "devops"},
+    {"sre", "devops"},
+    {"测试", "testing"},
+    {"qa", "testing"},
+    {"安全", "security"},
+    {"嵌入式", "embedded"},
+    {"硬件", "embedded"},
+    {"产品", "product"},
+    {"product", "product"},
+    {"设计", "design"},
+    {"designer", "design"},
+    {"运营", "operations"},
+    {"市场", "marketing"},
+    {"营销", "marketing"},
+    {"marketing", "marketing"},
+    {"销售", "sales"},
+    {"商务", "sales"},
+    {"sales", "sales"},
+    {"财务", "finance"},
+    {"会计", "finance"},
+    {"金融", "finance"},
+    {"finance", "finance"},
+    {"人力", "hr"},
+    {"招聘", "hr"},
+    {"hr", "hr"},
 };
 
 /* Frameworks tied to one language: not suggested to someone who neither has nor wants that language. */
 static const struct {
     const char *framework, *lang;
 } an_fw_lang[] = {
-    {"Spring Boot", "Java"}, {"Spring Cloud", "Java"}, {"Spring", "Java"}, {"MyBatis", "Java"}, {"Hibernate", "Java"},
-    {"Java Web", "Java"},    {"Dubbo", "Java"},        {"Netty", "Java"},  {"JVM", "Java"},     {"Maven", "Java"},
-    {"Gradle", "Java"},      {"Tomcat", "Java"},       {"Django", "Python"}, {"Flask", "Python"}, {"FastAPI", "Python"},
-    {"Tornado", "Python"},   {"Celery", "Python"},     {"SQLAlchemy", "Python"}, {"Gunicorn", "Python"},
-    {"Gin", "Go"},           {"go-zero", "Go"},        {"Laravel", "PHP"}, {"ThinkPHP", "PHP"}, {".NET", "C#"},
-    {"Ruby on Rails", "Ruby"}, {"Express", "JavaScript"}, {"Koa", "JavaScript"}, {"NestJS", "TypeScript"},
+    {"Spring Boot", "Java"},   {"Spring Cloud", "Java"},  {"Spring", "Java"},     {"MyBatis", "Java"},
+    {"Hibernate", "Java"},     {"Java Web", "Java"},      {"Dubbo", "Java"},      {"Netty", "Java"},
+    {"JVM", "Java"},           {"Maven", "Java"},         {"Gradle", "Java"},     {"Tomcat", "Java"},
+    {"Django", "Python"},      {"Flask", "Python"},       {"FastAPI", "Python"},  {"Tornado", "Python"},
+    {"Celery", "Python"},      {"SQLAlchemy", "Python"},  {"Gunicorn", "Python"}, {"Gin", "Go"},
+    {"go-zero", "Go"},         {"Laravel", "PHP"},        {"ThinkPHP", "PHP"},    {".NET", "C#"},
+    {"Ruby on Rails", "Ruby"}, {"Express", "JavaScript"}, {"Koa", "JavaScript"},  {"NestJS", "TypeScript"},
 };
 
 static int an_fw_unwanted(const an_doc_t *r, const an_doc_t *role, int s)
@@ -135,8 +168,8 @@ static int an_role_gaps(zm_arena_t *a, const an_doc_t *r, const char *role, int 
         }
         for (int c = 0; c < an_dict.ncats; c++) {
             const char *k = an_dict.cats[c].key;
-            if (strcmp(k, "soft") && strcmp(k, "language") && strcmp(k, "office") && strcmp(k, "cert") &&
-                per[c] > 0 && (best < 0 || per[c] > per[best])) {
+            if (strcmp(k, "soft") && strcmp(k, "language") && strcmp(k, "office") && strcmp(k, "cert") && per[c] > 0 &&
+                (best < 0 || per[c] > per[best])) {
                 best = c;
             }
         }
@@ -212,10 +245,19 @@ static json_object *an_rewrite(zm_arena_t *a, const an_doc_t *d, const an_bullet
     if (b->weak_start) {
         static const struct {
             const char *w, *v;
-        } verbs[] = {{"负责", "主导"}, {"参与", "作为核心成员完成"}, {"协助", "协同完成"}, {"帮助", "协同完成"},
-                     {"配合", "协同完成"}, {"跟进", "推进"}, {"responsible for ", "Led "}, {"worked on ", "Built "},
-                     {"helped ", "Delivered "}, {"assisted ", "Delivered "}, {"participated in ", "Drove "},
-                     {"involved in ", "Drove "}, {"in charge of ", "Led "}};
+        } verbs[] = {{"负责", "主导"},
+                     {"参与", "作为核心成员完成"},
+                     {"协助", "协同完成"},
+                     {"帮助", "协同完成"},
+                     {"配合", "协同完成"},
+                     {"跟进", "推进"},
+                     {"responsible for ", "Led "},
+                     {"worked on ", "Built "},
+                     {"helped ", "Delivered "},
+                     {"assisted ", "Delivered "},
+                     {"participated in ", "Drove "},
+                     {"involved in ", "Drove "},
+                     {"in charge of ", "Led "}};
         for (size_t k = 0; k < ZM_ARRAY_LEN(verbs); k++) {
             if (strncasecmp(text, verbs[k].w, strlen(verbs[k].w)) == 0) {
                 rest = text + strlen(verbs[k].w);
@@ -345,8 +387,8 @@ int an_builtin_diagnose(zm_arena_t *a, const char *resume_text, const char *targ
         an_finding(s, "列出的技能较少，补充实际用过的工具、框架和方法");
     }
     if (ng) {
-        an_finding(s, zm_psprintf(a, "%s常见但简历中没有的技能：%s", target_role && target_role[0] ? "目标岗位" : "同方向岗位",
-                                  an_join(a, gaps, ng, 5)));
+        an_finding(s, zm_psprintf(a, "%s常见但简历中没有的技能：%s",
+                                  target_role && target_role[0] ? "目标岗位" : "同方向岗位", an_join(a, gaps, ng, 5)));
     }
     json_object_array_add(secs, s);
 
@@ -455,4 +497,3 @@ int an_builtin_diagnose(zm_arena_t *a, const char *resume_text, const char *targ
     *report = out;
     return ZM_OK;
 }
-

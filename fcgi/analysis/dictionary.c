@@ -41,7 +41,8 @@ int an_token(const char *s, size_t len, size_t *i, size_t *ts, size_t *te)
         }
         if (c == '.' && p + 3 < len && an_lower((unsigned char)s[p + 1]) == 'n' &&
             an_lower((unsigned char)s[p + 2]) == 'e' && an_lower((unsigned char)s[p + 3]) == 't' &&
-            (p + 4 >= len || !an_isalnum((unsigned char)s[p + 4])) && (p == 0 || !an_isalnum((unsigned char)s[p - 1]))) {
+            (p + 4 >= len || !an_isalnum((unsigned char)s[p + 4])) &&
+            (p == 0 || !an_isalnum((unsigned char)s[p - 1]))) {
             break;
         }
         p++;
@@ -441,4 +442,3 @@ int an_today(void)
     }
     return today_y * 12 + (today_m >= 1 && today_m <= 12 ? today_m - 1 : 0);
 }
-

@@ -33,8 +33,8 @@ int an_has_any(const char *s, size_t n, const char *const *list)
     return 0;
 }
 
-static const char *const an_pref_words[] = {"优先", "加分", "更佳", "为佳", "plus", "preferred", "nice to have",
-                                            "bonus",  "desirable", NULL};
+static const char *const an_pref_words[] = {"优先",      "加分",         "更佳",  "为佳",      "plus",
+                                            "preferred", "nice to have", "bonus", "desirable", NULL};
 
 typedef struct {
     const char *kw;
@@ -43,32 +43,80 @@ typedef struct {
 
 /* longer spellings first: "project experience" is projects, "experience" alone is work */
 static const an_hdr_kw_t an_hdr_kws[] = {
-    {"岗位职责", AN_SEC_DUTY},    {"工作职责", AN_SEC_DUTY},      {"职位职责", AN_SEC_DUTY},
-    {"职位描述", AN_SEC_DUTY},    {"job responsibilities", AN_SEC_DUTY}, {"responsibilities", AN_SEC_DUTY},
-    {"what you'll do", AN_SEC_DUTY}, {"任职要求", AN_SEC_REQ},    {"岗位要求", AN_SEC_REQ},
-    {"任职资格", AN_SEC_REQ},     {"职位要求", AN_SEC_REQ},       {"requirements", AN_SEC_REQ},
-    {"qualifications", AN_SEC_REQ}, {"what we're looking for", AN_SEC_REQ},
-    {"教育经历", AN_SEC_EDU},     {"教育背景", AN_SEC_EDU},       {"教育经验", AN_SEC_EDU},
-    {"学历背景", AN_SEC_EDU},     {"academic background", AN_SEC_EDU}, {"education", AN_SEC_EDU},
-    {"工作经历", AN_SEC_WORK},    {"工作经验", AN_SEC_WORK},      {"实习经历", AN_SEC_WORK},
-    {"实习经验", AN_SEC_WORK},    {"职业经历", AN_SEC_WORK},      {"工作履历", AN_SEC_WORK},
-    {"project experience", AN_SEC_PROJ}, {"personal projects", AN_SEC_PROJ}, {"selected projects", AN_SEC_PROJ},
-    {"work experience", AN_SEC_WORK}, {"professional experience", AN_SEC_WORK}, {"employment history", AN_SEC_WORK},
-    {"work history", AN_SEC_WORK}, {"experience", AN_SEC_WORK},   {"employment", AN_SEC_WORK},
-    {"internships", AN_SEC_WORK}, {"internship", AN_SEC_WORK},
-    {"项目经历", AN_SEC_PROJ},    {"项目经验", AN_SEC_PROJ},      {"项目实践", AN_SEC_PROJ},
-    {"项目介绍", AN_SEC_PROJ},    {"projects", AN_SEC_PROJ},      {"project", AN_SEC_PROJ},
-    {"专业技能", AN_SEC_SKILLS},  {"技能特长", AN_SEC_SKILLS},    {"个人技能", AN_SEC_SKILLS},
-    {"技能清单", AN_SEC_SKILLS},  {"技术栈", AN_SEC_SKILLS},      {"技术能力", AN_SEC_SKILLS},
-    {"职业技能", AN_SEC_SKILLS},  {"技能证书", AN_SEC_SKILLS},    {"技能", AN_SEC_SKILLS},
-    {"technical skills", AN_SEC_SKILLS}, {"core skills", AN_SEC_SKILLS}, {"tech stack", AN_SEC_SKILLS},
+    {"岗位职责", AN_SEC_DUTY},
+    {"工作职责", AN_SEC_DUTY},
+    {"职位职责", AN_SEC_DUTY},
+    {"职位描述", AN_SEC_DUTY},
+    {"job responsibilities", AN_SEC_DUTY},
+    {"responsibilities", AN_SEC_DUTY},
+    {"what you'll do", AN_SEC_DUTY},
+    {"任职要求", AN_SEC_REQ},
+    {"岗位要求", AN_SEC_REQ},
+    {"任职资格", AN_SEC_REQ},
+    {"职位要求", AN_SEC_REQ},
+    {"requirements", AN_SEC_REQ},
+    {"qualifications", AN_SEC_REQ},
+    {"what we're looking for", AN_SEC_REQ},
+    {"教育经历", AN_SEC_EDU},
+    {"教育背景", AN_SEC_EDU},
+    {"教育经验", AN_SEC_EDU},
+    {"学历背景", AN_SEC_EDU},
+    {"academic background", AN_SEC_EDU},
+    {"education", AN_SEC_EDU},
+    {"工作经历", AN_SEC_WORK},
+    {"工作经验", AN_SEC_WORK},
+    {"实习经历", AN_SEC_WORK},
+    {"实习经验", AN_SEC_WORK},
+    {"职业经历", AN_SEC_WORK},
+    {"工作履历", AN_SEC_WORK},
+    {"project experience", AN_SEC_PROJ},
+    {"personal projects", AN_SEC_PROJ},
+    {"selected projects", AN_SEC_PROJ},
+    {"work experience", AN_SEC_WORK},
+    {"professional experience", AN_SEC_WORK},
+    {"employment history", AN_SEC_WORK},
+    {"work history", AN_SEC_WORK},
+    {"experience", AN_SEC_WORK},
+    {"employment", AN_SEC_WORK},
+    {"internships", AN_SEC_WORK},
+    {"internship", AN_SEC_WORK},
+    {"项目经历", AN_SEC_PROJ},
+    {"项目经验", AN_SEC_PROJ},
+    {"项目实践", AN_SEC_PROJ},
+    {"项目介绍", AN_SEC_PROJ},
+    {"projects", AN_SEC_PROJ},
+    {"project", AN_SEC_PROJ},
+    {"专业技能", AN_SEC_SKILLS},
+    {"技能特长", AN_SEC_SKILLS},
+    {"个人技能", AN_SEC_SKILLS},
+    {"技能清单", AN_SEC_SKILLS},
+    {"技术栈", AN_SEC_SKILLS},
+    {"技术能力", AN_SEC_SKILLS},
+    {"职业技能", AN_SEC_SKILLS},
+    {"技能证书", AN_SEC_SKILLS},
+    {"技能", AN_SEC_SKILLS},
+    {"technical skills", AN_SEC_SKILLS},
+    {"core skills", AN_SEC_SKILLS},
+    {"tech stack", AN_SEC_SKILLS},
     {"skills", AN_SEC_SKILLS},
-    {"自我评价", AN_SEC_SUMMARY}, {"个人评价", AN_SEC_SUMMARY},   {"自我介绍", AN_SEC_SUMMARY},
-    {"个人简介", AN_SEC_SUMMARY}, {"个人总结", AN_SEC_SUMMARY},   {"个人优势", AN_SEC_SUMMARY},
-    {"professional summary", AN_SEC_SUMMARY}, {"career objective", AN_SEC_SUMMARY}, {"summary", AN_SEC_SUMMARY},
-    {"profile", AN_SEC_SUMMARY},  {"about me", AN_SEC_SUMMARY},   {"objective", AN_SEC_SUMMARY},
-    {"联系方式", AN_SEC_CONTACT}, {"个人信息", AN_SEC_CONTACT},   {"基本信息", AN_SEC_CONTACT},
-    {"contact information", AN_SEC_CONTACT}, {"personal information", AN_SEC_CONTACT}, {"contact", AN_SEC_CONTACT},
+    {"自我评价", AN_SEC_SUMMARY},
+    {"个人评价", AN_SEC_SUMMARY},
+    {"自我介绍", AN_SEC_SUMMARY},
+    {"个人简介", AN_SEC_SUMMARY},
+    {"个人总结", AN_SEC_SUMMARY},
+    {"个人优势", AN_SEC_SUMMARY},
+    {"professional summary", AN_SEC_SUMMARY},
+    {"career objective", AN_SEC_SUMMARY},
+    {"summary", AN_SEC_SUMMARY},
+    {"profile", AN_SEC_SUMMARY},
+    {"about me", AN_SEC_SUMMARY},
+    {"objective", AN_SEC_SUMMARY},
+    {"联系方式", AN_SEC_CONTACT},
+    {"个人信息", AN_SEC_CONTACT},
+    {"基本信息", AN_SEC_CONTACT},
+    {"contact information", AN_SEC_CONTACT},
+    {"personal information", AN_SEC_CONTACT},
+    {"contact", AN_SEC_CONTACT},
 };
 
 /* The section a header line opens, or 0 when the line is not a header. */
@@ -80,7 +128,8 @@ static int an_header(const char *low, size_t s, size_t e)
     while (s < e) {
         uint32_t cp = an_utf8(low, e, s, &n);
         if (an_is_han(cp)) {
-            static const uint32_t nums[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
+            static const uint32_t nums[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+                                            0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
             size_t n2 = 0, k;
             uint32_t nx = s + n < e ? an_utf8(low, e, s + n, &n2) : 0;
             for (k = 0; k < ZM_ARRAY_LEN(nums) && nums[k] != cp; k++) {
@@ -251,8 +300,7 @@ static int an_lines(zm_arena_t *a, an_doc_t *d)
             if (cl == 0 || h || (colon && !an_has_any(d->low + t, cl, an_pref_words))) {
                 block = 0;
             }
-            if (cl > 0 && cl <= 45 && an_has_any(d->low + t, cl, an_pref_words) &&
-                (colon || cl <= 24)) {
+            if (cl > 0 && cl <= 45 && an_has_any(d->low + t, cl, an_pref_words) && (colon || cl <= 24)) {
                 block = 1;
             }
         }
@@ -405,18 +453,41 @@ typedef struct {
 } an_edu_kw_t;
 
 static const an_edu_kw_t an_edu_kws[] = {
-    {"博士", AN_EDU_PHD, 0},          {"phd", AN_EDU_PHD, 1},          {"ph.d", AN_EDU_PHD, 1},
-    {"doctorate", AN_EDU_PHD, 1},     {"doctor of", AN_EDU_PHD, 1},    {"硕士", AN_EDU_MASTER, 0},
-    {"研究生", AN_EDU_MASTER, 0},     {"master's", AN_EDU_MASTER, 1},  {"masters", AN_EDU_MASTER, 1},
-    {"master of", AN_EDU_MASTER, 1},  {"master degree", AN_EDU_MASTER, 1}, {"m.s.", AN_EDU_MASTER, 1},
-    {"msc", AN_EDU_MASTER, 1},        {"m.sc", AN_EDU_MASTER, 1},      {"mba", AN_EDU_MASTER, 1},
-    {"m.eng", AN_EDU_MASTER, 1},      {"本科", AN_EDU_BACHELOR, 0},    {"学士", AN_EDU_BACHELOR, 0},
-    {"bachelor", AN_EDU_BACHELOR, 1}, {"b.s.", AN_EDU_BACHELOR, 1},    {"b.sc", AN_EDU_BACHELOR, 1},
-    {"bsc", AN_EDU_BACHELOR, 1},      {"b.eng", AN_EDU_BACHELOR, 1},   {"b.a.", AN_EDU_BACHELOR, 1},
-    {"undergraduate", AN_EDU_BACHELOR, 1}, {"大专", AN_EDU_ASSOCIATE, 0}, {"专科", AN_EDU_ASSOCIATE, 0},
-    {"高职", AN_EDU_ASSOCIATE, 0},    {"associate degree", AN_EDU_ASSOCIATE, 1}, {"associate's", AN_EDU_ASSOCIATE, 1},
-    {"高中", AN_EDU_HIGHSCHOOL, 0},   {"中专", AN_EDU_HIGHSCHOOL, 0},  {"职高", AN_EDU_HIGHSCHOOL, 0},
-    {"技校", AN_EDU_HIGHSCHOOL, 0},   {"high school", AN_EDU_HIGHSCHOOL, 1},
+    {"博士", AN_EDU_PHD, 0},
+    {"phd", AN_EDU_PHD, 1},
+    {"ph.d", AN_EDU_PHD, 1},
+    {"doctorate", AN_EDU_PHD, 1},
+    {"doctor of", AN_EDU_PHD, 1},
+    {"硕士", AN_EDU_MASTER, 0},
+    {"研究生", AN_EDU_MASTER, 0},
+    {"master's", AN_EDU_MASTER, 1},
+    {"masters", AN_EDU_MASTER, 1},
+    {"master of", AN_EDU_MASTER, 1},
+    {"master degree", AN_EDU_MASTER, 1},
+    {"m.s.", AN_EDU_MASTER, 1},
+    {"msc", AN_EDU_MASTER, 1},
+    {"m.sc", AN_EDU_MASTER, 1},
+    {"mba", AN_EDU_MASTER, 1},
+    {"m.eng", AN_EDU_MASTER, 1},
+    {"本科", AN_EDU_BACHELOR, 0},
+    {"学士", AN_EDU_BACHELOR, 0},
+    {"bachelor", AN_EDU_BACHELOR, 1},
+    {"b.s.", AN_EDU_BACHELOR, 1},
+    {"b.sc", AN_EDU_BACHELOR, 1},
+    {"bsc", AN_EDU_BACHELOR, 1},
+    {"b.eng", AN_EDU_BACHELOR, 1},
+    {"b.a.", AN_EDU_BACHELOR, 1},
+    {"undergraduate", AN_EDU_BACHELOR, 1},
+    {"大专", AN_EDU_ASSOCIATE, 0},
+    {"专科", AN_EDU_ASSOCIATE, 0},
+    {"高职", AN_EDU_ASSOCIATE, 0},
+    {"associate degree", AN_EDU_ASSOCIATE, 1},
+    {"associate's", AN_EDU_ASSOCIATE, 1},
+    {"高中", AN_EDU_HIGHSCHOOL, 0},
+    {"中专", AN_EDU_HIGHSCHOOL, 0},
+    {"职高", AN_EDU_HIGHSCHOOL, 0},
+    {"技校", AN_EDU_HIGHSCHOOL, 0},
+    {"high school", AN_EDU_HIGHSCHOOL, 1},
 };
 
 const char *const an_edu_names[] = {"未识别", "高中/中专", "大专", "本科", "硕士", "博士"};
@@ -448,7 +519,8 @@ static void an_scan_edu(an_doc_t *d)
 
 static int an_han_num(uint32_t cp)
 {
-    static const uint32_t cps[] = {0x4E00, 0x4E8C, 0x4E24, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
+    static const uint32_t cps[] = {0x4E00, 0x4E8C, 0x4E24, 0x4E09, 0x56DB, 0x4E94,
+                                   0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
     static const int vals[] = {1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 
     for (size_t k = 0; k < ZM_ARRAY_LEN(cps); k++) {
@@ -588,7 +660,8 @@ static int an_month_name(const char *s, size_t len, size_t i)
     return 0;
 }
 
-/* A date at s[i]: "2019.07", "2019-7", "2019年7月", "2019/07", "2019", "Jul 2019"; months since year 0 in *ym, 0 if none. */
+/* A date at s[i]: "2019.07", "2019-7", "2019年7月", "2019/07", "2019", "Jul 2019"; months since year 0 in *ym, 0 if
+ * none. */
 static size_t an_date(const char *s, size_t len, size_t i, int *ym)
 {
     int m = 0, y = 0;
@@ -761,7 +834,8 @@ static int an_scan_ranges(zm_arena_t *a, an_doc_t *d)
 
 static void an_scan_contact(an_doc_t *d)
 {
-    static const char *const words[] = {"电话", "手机", "邮箱", "微信", "phone", "mobile", "email", "e-mail", "linkedin", NULL};
+    static const char *const words[] = {"电话",   "手机",  "邮箱",   "微信",     "phone",
+                                        "mobile", "email", "e-mail", "linkedin", NULL};
     const char *s = d->low;
     size_t len = d->len;
 
@@ -775,8 +849,8 @@ static void an_scan_contact(an_doc_t *d)
         }
         if (s[i] == '1' && (i == 0 || !an_isdigit((unsigned char)s[i - 1]))) {
             size_t j = i, digits = 0;
-            while (j < len && (an_isdigit((unsigned char)s[j]) || ((s[j] == '-' || s[j] == ' ') && j + 1 < len &&
-                                                                 an_isdigit((unsigned char)s[j + 1])))) {
+            while (j < len && (an_isdigit((unsigned char)s[j]) ||
+                               ((s[j] == '-' || s[j] == ' ') && j + 1 < len && an_isdigit((unsigned char)s[j + 1])))) {
                 digits += an_isdigit((unsigned char)s[j]);
                 j++;
             }
@@ -831,7 +905,8 @@ int an_read(zm_arena_t *a, const char *text, an_doc_t *d)
     /* full-width letters and digits ("Ｐｙｔｈｏｎ", "３年") become ASCII; NULs become spaces */
     for (i = 0; i < len; i += n) {
         uint32_t cp = an_utf8(text, len, i, &n);
-        if (n == 3 && ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A))) {
+        if (n == 3 &&
+            ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A))) {
             d->norm[o++] = (char)(cp - 0xFEE0);
         } else if (cp == 0x3000) {
             d->norm[o++] = ' ';
@@ -849,7 +924,8 @@ int an_read(zm_arena_t *a, const char *text, an_doc_t *d)
         }
     }
     d->low[o] = '\0';
-    if ((rc = an_lines(a, d)) != ZM_OK || (rc = an_scan_skills(a, d)) != ZM_OK || (rc = an_scan_ranges(a, d)) != ZM_OK) {
+    if ((rc = an_lines(a, d)) != ZM_OK || (rc = an_scan_skills(a, d)) != ZM_OK ||
+        (rc = an_scan_ranges(a, d)) != ZM_OK) {
         return rc;
     }
     an_scan_edu(d);
@@ -914,4 +990,3 @@ int an_profile(zm_arena_t *a, const char *text, an_profile_t *out)
     }
     return ZM_OK;
 }
-

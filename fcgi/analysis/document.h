@@ -29,10 +29,10 @@ typedef struct {
     an_hit_t *hits;
     size_t nhits;
     int nfound;
-    int edu;           /* highest level named */
-    int edu_req;       /* lowest level named outside a "preferred" clause: a job description's requirement */
-    double years;      /* max of phrases and ranges, -1 unknown */
-    double years_req;  /* smallest "N年以上" outside a "preferred" clause, -1 none */
+    int edu;          /* highest level named */
+    int edu_req;      /* lowest level named outside a "preferred" clause: a job description's requirement */
+    double years;     /* max of phrases and ranges, -1 unknown */
+    double years_req; /* smallest "N年以上" outside a "preferred" clause, -1 none */
     double years_phrase, years_range;
     int sec[AN_SEC_ALL];
     int email, phone;
@@ -58,9 +58,9 @@ extern const char *const an_sec_names[];
 int an_similarity(zm_arena_t *a, const an_doc_t *res, const an_doc_t *jd);
 
 typedef struct {
-    size_t s, e;      /* the text without its bullet mark, in norm */
-    int quantified;   /* has a number */
-    int weak_start;   /* 负责 / 参与 / responsible for ... */
+    size_t s, e;    /* the text without its bullet mark, in norm */
+    int quantified; /* has a number */
+    int weak_start; /* 负责 / 参与 / responsible for ... */
     int short_line;
 } an_bullet_t;
 

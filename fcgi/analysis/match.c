@@ -61,8 +61,10 @@ static void an_quantify_suggestions(zm_arena_t *a, const an_doc_t *d, json_objec
 
     for (int i = 0; i < nb && k < max; i++) {
         if (!b[i].quantified) {
-            an_push(arr, zm_psprintf(a, "「%s」没有量化结果，可补充具体数据，例如性能提升的百分比、服务的用户量、节省的时间或金额",
-                                     an_bullet_text(a, d, &b[i], 60)));
+            an_push(arr,
+                    zm_psprintf(
+                        a, "「%s」没有量化结果，可补充具体数据，例如性能提升的百分比、服务的用户量、节省的时间或金额",
+                        an_bullet_text(a, d, &b[i], 60)));
             k++;
         }
     }
@@ -137,7 +139,8 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
                             an_years_text(a, j.years_req));
     } else {
         s_exp = (int)(100 * r.years / j.years_req + 0.5);
-        d_exp = zm_psprintf(a, "约 %s 年经验，岗位要求 %s 年以上", an_years_text(a, r.years), an_years_text(a, j.years_req));
+        d_exp = zm_psprintf(a, "约 %s 年经验，岗位要求 %s 年以上", an_years_text(a, r.years),
+                            an_years_text(a, j.years_req));
     }
 
     if (j.edu_req == 0) {
@@ -200,7 +203,8 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
         an_push(strengths, zm_psprintf(a, "约 %s 年工作经验", an_years_text(a, r.years)));
     }
     if (r.edu && j.edu_req && r.edu >= j.edu_req) {
-        an_push(strengths, zm_psprintf(a, "学历（%s）满足岗位要求（%s及以上）", an_edu_names[r.edu], an_edu_names[j.edu_req]));
+        an_push(strengths,
+                zm_psprintf(a, "学历（%s）满足岗位要求（%s及以上）", an_edu_names[r.edu], an_edu_names[j.edu_req]));
     }
     if (s_sim >= 60) {
         an_push(strengths, "简历用词与岗位描述高度相关，容易通过关键词筛选");
@@ -213,8 +217,9 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
         an_push(gaps, zm_psprintf(a, "未体现加分技能：%s", an_join(a, xpref, nxp, 6)));
     }
     if (j.years_req >= 0 && r.years >= 0 && r.years < j.years_req) {
-        an_push(gaps, zm_psprintf(a, "工作年限约 %s 年，岗位要求 %s 年以上，相差约 %s 年", an_years_text(a, r.years),
-                                  an_years_text(a, j.years_req), an_years_text(a, ceil((j.years_req - r.years) * 10) / 10)));
+        an_push(gaps,
+                zm_psprintf(a, "工作年限约 %s 年，岗位要求 %s 年以上，相差约 %s 年", an_years_text(a, r.years),
+                            an_years_text(a, j.years_req), an_years_text(a, ceil((j.years_req - r.years) * 10) / 10)));
     } else if (j.years_req >= 0 && r.years < 0) {
         an_push(gaps, zm_psprintf(a, "简历中没有识别出工作年限（岗位要求 %s 年以上）", an_years_text(a, j.years_req)));
     }
@@ -228,15 +233,18 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
     }
 
     if (nxr) {
-        an_push(sugg, zm_psprintf(a, "如有%s的实际经验，请在工作或项目经历中写明使用场景和成果；如没有，建议优先补齐并做一个可展示的小项目",
-                                  an_join(a, xreq, nxr, 3)));
+        an_push(
+            sugg,
+            zm_psprintf(
+                a,
+                "如有%s的实际经验，请在工作或项目经历中写明使用场景和成果；如没有，建议优先补齐并做一个可展示的小项目",
+                an_join(a, xreq, nxr, 3)));
     }
     {
         static const int need[] = {AN_SEC_WORK, AN_SEC_PROJ, AN_SEC_SKILLS, AN_SEC_EDU};
-        static const char *const how[] = {"写明公司、职位、起止时间和可量化的工作成果",
-                                          "写清项目背景、你的职责、使用的技术和可量化的结果",
-                                          "集中列出掌握的技术和工具，便于筛选系统识别",
-                                          "写明学校、专业、学历和起止时间"};
+        static const char *const how[] = {
+            "写明公司、职位、起止时间和可量化的工作成果", "写清项目背景、你的职责、使用的技术和可量化的结果",
+            "集中列出掌握的技术和工具，便于筛选系统识别", "写明学校、专业、学历和起止时间"};
         for (size_t k = 0; k < ZM_ARRAY_LEN(need); k++) {
             if (!r.sec[need[k]] && r.len > 0) {
                 an_push(sugg, zm_psprintf(a, "补充“%s”部分：%s", an_sec_names[need[k]], how[k]));
@@ -248,7 +256,8 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
     }
     an_quantify_suggestions(a, &r, sugg, 3);
     if (nmr && nxr == 0) {
-        an_push(sugg, zm_psprintf(a, "把%s放在专业技能和最近一段经历的前面，并准备相关的项目案例", an_join(a, mreq, nmr, 3)));
+        an_push(sugg,
+                zm_psprintf(a, "把%s放在专业技能和最近一段经历的前面，并准备相关的项目案例", an_join(a, mreq, nmr, 3)));
     }
     if (json_object_array_length(sugg) == 0) {
         an_push(sugg, "简历与岗位匹配良好，面试前准备 2-3 个与岗位核心技能相关的项目案例");
@@ -263,8 +272,13 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
                 sum = zm_psprintf(a, "%s，缺少%s", sum, an_join(a, xreq, nxr, 3));
             }
         }
-        sum = zm_psprintf(a, "%s；经验%s，学历%s。", sum, s_exp >= 100 ? "满足要求" : s_exp >= 60 ? "接近要求" : "不足或未写明",
-                          s_edu >= 100 ? "满足要求" : s_edu >= 50 ? "略低或未写明" : "不满足");
+        sum = zm_psprintf(a, "%s；经验%s，学历%s。", sum,
+                          s_exp >= 100  ? "满足要求"
+                          : s_exp >= 60 ? "接近要求"
+                                        : "不足或未写明",
+                          s_edu >= 100  ? "满足要求"
+                          : s_edu >= 50 ? "略低或未写明"
+                                        : "不满足");
         out->summary = sum ? sum : "";
     }
     out->score = score;
@@ -293,4 +307,3 @@ json_object *an_match_json(const an_match_t *m)
     json_object_object_add(o, "model", json_object_new_string(m->model ? m->model : ""));
     return o;
 }
-

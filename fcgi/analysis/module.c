@@ -17,10 +17,8 @@
 static const zm_conf_key_t analysis_keys[] = {
     ZM_CONF_S("analysis.data_dir", "fcgi/analysis/data",
               "# The builtin analyzer's dictionaries (skills, question bank)."),
-    ZM_CONF_I("analysis.max_jd_chars", "8000", 1, 1000000LL,
-              "# Longest job description accepted, in characters."),
-    ZM_CONF_I("analysis.max_role_chars", "100", 1, 10000LL,
-              "# Longest target role accepted, in characters."),
+    ZM_CONF_I("analysis.max_jd_chars", "8000", 1, 1000000LL, "# Longest job description accepted, in characters."),
+    ZM_CONF_I("analysis.max_role_chars", "100", 1, 10000LL, "# Longest target role accepted, in characters."),
     ZM_CONF_I("analysis.per_hour", "30", 0, 1000000LL,
               "# Analyses (suggestions, diagnoses, predictions) one user may start per hour."),
 };

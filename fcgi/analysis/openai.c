@@ -150,8 +150,7 @@ const char *an_openai_judge(zm_arena_t *a, const char *content, const zm_schema_
         if (jerr == json_tokener_continue) {
             return "the answer is not valid JSON (it ends before the object is complete)";
         }
-        return zm_psprintf(a, "the answer is not valid JSON (%s at offset %zu)",
-                           json_tokener_error_desc(jerr), end);
+        return zm_psprintf(a, "the answer is not valid JSON (%s at offset %zu)", json_tokener_error_desc(jerr), end);
     }
     while (end < n && is_ws(text[end])) {
         end++;
@@ -286,7 +285,10 @@ int an_openai_chat_json(zm_arena_t *a, const llm_conf_t *c, const char *system_p
 
 /* ---- schemas ---- */
 
-#define STR_LIST(n) {n, ZM_T_STRING_ARRAY, 1, 0, 20, 500, NULL, NULL}
+#define STR_LIST(n)                                                                                                    \
+    {                                                                                                                  \
+        n, ZM_T_STRING_ARRAY, 1, 0, 20, 500, NULL, NULL                                                                \
+    }
 
 static const zm_field_t match_fields[] = {
     {"score", ZM_T_INT, 1, 0, 100, 0, NULL, NULL},
@@ -437,7 +439,8 @@ static const char diagnose_format[] =
     "{\n"
     "  \"overall_score\": 0 到 100 之间的整数，表示简历整体质量,\n"
     "  \"summary\": \"一段不超过 200 字的总体评价\",\n"
-    "  \"sections\": [{\"name\": \"板块名\", \"present\": true 或 false, \"findings\": [\"该板块的具体问题或亮点\"]}],\n"
+    "  \"sections\": [{\"name\": \"板块名\", \"present\": true 或 false, \"findings\": "
+    "[\"该板块的具体问题或亮点\"]}],\n"
     "  \"rewrites\": [{\"original\": \"简历中的原句\", \"suggestion\": \"改写后的句子\", \"why\": \"为什么这样改\"}]\n"
     "}\n"
     "sections 依次覆盖以下板块，name 使用这些英文键：contact（联系方式）、summary（个人简介）、"
@@ -512,8 +515,8 @@ static int need_text(zm_arena_t *a, const char *s, const char *what, char **erro
 
 void an_openai_match_release(an_match_t *m)
 {
-    json_object **arrays[] = {&m->strengths, &m->gaps, &m->suggestions, &m->matched_skills,
-                              &m->missing_skills, &m->components};
+    json_object **arrays[] = {&m->strengths,      &m->gaps,           &m->suggestions,
+                              &m->matched_skills, &m->missing_skills, &m->components};
 
     for (size_t i = 0; i < ZM_ARRAY_LEN(arrays); i++) {
         json_object_put(*arrays[i]);
@@ -611,8 +614,7 @@ int an_openai_diagnose(zm_arena_t *a, const llm_conf_t *c, const char *resume_te
         set_error(error, "out of memory");
         return ZM_ENOMEM;
     }
-    rc = an_openai_chat_json(a, c, diagnose_system, user, &an_openai_diagnose_schema, report, usage,
-                             error);
+    rc = an_openai_chat_json(a, c, diagnose_system, user, &an_openai_diagnose_schema, report, usage, error);
     if (rc != ZM_OK) {
         return rc;
     }
@@ -653,11 +655,11 @@ int an_openai_questions(zm_arena_t *a, const llm_conf_t *c, const char *resume_t
         jobtext = block(a, "目标职位", job);
     }
     resume = block(a, "简历", resume_text);
-    ask = zm_psprintf(a, "一共正好 %d 道题，按 technical、project、behavioral、hr 分组，"
-                         "以技术和项目问题为主。\n",
+    ask = zm_psprintf(a,
+                      "一共正好 %d 道题，按 technical、project、behavioral、hr 分组，"
+                      "以技术和项目问题为主。\n",
                       count);
-    user = resume && jobtext && ask ? zm_psprintf(a, "%s%s\n%s\n%s", questions_format, ask, resume, jobtext)
-                                    : NULL;
+    user = resume && jobtext && ask ? zm_psprintf(a, "%s%s\n%s\n%s", questions_format, ask, resume, jobtext) : NULL;
     if (user == NULL) {
         set_error(error, "out of memory");
         return ZM_ENOMEM;

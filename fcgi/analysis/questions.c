@@ -48,8 +48,8 @@ static char *an_fill(zm_arena_t *a, const char *s, const char *skill, const char
     return out;
 }
 
-static json_object *an_question(zm_arena_t *a, const an_q_t *q, const char *skill, const char *project, const char *role,
-                                const char *why_prefix)
+static json_object *an_question(zm_arena_t *a, const an_q_t *q, const char *skill, const char *project,
+                                const char *role, const char *why_prefix)
 {
     json_object *o = json_object_new_object(), *ol = json_object_new_array();
     const char *why = an_fill(a, q->why, skill, project, role);
@@ -72,7 +72,8 @@ static json_object *an_question(zm_arena_t *a, const an_q_t *q, const char *skil
 int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job, int count, json_object **out)
 {
     an_doc_t r, j;
-    int rc, *rv, nr, *jv, nj = 0, *sk, nsk = 0, quota[AN_QCATS], supply[AN_QCATS], ngen = 0, *gen, nbank[AN_QCATS] = {0};
+    int rc, *rv, nr, *jv, nj = 0, *sk, nsk = 0, quota[AN_QCATS], supply[AN_QCATS], ngen = 0, *gen,
+                          nbank[AN_QCATS] = {0};
     char *projects[3];
     int np;
     const char *role = "目标岗位";
@@ -167,8 +168,8 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
         }
         supply[0] = ngen * (nsk ? nsk : 1);
         for (int q = 0; q < an_dict.nqs; q++) {
-            supply[0] += an_dict.qs[q].skill >= 0 && an_dict.qs[q].cat == 0 && r.count[an_dict.qs[q].skill] +
-                                                                                     (nj ? j.count[an_dict.qs[q].skill] : 0);
+            supply[0] += an_dict.qs[q].skill >= 0 && an_dict.qs[q].cat == 0 &&
+                         r.count[an_dict.qs[q].skill] + (nj ? j.count[an_dict.qs[q].skill] : 0);
         }
         supply[1] = nbank[1] * (np ? np : 1);
         supply[2] = nbank[2];
@@ -208,8 +209,8 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
                         const char *name = an_dict.skills[sk[k]].name;
                         int in_r = r.count[sk[k]] > 0, in_j = nj && j.count[sk[k]] > 0;
                         const char *pre = in_r && in_j ? zm_psprintf(a, "简历和岗位要求都提到了%s", name)
-                                          : in_j      ? zm_psprintf(a, "岗位要求%s，简历中没有体现，面试官可能会考察", name)
-                                                      : zm_psprintf(a, "简历中写了%s（出现 %d 次）", name, r.count[sk[k]]);
+                                          : in_j ? zm_psprintf(a, "岗位要求%s，简历中没有体现，面试官可能会考察", name)
+                                                 : zm_psprintf(a, "简历中写了%s（出现 %d 次）", name, r.count[sk[k]]);
                         json_object_array_add(g[0], an_question(a, &an_dict.qs[q], name, NULL, role, pre));
                         got++;
                         any = 1;
@@ -225,8 +226,8 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
             for (int k = 0; k < (nsk ? nsk : 1) && got < quota[0]; k++) {
                 const an_q_t *q = &an_dict.qs[gen[(k + round) % ngen]];
                 const char *name = nsk ? an_dict.skills[sk[k]].name : "你最熟悉的技术";
-                json_object_array_add(g[0], an_question(a, q, name, NULL, role,
-                                                        nsk ? zm_psprintf(a, "简历或岗位涉及%s", name) : NULL));
+                json_object_array_add(
+                    g[0], an_question(a, q, name, NULL, role, nsk ? zm_psprintf(a, "简历或岗位涉及%s", name) : NULL));
                 got++;
             }
         }
@@ -239,20 +240,20 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
         }
         /* a named project is quoted in the question; the stand-in phrase is not */
         const char *proj = np ? projects[(k + q / an_dict.nqs) % np] : NULL;
-        const char *pre = np ? zm_psprintf(a, "简历的项目经历中有“%s”", proj)
-                             : "简历没有单列项目，面试官通常会追问工作中的具体项目";
-        json_object_array_add(g[1], an_question(a, t, nsk ? an_dict.skills[sk[0]].name : "核心技术",
-                                                proj ? zm_psprintf(a, "“%s”", proj) : "你简历中最有代表性的项目",
-                                                role, pre));
+        const char *pre =
+            np ? zm_psprintf(a, "简历的项目经历中有“%s”", proj) : "简历没有单列项目，面试官通常会追问工作中的具体项目";
+        json_object_array_add(g[1],
+                              an_question(a, t, nsk ? an_dict.skills[sk[0]].name : "核心技术",
+                                          proj ? zm_psprintf(a, "“%s”", proj) : "你简历中最有代表性的项目", role, pre));
         got++;
         k++;
     }
     for (int c = 2; c < AN_QCATS; c++) {
         for (int q = 0, got = 0; q < an_dict.nqs && got < quota[c]; q++) {
             if (an_dict.qs[q].cat == c) {
-                json_object_array_add(g[c], an_question(a, &an_dict.qs[q], nsk ? an_dict.skills[sk[0]].name : "专业技能",
-                                                        np ? zm_psprintf(a, "“%s”", projects[0]) : "你最近的项目",
-                                                        role, NULL));
+                json_object_array_add(
+                    g[c], an_question(a, &an_dict.qs[q], nsk ? an_dict.skills[sk[0]].name : "专业技能",
+                                      np ? zm_psprintf(a, "“%s”", projects[0]) : "你最近的项目", role, NULL));
                 got++;
             }
         }
@@ -273,4 +274,3 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
     json_object_object_add(*out, "count", json_object_new_int(total));
     return ZM_OK;
 }
-

@@ -64,8 +64,7 @@ static int resume_ready(db_t *db, zm_arena_t *a, int64_t user_id, const char *re
 
 /* May an analysis of the resume start?  Its text is ready and the user is within the hourly
  * limit; otherwise o says why. */
-static int admit(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t,
-                 rv_outcome_t *o)
+static int admit(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t, rv_outcome_t *o)
 {
     int rc;
 
@@ -118,10 +117,11 @@ static json_object *suggestion_json(zm_arena_t *a, const db_res_t *res, size_t r
 }
 
 #define SUGGESTION_COLS                                                                                                \
-    "s.id, s.resume_id, s.job_description, s.score, s.feedback, " ISO("s.created_at") ", d.provider, d.result, "       \
-    "(SELECT f.is_helpful FROM api_suggestionfeedback f WHERE f.suggestion_id = s.id "                                 \
-    "ORDER BY f.created_at DESC LIMIT 1) "                                                                             \
-    "FROM api_suggestion s LEFT JOIN zm_suggestion_detail d ON d.suggestion_id = s.id "
+    "s.id, s.resume_id, s.job_description, s.score, s.feedback, " ISO(                                                 \
+        "s.created_at") ", d.provider, d.result, "                                                                     \
+                        "(SELECT f.is_helpful FROM api_suggestionfeedback f WHERE f.suggestion_id = s.id "             \
+                        "ORDER BY f.created_at DESC LIMIT 1) "                                                         \
+                        "FROM api_suggestion s LEFT JOIN zm_suggestion_detail d ON d.suggestion_id = s.id "
 
 int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *jd,
                         const an_match_t *m, const an_usage_t *usage, json_object **out)
@@ -384,7 +384,8 @@ int rv_analysis_history(db_t *db, zm_arena_t *a, int64_t user_id, const char *ki
 {
     db_res_t res, c;
     json_object *items;
-    int rc = db_query(db, a, &c, "SELECT COUNT(*) FROM zm_analysis WHERE user_id = ? AND kind = ?", "is", user_id, kind);
+    int rc =
+        db_query(db, a, &c, "SELECT COUNT(*) FROM zm_analysis WHERE user_id = ? AND kind = ?", "is", user_id, kind);
 
     if (rc == ZM_OK) {
         rc = db_query(db, a, &res,
@@ -416,8 +417,8 @@ int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
     if (resume_uuid_parse(id, hex) != ZM_OK) {
         return ZM_ENOTFOUND;
     }
-    rc = db_query(db, a, &res, "SELECT " ANALYSIS_COLS "WHERE id = ? AND user_id = ? AND kind = ?", "sis", hex,
-                  user_id, kind);
+    rc = db_query(db, a, &res, "SELECT " ANALYSIS_COLS "WHERE id = ? AND user_id = ? AND kind = ?", "sis", hex, user_id,
+                  kind);
     if (rc != ZM_OK) {
         return rc;
     }

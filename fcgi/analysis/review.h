@@ -21,13 +21,13 @@
 #include "db.h"
 #include "provider.h"
 
-#define RV_ENOTEXT (-50)   /* the resume has no extracted text (yet); *why says which */
-#define RV_ELIMIT (-51)    /* per-hour analysis limit reached; *why holds the retry seconds */
+#define RV_ENOTEXT (-50) /* the resume has no extracted text (yet); *why says which */
+#define RV_ELIMIT (-51)  /* per-hour analysis limit reached; *why holds the retry seconds */
 
 typedef struct {
-    int64_t task_id;       /* > 0 when the work was queued */
-    json_object *data;     /* the finished object when done inline */
-    const char *why;       /* for RV_ENOTEXT / RV_ELIMIT */
+    int64_t task_id;   /* > 0 when the work was queued */
+    json_object *data; /* the finished object when done inline */
+    const char *why;   /* for RV_ENOTEXT / RV_ELIMIT */
     int retry_after;
 } rv_outcome_t;
 

@@ -120,8 +120,7 @@ int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
     n = db_exec(ctx->db,
                 "UPDATE zm_analysis SET state = 'done', result = ?, provider = ?, model = ?, score = NULLIF(?, -1), "
                 "finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'",
-                "sssis",
-                json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                "sssis", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
                 provider, model, score, id);
     json_object_put(out);
     if (n < 0) {

@@ -21,14 +21,14 @@ typedef struct {
     size_t total;
 } an_terms_t;
 
-static const char *const an_stop_bigrams[] = {"负责", "熟悉", "掌握", "了解", "具有", "具备", "以上", "经验", "工作", "能力",
-                                              "良好", "相关", "优先", "进行", "参与", "我们", "岗位", "职责", "要求", "任职",
-                                              "公司", "团队", "以及", "学历", "精通", "使用", "开发", "能够", "有较", "较强",
-                                              "的开", "发经", "验者", "者优", "以上学", "年以", NULL};
-static const char *const an_stop_tokens[] = {"the", "and", "of", "to", "in", "with", "for", "an", "on", "is", "are", "we",
-                                             "you", "our", "be", "as", "or", "at", "experience", "years", "year", "work",
-                                             "team", "will", "your", "have", "has", "strong", "good", "skills", "ability",
-                                             "knowledge", "plus", "preferred", NULL};
+static const char *const an_stop_bigrams[] = {
+    "负责", "熟悉", "掌握", "了解", "具有", "具备", "以上", "经验", "工作",   "能力", "良好", "相关", "优先",
+    "进行", "参与", "我们", "岗位", "职责", "要求", "任职", "公司", "团队",   "以及", "学历", "精通", "使用",
+    "开发", "能够", "有较", "较强", "的开", "发经", "验者", "者优", "以上学", "年以", NULL};
+static const char *const an_stop_tokens[] = {
+    "the",  "and",  "of",  "to",     "in",   "with",   "for",        "an",        "on",   "is",        "are",  "we",
+    "you",  "our",  "be",  "as",     "or",   "at",     "experience", "years",     "year", "work",      "team", "will",
+    "your", "have", "has", "strong", "good", "skills", "ability",    "knowledge", "plus", "preferred", NULL};
 
 static uint64_t an_mix(uint64_t x)
 {
@@ -207,4 +207,3 @@ int an_similarity(zm_arena_t *a, const an_doc_t *res, const an_doc_t *jd)
     double sc = num / den / 0.55 * 100;
     return sc > 100 ? 100 : (int)(sc + 0.5);
 }
-

@@ -152,8 +152,7 @@ int analysis_api_diagnose(zm_req_t *r)
     if ((rc = zm_form_done(&f)) != ZM_OK) {
         return rc;
     }
-    rc = rv_analysis_start(r->db, r->a, r->user_id, "diagnosis", resume_id, role && role[0] ? role : NULL, NULL, 0,
-                           &o);
+    rc = rv_analysis_start(r->db, r->a, r->user_id, "diagnosis", resume_id, role && role[0] ? role : NULL, NULL, 0, &o);
     return reply_outcome(r, rc, &o);
 }
 

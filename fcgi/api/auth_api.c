@@ -204,8 +204,9 @@ static int mail_link(zm_req_t *r, const char *action)
         return rc;
     }
     d = json_object_new_object();
-    json_object_object_add(d, "detail", json_object_new_string(reset ? "如果该邮箱已注册，我们已发送重置密码的邮件"
-                                                                     : "如果该邮箱已注册且未验证，我们已发送验证邮件"));
+    json_object_object_add(d, "detail",
+                           json_object_new_string(reset ? "如果该邮箱已注册，我们已发送重置密码的邮件"
+                                                        : "如果该邮箱已注册且未验证，我们已发送验证邮件"));
     return zm_reply_data(r, 200, d);
 }
 

@@ -20,13 +20,29 @@
 /* the user's columns, in the order user_from_row reads them */
 #define USER_COLS                                                                                                      \
     "u.id, u.email, u.username, u.first_name, u.last_name, u.is_superuser, u.is_active, "                              \
-    "DATE_FORMAT(u.date_joined, '%Y-%m-%dT%H:%i:%s.%fZ'), DATE_FORMAT(u.last_login, '%Y-%m-%dT%H:%i:%s.%fZ'), "       \
+    "DATE_FORMAT(u.date_joined, '%Y-%m-%dT%H:%i:%s.%fZ'), DATE_FORMAT(u.last_login, '%Y-%m-%dT%H:%i:%s.%fZ'), "        \
     "p.role, p.company, p.invite_code, p.invited_by_id, p.email_verified, u.password, "                                \
     "UNIX_TIMESTAMP(p.tokens_valid_after) "                                                                            \
     "FROM auth_user u LEFT JOIN zm_user_profile p ON p.user_id = u.id "
 
-enum { C_ID, C_EMAIL, C_USERNAME, C_FIRST, C_LAST, C_SUPER, C_ACTIVE, C_JOINED, C_LOGIN, C_ROLE, C_COMPANY,
-       C_INVITE, C_INVITER, C_VERIFIED, C_PASSWORD, C_VALID_AFTER };
+enum {
+    C_ID,
+    C_EMAIL,
+    C_USERNAME,
+    C_FIRST,
+    C_LAST,
+    C_SUPER,
+    C_ACTIVE,
+    C_JOINED,
+    C_LOGIN,
+    C_ROLE,
+    C_COMPANY,
+    C_INVITE,
+    C_INVITER,
+    C_VERIFIED,
+    C_PASSWORD,
+    C_VALID_AFTER
+};
 
 #define INVITE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #define INVITE_LEN 8
@@ -462,13 +478,14 @@ static int mail_verification(db_t *db, zm_arena_t *a, const acc_user_t *u, const
 
 static int mail_reset(db_t *db, zm_arena_t *a, const acc_user_t *u, const char *token)
 {
-    char *text = zm_psprintf(a,
-                             "您好，\n\n"
-                             "我们收到了重置您职麦账户密码的请求。请打开下面的链接设置新密码（30 分钟内有效，仅可使用一次）：\n\n"
-                             "%s/reset-password?token=%s\n\n"
-                             "如果这不是您本人的操作，请忽略这封邮件，您的密码不会改变。\n\n"
-                             "—— 职麦团队\n",
-                             zm_conf_str("app.base_url"), token);
+    char *text = zm_psprintf(
+        a,
+        "您好，\n\n"
+        "我们收到了重置您职麦账户密码的请求。请打开下面的链接设置新密码（30 分钟内有效，仅可使用一次）：\n\n"
+        "%s/reset-password?token=%s\n\n"
+        "如果这不是您本人的操作，请忽略这封邮件，您的密码不会改变。\n\n"
+        "—— 职麦团队\n",
+        zm_conf_str("app.base_url"), token);
 
     return text ? enqueue_mail(db, a, u, "【职麦】重置您的密码", text) : ZM_ENOMEM;
 }
@@ -1049,7 +1066,8 @@ static int blacklist_jti(db_t *db, zm_arena_t *a, const auth_token_claims_t *c, 
         }
         token_id = db_int(&res, 0, 0);
     }
-    rc = db_exec(db, "INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) VALUES (UTC_TIMESTAMP(6), ?)",
+    rc = db_exec(db,
+                 "INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) VALUES (UTC_TIMESTAMP(6), ?)",
                  "i", token_id);
     if (rc == ZM_EDUP) {
         return ACC_ETOKEN; /* a concurrent refresh with the same token won */
@@ -1208,7 +1226,8 @@ int acc_verify_email(db_t *db, zm_arena_t *a, const char *token, acc_user_t *out
     }
     rc = consume_user_token(db, a, token, "verify", &user_id);
     if (rc == ZM_OK) {
-        n = db_exec(db, "UPDATE zm_user_profile SET email_verified = 1, updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
+        n = db_exec(db,
+                    "UPDATE zm_user_profile SET email_verified = 1, updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
                     "i", user_id);
         rc = n < 0 ? (int)n : ZM_OK;
     }

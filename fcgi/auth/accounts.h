@@ -30,13 +30,13 @@
 enum { ZM_ROLE_SEEKER = 1, ZM_ROLE_HR = 2, ZM_ROLE_ADMIN = 3 };
 
 /* failures particular to accounts (beside the ZM_E* codes) */
-#define ACC_EBADCRED (-20)  /* wrong email or password, or inactive user */
-#define ACC_ETOKEN (-21)    /* a token that is invalid, used, expired or revoked */
-#define ACC_EEXPIRED (-22)  /* an access token past its exp */
+#define ACC_EBADCRED (-20) /* wrong email or password, or inactive user */
+#define ACC_ETOKEN (-21)   /* a token that is invalid, used, expired or revoked */
+#define ACC_EEXPIRED (-22) /* an access token past its exp */
 #define ACC_EEMAIL_TAKEN (-23)
 #define ACC_EUSERNAME_TAKEN (-24)
-#define ACC_EINVITE (-25)   /* unknown invite code */
-#define ACC_EWEAK (-26)     /* password policy; *why says which rule */
+#define ACC_EINVITE (-25) /* unknown invite code */
+#define ACC_EWEAK (-26)   /* password policy; *why says which rule */
 
 typedef struct {
     int64_t id;
@@ -47,11 +47,11 @@ typedef struct {
     int role;
     const char *company;
     const char *invite_code;
-    int64_t invited_by;        /* 0 = none */
+    int64_t invited_by; /* 0 = none */
     int email_verified;
     int is_active;
-    const char *date_joined;   /* ISO 8601 UTC */
-    const char *last_login;    /* NULL = never */
+    const char *date_joined; /* ISO 8601 UTC */
+    const char *last_login;  /* NULL = never */
 } acc_user_t;
 
 typedef struct {

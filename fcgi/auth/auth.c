@@ -13,9 +13,8 @@
 static int refuse(zm_req_t *r, int status, const char *code, const char *message)
 {
     if (status == 401) {
-        zm_reply_header(r, "WWW-Authenticate", strcmp(code, "not_authenticated") == 0
-                                                   ? "Bearer"
-                                                   : "Bearer error=\"invalid_token\"");
+        zm_reply_header(r, "WWW-Authenticate",
+                        strcmp(code, "not_authenticated") == 0 ? "Bearer" : "Bearer error=\"invalid_token\"");
     }
     zm_reply_error(r, status, code, message, NULL);
     return ZM_EINVAL;

@@ -75,8 +75,7 @@ int auth_password_hash(const char *password, char *out, size_t outlen)
     unsigned char salt[SALT_CHARS];
     unsigned char hash[ARGON2_HASH_LEN];
     char salt_b64[sodium_base64_ENCODED_LEN(SALT_CHARS, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
-    char hash_b64[sodium_base64_ENCODED_LEN(ARGON2_HASH_LEN,
-                                            sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+    char hash_b64[sodium_base64_ENCODED_LEN(ARGON2_HASH_LEN, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
     size_t pwlen;
     int rc, n;
 
@@ -95,19 +94,17 @@ int auth_password_hash(const char *password, char *out, size_t outlen)
         salt[i] = (unsigned char)alnum[randombytes_uniform(sizeof(alnum) - 1)];
     }
 
-    rc = argon2_hash(params.t, params.m_kib, params.p, password, pwlen, salt, sizeof(salt), hash,
-                     sizeof(hash), NULL, 0, Argon2_id, ARGON2_VERSION_13);
+    rc = argon2_hash(params.t, params.m_kib, params.p, password, pwlen, salt, sizeof(salt), hash, sizeof(hash), NULL, 0,
+                     Argon2_id, ARGON2_VERSION_13);
     if (rc != ARGON2_OK) {
         return rc == ARGON2_MEMORY_ALLOCATION_ERROR ? ZM_ENOMEM : ZM_ERR;
     }
-    sodium_bin2base64(salt_b64, sizeof(salt_b64), salt, sizeof(salt),
-                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-    sodium_bin2base64(hash_b64, sizeof(hash_b64), hash, sizeof(hash),
-                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    sodium_bin2base64(salt_b64, sizeof(salt_b64), salt, sizeof(salt), sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    sodium_bin2base64(hash_b64, sizeof(hash_b64), hash, sizeof(hash), sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
     sodium_memzero(hash, sizeof(hash));
 
-    n = snprintf(out, outlen, "argon2$argon2id$v=%d$m=%u,t=%u,p=%u$%s$%s", ARGON2_VERSION_13,
-                 params.m_kib, params.t, params.p, salt_b64, hash_b64);
+    n = snprintf(out, outlen, "argon2$argon2id$v=%d$m=%u,t=%u,p=%u$%s$%s", ARGON2_VERSION_13, params.m_kib, params.t,
+                 params.p, salt_b64, hash_b64);
     if (n < 0 || (size_t)n >= outlen) {
         out[0] = '\0';
         return ZM_ETOOBIG;
@@ -128,7 +125,7 @@ static int parse_count(const char *s, size_t len, unsigned long max, unsigned lo
             return 0;
         }
         v = v * 10 + (unsigned long)(s[i] - '0');
-        if (v > max) {      /* checked each digit, so v * 10 cannot wrap */
+        if (v > max) { /* checked each digit, so v * 10 cannot wrap */
             return 0;
         }
     }
@@ -162,8 +159,7 @@ static int parse_kv(const char **s, char key, char end, unsigned long max, unsig
 
 /* Whole-field base64 decode; refuses anything sodium does not consume
  * entirely (bad characters, wrong padding, stray bits). */
-static int b64_decode(const char *b64, unsigned char *bin, size_t binmax, size_t *binlen,
-                      int variant)
+static int b64_decode(const char *b64, unsigned char *bin, size_t binmax, size_t *binlen, int variant)
 {
     return sodium_base642bin(bin, binmax, b64, strlen(b64), NULL, binlen, NULL, variant) == 0;
 }
@@ -200,32 +196,29 @@ static int verify_argon2(const char *password, size_t pwlen, char **f, int nf, i
         return 0;
     }
     cur = f[i++];
-    if (!parse_kv(&cur, 'm', ',', AUTH_PASSWORD_MAX_M_KIB, &m) ||
-        !parse_kv(&cur, 't', ',', AUTH_PASSWORD_MAX_T, &t) ||
+    if (!parse_kv(&cur, 'm', ',', AUTH_PASSWORD_MAX_M_KIB, &m) || !parse_kv(&cur, 't', ',', AUTH_PASSWORD_MAX_T, &t) ||
         !parse_kv(&cur, 'p', '\0', AUTH_PASSWORD_MAX_P, &p) || *cur != '\0') {
         return 0;
     }
     if (!argon2_costs_ok(t, m, p)) {
         return 0;
     }
-    if (!b64_decode(f[i], salt, sizeof(salt), &saltlen,
-                    sodium_base64_VARIANT_ORIGINAL_NO_PADDING) ||
+    if (!b64_decode(f[i], salt, sizeof(salt), &saltlen, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) ||
         saltlen < ARGON2_SALT_MIN) {
         return 0;
     }
-    if (!b64_decode(f[i + 1], want, sizeof(want), &wantlen,
-                    sodium_base64_VARIANT_ORIGINAL_NO_PADDING) ||
+    if (!b64_decode(f[i + 1], want, sizeof(want), &wantlen, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) ||
         wantlen < ARGON2_OUT_MIN) {
         return 0;
     }
 
-    rc = argon2_hash((uint32_t)t, (uint32_t)m, (uint32_t)p, password, pwlen, salt, saltlen, got,
-                     wantlen, NULL, 0, type, (uint32_t)version);
+    rc = argon2_hash((uint32_t)t, (uint32_t)m, (uint32_t)p, password, pwlen, salt, saltlen, got, wantlen, NULL, 0, type,
+                     (uint32_t)version);
     ok = rc == ARGON2_OK && sodium_memcmp(got, want, wantlen) == 0;
     sodium_memzero(got, sizeof(got));
 
-    *current = type == Argon2_id && version == ARGON2_VERSION_13 && t == params.t &&
-               m == params.m_kib && p == params.p && wantlen == ARGON2_HASH_LEN;
+    *current = type == Argon2_id && version == ARGON2_VERSION_13 && t == params.t && m == params.m_kib &&
+               p == params.p && wantlen == ARGON2_HASH_LEN;
     return ok;
 }
 
@@ -261,8 +254,8 @@ static int verify_pbkdf2(const char *password, size_t pwlen, char **f, int nf)
         wantlen != (size_t)EVP_MD_get_size(md)) {
         return 0;
     }
-    ok = PKCS5_PBKDF2_HMAC(password, (int)pwlen, (const unsigned char *)f[2], (int)saltlen,
-                           (int)iter, md, (int)wantlen, got) == 1 &&
+    ok = PKCS5_PBKDF2_HMAC(password, (int)pwlen, (const unsigned char *)f[2], (int)saltlen, (int)iter, md, (int)wantlen,
+                           got) == 1 &&
          CRYPTO_memcmp(got, want, wantlen) == 0;
     OPENSSL_cleanse(got, sizeof(got));
     return ok;

@@ -38,9 +38,9 @@
 /* Caps on what a stored hash may ask of us; the same caps bound the
  * parameters auth_password_set_params() takes. */
 #define AUTH_PASSWORD_MAX_T 100
-#define AUTH_PASSWORD_MAX_M_KIB (1024u * 1024u)        /* 1 GiB */
+#define AUTH_PASSWORD_MAX_M_KIB (1024u * 1024u) /* 1 GiB */
 #define AUTH_PASSWORD_MAX_P 64
-#define AUTH_PASSWORD_MAX_WORK_KIB (1024u * 1024u)      /* m * t: 1 GiB x 1 pass, ~5 s */
+#define AUTH_PASSWORD_MAX_WORK_KIB (1024u * 1024u) /* m * t: 1 GiB x 1 pass, ~5 s */
 #define AUTH_PASSWORD_MAX_PBKDF2_ITER 10000000u
 
 /**

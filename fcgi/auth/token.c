@@ -25,8 +25,8 @@ static const char *type_name(auth_token_type_t type)
     return NULL;
 }
 
-int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id,
-                     int64_t now, int64_t lifetime_s, char *out, size_t outlen, char jti_out[33])
+int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id, int64_t now,
+                     int64_t lifetime_s, char *out, size_t outlen, char jti_out[33])
 {
     return auth_token_issue_gen(key, keylen, type, user_id, AUTH_TOKEN_NO_GEN, now, lifetime_s, out, outlen, jti_out);
 }
@@ -43,8 +43,7 @@ int auth_token_issue_gen(const char *key, size_t keylen, auth_token_type_t type,
     int rc = ZM_ERR;
 
     /* An empty key would make libjwt's own verifier skip the signature. */
-    if (key == NULL || keylen == 0 || keylen > INT_MAX || out == NULL || outlen == 0 ||
-        tname == NULL) {
+    if (key == NULL || keylen == 0 || keylen > INT_MAX || out == NULL || outlen == 0 || tname == NULL) {
         return ZM_EINVAL;
     }
     out[0] = '\0';
@@ -90,11 +89,10 @@ done:
 
 /* Whole-segment base64url without padding, as RFC 7515 and PyJWT write it;
  * sodium refuses stray characters, '=' and non-zero trailing bits. */
-static int b64url_decode(const char *s, size_t len, unsigned char *bin, size_t binmax,
-                         size_t *binlen)
+static int b64url_decode(const char *s, size_t len, unsigned char *bin, size_t binmax, size_t *binlen)
 {
-    return len > 0 && sodium_base642bin(bin, binmax, s, len, NULL, binlen, NULL,
-                                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0;
+    return len > 0 &&
+           sodium_base642bin(bin, binmax, s, len, NULL, binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0;
 }
 
 /* One JSON object spanning exactly len bytes, or NULL: no trailing bytes,
@@ -115,8 +113,7 @@ static struct json_object *parse_object(const unsigned char *s, size_t len)
     }
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     obj = json_tokener_parse_ex(tok, (const char *)s, (int)len);
-    if (obj != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-                        json_tokener_get_parse_end(tok) != len ||
+    if (obj != NULL && (json_tokener_get_error(tok) != json_tokener_success || json_tokener_get_parse_end(tok) != len ||
                         !json_object_is_type(obj, json_type_object))) {
         json_object_put(obj);
         obj = NULL;
@@ -131,8 +128,7 @@ static int member_str_is(struct json_object *obj, const char *name, const char *
     struct json_object *v;
 
     return json_object_object_get_ex(obj, name, &v) && json_object_is_type(v, json_type_string) &&
-           (size_t)json_object_get_string_len(v) == strlen(want) &&
-           strcmp(json_object_get_string(v), want) == 0;
+           (size_t)json_object_get_string_len(v) == strlen(want) && strcmp(json_object_get_string(v), want) == 0;
 }
 
 /* An integer member that fits int64_t (not a float, string or bool). */
@@ -225,8 +221,8 @@ done:
     return ok;
 }
 
-int auth_token_verify(const char *key, size_t keylen, const char *token,
-                      auth_token_type_t expect_type, int64_t now, auth_token_claims_t *claims)
+int auth_token_verify(const char *key, size_t keylen, const char *token, auth_token_type_t expect_type, int64_t now,
+                      auth_token_claims_t *claims)
 {
     unsigned char sig[64];
     auth_token_claims_t c;
@@ -236,8 +232,7 @@ int auth_token_verify(const char *key, size_t keylen, const char *token,
     int rc;
 
     /* libjwt treats an empty key as "do not check the signature". */
-    if (key == NULL || keylen == 0 || keylen > INT_MAX || token == NULL ||
-        type_name(expect_type) == NULL) {
+    if (key == NULL || keylen == 0 || keylen > INT_MAX || token == NULL || type_name(expect_type) == NULL) {
         return AUTH_TOKEN_INVALID;
     }
     len = strnlen(token, AUTH_TOKEN_MAX + 1);
@@ -259,8 +254,7 @@ int auth_token_verify(const char *key, size_t keylen, const char *token,
     }
     /* An HS256 signature is 32 bytes; anything else (e.g. the empty one of
      * alg "none") is refused before libjwt sees it. */
-    if (!b64url_decode(dot2 + 1, len - (size_t)(dot2 + 1 - token), sig, sizeof(sig), &siglen) ||
-        siglen != 32) {
+    if (!b64url_decode(dot2 + 1, len - (size_t)(dot2 + 1 - token), sig, sizeof(sig), &siglen) || siglen != 32) {
         return AUTH_TOKEN_INVALID;
     }
 

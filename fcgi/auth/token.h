@@ -60,8 +60,8 @@ typedef struct {
  * NULL or empty key/out, an unknown type, lifetime_s <= 0 or an exp that
  * overflows; ZM_ETOOBIG when out is too small; ZM_ERR when libjwt fails.
  */
-int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id,
-                     int64_t now, int64_t lifetime_s, char *out, size_t outlen, char jti_out[33]);
+int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id, int64_t now,
+                     int64_t lifetime_s, char *out, size_t outlen, char jti_out[33]);
 
 /** The same with a "gen" claim of gen (>= 0; AUTH_TOKEN_NO_GEN leaves it out, as above). */
 int auth_token_issue_gen(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id, int64_t gen,
@@ -77,7 +77,7 @@ int auth_token_issue_gen(const char *key, size_t keylen, auth_token_type_t type,
  * lowercase hex, unknown token_type, a "gen" that is not an integer >= 0), the other token_type, a token over
  * AUTH_TOKEN_MAX bytes, an empty key.  *claims is untouched on failure.
  */
-int auth_token_verify(const char *key, size_t keylen, const char *token,
-                      auth_token_type_t expect_type, int64_t now, auth_token_claims_t *claims);
+int auth_token_verify(const char *key, size_t keylen, const char *token, auth_token_type_t expect_type, int64_t now,
+                      auth_token_claims_t *claims);
 
 #endif

@@ -14,15 +14,16 @@
 
 #include "accounts.h"
 #include "conf.h"
-#include "modules.h"
 #include "db.h"
 #include "log.h"
+#include "modules.h"
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: zhimai-admin [-c CONFIG] createsuperuser --email EMAIL [--username NAME] [--password-stdin]\n"
-                    "       zhimai-admin [-c CONFIG] create-user --email EMAIL --role ROLE [--password-stdin]\n"
-                    "       zhimai-admin [-c CONFIG] set-role EMAIL seeker|hr|admin\n");
+    fprintf(stderr,
+            "usage: zhimai-admin [-c CONFIG] createsuperuser --email EMAIL [--username NAME] [--password-stdin]\n"
+            "       zhimai-admin [-c CONFIG] create-user --email EMAIL --role ROLE [--password-stdin]\n"
+            "       zhimai-admin [-c CONFIG] set-role EMAIL seeker|hr|admin\n");
     return 2;
 }
 

@@ -24,11 +24,11 @@
 #include <string.h>
 
 #include "conf.h"
-#include "modules.h"
 #include "db.h"
 #include "email.h"
 #include "http.h"
 #include "log.h"
+#include "modules.h"
 
 #define MAX_FILES 1000
 #define MAX_SQL (4 * 1024 * 1024)
@@ -238,8 +238,9 @@ int main(int argc, char **argv)
             break;
         }
         free(sql);
-        if (db_exec(db, "INSERT INTO zm_schema_migrations (version, name, checksum, applied_at) "
-                        "VALUES (?, ?, ?, UTC_TIMESTAMP(6))",
+        if (db_exec(db,
+                    "INSERT INTO zm_schema_migrations (version, name, checksum, applied_at) "
+                    "VALUES (?, ?, ?, UTC_TIMESTAMP(6))",
                     "Iss", files[i].version, files[i].name, files[i].checksum) < 0) {
             fprintf(stderr, "zhimai-migrate: recording %s: %s\n", files[i].name, db_error(db));
             rc = 1;

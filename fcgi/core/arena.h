@@ -16,10 +16,10 @@
 typedef struct zm_arena_block_s zm_arena_block_t;
 
 typedef struct {
-    zm_arena_block_t *head;    /* current block (newest) */
-    size_t block_size;         /* default size of a new block */
-    size_t cap;                /* most bytes the arena may hold, 0 = none */
-    size_t total;              /* bytes held in blocks now */
+    zm_arena_block_t *head; /* current block (newest) */
+    size_t block_size;      /* default size of a new block */
+    size_t cap;             /* most bytes the arena may hold, 0 = none */
+    size_t total;           /* bytes held in blocks now */
 } zm_arena_t;
 
 /** Prepare an arena whose blocks are block_size bytes, capped at cap bytes (0 = no cap). */

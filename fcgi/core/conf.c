@@ -26,8 +26,7 @@ typedef struct {
 static const struct {
     const char *key, *instead;
 } removed_keys[] = {
-    {"http.trusted_proxies",
-     "the app no longer reads X-Real-IP; list load balancers in nginx.real_ip_from"},
+    {"http.trusted_proxies", "the app no longer reads X-Real-IP; list load balancers in nginx.real_ip_from"},
     {"db.rw_timeout", "set db.read_timeout and db.write_timeout"},
 };
 
@@ -126,8 +125,7 @@ static int check_value(const zm_conf_key_t *k, const char *v, int64_t *num, char
     case ZM_CONF_OCTAL:
         if (parse_int(v, k->type == ZM_CONF_OCTAL ? 8 : 10, num) != 0 || *num < k->min || *num > k->max) {
             if (k->type == ZM_CONF_OCTAL) {
-                snprintf(why, whylen, "must be an octal mode from %llo to %llo", (long long)k->min,
-                         (long long)k->max);
+                snprintf(why, whylen, "must be an octal mode from %llo to %llo", (long long)k->min, (long long)k->max);
             } else {
                 snprintf(why, whylen, "must be an integer from %lld to %lld", (long long)k->min, (long long)k->max);
             }
@@ -156,8 +154,7 @@ static int check_value(const zm_conf_key_t *k, const char *v, int64_t *num, char
         errno = 0;
         d = strtod(v, &end);
         if (errno != 0 || *end != '\0' || !isfinite(d) || d < (double)k->min || d > (double)k->max) {
-            snprintf(why, whylen, "must be a number from %lld to %lld, or empty", (long long)k->min,
-                     (long long)k->max);
+            snprintf(why, whylen, "must be a number from %lld to %lld, or empty", (long long)k->min, (long long)k->max);
             return -1;
         }
         return 0;

@@ -42,12 +42,30 @@ typedef struct zm_conf_key_s {
 } zm_conf_key_t;
 
 /* One key of each type, for the modules' tables. */
-#define ZM_CONF_S(k, def, doc) {(k), ZM_CONF_STR, (def), 0, 0, NULL, (doc)}
-#define ZM_CONF_I(k, def, lo, hi, doc) {(k), ZM_CONF_INT, (def), (lo), (hi), NULL, (doc)}
-#define ZM_CONF_B(k, def, doc) {(k), ZM_CONF_BOOL, (def), 0, 1, NULL, (doc)}
-#define ZM_CONF_E(k, def, choices, doc) {(k), ZM_CONF_ENUM, (def), 0, 0, (choices), (doc)}
-#define ZM_CONF_O(k, def, lo, hi, doc) {(k), ZM_CONF_OCTAL, (def), (lo), (hi), NULL, (doc)}
-#define ZM_CONF_N(k, def, lo, hi, doc) {(k), ZM_CONF_NUMBER, (def), (lo), (hi), NULL, (doc)}
+#define ZM_CONF_S(k, def, doc)                                                                                         \
+    {                                                                                                                  \
+        (k), ZM_CONF_STR, (def), 0, 0, NULL, (doc)                                                                     \
+    }
+#define ZM_CONF_I(k, def, lo, hi, doc)                                                                                 \
+    {                                                                                                                  \
+        (k), ZM_CONF_INT, (def), (lo), (hi), NULL, (doc)                                                               \
+    }
+#define ZM_CONF_B(k, def, doc)                                                                                         \
+    {                                                                                                                  \
+        (k), ZM_CONF_BOOL, (def), 0, 1, NULL, (doc)                                                                    \
+    }
+#define ZM_CONF_E(k, def, choices, doc)                                                                                \
+    {                                                                                                                  \
+        (k), ZM_CONF_ENUM, (def), 0, 0, (choices), (doc)                                                               \
+    }
+#define ZM_CONF_O(k, def, lo, hi, doc)                                                                                 \
+    {                                                                                                                  \
+        (k), ZM_CONF_OCTAL, (def), (lo), (hi), NULL, (doc)                                                             \
+    }
+#define ZM_CONF_N(k, def, lo, hi, doc)                                                                                 \
+    {                                                                                                                  \
+        (k), ZM_CONF_NUMBER, (def), (lo), (hi), NULL, (doc)                                                            \
+    }
 
 /**
  * Register the keys of modules (NULL-terminated), replacing any registered

@@ -32,30 +32,30 @@
 typedef struct zm_req_s {
     zm_arena_t *a;
     db_t *db;
-    void *fcgi;              /* FCGX_Request *, for the server only */
-    char **envp;             /* FastCGI params */
+    void *fcgi;  /* FCGX_Request *, for the server only */
+    char **envp; /* FastCGI params */
 
     const char *method;
-    const char *path;        /* decoded path, as nginx normalized it */
-    const char *query;       /* raw query string, "" when none */
+    const char *path;  /* decoded path, as nginx normalized it */
+    const char *query; /* raw query string, "" when none */
     const char *request_id;
-    const char *client_ip;   /* REMOTE_ADDR: as nginx decided it (real_ip), never a header */
+    const char *client_ip; /* REMOTE_ADDR: as nginx decided it (real_ip), never a header */
 
-    char *body;              /* NUL-terminated copy; body_len bytes */
+    char *body; /* NUL-terminated copy; body_len bytes */
     size_t body_len;
 
     const zm_route_t *route;
     zm_route_params_t params;
 
-    int64_t user_id;         /* 0 when anonymous */
-    int role;                /* ZM_ROLE_* once authenticated */
+    int64_t user_id; /* 0 when anonymous */
+    int role;        /* ZM_ROLE_* once authenticated */
 
-    int status;              /* 0 until answered */
-    zm_buf_t headers;        /* extra response header lines */
-    zm_buf_t out;            /* response body */
+    int status;       /* 0 until answered */
+    zm_buf_t headers; /* extra response header lines */
+    zm_buf_t out;     /* response body */
     const char *content_type;
 
-    json_object *owned[16];  /* released at the end of the request */
+    json_object *owned[16]; /* released at the end of the request */
     unsigned nowned;
 } zm_req_t;
 

@@ -274,11 +274,9 @@ int zm_master_run(const zm_master_t *m)
                 int crashed = !asked && !recycled;
                 if (crashed) {
                     if (WIFSIGNALED(status)) {
-                        zm_log_error("%s: child %d (slot %d) killed by signal %d", m->name, pid, i,
-                                     WTERMSIG(status));
+                        zm_log_error("%s: child %d (slot %d) killed by signal %d", m->name, pid, i, WTERMSIG(status));
                     } else {
-                        zm_log_error("%s: child %d (slot %d) exited with %d", m->name, pid, i,
-                                     WEXITSTATUS(status));
+                        zm_log_error("%s: child %d (slot %d) exited with %d", m->name, pid, i, WEXITSTATUS(status));
                     }
                     /* children dying young: wait longer before each restart */
                     if (t - kids[i].started_ms < 1000) {

@@ -13,7 +13,8 @@ static const int statuses[] = {200, 201, 202, 204, 301, 302, 304, 400, 401, 402,
                                405, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504};
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]) + 1)
 /* latency bucket bounds in microseconds */
-static const int64_t bounds_us[] = {500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000};
+static const int64_t bounds_us[] = {500,   1000,   2500,   5000,   10000,   25000,
+                                    50000, 100000, 250000, 500000, 1000000, 2500000};
 #define NBUCKETS (sizeof(bounds_us) / sizeof(bounds_us[0]))
 
 typedef struct {
@@ -148,8 +149,9 @@ int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, si
     if (board == NULL) {
         return 0;
     }
-    emit(a, out, "# HELP zhimai_http_requests_total HTTP requests answered, by route and status.\n"
-                 "# TYPE zhimai_http_requests_total counter\n");
+    emit(a, out,
+         "# HELP zhimai_http_requests_total HTTP requests answered, by route and status.\n"
+         "# TYPE zhimai_http_requests_total counter\n");
     for (size_t r = 0; r <= nroutes; r++) {
         route_label(routes, nroutes, r, label, sizeof(label));
         for (size_t s = 0; s < NSTATUS; s++) {
@@ -169,8 +171,9 @@ int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, si
             }
         }
     }
-    emit(a, out, "# HELP zhimai_http_request_duration_seconds Time from accept to the last byte written.\n"
-                 "# TYPE zhimai_http_request_duration_seconds histogram\n");
+    emit(a, out,
+         "# HELP zhimai_http_request_duration_seconds Time from accept to the last byte written.\n"
+         "# TYPE zhimai_http_request_duration_seconds histogram\n");
     for (size_t r = 0; r <= nroutes; r++) {
         uint64_t count = 0, sum_us = 0, cum = 0;
 

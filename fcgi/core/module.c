@@ -9,16 +9,12 @@
 #include "zm.h"
 
 static const zm_conf_key_t core_keys[] = {
-    ZM_CONF_S("state_dir", "var",
-              "# Directory for runtime state: sockets, pid files, logs, mail, uploads."),
+    ZM_CONF_S("state_dir", "var", "# Directory for runtime state: sockets, pid files, logs, mail, uploads."),
     ZM_CONF_S("app.base_url", "http://127.0.0.1:8080",
               "# Public URL of the site, for links in mails (no trailing slash)."),
-    ZM_CONF_S("log.file", "",
-              "# Error log path; empty means stderr."),
-    ZM_CONF_S("log.access", "",
-              "# Access log path; empty means the error log."),
-    ZM_CONF_E("log.level", "info", "error|warn|info|debug",
-              "# error, warn, info or debug."),
+    ZM_CONF_S("log.file", "", "# Error log path; empty means stderr."),
+    ZM_CONF_S("log.access", "", "# Access log path; empty means the error log."),
+    ZM_CONF_E("log.level", "info", "error|warn|info|debug", "# error, warn, info or debug."),
 };
 
 const zm_module_t zm_core_module = {

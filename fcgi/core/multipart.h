@@ -31,8 +31,7 @@ typedef struct {
  * or bad boundary, a truncated body (no closing delimiter), a part without
  * a name, more than MP_MAX_PARTS parts, a header block over MP_MAX_HEADER.
  */
-int mp_parse(zm_arena_t *a, const char *content_type, const char *body, size_t len, mp_part_t **parts,
-             size_t *nparts);
+int mp_parse(zm_arena_t *a, const char *content_type, const char *body, size_t len, mp_part_t **parts, size_t *nparts);
 
 /** The first part named name, or NULL. */
 const mp_part_t *mp_find(const mp_part_t *parts, size_t nparts, const char *name);

@@ -20,11 +20,11 @@ typedef int (*zm_handler_pt)(struct zm_req_s *r);
 enum { ZM_AUTH_NONE = 0, ZM_AUTH_USER, ZM_AUTH_HR, ZM_AUTH_ADMIN, ZM_AUTH_LOOPBACK };
 
 typedef struct zm_route_s {
-    const char *method;  /* "GET", "POST", ... */
+    const char *method; /* "GET", "POST", ... */
     const char *pattern;
     zm_handler_pt handler;
     int auth;
-    const char *name;    /* label in /metrics; defaults to the pattern */
+    const char *name; /* label in /metrics; defaults to the pattern */
 } zm_route_t;
 
 typedef struct {

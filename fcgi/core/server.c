@@ -85,8 +85,8 @@ static int valid_token_chars(const char *s, size_t max)
 
     for (; s[n]; n++) {
         char c = s[n];
-        if (n >= max || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          c == '-' || c == '_')) {
+        if (n >= max ||
+            !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_')) {
             return 0;
         }
     }
@@ -220,8 +220,7 @@ static void write_response(zm_req_t *r, FCGX_Request *fr)
         n = snprintf(head, sizeof(head), "Content-Type: %s\r\n", r->content_type);
         FCGX_PutStr(head, n, fr->out);
     }
-    if (r->status >= 400 || r->content_type == NULL ||
-        strncmp(r->content_type, "application/json", 16) == 0) {
+    if (r->status >= 400 || r->content_type == NULL || strncmp(r->content_type, "application/json", 16) == 0) {
         FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
     }
     if (r->headers.len) {
@@ -499,8 +498,7 @@ static int collect_routes(const zm_module_t *const *modules)
             }
             for (size_t j = 0; j < k; j++) {
                 if (strcmp(routes[j].method, rt->method) == 0 && strcmp(routes[j].pattern, rt->pattern) == 0) {
-                    zm_log_error("module %s: route %s %s is declared twice", modules[m]->name, rt->method,
-                                 rt->pattern);
+                    zm_log_error("module %s: route %s %s is declared twice", modules[m]->name, rt->method, rt->pattern);
                     return ZM_EINVAL;
                 }
             }
@@ -537,8 +535,9 @@ int zm_server_main(const char *conf_path, const zm_module_t *const *modules)
     }
     conf_path_saved = conf_path;
     if (zm_log_open(zm_conf_str("log.file"), zm_conf_str("log.access"),
-                    zm_log_level_parse(zm_conf_str("log.level")) < 0 ? ZM_LOG_INFO
-                                                                      : zm_log_level_parse(zm_conf_str("log.level"))) != 0) {
+                    zm_log_level_parse(zm_conf_str("log.level")) < 0
+                        ? ZM_LOG_INFO
+                        : zm_log_level_parse(zm_conf_str("log.level"))) != 0) {
         return 1;
     }
     /* a copy: a reload frees the configuration's strings, and the file to remove is the one we wrote */

@@ -1,9 +1,9 @@
 #include "db.h"
 
+#include <errmsg.h>
 #include <errno.h>
 #include <mysql.h>
 #include <mysqld_error.h>
-#include <errmsg.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,9 +214,9 @@ static int db_connect(db_t *db)
 
 static int is_conn_error(unsigned e)
 {
-    return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR ||
-           e == CR_CONN_HOST_ERROR || e == ER_CONNECTION_KILLED || e == 4031 /* MySQL 8: idle disconnect */ ||
-           e == ER_SERVER_SHUTDOWN || e == CR_SERVER_LOST_EXTENDED;
+    return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
+           e == ER_CONNECTION_KILLED || e == 4031 /* MySQL 8: idle disconnect */ || e == ER_SERVER_SHUTDOWN ||
+           e == CR_SERVER_LOST_EXTENDED;
 }
 
 static int map_error(db_t *db, unsigned e, const char *msg)
@@ -525,8 +525,8 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
             return rc;
         }
         if (p.n != mysql_stmt_param_count(st)) {
-            snprintf(db->err, sizeof(db->err), "parameter count %u != %lu for: %.200s", p.n,
-                     mysql_stmt_param_count(st), sql);
+            snprintf(db->err, sizeof(db->err), "parameter count %u != %lu for: %.200s", p.n, mysql_stmt_param_count(st),
+                     sql);
             zm_log_error("db: %s", db->err);
             return ZM_EINVAL;
         }

@@ -36,7 +36,7 @@
 typedef struct db_s db_t;
 
 typedef struct {
-    const char *host;      /* NULL or "" with socket set: unix socket */
+    const char *host; /* NULL or "" with socket set: unix socket */
     unsigned port;
     const char *socket;
     const char *user;
@@ -50,8 +50,8 @@ typedef struct {
 typedef struct {
     unsigned ncols;
     size_t nrows;
-    char ***rows;          /* rows[r][c], NULL for SQL NULL */
-    unsigned long **lens;  /* lens[r][c] */
+    char ***rows;         /* rows[r][c], NULL for SQL NULL */
+    unsigned long **lens; /* lens[r][c] */
 } db_res_t;
 
 /** A handle for c (copied); connects lazily, so it succeeds while the server is down. NULL on OOM. */

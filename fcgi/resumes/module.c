@@ -10,9 +10,10 @@
 #include "server.h"
 
 static const zm_conf_key_t resumes_keys[] = {
-    ZM_CONF_I("resumes.quota_bytes", "209715200", 0, 1099511627776LL,
-              "# Bytes of resume files one user may keep, all versions together (200 MiB); over it an upload answers 413.\n"
-     "# 0: no limit.  Deleting a version or a resume frees its bytes at once."),
+    ZM_CONF_I(
+        "resumes.quota_bytes", "209715200", 0, 1099511627776LL,
+        "# Bytes of resume files one user may keep, all versions together (200 MiB); over it an upload answers 413.\n"
+        "# 0: no limit.  Deleting a version or a resume frees its bytes at once."),
     ZM_CONF_I("resumes.max_resumes", "50", 0, 1000000LL,
               "# Resumes one user may have; one more answers 409 (0: no limit)."),
     ZM_CONF_I("resumes.max_versions", "20", 0, 1000000LL,

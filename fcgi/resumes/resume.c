@@ -15,8 +15,9 @@
 
 /* version columns, in the order version_json reads them */
 #define VERSION_COLS                                                                                                   \
-    "v.id, v.resume_id, v.file_name, v.file_size, v.file_type, v.comment, " ISO("v.created_at") ", f.text_status, "    \
-    "f.text_error, f.text_chars, f.original_name "
+    "v.id, v.resume_id, v.file_name, v.file_size, v.file_type, v.comment, " ISO(                                       \
+        "v.created_at") ", f.text_status, "                                                                            \
+                        "f.text_error, f.text_chars, f.original_name "
 
 /* ---- ids ---- */
 
@@ -78,8 +79,9 @@ static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
     json_object_object_add(o, "file_type", json_object_new_string(db_val(res, r, 4)));
     json_object_object_add(o, "comment", comment ? json_object_new_string(comment) : NULL);
     json_object_object_add(o, "created_at", json_object_new_string(db_val(res, r, 6)));
-    json_object_object_add(o, "download_url",
-                           json_object_new_string(zm_psprintf(a, "/api/files/%s", resume_uuid_dashed(a, db_val(res, r, 0)))));
+    json_object_object_add(
+        o, "download_url",
+        json_object_new_string(zm_psprintf(a, "/api/files/%s", resume_uuid_dashed(a, db_val(res, r, 0)))));
     json_object_object_add(o, "text_status", json_object_new_string(db_val(res, r, 7) ? db_val(res, r, 7) : "pending"));
     json_object_object_add(o, "text_error", err ? json_object_new_string(err) : NULL);
     json_object_object_add(o, "text_chars", json_object_new_int64(db_int(res, r, 9)));
@@ -89,10 +91,11 @@ static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
 static int load_versions(db_t *db, zm_arena_t *a, const char *resume_id, json_object **out)
 {
     db_res_t res;
-    int rc = db_query(db, a, &res,
-                      "SELECT " VERSION_COLS "FROM api_resumeversion v LEFT JOIN zm_resume_file f ON f.version_id = v.id "
-                      "WHERE v.resume_id = ? ORDER BY v.created_at DESC, v.id",
-                      "s", resume_id);
+    int rc =
+        db_query(db, a, &res,
+                 "SELECT " VERSION_COLS "FROM api_resumeversion v LEFT JOIN zm_resume_file f ON f.version_id = v.id "
+                 "WHERE v.resume_id = ? ORDER BY v.created_at DESC, v.id",
+                 "s", resume_id);
 
     if (rc != ZM_OK) {
         return rc;
@@ -135,10 +138,10 @@ static int load_resume(db_t *db, zm_arena_t *a, int64_t user_id, const char *res
         return ZM_ENOTFOUND;
     }
     rc = db_query(db, a, res,
-                  for_update ? "SELECT id, name, user_id, " ISO("created_at") ", " ISO("updated_at")
-                               " FROM api_resume WHERE id = ? FOR UPDATE"
-                             : "SELECT id, name, user_id, " ISO("created_at") ", " ISO("updated_at")
-                               " FROM api_resume WHERE id = ?",
+                  for_update ? "SELECT id, name, user_id, " ISO("created_at") ", " ISO(
+                                   "updated_at") " FROM api_resume WHERE id = ? FOR UPDATE"
+                             : "SELECT id, name, user_id, " ISO("created_at") ", " ISO(
+                                   "updated_at") " FROM api_resume WHERE id = ?",
                   "s", id);
     if (rc != ZM_OK) {
         return rc;

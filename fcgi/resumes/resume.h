@@ -32,10 +32,10 @@
 #define RESUME_EVERSIONS (-44) /* the resume already has resumes.max_versions versions */
 
 typedef struct {
-    const char *file_name;   /* as the client sent it (sanitized here) */
+    const char *file_name; /* as the client sent it (sanitized here) */
     const char *data;
     size_t len;
-    const char *comment;     /* may be NULL */
+    const char *comment; /* may be NULL */
 } resume_upload_t;
 
 /** Parse a UUID in dashed or plain hex form into 32 lowercase hex characters; ZM_EINVAL if it is none. */

@@ -429,8 +429,7 @@ static int random_hex(zm_arena_t *a, size_t nbytes, char **out)
 static int format_date(int64_t now, char *out, size_t outsz)
 {
     static const char wday[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     time_t t;
     struct tm tm;
 
@@ -442,8 +441,8 @@ static int format_date(int64_t now, char *out, size_t outsz)
     if (gmtime_r(&t, &tm) == NULL) {
         return ZM_EINVAL;
     }
-    snprintf(out, outsz, "%s, %02d %s %04d %02d:%02d:%02d +0000", wday[tm.tm_wday],
-             tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(out, outsz, "%s, %02d %s %04d %02d:%02d:%02d +0000", wday[tm.tm_wday], tm.tm_mday, mon[tm.tm_mon],
+             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return ZM_OK;
 }
 
@@ -454,8 +453,8 @@ static void part_headers(buf_t *b, const char *subtype)
     buf_adds(b, "; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n");
 }
 
-int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain, int64_t now,
-               char **out, size_t *outlen)
+int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain, int64_t now, char **out,
+               size_t *outlen)
 {
     size_t from_nlen = 0, to_nlen = 0, subj_len = 0, text_len = 0, html_len = 0, est;
     const char *domain;
@@ -470,15 +469,13 @@ int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain
     if (outlen != NULL) {
         *outlen = 0;
     }
-    if (a == NULL || m == NULL || out == NULL || outlen == NULL || m->subject == NULL ||
-        m->text == NULL) {
+    if (a == NULL || m == NULL || out == NULL || outlen == NULL || m->subject == NULL || m->text == NULL) {
         return ZM_EINVAL;
     }
     if (mail_check_addr(m->from_addr) != ZM_OK || mail_check_addr(m->to_addr) != ZM_OK) {
         return ZM_EINVAL;
     }
-    if (m->from_name != NULL &&
-        (rc = check_hdr_text(m->from_name, MAIL_NAME_MAX, &from_nlen)) != ZM_OK) {
+    if (m->from_name != NULL && (rc = check_hdr_text(m->from_name, MAIL_NAME_MAX, &from_nlen)) != ZM_OK) {
         return rc;
     }
     if (m->to_name != NULL && (rc = check_hdr_text(m->to_name, MAIL_NAME_MAX, &to_nlen)) != ZM_OK) {
@@ -513,8 +510,8 @@ int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain
 
     /* Encoded headers grow under 2x (4/3 base64 plus word overhead and
      * folding), bodies by exactly b64_lines_len: one allocation suffices. */
-    est = 1024 + 2 * (subj_len + from_nlen + to_nlen) + 2 * MAIL_ADDR_MAX + strlen(domain) +
-          b64_lines_len(text_len) + b64_lines_len(html_len);
+    est = 1024 + 2 * (subj_len + from_nlen + to_nlen) + 2 * MAIL_ADDR_MAX + strlen(domain) + b64_lines_len(text_len) +
+          b64_lines_len(html_len);
     buf_init(&b, a, est);
 
     buf_adds(&b, "Date: ");
@@ -649,8 +646,7 @@ static int write_all(int fd, const char *p, size_t n)
 
 /* Write to a hidden temp name, fsync, rename: a reader (or a crash) sees
  * either no file or the whole message, never a torn one. */
-static int file_deliver(zm_arena_t *a, const char *dir, const char *data, size_t len,
-                        char **detail)
+static int file_deliver(zm_arena_t *a, const char *dir, const char *data, size_t len, char **detail)
 {
     char stamp[32], *hex, *path, *tmp;
     struct tm tm;
@@ -782,8 +778,8 @@ static int smtp_rc(CURLcode res, long code)
     }
 }
 
-static int smtp_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from, const char *to,
-                        const char *data, size_t len, char **detail)
+static int smtp_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from, const char *to, const char *data,
+                        size_t len, char **detail)
 {
     char errbuf[CURL_ERROR_SIZE] = "", *mail_from, *rcpt;
     smtp_src_t src = {data, len};
@@ -835,8 +831,7 @@ static int smtp_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from, c
     res |= curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, smtp_header);
     res |= curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply);
     res |= curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    res |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                            c->timeout_ms > 0 ? c->timeout_ms : SMTP_TIMEOUT_DEFAULT_MS);
+    res |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms > 0 ? c->timeout_ms : SMTP_TIMEOUT_DEFAULT_MS);
     /* no SIGALRM for DNS timeouts: this runs inside a threaded server */
     res |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     if (tls) {
@@ -845,8 +840,7 @@ static int smtp_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from, c
     }
     if (c->smtp_user != NULL && c->smtp_user[0] != '\0') {
         res |= curl_easy_setopt(curl, CURLOPT_USERNAME, c->smtp_user);
-        res |= curl_easy_setopt(curl, CURLOPT_PASSWORD,
-                                c->smtp_password != NULL ? c->smtp_password : "");
+        res |= curl_easy_setopt(curl, CURLOPT_PASSWORD, c->smtp_password != NULL ? c->smtp_password : "");
     }
     if (res != CURLE_OK) {
         curl_slist_free_all(rcpts);
@@ -887,8 +881,8 @@ void mail_cleanup(void)
     curl_global_cleanup();
 }
 
-int mail_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from_addr, const char *to_addr,
-                 const char *data, size_t len, char **detail)
+int mail_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from_addr, const char *to_addr, const char *data,
+                 size_t len, char **detail)
 {
     char *ignored = NULL;
 

@@ -24,9 +24,9 @@
 #include "zm.h"
 
 /* Caps on input, past which mail_build() returns ZM_ETOOBIG. */
-#define MAIL_ADDR_MAX 254       /* RFC 5321 path limit less the brackets */
-#define MAIL_NAME_MAX 256       /* display name, bytes */
-#define MAIL_SUBJECT_MAX 2048   /* bytes */
+#define MAIL_ADDR_MAX 254        /* RFC 5321 path limit less the brackets */
+#define MAIL_NAME_MAX 256        /* display name, bytes */
+#define MAIL_SUBJECT_MAX 2048    /* bytes */
 #define MAIL_BODY_MAX (8u << 20) /* each of text and HTML, bytes */
 
 /** One message: a single recipient, UTF-8 throughout. */
@@ -42,14 +42,14 @@ typedef struct {
 
 /** Where and how to deliver. */
 typedef struct {
-    const char *transport;     /* "file" or "smtp" */
-    const char *file_dir;      /* file: directory for .eml files, created 0700 */
-    const char *smtp_url;      /* smtp: smtp://host:port or smtps://host:port */
-    int smtp_starttls;         /* smtp: refuse to send unless STARTTLS succeeds */
-    const char *smtp_user;     /* smtp: NULL or "" for no AUTH */
+    const char *transport; /* "file" or "smtp" */
+    const char *file_dir;  /* file: directory for .eml files, created 0700 */
+    const char *smtp_url;  /* smtp: smtp://host:port or smtps://host:port */
+    int smtp_starttls;     /* smtp: refuse to send unless STARTTLS succeeds */
+    const char *smtp_user; /* smtp: NULL or "" for no AUTH */
     const char *smtp_password;
-    long timeout_ms;           /* smtp: whole transaction, <= 0 means 30 s */
-    const char *from_addr;     /* default sender when the message has none */
+    long timeout_ms;       /* smtp: whole transaction, <= 0 means 30 s */
+    const char *from_addr; /* default sender when the message has none */
     const char *from_name;
 } mail_conf_t;
 
@@ -83,8 +83,8 @@ int mail_check_addr(const char *addr);
  * address or domain, invalid UTF-8, now out of range), ZM_ETOOBIG (over a
  * MAIL_*_MAX cap), ZM_ENOMEM (arena full) or ZM_ERR (libsodium).
  */
-int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain, int64_t now,
-               char **out, size_t *outlen);
+int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain, int64_t now, char **out,
+               size_t *outlen);
 
 /**
  * Deliver an already rendered message (data, len bytes) through c's
@@ -102,8 +102,8 @@ int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain
  * permanent one (5xx reply, server without required STARTTLS, I/O error);
  * ZM_EINVAL for a bad address or configuration; ZM_ENOMEM.
  */
-int mail_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from_addr, const char *to_addr,
-                 const char *data, size_t len, char **detail);
+int mail_deliver(zm_arena_t *a, const mail_conf_t *c, const char *from_addr, const char *to_addr, const char *data,
+                 size_t len, char **detail);
 
 /**
  * mail_build() m at the current time (sender from c when m has none,

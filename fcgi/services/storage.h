@@ -58,13 +58,13 @@ int storage_presign_get(storage_t *s, zm_arena_t *a, const char *key, int64_t no
 typedef struct {
     const char *access_key, *secret_key, *session_token; /* session_token may be NULL */
     const char *region, *service;
-    const char *method;          /* "GET" */
-    const char *host;            /* the Host header value */
-    const char *path;            /* the URI path as sent (already percent-encoded for S3 keys) */
-    const char *query;           /* other query parameters, raw "a=b&c=d", or NULL */
-    const char *amz_date;        /* "20150830T123600Z" */
+    const char *method;   /* "GET" */
+    const char *host;     /* the Host header value */
+    const char *path;     /* the URI path as sent (already percent-encoded for S3 keys) */
+    const char *query;    /* other query parameters, raw "a=b&c=d", or NULL */
+    const char *amz_date; /* "20150830T123600Z" */
     int64_t expires_s;
-    int normalize_path;          /* 0 for S3 */
+    int normalize_path; /* 0 for S3 */
 } storage_sigv4_t;
 
 /**

@@ -8,28 +8,21 @@
 #include "registry.h"
 
 static const zm_conf_key_t tasks_keys[] = {
-    ZM_CONF_I("tasks.processes", "2", 1, 64LL,
-              "# Task runner processes zhimai-worker forks."),
-    ZM_CONF_S("tasks.pid_file", "var/run/zhimai-worker.pid",
-              "# Pid file of the zhimai-worker master."),
+    ZM_CONF_I("tasks.processes", "2", 1, 64LL, "# Task runner processes zhimai-worker forks."),
+    ZM_CONF_S("tasks.pid_file", "var/run/zhimai-worker.pid", "# Pid file of the zhimai-worker master."),
     ZM_CONF_S("tasks.wake_addr", "127.0.0.1:7071",
               "# UDP address task runners listen on for wake-ups after an enqueue (empty: poll only)."),
-    ZM_CONF_I("tasks.poll_ms", "500", 10, 60000LL,
-              "# Milliseconds between polls of the queue when no wake-up comes."),
-    ZM_CONF_I("tasks.lease_s", "30", 1, 86400LL,
-              "# Seconds a claimed task is leased; renewed while it runs."),
+    ZM_CONF_I("tasks.poll_ms", "500", 10, 60000LL, "# Milliseconds between polls of the queue when no wake-up comes."),
+    ZM_CONF_I("tasks.lease_s", "30", 1, 86400LL, "# Seconds a claimed task is leased; renewed while it runs."),
     ZM_CONF_I("tasks.max_attempts", "5", 1, 100LL,
               "# Attempts before a task is marked failed (per task override on enqueue)."),
-    ZM_CONF_I("tasks.backoff_s", "2", 0, 86400LL,
-              "# First retry delay in seconds; doubles each attempt."),
-    ZM_CONF_I("tasks.backoff_max_s", "600", 0, 604800LL,
-              "# Longest retry delay in seconds."),
+    ZM_CONF_I("tasks.backoff_s", "2", 0, 86400LL, "# First retry delay in seconds; doubles each attempt."),
+    ZM_CONF_I("tasks.backoff_max_s", "600", 0, 604800LL, "# Longest retry delay in seconds."),
     ZM_CONF_I("tasks.graceful_timeout", "300", 0, 86400LL,
               "# Seconds a running task gets to finish when zhimai-worker stops or reloads."),
     ZM_CONF_I("tasks.purge_after_days", "14", 0, 36500LL,
               "# Finished tasks older than this are purged by the maintenance task."),
-    ZM_CONF_B("tasks.test_handlers", "0",
-              "# 1 registers test.* task types (sleep, fail) used by the test suite only."),
+    ZM_CONF_B("tasks.test_handlers", "0", "# 1 registers test.* task types (sleep, fail) used by the test suite only."),
 };
 
 static const task_type_t tasks_types[] = {

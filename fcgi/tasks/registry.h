@@ -53,7 +53,7 @@ typedef struct task_schedule_s {
  * (days, batch) when days_key is set, else (batch) alone.
  */
 typedef struct task_purge_s {
-    const char *name;     /* its count in the result: {"purged": {name: n}} */
+    const char *name; /* its count in the result: {"purged": {name: n}} */
     const char *sql;
     const char *days_key; /* configuration key holding the age in days, or NULL */
 } task_purge_t;

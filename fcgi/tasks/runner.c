@@ -21,7 +21,7 @@
 #define TASK_ARENA_BLOCK (64 * 1024)
 #define TASK_ARENA_CAP ((size_t)256 * 1024 * 1024) /* one task's scratch memory; past it allocations fail */
 #define REAP_EVERY_MAX_MS 5000
-#define SCHEDULES_MAX 32 /* scheduled task kinds across all modules */
+#define SCHEDULES_MAX 32    /* scheduled task kinds across all modules */
 #define FINISH_TRIES 10     /* recording an outcome while the db hiccups: 10 tries ... */
 #define FINISH_PAUSE_MS 500 /* ... half a second apart, then the lease expiry takes over */
 

@@ -112,8 +112,8 @@ int main(int argc, char **argv)
             }
             t = now() - t0;
         } while (t < secs);
-        printf("%-14s %8.0f analyses/s  %.3f ms/analysis  (%ld in %.2fs, one core)\n", names[kind], n / t,
-               t * 1000 / n, n, t);
+        printf("%-14s %8.0f analyses/s  %.3f ms/analysis  (%ld in %.2fs, one core)\n", names[kind], n / t, t * 1000 / n,
+               n, t);
     }
     zm_arena_destroy(&a);
     free(resume);

@@ -43,8 +43,8 @@ static void fuzz_profile(zm_arena_t *a, const char *text)
     if (an_profile(a, text, &p) != ZM_OK) {
         abort();
     }
-    if (!(p.years == -1 || (p.years >= 0 && p.years <= 100)) || p.education < AN_EDU_NONE ||
-        p.education > AN_EDU_PHD || p.skills == NULL || p.sections == NULL) {
+    if (!(p.years == -1 || (p.years >= 0 && p.years <= 100)) || p.education < AN_EDU_NONE || p.education > AN_EDU_PHD ||
+        p.skills == NULL || p.sections == NULL) {
         abort();
     }
     json_object_put(p.skills);

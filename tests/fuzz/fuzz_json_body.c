@@ -133,8 +133,8 @@ static const char *fuzz_error_code(zm_req_t *r)
         abort();
     }
     o = json_tokener_parse(r->out.data);
-    if (o == NULL || !json_object_object_get_ex(o, "error", &err) ||
-        !json_object_object_get_ex(err, "code", &code) || (c = json_object_get_string(code)) == NULL) {
+    if (o == NULL || !json_object_object_get_ex(o, "error", &err) || !json_object_object_get_ex(err, "code", &code) ||
+        (c = json_object_get_string(code)) == NULL) {
         abort();
     }
     snprintf(out, sizeof(out), "%s", c);
@@ -190,8 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (o != NULL) {
             abort();
         }
-        if (!fuzz_utf8(r->body, r->body_len) ? strcmp(code, "invalid_utf8") != 0
-                                              : strcmp(code, "invalid_json") != 0) {
+        if (!fuzz_utf8(r->body, r->body_len) ? strcmp(code, "invalid_utf8") != 0 : strcmp(code, "invalid_json") != 0) {
             abort();
         }
     } else if (rc != ZM_ENOMEM) {

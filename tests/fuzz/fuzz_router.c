@@ -67,8 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(path, sp ? sp + 1 : data, plen);
     path[plen] = '\0';
     allow[0] = '\0';
-    rc = zm_route_match(fuzz_routes, sizeof(fuzz_routes) / sizeof(fuzz_routes[0]), method, path, &idx, &params,
-                        allow, sizeof(allow));
+    rc = zm_route_match(fuzz_routes, sizeof(fuzz_routes) / sizeof(fuzz_routes[0]), method, path, &idx, &params, allow,
+                        sizeof(allow));
     if (rc == ZM_ROUTE_FOUND) {
         const zm_route_t *r = &fuzz_routes[idx];
         if (idx >= sizeof(fuzz_routes) / sizeof(fuzz_routes[0]) || strcmp(r->method, method) != 0 ||

@@ -21,8 +21,8 @@
 #include <time.h>
 
 #include "conf.h"
-#include "modules.h"
 #include "log.h"
+#include "modules.h"
 
 static void usage(void)
 {
@@ -80,7 +80,6 @@ static int run(storage_t *s, zm_arena_t *a, int argc, char **argv)
     char *data = NULL, *url = NULL;
     size_t len = 0;
     int rc;
-
 
     if (strcmp(cmd, "put") == 0 && (argc == 4 || argc == 5)) {
         data = read_file(argv[2], &len);

@@ -48,7 +48,8 @@ static char *load(const char *name)
 static void show(const char *what, json_object *o)
 {
     if (dump) {
-        printf("== %s\n%s\n", what, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        printf("== %s\n%s\n", what,
+               json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     }
 }
 
@@ -111,8 +112,8 @@ static int match_score(const char *resume, const char *jd)
 
 void an_openai_match_release(an_match_t *m)
 {
-    json_object **arrays[] = {&m->strengths, &m->gaps, &m->suggestions, &m->matched_skills, &m->missing_skills,
-                              &m->components};
+    json_object **arrays[] = {&m->strengths,      &m->gaps,           &m->suggestions,
+                              &m->matched_skills, &m->missing_skills, &m->components};
     for (size_t i = 0; i < ZM_ARRAY_LEN(arrays); i++) {
         json_object_put(*arrays[i]);
         *arrays[i] = NULL;
@@ -317,7 +318,8 @@ static void test_match(void)
     ZT_CHECK(json_object_object_get_ex(j, "gaps", &v) && arr_has(v, "Django"));
     ZT_CHECK(json_object_object_get_ex(j, "gaps", &v) && arr_has(v, "相差约 1 年"));
     ZT_CHECK(json_object_object_get_ex(j, "suggestions", &v) && arr_has(v, "补充“项目经历”部分"));
-    ZT_CHECK(json_object_object_get_ex(j, "suggestions", &v) && arr_has(v, "「负责后台管理系统的接口开发」没有量化结果"));
+    ZT_CHECK(json_object_object_get_ex(j, "suggestions", &v) &&
+             arr_has(v, "「负责后台管理系统的接口开发」没有量化结果"));
     ZT_CHECK(json_object_object_get_ex(j, "components", &v) && json_object_array_length(v) == 4);
     ZT_CHECK(json_object_object_get_ex(j, "provider", &v) && strcmp(json_object_get_string(v), "builtin") == 0);
     ZT_CHECK(json_object_object_get_ex(j, "summary", &v) && strstr(json_object_get_string(v), "分") != NULL);
@@ -507,7 +509,8 @@ static void test_hostile(void)
     json_object_put(o);
 
     /* odd dates and numbers */
-    ZT_CHECK(an_profile(&arena, "2099.01-至今 1900-2100 2020.13-2021.00 99999年经验 0年经验 2021.05-2019.01 -", &p) == ZM_OK);
+    ZT_CHECK(an_profile(&arena, "2099.01-至今 1900-2100 2020.13-2021.00 99999年经验 0年经验 2021.05-2019.01 -", &p) ==
+             ZM_OK);
     ZT_CHECK(p.years < 0);
     profile_put(&p);
 }

@@ -77,10 +77,12 @@ static void test_unknown_key_keeps_old(void)
 static void test_typed_values_checked_at_load(void)
 {
     static const char *const bad[] = {
-        "fcgi.workers = 65\n",        "fcgi.workers = -1\n",       "fcgi.workers = 3x\n",
-        "fcgi.workers = \n",          "fcgi.workers = 0x10\n",     "fcgi.workers = 99999999999999999999\n",
-        "mail.smtp_starttls = maybe\n", "llm.provider = gpt\n",    "fcgi.socket_mode = 0999\n",
-        "fcgi.socket_mode = -660\n",  "llm.temperature = hot\n",   "llm.temperature = 3\n",
+        "fcgi.workers = 65\n",          "fcgi.workers = -1\n",
+        "fcgi.workers = 3x\n",          "fcgi.workers = \n",
+        "fcgi.workers = 0x10\n",        "fcgi.workers = 99999999999999999999\n",
+        "mail.smtp_starttls = maybe\n", "llm.provider = gpt\n",
+        "fcgi.socket_mode = 0999\n",    "fcgi.socket_mode = -660\n",
+        "llm.temperature = hot\n",      "llm.temperature = 3\n",
         "http.max_body = 100\n",
     };
     char err[256];

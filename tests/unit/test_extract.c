@@ -177,7 +177,6 @@ static void test_text_normalisation(void)
 {
     res_t r;
 
-
     r = run_str(1000, "  a  b\t \tc \r\n\r\n\r\n\r\nd\x01"
                       "e\xe3\x80\x80\xc2\xa0"
                       "f\x7f  \n   ");

@@ -150,7 +150,8 @@ static void test_json_body(void)
 
     /* nesting deeper than the cap */
     char deep[200] = "";
-    for (int i = 0; i < 60; i++) strcat(deep, "[");
+    for (int i = 0; i < 60; i++)
+        strcat(deep, "[");
     char wrapped[300];
     snprintf(wrapped, sizeof(wrapped), "{\"a\":%s", deep);
     r = new_req(&a, json_env, wrapped);

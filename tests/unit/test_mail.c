@@ -142,8 +142,8 @@ static char *decode_words(const char *v, int *words)
         if (end == NULL || (size_t)(end + 2 - p) > 75) {
             return NULL;
         }
-        if (sodium_base642bin((unsigned char *)out + len, cap - len, p + 10, (size_t)(end - p - 10),
-                              NULL, &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        if (sodium_base642bin((unsigned char *)out + len, cap - len, p + 10, (size_t)(end - p - 10), NULL, &blen, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0) {
             return NULL;
         }
         if (!utf8_ok((unsigned char *)out + len, blen)) {
@@ -225,8 +225,8 @@ static char *decode_body(const char *body_start, const char *body_end)
         }
         p = eol + 2;
     }
-    if (sodium_base642bin((unsigned char *)out, cap, body_start, (size_t)(body_end - body_start),
-                          "\r\n", &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    if (sodium_base642bin((unsigned char *)out, cap, body_start, (size_t)(body_end - body_start), "\r\n", &blen, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
         return NULL;
     }
     out[blen] = '\0';
@@ -263,8 +263,7 @@ static void test_chinese_message(void)
     ZT_CHECK(words >= 1);
 
     v = header(out, "From");
-    ZT_CHECK(v != NULL && strlen(v) > tail &&
-             strcmp(v + strlen(v) - tail, " <" FROM_ADDR ">") == 0);
+    ZT_CHECK(v != NULL && strlen(v) > tail && strcmp(v + strlen(v) - tail, " <" FROM_ADDR ">") == 0);
     if (v != NULL && strlen(v) > tail) {
         v[strlen(v) - tail] = '\0';
         ZT_STREQ(decode_words(v, &words), FROM_NAME);
@@ -603,8 +602,7 @@ static void test_file_transport(void)
     /* <yyyymmdd-HHMMSS>-<16 hex>.eml, and no temp file left behind */
     base = strrchr(path, '/') + 1;
     ZT_CHECK(strncmp(path, dir, strlen(dir)) == 0);
-    ZT_CHECK(strlen(base) == 15 + 1 + 16 + 4 && base[8] == '-' && base[15] == '-' &&
-             strcmp(base + 32, ".eml") == 0);
+    ZT_CHECK(strlen(base) == 15 + 1 + 16 + 4 && base[8] == '-' && base[15] == '-' && strcmp(base + 32, ".eml") == 0);
     ZT_CHECK(count_entries(dir) == 1);
     unlink(path);
 

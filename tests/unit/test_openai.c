@@ -43,9 +43,9 @@ static int contains(const char *hay, const char *needle)
     return hay != NULL && strstr(hay, needle) != NULL;
 }
 
-#define GOOD_MATCH_REST                                                                            \
-    "\"summary\": \"基本匹配\", \"strengths\": [\"C 语言扎实\"], \"gaps\": [], "                   \
-    "\"suggestions\": [\"补充性能优化案例\"], \"matched_skills\": [\"C\", \"Linux\"], "            \
+#define GOOD_MATCH_REST                                                                                                \
+    "\"summary\": \"基本匹配\", \"strengths\": [\"C 语言扎实\"], \"gaps\": [], "                               \
+    "\"suggestions\": [\"补充性能优化案例\"], \"matched_skills\": [\"C\", \"Linux\"], "                        \
     "\"missing_skills\": [\"Kubernetes\"]"
 
 static void test_match_schema_good(void)
@@ -58,8 +58,7 @@ static void test_match_schema_good(void)
     /* JSON has one number type: 85.0 is the integer 85 */
     ZT_CHECK(verdict(s, "{\"score\": 85.0, " GOOD_MATCH_REST "}") == NULL);
     /* keys the schema does not name are ignored */
-    ZT_CHECK(verdict(s, "{\"score\": 85, \"confidence\": \"high\", \"extra\": [1, 2], " GOOD_MATCH_REST "}") ==
-             NULL);
+    ZT_CHECK(verdict(s, "{\"score\": 85, \"confidence\": \"high\", \"extra\": [1, 2], " GOOD_MATCH_REST "}") == NULL);
 }
 
 static void test_match_schema_score(void)
@@ -114,13 +113,17 @@ static void test_match_schema_lengths(void)
         memcpy(long_summary + i * 3, "好", 3);
     }
     long_summary[2000 * 3] = '\0';
-    json = zm_psprintf(&A, "{\"score\": 1, \"summary\": \"%s\", \"strengths\": [], \"gaps\": [], \"suggestions\": [], "
-                           "\"matched_skills\": [], \"missing_skills\": []}", long_summary);
+    json = zm_psprintf(&A,
+                       "{\"score\": 1, \"summary\": \"%s\", \"strengths\": [], \"gaps\": [], \"suggestions\": [], "
+                       "\"matched_skills\": [], \"missing_skills\": []}",
+                       long_summary);
     ZT_CHECK(verdict(s, json) == NULL);
     long_summary[2000 * 3] = "好"[0];
     long_summary[2001 * 3] = '\0';
-    json = zm_psprintf(&A, "{\"score\": 1, \"summary\": \"%s\", \"strengths\": [], \"gaps\": [], \"suggestions\": [], "
-                           "\"matched_skills\": [], \"missing_skills\": []}", long_summary);
+    json = zm_psprintf(&A,
+                       "{\"score\": 1, \"summary\": \"%s\", \"strengths\": [], \"gaps\": [], \"suggestions\": [], "
+                       "\"matched_skills\": [], \"missing_skills\": []}",
+                       long_summary);
     ZT_STREQ(verdict(s, json), "summary must be at most 2000 characters");
 
     /* 21 strengths: over the 20-item cap */
@@ -128,8 +131,10 @@ static void test_match_schema_lengths(void)
     for (int i = 1; i < 21; i++) {
         many = zm_psprintf(&A, "%s, \"a\"", many);
     }
-    json = zm_psprintf(&A, "{\"score\": 1, \"summary\": \"x\", \"strengths\": [%s], \"gaps\": [], \"suggestions\": [], "
-                           "\"matched_skills\": [], \"missing_skills\": []}", many);
+    json = zm_psprintf(&A,
+                       "{\"score\": 1, \"summary\": \"x\", \"strengths\": [%s], \"gaps\": [], \"suggestions\": [], "
+                       "\"matched_skills\": [], \"missing_skills\": []}",
+                       many);
     ZT_STREQ(verdict(s, json), "strengths must have at most 20 items");
 }
 
@@ -138,11 +143,13 @@ static void test_diagnose_schema(void)
     const zm_schema_t *s = &an_openai_diagnose_schema;
     const char *why;
 
-    ZT_CHECK(verdict(s, "{\"overall_score\": 72, \"summary\": \"结构完整\", "
-                        "\"sections\": [{\"name\": \"education\", \"present\": true, \"findings\": []},"
-                        "               {\"name\": \"projects\", \"present\": false, \"findings\": [\"缺少项目经历\"]}],"
-                        "\"rewrites\": [{\"original\": \"负责后端开发\", \"suggestion\": \"主导订单服务重构，延迟降低 40%\", "
-                        "\"why\": \"量化成果\"}]}") == NULL);
+    ZT_CHECK(
+        verdict(s,
+                "{\"overall_score\": 72, \"summary\": \"结构完整\", "
+                "\"sections\": [{\"name\": \"education\", \"present\": true, \"findings\": []},"
+                "               {\"name\": \"projects\", \"present\": false, \"findings\": [\"缺少项目经历\"]}],"
+                "\"rewrites\": [{\"original\": \"负责后端开发\", \"suggestion\": \"主导订单服务重构，延迟降低 40%\", "
+                "\"why\": \"量化成果\"}]}") == NULL);
     why = verdict(s, "{\"overall_score\": 72.5, \"summary\": \"x\", "
                      "\"sections\": [{\"name\": \"education\", \"present\": \"yes\", \"findings\": []},"
                      "               {\"present\": true, \"findings\": [1]}, 7],"
@@ -311,9 +318,14 @@ static void test_clip_utf8(void)
     ZT_CHECK(cut == 0);
     ZT_STREQ(llm_clip_utf8(&A, NULL, 5, &cut), "");
     /* malformed input becomes U+FFFD, one per stray byte, so the request stays valid JSON */
-    ZT_STREQ(llm_clip_utf8(&A, "a\xff" "b", 10, &cut), "a\xef\xbf\xbd" "b");
+    ZT_STREQ(llm_clip_utf8(&A,
+                           "a\xff"
+                           "b",
+                           10, &cut),
+             "a\xef\xbf\xbd"
+             "b");
     ZT_STREQ(llm_clip_utf8(&A, "ab\xe4\xbd", 10, &cut), "ab\xef\xbf\xbd\xef\xbf\xbd");
-    ZT_STREQ(llm_clip_utf8(&A, "\xc0\xaf", 10, NULL), "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong '/' */
+    ZT_STREQ(llm_clip_utf8(&A, "\xc0\xaf", 10, NULL), "\xef\xbf\xbd\xef\xbf\xbd");                 /* overlong '/' */
     ZT_STREQ(llm_clip_utf8(&A, "\xed\xa0\x80", 10, NULL), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
     /* a replaced byte counts as one character */
     ZT_STREQ(llm_clip_utf8(&A, "\xff\xff\xff", 2, &cut), "\xef\xbf\xbd\xef\xbf\xbd");

@@ -15,10 +15,11 @@
 
 #define PW "correct horse battery"
 #define V_PBKDF2_1 "pbkdf2_sha256$260000$zhimaiSaltVector01$bmgp3uHTLXUBij7ywQPKqh/K6g+bgA4XsW5UzoMAcXU="
-#define PW_ZH "\xe5\xaf\x86\xe7\xa0\x81\xe6\xb5\x8b\xe8\xaf\x95" "abc123" /* 密码测试abc123 */
+#define PW_ZH                                                                                                          \
+    "\xe5\xaf\x86\xe7\xa0\x81\xe6\xb5\x8b\xe8\xaf\x95"                                                                 \
+    "abc123" /* 密码测试abc123 */
 #define V_PBKDF2_2 "pbkdf2_sha256$260000$zhimaiSaltVector02$BgaQTrSpPR0O35/0pvuJwrcxcLjsGcCjRjbWocwRfiA="
-#define V_ARGON2 \
-    "argon2$argon2id$v=19$m=102400,t=2,p=8$aXNvOTVzZzFud01OajJsTmR2bm1tMA$vtmV7tAtPH3IT8Oq28dAmQ"
+#define V_ARGON2 "argon2$argon2id$v=19$m=102400,t=2,p=8$aXNvOTVzZzFud01OajJsTmR2bm1tMA$vtmV7tAtPH3IT8Oq28dAmQ"
 #define V_SHA1 "pbkdf2_sha1$1000$zhimaiSaltVector03$j0QiL4FYq0ntrJqfx8YmjwoqzRE="
 
 /* Cheap parameters for tests about format, not strength. */
@@ -40,7 +41,9 @@ static void test_django_vectors(void)
     rehash = -1;
     ZT_CHECK(auth_password_verify(PW_ZH, V_PBKDF2_2, &rehash) == ZM_OK);
     ZT_CHECK(rehash == 1);
-    ZT_CHECK(auth_password_verify("\xe5\xaf\x86\xe7\xa0\x81" "abc123", V_PBKDF2_2, NULL) == ZM_ERR);
+    ZT_CHECK(auth_password_verify("\xe5\xaf\x86\xe7\xa0\x81"
+                                  "abc123",
+                                  V_PBKDF2_2, NULL) == ZM_ERR);
     ZT_CHECK(auth_password_verify(PW, V_PBKDF2_2, NULL) == ZM_ERR);
 
     /* Django's p=8 is not our p, so it verifies but wants a rehash. */
@@ -162,30 +165,28 @@ static void test_argon2_variants(void)
     char enc[200], dj[256], *v;
     int rehash = -1;
 
-    ZT_CHECK(argon2i_hash_encoded(2, 64, 2, PW, strlen(PW), salt, 22, 16, enc, sizeof(enc)) ==
-             ARGON2_OK);
+    ZT_CHECK(argon2i_hash_encoded(2, 64, 2, PW, strlen(PW), salt, 22, 16, enc, sizeof(enc)) == ARGON2_OK);
     snprintf(dj, sizeof(dj), "argon2%s", enc);
     ZT_CHECK(strncmp(dj, "argon2$argon2i$v=19$m=64,t=2,p=2$", 33) == 0);
     ZT_CHECK(auth_password_verify(PW, dj, &rehash) == ZM_OK);
     ZT_CHECK(rehash == 1);
     ZT_CHECK(auth_password_verify("x", dj, NULL) == ZM_ERR);
 
-    ZT_CHECK(argon2d_hash_encoded(1, 64, 1, PW, strlen(PW), salt, 22, 32, enc, sizeof(enc)) ==
-             ARGON2_OK);
+    ZT_CHECK(argon2d_hash_encoded(1, 64, 1, PW, strlen(PW), salt, 22, 32, enc, sizeof(enc)) == ARGON2_OK);
     snprintf(dj, sizeof(dj), "argon2%s", enc);
     ZT_CHECK(auth_password_verify(PW, dj, NULL) == ZM_OK);
 
     /* Same type and costs as ours but a 32-byte hash: wants a rehash. */
-    ZT_CHECK(argon2id_hash_encoded(SMALL_T, SMALL_M, SMALL_P, PW, strlen(PW), salt, 22, 32, enc,
-                                   sizeof(enc)) == ARGON2_OK);
+    ZT_CHECK(argon2id_hash_encoded(SMALL_T, SMALL_M, SMALL_P, PW, strlen(PW), salt, 22, 32, enc, sizeof(enc)) ==
+             ARGON2_OK);
     snprintf(dj, sizeof(dj), "argon2%s", enc);
     ZT_CHECK(auth_password_set_params(SMALL_T, SMALL_M, SMALL_P) == ZM_OK);
     ZT_CHECK(auth_password_verify(PW, dj, &rehash) == ZM_OK);
     ZT_CHECK(rehash == 1);
 
     /* Argon2 1.0 with no "v=" field (argon2-cffi < 16). */
-    ZT_CHECK(argon2_hash(1, 64, 1, PW, strlen(PW), salt, 22, NULL, 16, enc, sizeof(enc),
-                         Argon2_i, ARGON2_VERSION_10) == ARGON2_OK);
+    ZT_CHECK(argon2_hash(1, 64, 1, PW, strlen(PW), salt, 22, NULL, 16, enc, sizeof(enc), Argon2_i, ARGON2_VERSION_10) ==
+             ARGON2_OK);
     v = strstr(enc, "v=16$");
     ZT_CHECK(v != NULL);
     if (v != NULL) {

@@ -4,8 +4,16 @@
 #include "router.h"
 #include "zt.h"
 
-static int h_a(zm_req_t *r) { (void)r; return 0; }
-static int h_b(zm_req_t *r) { (void)r; return 0; }
+static int h_a(zm_req_t *r)
+{
+    (void)r;
+    return 0;
+}
+static int h_b(zm_req_t *r)
+{
+    (void)r;
+    return 0;
+}
 
 static const zm_route_t routes[] = {
     {"GET", "/healthz", h_a, ZM_AUTH_NONE, NULL},

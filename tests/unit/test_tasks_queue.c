@@ -3,10 +3,10 @@
  * wake-up addresses and datagrams, and what task_enqueue() refuses before
  * it touches the connection.  The rest runs live in tests/api/test_tasks.py.
  */
-#include <stdio.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 

@@ -24,10 +24,10 @@
 
 /* Made by Python's json/hmac/base64 exactly as PyJWT 2 lays out simplejwt's
  * access token (sorted header, claims in simplejwt's order, compact JSON). */
-#define PY_TOKEN                                                                                   \
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."                                                        \
-    "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzAwMDAwMzAwLCJpYXQiOjE3MDAwMDAwMDAsImp0aSI6IjVmMGUz" \
-    "YzJhOWI4ZDRlN2Y4YTFiMmMzZDRlNWY2YTdiIiwidXNlcl9pZCI6NDJ9."                                     \
+#define PY_TOKEN                                                                                                       \
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."                                                                            \
+    "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzAwMDAwMzAwLCJpYXQiOjE3MDAwMDAwMDAsImp0aSI6IjVmMGUz"                     \
+    "YzJhOWI4ZDRlN2Y4YTFiMmMzZDRlNWY2YTdiIiwidXNlcl9pZCI6NDJ9."                                                        \
     "XxKnQKE-45gXXyA3g3DMlX9ywTnZAbwZdgGaam1L5Is"
 
 static void b64url(const void *bin, size_t len, char *out, size_t outlen)
@@ -37,8 +37,8 @@ static void b64url(const void *bin, size_t len, char *out, size_t outlen)
 
 /* header.payload.signature with the signature made by md under key;
  * md NULL leaves the signature empty (alg "none"). */
-static void make_token(const char *header, const char *payload, const EVP_MD *md, const char *key,
-                       char *out, size_t outlen)
+static void make_token(const char *header, const char *payload, const EVP_MD *md, const char *key, char *out,
+                       size_t outlen)
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int maclen = 0;
@@ -92,8 +92,7 @@ static void test_round_trip(void)
     auth_token_claims_t c;
     const char *dot;
 
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), jti) ==
-             ZM_OK);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), jti) == ZM_OK);
     ZT_CHECK(strlen(jti) == 32 && strspn(jti, "0123456789abcdef") == 32);
 
     /* The header libjwt wrote is exactly simplejwt's. */
@@ -112,8 +111,8 @@ static void test_round_trip(void)
     ZT_CHECK(c.exp == NOW + 300);
     ZT_STREQ(c.jti, jti);
 
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_REFRESH, INT64_C(9007199254740993), NOW,
-                              86400, tok, sizeof(tok), NULL) == ZM_OK);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_REFRESH, INT64_C(9007199254740993), NOW, 86400, tok, sizeof(tok),
+                              NULL) == ZM_OK);
     ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_REFRESH, NOW + 86399, &c) == ZM_OK);
     ZT_CHECK(c.type == AUTH_TOKEN_REFRESH);
     ZT_CHECK(c.user_id == INT64_C(9007199254740993)); /* past double precision */
@@ -122,8 +121,7 @@ static void test_round_trip(void)
     {
         char tok2[AUTH_TOKEN_MAX], jti2[33];
 
-        ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok2, sizeof(tok2),
-                                  jti2) == ZM_OK);
+        ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok2, sizeof(tok2), jti2) == ZM_OK);
         ZT_CHECK(strcmp(jti, jti2) != 0);
         ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok2, AUTH_TOKEN_ACCESS, NOW, NULL) == ZM_OK);
     }
@@ -141,13 +139,11 @@ static void test_simplejwt_token(void)
 
     /* The same layout signed here with OpenSSL's HMAC gives the same token. */
     make_token(HDR,
-               "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-               "\",\"user_id\":42}",
+               "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42}",
                EVP_sha256(), KEY, tok, sizeof(tok));
     ZT_STREQ(tok, PY_TOKEN);
     ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 100, NULL) == ZM_OK);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 300, NULL) ==
-             AUTH_TOKEN_EXPIRED);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 300, NULL) == AUTH_TOKEN_EXPIRED);
 }
 
 static void test_tampered_payload(void)
@@ -155,8 +151,7 @@ static void test_tampered_payload(void)
     char tok[AUTH_TOKEN_MAX], forged[AUTH_TOKEN_MAX], json[512], *hit, p64[1024];
     const char *dot1, *dot2;
 
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) ==
-             ZM_OK);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) == ZM_OK);
     dot1 = strchr(tok, '.');
     dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
     ZT_CHECK(dot2 != NULL);
@@ -173,14 +168,12 @@ static void test_tampered_payload(void)
     b64url(json, strlen(json), p64, sizeof(p64));
     snprintf(forged, sizeof(forged), "%.*s.%s%s", (int)(dot1 - tok), tok, p64, dot2);
     ZT_CHECK(strcmp(forged, tok) != 0);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, forged, AUTH_TOKEN_ACCESS, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, forged, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
 
     /* A flipped bit in the signature. */
     snprintf(forged, sizeof(forged), "%s", tok);
     forged[strlen(forged) - 2] = forged[strlen(forged) - 2] == 'A' ? 'B' : 'A';
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, forged, AUTH_TOKEN_ACCESS, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, forged, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
 }
 
 static void test_wrong_alg(void)
@@ -230,37 +223,28 @@ static void test_expiry_type_key(void)
     char tok[AUTH_TOKEN_MAX], rtok[AUTH_TOKEN_MAX];
     auth_token_claims_t c;
 
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 7, NOW, 300, tok, sizeof(tok), NULL) ==
-             ZM_OK);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 7, NOW, 300, tok, sizeof(tok), NULL) == ZM_OK);
     ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 299, NULL) == ZM_OK);
     /* exp <= now is expired, as in PyJWT with no leeway. */
     c.user_id = -1;
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 300, &c) ==
-             AUTH_TOKEN_EXPIRED);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 300, &c) == AUTH_TOKEN_EXPIRED);
     ZT_CHECK(c.user_id == -1);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 100000, NULL) ==
-             AUTH_TOKEN_EXPIRED);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_ACCESS, NOW + 100000, NULL) == AUTH_TOKEN_EXPIRED);
 
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_REFRESH, 7, NOW, 300, rtok, sizeof(rtok),
-                              NULL) == ZM_OK);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_REFRESH, 7, NOW, 300, rtok, sizeof(rtok), NULL) == ZM_OK);
     ZT_CHECK(auth_token_verify(KEY, KEYLEN, rtok, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
     ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, AUTH_TOKEN_REFRESH, NOW, NULL) == AUTH_TOKEN_INVALID);
     /* Wrong type wins over expired: the client must not be told to refresh. */
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, rtok, AUTH_TOKEN_ACCESS, NOW + 300, NULL) ==
-             AUTH_TOKEN_INVALID);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, (auth_token_type_t)7, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, rtok, AUTH_TOKEN_ACCESS, NOW + 300, NULL) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, tok, (auth_token_type_t)7, NOW, NULL) == AUTH_TOKEN_INVALID);
 
     /* Other key, key prefix, empty key; an expired token under a wrong key
      * is invalid, not expired. */
-    ZT_CHECK(auth_token_verify("other-key", 9, tok, AUTH_TOKEN_ACCESS, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN - 1, tok, AUTH_TOKEN_ACCESS, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify("other-key", 9, tok, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN - 1, tok, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
     ZT_CHECK(auth_token_verify(KEY, 0, tok, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
     ZT_CHECK(auth_token_verify(NULL, 0, tok, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
-    ZT_CHECK(auth_token_verify("other-key", 9, tok, AUTH_TOKEN_ACCESS, NOW + 300, NULL) ==
-             AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify("other-key", 9, tok, AUTH_TOKEN_ACCESS, NOW + 300, NULL) == AUTH_TOKEN_INVALID);
 }
 
 static void test_claims(void)
@@ -273,24 +257,17 @@ static void test_claims(void)
         "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"user_id\":42}",
         "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\"}",
         /* Ill-typed claims. */
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":\"42\"}",
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42.0}",
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":true}",
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":null}",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":\"42\"}",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42.0}",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":true}",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":null}",
         "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
         "\",\"user_id\":18446744073709551615}",
         "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
         "\",\"user_id\":99999999999999999999999}",
-        "{\"token_type\":\"access\",\"exp\":\"1700000300\",\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42}",
-        "{\"token_type\":\"access\",\"exp\":1.7e9,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42}",
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":[1700000000],\"jti\":\"" JTI
-        "\",\"user_id\":42}",
+        "{\"token_type\":\"access\",\"exp\":\"1700000300\",\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42}",
+        "{\"token_type\":\"access\",\"exp\":1.7e9,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42}",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":[1700000000],\"jti\":\"" JTI "\",\"user_id\":42}",
         "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":42,\"user_id\":42}",
         "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,"
         "\"jti\":\"5F0E3C2A9B8D4E7F8A1B2C3D4E5F6A7B\",\"user_id\":42}",
@@ -298,22 +275,17 @@ static void test_claims(void)
         "\"jti\":\"5f0e3c2a9b8d4e7f8a1b2c3d4e5f6a7\",\"user_id\":42}",
         "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,"
         "\"jti\":\"5f0e3c2a-9b8d-4e7f-8a1b-2c3d4e5f6a7b\",\"user_id\":42}",
-        "{\"token_type\":\"sliding\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42}",
-        "{\"token_type\":\"Access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42}",
+        "{\"token_type\":\"sliding\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42}",
+        "{\"token_type\":\"Access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42}",
         "{\"token_type\":1,\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42}",
         /* Not one strict JSON object. */
         "[\"access\"]",
         "\"access\"",
         "",
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42}x",
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42,}",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42}x",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42,}",
         "{'token_type':'access','exp':1700000300,'iat':1700000000,'jti':'" JTI "','user_id':42}",
-        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI
-        "\",\"user_id\":42} /* */",
+        "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,\"jti\":\"" JTI "\",\"user_id\":42} /* */",
     };
     const char *ok = "{\"token_type\":\"access\",\"exp\":1700000300,\"iat\":1700000000,"
                      "\"jti\":\"" JTI "\",\"user_id\":42}";
@@ -342,17 +314,13 @@ static void test_malformed(void)
     char tok[AUTH_TOKEN_MAX], bad[2 * AUTH_TOKEN_MAX];
     size_t len;
 
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) ==
-             ZM_OK);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) == ZM_OK);
     len = strlen(tok);
 
     ZT_CHECK(auth_token_verify(KEY, KEYLEN, "", AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, NULL, AUTH_TOKEN_ACCESS, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, "..", AUTH_TOKEN_ACCESS, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, "a.b", AUTH_TOKEN_ACCESS, NOW, NULL) ==
-             AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, NULL, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, "..", AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, "a.b", AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
 
     /* Extra segment, padding, whitespace, the standard alphabet. */
     snprintf(bad, sizeof(bad), "%s.", tok);
@@ -389,8 +357,7 @@ static void test_malformed(void)
         snprintf(payload + n + 3000, sizeof(payload) - (size_t)n - 3000, "\"}");
         make_token(HDR, payload, EVP_sha256(), KEY, bad, sizeof(bad));
         ZT_CHECK(strlen(bad) > AUTH_TOKEN_MAX);
-        ZT_CHECK(auth_token_verify(KEY, KEYLEN, bad, AUTH_TOKEN_ACCESS, NOW, NULL) ==
-                 AUTH_TOKEN_INVALID);
+        ZT_CHECK(auth_token_verify(KEY, KEYLEN, bad, AUTH_TOKEN_ACCESS, NOW, NULL) == AUTH_TOKEN_INVALID);
         /* ...while a padded token under the cap is fine. */
         snprintf(payload + n + 2000, sizeof(payload) - (size_t)n - 2000, "\"}");
         make_token(HDR, payload, EVP_sha256(), KEY, bad, sizeof(bad));
@@ -399,8 +366,8 @@ static void test_malformed(void)
     }
 
     /* Not base64url JSON at all. */
-    ZT_CHECK(auth_token_verify(KEY, KEYLEN, "eyJhbGciOiJIUzI1NiJ9.!!!!.AAAA", AUTH_TOKEN_ACCESS, NOW,
-                               NULL) == AUTH_TOKEN_INVALID);
+    ZT_CHECK(auth_token_verify(KEY, KEYLEN, "eyJhbGciOiJIUzI1NiJ9.!!!!.AAAA", AUTH_TOKEN_ACCESS, NOW, NULL) ==
+             AUTH_TOKEN_INVALID);
     ZT_CHECK(auth_token_verify(KEY, KEYLEN, "bm90IGpzb24.e30.AAAA", AUTH_TOKEN_ACCESS, NOW, NULL) ==
              AUTH_TOKEN_INVALID);
 }
@@ -409,22 +376,16 @@ static void test_issue_errors(void)
 {
     char tok[AUTH_TOKEN_MAX], jti[33] = "unchanged";
 
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, 64, jti) ==
-             ZM_ETOOBIG);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, 64, jti) == ZM_ETOOBIG);
     ZT_CHECK(tok[0] == '\0');
     ZT_STREQ(jti, "unchanged");
-    ZT_CHECK(auth_token_issue(KEY, 0, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) ==
+    ZT_CHECK(auth_token_issue(KEY, 0, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) == ZM_EINVAL);
+    ZT_CHECK(auth_token_issue(NULL, 4, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) == ZM_EINVAL);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 0, tok, sizeof(tok), NULL) == ZM_EINVAL);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, INT64_MAX - 10, 300, tok, sizeof(tok), NULL) ==
              ZM_EINVAL);
-    ZT_CHECK(auth_token_issue(NULL, 4, AUTH_TOKEN_ACCESS, 42, NOW, 300, tok, sizeof(tok), NULL) ==
-             ZM_EINVAL);
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 0, tok, sizeof(tok), NULL) ==
-             ZM_EINVAL);
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, INT64_MAX - 10, 300, tok,
-                              sizeof(tok), NULL) == ZM_EINVAL);
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, (auth_token_type_t)9, 42, NOW, 300, tok, sizeof(tok),
-                              NULL) == ZM_EINVAL);
-    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, NULL, 0, NULL) ==
-             ZM_EINVAL);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, (auth_token_type_t)9, 42, NOW, 300, tok, sizeof(tok), NULL) == ZM_EINVAL);
+    ZT_CHECK(auth_token_issue(KEY, KEYLEN, AUTH_TOKEN_ACCESS, 42, NOW, 300, NULL, 0, NULL) == ZM_EINVAL);
 }
 
 /* The token generation ("gen"): written when asked, read back, absent from simplejwt's tokens, and

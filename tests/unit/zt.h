@@ -15,30 +15,30 @@
 
 static int zt_failed, zt_checks, zt_tests;
 
-#define ZT_CHECK(e)                                                                                \
-    do {                                                                                           \
-        zt_checks++;                                                                               \
-        if (!(e)) {                                                                                \
-            zt_failed++;                                                                           \
-            fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #e);                          \
-        }                                                                                          \
+#define ZT_CHECK(e)                                                                                                    \
+    do {                                                                                                               \
+        zt_checks++;                                                                                                   \
+        if (!(e)) {                                                                                                    \
+            zt_failed++;                                                                                               \
+            fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #e);                                              \
+        }                                                                                                              \
     } while (0)
 
-#define ZT_STREQ(a, b)                                                                             \
-    do {                                                                                           \
-        const char *zt_a_ = (a), *zt_b_ = (b);                                                     \
-        zt_checks++;                                                                               \
-        if (zt_a_ == NULL || zt_b_ == NULL || strcmp(zt_a_, zt_b_) != 0) {                         \
-            zt_failed++;                                                                           \
-            fprintf(stderr, "%s:%d: FAIL: %s == %s (\"%s\" vs \"%s\")\n", __FILE__, __LINE__, #a, \
-                    #b, zt_a_ ? zt_a_ : "(null)", zt_b_ ? zt_b_ : "(null)");                       \
-        }                                                                                          \
+#define ZT_STREQ(a, b)                                                                                                 \
+    do {                                                                                                               \
+        const char *zt_a_ = (a), *zt_b_ = (b);                                                                         \
+        zt_checks++;                                                                                                   \
+        if (zt_a_ == NULL || zt_b_ == NULL || strcmp(zt_a_, zt_b_) != 0) {                                             \
+            zt_failed++;                                                                                               \
+            fprintf(stderr, "%s:%d: FAIL: %s == %s (\"%s\" vs \"%s\")\n", __FILE__, __LINE__, #a, #b,                  \
+                    zt_a_ ? zt_a_ : "(null)", zt_b_ ? zt_b_ : "(null)");                                               \
+        }                                                                                                              \
     } while (0)
 
-#define ZT_RUN(fn)                                                                                 \
-    do {                                                                                           \
-        zt_tests++;                                                                                \
-        fn();                                                                                      \
+#define ZT_RUN(fn)                                                                                                     \
+    do {                                                                                                               \
+        zt_tests++;                                                                                                    \
+        fn();                                                                                                          \
     } while (0)
 
 static inline int zt_done(void)
