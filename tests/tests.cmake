@@ -61,3 +61,14 @@ include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 foreach(t test_storage storage_tool test_extract test_openai test_tasks_queue)
   target_link_libraries(${t} zmmodules)
 endforeach()
+
+# style: every C file as clang-format (the repo's .clang-format) writes it
+add_test(NAME style.format COMMAND ${CMAKE_SOURCE_DIR}/tests/style/format.sh)
+
+# every test is labelled by the word before its dot (unit, api, fuzz, browser, style, stack):
+# ./dev test -L unit runs the unit tests alone
+get_property(zm_all_tests DIRECTORY ${CMAKE_SOURCE_DIR} PROPERTY TESTS)
+foreach(t ${zm_all_tests})
+  string(REGEX MATCH "^[a-z]+" zm_kind ${t})
+  set_property(TEST ${t} APPEND PROPERTY LABELS ${zm_kind})
+endforeach()
