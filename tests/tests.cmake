@@ -48,6 +48,8 @@ zm_api_test(events test_events.py)
 zm_api_test(robust test_robust.py)
 # the edge: client addresses, hostile paths, logs, and a second nginx with TLS on (restarts zhimai-fcgi once)
 zm_api_test(edge test_edge.py)
+# every route from the route table: 401 without a token, 405 with Allow for a method it does not take
+zm_api_test(routes test_routes.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

@@ -3,11 +3,14 @@
  *
  *   zhimai-fcgi [-c CONFIG]        run (foreground; the master forks the workers)
  *   zhimai-fcgi --config-example   print the documented configuration
+ *   zhimai-fcgi --routes           print every module's routes: METHOD PATTERN AUTH, a line each
  *   zhimai-fcgi [-c CONFIG] --get KEY   print one key's value (file, environment and
  *                                  defaults applied): how scripts read the configuration
  */
 #include <stdio.h>
 #include <string.h>
+
+#include "router.h"
 
 #include "conf.h"
 #include "modules.h"
@@ -28,10 +31,19 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--config-example") == 0) {
             zm_conf_write_example(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--routes") == 0) {
+            static const char *const auth[] = {"none", "user", "hr", "admin", "loopback"};
+            for (size_t m = 0; zm_modules[m] != NULL; m++) {
+                for (size_t k = 0; k < zm_modules[m]->nroutes; k++) {
+                    const zm_route_t *rt = &zm_modules[m]->routes[k];
+                    printf("%s %s %s\n", rt->method, rt->pattern, auth[rt->auth]);
+                }
+            }
+            return 0;
         } else if (strcmp(argv[i], "--get") == 0 && i + 1 < argc) {
             get = argv[++i];
         } else {
-            fprintf(stderr, "usage: zhimai-fcgi [-c CONFIG] [--get KEY] | --config-example\n");
+            fprintf(stderr, "usage: zhimai-fcgi [-c CONFIG] [--get KEY] | --config-example | --routes\n");
             return 2;
         }
     }
