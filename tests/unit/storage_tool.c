@@ -22,7 +22,7 @@
 
 #include "conf.h"
 #include "log.h"
-#include "modules.h"
+#include "zt_modules.h"
 
 static void usage(void)
 {
@@ -120,13 +120,8 @@ int main(int argc, char **argv)
     zm_arena_t a;
     storage_t *s;
     int rc;
-    {
-        /* the programs' configuration keys: every module's */
-        char reg_err[256];
-        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
-            fprintf(stderr, "%s\n", reg_err);
-            return 1;
-        }
+    if (zt_register_modules() != 0) {
+        return 1;
     }
 
     if (argc < 3) {

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "modules.h"
 #include "zt.h"
+#include "zt_modules.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ASAN 1
@@ -514,13 +514,8 @@ int main(int argc, char **argv)
 {
     int fds;
     res_t r;
-    {
-        /* the programs' configuration keys: every module's */
-        char reg_err[256];
-        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
-            fprintf(stderr, "%s\n", reg_err);
-            return 1;
-        }
+    if (zt_register_modules() != 0) {
+        return 1;
     }
 
     if (argc != 2) {

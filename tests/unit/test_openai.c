@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "conf.h"
-#include "modules.h"
+#include "zt_modules.h"
 
 #include "zt.h"
 
@@ -413,13 +413,8 @@ static void test_conf(void)
 int main(void)
 {
     zm_arena_init(&A, 65536, 0);
-    {
-        /* the programs' configuration keys: every module's */
-        char reg_err[256];
-        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
-            fprintf(stderr, "%s\n", reg_err);
-            return 1;
-        }
+    if (zt_register_modules() != 0) {
+        return 1;
     }
     ZT_RUN(test_match_schema_good);
     ZT_RUN(test_match_schema_score);

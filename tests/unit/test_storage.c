@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "modules.h"
 #include "zt.h"
+#include "zt_modules.h"
 
 #define KEY_CN "resumes/42/7/3/简历 2024（终版）.pdf"
 #define NOW INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
@@ -405,13 +405,8 @@ static void test_s3_presign(void)
 int main(void)
 {
     zm_arena_init(&arena, 65536, 0);
-    {
-        /* the programs' configuration keys: every module's */
-        char reg_err[256];
-        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
-            fprintf(stderr, "%s\n", reg_err);
-            return 1;
-        }
+    if (zt_register_modules() != 0) {
+        return 1;
     }
     /* modes must come from the code, not from a friendly umask */
     umask(0);

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "modules.h"
 #include "queue.h"
 #include "registry.h"
 #include "zt.h"
+#include "zt_modules.h"
 
 static void load_conf(void)
 {
@@ -210,16 +210,11 @@ static void test_enqueue_refuses(void)
 
 int main(void)
 {
-    {
-        /* the programs' configuration keys: every module's */
-        char reg_err[256];
-        if (zm_conf_register(zm_modules, reg_err, sizeof(reg_err)) != 0) {
-            fprintf(stderr, "%s\n", reg_err);
-            return 1;
-        }
-        if (task_registry_init(zm_modules) != 0) {
-            return 1;
-        }
+    if (zt_register_modules() != 0) {
+        return 1;
+    }
+    if (task_registry_init(zm_modules) != 0) {
+        return 1;
     }
     ZT_RUN(test_registry);
     ZT_RUN(test_addr_parse);
