@@ -7,7 +7,6 @@
 #include "analysis.h"
 #include "analysis_api.h"
 #include "conf.h"
-#include "events_api.h"
 #include "log.h"
 #include "provider.h"
 #include "registry.h"
@@ -35,8 +34,6 @@ static const zm_route_t analysis_routes[] = {
     {"POST", "/api/v1/interview-prep/ai-generate", analysis_api_interview_generate, ZM_AUTH_USER, NULL},
     {"GET", "/api/v1/interview-prep/history", analysis_api_interview_history, ZM_AUTH_USER, NULL},
     {"GET", "/api/v1/interview-prep/{id}", analysis_api_interview, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/tasks/{id}", analysis_api_task, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/events/auth/{taskId}", events_api_auth, ZM_AUTH_USER, NULL},
 };
 
 static const task_type_t analysis_tasks[] = {

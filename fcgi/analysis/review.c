@@ -12,7 +12,7 @@
 #include "provider.h"
 #include "queue.h"
 #include "ratelimit.h"
-#include "resume.h"
+#include "resumes.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
@@ -426,29 +426,5 @@ int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
         return ZM_ENOTFOUND;
     }
     *out = analysis_json(a, &res, 0, 1);
-    return ZM_OK;
-}
-
-int rv_task_get(db_t *db, zm_arena_t *a, int64_t user_id, int64_t task_id, json_object **out)
-{
-    task_info_t t;
-    int rc = task_get(db, a, task_id, &t);
-
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    if (t.user_id != user_id) {
-        return ZM_ENOTFOUND;
-    }
-    *out = json_object_new_object();
-    json_object_object_add(*out, "id", json_object_new_int64(t.id));
-    json_object_object_add(*out, "type", json_object_new_string(t.type));
-    json_object_object_add(*out, "state", json_object_new_string(t.state));
-    json_object_object_add(*out, "progress", json_object_new_int64(t.progress));
-    json_object_object_add(*out, "attempts", json_object_new_int64(t.attempts));
-    json_object_object_add(*out, "result", parse_json(t.result_json));
-    json_object_object_add(*out, "error", parse_json(t.error_json));
-    json_object_object_add(*out, "created_at", json_object_new_string(t.created_at ? t.created_at : ""));
-    json_object_object_add(*out, "finished_at", t.finished_at ? json_object_new_string(t.finished_at) : NULL);
     return ZM_OK;
 }

@@ -48,9 +48,6 @@ int rv_analysis_history(db_t *db, zm_arena_t *a, int64_t user_id, const char *ki
                         json_object **out);
 int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *id, json_object **out);
 
-/** A task of user_id: {"id","type","state","progress","attempts","result","error",...}; ZM_ENOTFOUND otherwise. */
-int rv_task_get(db_t *db, zm_arena_t *a, int64_t user_id, int64_t task_id, json_object **out);
-
 /** Write a finished suggestion (both rows, one transaction); *out is it as the API shows it. */
 int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *jd,
                         const an_match_t *m, const an_usage_t *usage, json_object **out);

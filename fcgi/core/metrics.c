@@ -133,16 +133,12 @@ static int emit(zm_arena_t *a, zm_buf_t *out, const char *fmt, ...)
     return zm_buf_append(a, out, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1, 0);
 }
 
-static void route_label(const zm_route_t *routes, size_t nroutes, size_t i, char *buf, size_t len)
+static void route_label(const char *const *labels, size_t nroutes, size_t i, char *buf, size_t len)
 {
-    if (i >= nroutes) {
-        snprintf(buf, len, "unmatched");
-    } else {
-        snprintf(buf, len, "%s %s", routes[i].method, routes[i].name ? routes[i].name : routes[i].pattern);
-    }
+    snprintf(buf, len, "%s", i >= nroutes ? "unmatched" : labels[i]);
 }
 
-int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, size_t nroutes)
+int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const char *const *labels, size_t nroutes)
 {
     char label[256];
 
@@ -153,7 +149,7 @@ int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, si
          "# HELP zhimai_http_requests_total HTTP requests answered, by route and status.\n"
          "# TYPE zhimai_http_requests_total counter\n");
     for (size_t r = 0; r <= nroutes; r++) {
-        route_label(routes, nroutes, r, label, sizeof(label));
+        route_label(labels, nroutes, r, label, sizeof(label));
         for (size_t s = 0; s < NSTATUS; s++) {
             uint64_t sum = 0;
             for (int k = 0; k < ZM_MASTER_MAX_SLOTS; k++) {
@@ -184,7 +180,7 @@ int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, si
         if (count == 0) {
             continue;
         }
-        route_label(routes, nroutes, r, label, sizeof(label));
+        route_label(labels, nroutes, r, label, sizeof(label));
         for (size_t b = 0; b < NBUCKETS; b++) {
             for (int k = 0; k < ZM_MASTER_MAX_SLOTS; k++) {
                 cum += load(&board->slots[k].buckets[r][b]);

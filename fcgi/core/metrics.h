@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "arena.h"
-#include "http.h"
+#include "buf.h"
 
 /** Map the scoreboard; nroutes is the route table's size (one more label counts unmatched paths). */
 int zm_metrics_init(size_t nroutes);
@@ -38,7 +38,7 @@ void zm_metrics_child_exit(int crashed, int recycled);
 uint64_t zm_metrics_auth_generation(void);
 void zm_metrics_auth_bump(void);
 
-/** Append the Prometheus text of every counter; route names come from the table. */
-int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const zm_route_t *routes, size_t nroutes);
+/** Append the Prometheus text of every counter; labels[i] names route i ("GET /api/resumes"). */
+int zm_metrics_render(zm_arena_t *a, zm_buf_t *out, const char *const *labels, size_t nroutes);
 
 #endif

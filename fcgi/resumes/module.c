@@ -4,9 +4,9 @@
  */
 #include "conf.h"
 #include "registry.h"
-#include "resume.h"
-#include "resume_tasks.h"
+#include "resumes.h"
 #include "resumes_api.h"
+#include "resumes_tasks.h"
 #include "server.h"
 
 static const zm_conf_key_t resumes_keys[] = {

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http.h"
+#include "hash.h"
+#include "str.h"
 
 #define FT_PDF_TAIL 1024 /* %%EOF must be this close to the end */
 #define FT_NAME_MAX 200  /* bytes of a sanitized name */

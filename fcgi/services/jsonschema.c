@@ -10,7 +10,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "http.h"
+#include "hash.h"
+#include "str.h"
 
 #define MAX_PROBLEMS 12
 

@@ -21,8 +21,9 @@
 #include <time.h>
 
 #include "conf.h"
-#include "http.h"
+#include "hash.h"
 #include "log.h"
+#include "str.h"
 
 #define TIMEOUT_DEFAULT_MS 60000L
 #define BACKOFF_FIRST_MS 500L

@@ -8,7 +8,8 @@
 
 #include "mail.h"
 
-#include "http.h"
+#include "hash.h"
+#include "str.h"
 
 #include <curl/curl.h>
 #include <errno.h>

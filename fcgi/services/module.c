@@ -5,8 +5,6 @@
  */
 #include "conf.h"
 #include "mail.h"
-#include "mail_task.h"
-#include "registry.h"
 
 static const zm_conf_key_t services_keys[] = {
     ZM_CONF_I("ratelimit.window_s", "60", 1, 86400LL,
@@ -62,10 +60,6 @@ static const zm_conf_key_t services_keys[] = {
         "# empty: the site's own origin only.  No cookies are involved, so no Access-Control-Allow-Credentials."),
 };
 
-static const task_type_t services_tasks[] = {
-    {"mail.send", mail_task_send, 0},
-};
-
 /* libcurl and libsodium are set up once, before anything forks */
 static int services_init_master(void)
 {
@@ -77,6 +71,4 @@ const zm_module_t zm_services_module = {
     .conf = services_keys,
     .nconf = ZM_ARRAY_LEN(services_keys),
     .init_master = services_init_master,
-    .tasks = services_tasks,
-    .ntasks = ZM_ARRAY_LEN(services_tasks),
 };

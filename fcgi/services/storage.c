@@ -33,8 +33,9 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "http.h"
+#include "hash.h"
 #include "log.h"
+#include "str.h"
 
 /* Largest object stored or fetched: a download is held in the request's arena. */
 #define STORAGE_OBJ_MAX ((size_t)64 * 1024 * 1024)

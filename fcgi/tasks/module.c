@@ -1,11 +1,15 @@
 /*
- * module.c -- the task queue's module: its configuration, its own task
- * types (maintenance.purge, the test suite's test.*), the hourly purge,
- * the finished tasks it purges, and the queue's gauges in /metrics.
+ * module.c -- the task queue's module: its configuration, a user's view of
+ * their tasks (GET /api/v1/tasks/{id}, the live events' authorizer), its
+ * own task types (maintenance.purge, mail.send, the test suite's test.*),
+ * the hourly purge, the finished tasks it purges, and the queue's gauges
+ * in /metrics.
  */
 #include "conf.h"
+#include "mail_send.h"
 #include "queue.h"
 #include "registry.h"
+#include "tasks_api.h"
 
 static const zm_conf_key_t tasks_keys[] = {
     ZM_CONF_I("tasks.processes", "2", 1, 64LL, "# Task runner processes zhimai-worker forks."),
@@ -25,8 +29,14 @@ static const zm_conf_key_t tasks_keys[] = {
     ZM_CONF_B("tasks.test_handlers", "0", "# 1 registers test.* task types (sleep, fail) used by the test suite only."),
 };
 
+static const zm_route_t tasks_routes[] = {
+    {"GET", "/api/v1/tasks/{id}", tasks_api_get, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/events/auth/{taskId}", tasks_api_events_auth, ZM_AUTH_USER, NULL},
+};
+
 static const task_type_t tasks_types[] = {
     {"maintenance.purge", task_maintenance_purge, 0},
+    {"mail.send", mail_task_send, 0},
     /* the test suite's types: only with tasks.test_handlers = 1 */
     {"test.sleep", task_test_sleep, 1},
     {"test.fail", task_test_fail, 1},
@@ -48,6 +58,8 @@ const zm_module_t zm_tasks_module = {
     .name = "tasks",
     .conf = tasks_keys,
     .nconf = ZM_ARRAY_LEN(tasks_keys),
+    .routes = tasks_routes,
+    .nroutes = ZM_ARRAY_LEN(tasks_routes),
     .tasks = tasks_types,
     .ntasks = ZM_ARRAY_LEN(tasks_types),
     .schedules = tasks_schedules,

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "http.h"
 #include "log.h"
+#include "str.h"
 
 void (*task_progress_hook)(const task_ctx_t *ctx, const char *state, int pct);
 
@@ -632,5 +632,29 @@ int task_metrics(db_t *db, zm_arena_t *a, zm_buf_t *out)
         zm_buf_puts(a, out, line);
     }
     zm_buf_puts(a, out, "zhimai_db_up 1\n");
+    return ZM_OK;
+}
+
+int task_user_view(db_t *db, zm_arena_t *a, int64_t user_id, int64_t task_id, json_object **out)
+{
+    task_info_t t;
+    int rc = task_get(db, a, task_id, &t);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (t.user_id != user_id) {
+        return ZM_ENOTFOUND;
+    }
+    *out = json_object_new_object();
+    json_object_object_add(*out, "id", json_object_new_int64(t.id));
+    json_object_object_add(*out, "type", json_object_new_string(t.type));
+    json_object_object_add(*out, "state", json_object_new_string(t.state));
+    json_object_object_add(*out, "progress", json_object_new_int64(t.progress));
+    json_object_object_add(*out, "attempts", json_object_new_int64(t.attempts));
+    json_object_object_add(*out, "result", t.result_json ? json_tokener_parse(t.result_json) : NULL);
+    json_object_object_add(*out, "error", t.error_json ? json_tokener_parse(t.error_json) : NULL);
+    json_object_object_add(*out, "created_at", json_object_new_string(t.created_at ? t.created_at : ""));
+    json_object_object_add(*out, "finished_at", t.finished_at ? json_object_new_string(t.finished_at) : NULL);
     return ZM_OK;
 }

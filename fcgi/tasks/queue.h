@@ -116,6 +116,10 @@ void task_wake(void);
 /** Read task id into *out (strings in a).  ZM_ENOTFOUND when there is none. */
 int task_get(db_t *db, zm_arena_t *a, int64_t id, task_info_t *out);
 
+/** GET /api/v1/tasks/{id}'s object: {id, type, state, progress, attempts, result, error,
+ *  created_at, finished_at}; ZM_ENOTFOUND when the task is not user_id's (or does not exist). */
+int task_user_view(db_t *db, zm_arena_t *a, int64_t user_id, int64_t task_id, json_object **out);
+
 /* ---- for the runner (fcgi/tasks/runner.c) ---- */
 
 /**

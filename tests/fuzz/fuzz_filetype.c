@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "filetype.h"
-#include "http.h"
+#include "hash.h"
+#include "str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "filetype.h"
-#include "http.h"
+#include "hash.h"
+#include "str.h"
 #include "zt.h"
 
 #ifndef ZM_TEST_FILES

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "conf.h"
-#include "resume.h"
+#include "resumes.h"
 #include "resumes_api.h"
 #include "review.h"
 
@@ -257,19 +257,3 @@ int analysis_api_interview(zm_req_t *r)
 }
 
 /* ---- tasks ---- */
-
-int analysis_api_task(zm_req_t *r)
-{
-    const char *s = zm_req_param(r, "id");
-    json_object *out;
-    char *end;
-    long long id;
-    int rc;
-
-    id = s && isdigit((unsigned char)s[0]) ? strtoll(s, &end, 10) : 0;
-    if (id <= 0 || *end != '\0') {
-        return zm_reply_error(r, 404, "not_found", "任务不存在", NULL);
-    }
-    rc = rv_task_get(r->db, r->a, r->user_id, id, &out);
-    return reply_found(r, rc, out, "任务不存在");
-}

@@ -1,10 +1,13 @@
 /*
- * events_api.h -- the nchan authorizer for live task events.
+ * tasks_api.h -- a user's own tasks over HTTP.
  */
-#ifndef ZM_API_EVENTS_H
-#define ZM_API_EVENTS_H
+#ifndef ZM_TASKS_API_H
+#define ZM_TASKS_API_H
 
 #include "http.h"
+
+/** GET /api/v1/tasks/{id} (ZM_AUTH_USER): the state of one of the user's tasks; 404 for another's. */
+int tasks_api_get(zm_req_t *r);
 
 /**
  * GET /api/v1/events/auth/{taskId} (ZM_AUTH_USER): nginx's nchan_authorize_request
@@ -12,6 +15,6 @@
  * user owns the task; 403 otherwise, the same for a task that does not exist
  * (existence never leaks).  401 for a missing or bad token (zm_auth_check).
  */
-int events_api_auth(zm_req_t *r);
+int tasks_api_events_auth(zm_req_t *r);
 
 #endif

@@ -9,12 +9,13 @@
 
 #include "conf.h"
 #include "email.h"
-#include "http.h"
+#include "hash.h"
 #include "log.h"
 #include "mail.h"
 #include "metrics.h"
 #include "password.h"
 #include "queue.h"
+#include "str.h"
 #include "token.h"
 
 /* the user's columns, in the order user_from_row reads them */

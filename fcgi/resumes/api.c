@@ -12,7 +12,7 @@
 #include "conf.h"
 #include "filetype.h"
 #include "multipart.h"
-#include "resume.h"
+#include "resumes.h"
 #include "storage.h"
 
 /* one storage handle per worker, opened on first use */

@@ -27,12 +27,10 @@
 #include "db.h"
 #include "queue.h"
 
-enum { ZM_ROLE_SEEKER = 1, ZM_ROLE_HR = 2, ZM_ROLE_ADMIN = 3 };
-
 /* failures particular to accounts (beside the ZM_E* codes) */
 #define ACC_EBADCRED (-20) /* wrong email or password, or inactive user */
-#define ACC_ETOKEN (-21)   /* a token that is invalid, used, expired or revoked */
-#define ACC_EEXPIRED (-22) /* an access token past its exp */
+#define ACC_ETOKEN ZM_ETOKEN
+#define ACC_EEXPIRED ZM_EEXPIRED
 #define ACC_EEMAIL_TAKEN (-23)
 #define ACC_EUSERNAME_TAKEN (-24)
 #define ACC_EINVITE (-25) /* unknown invite code */

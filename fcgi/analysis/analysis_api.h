@@ -18,6 +18,5 @@ int analysis_api_interview_upload(zm_req_t *r);
 int analysis_api_interview_generate(zm_req_t *r);
 int analysis_api_interview_history(zm_req_t *r);
 int analysis_api_interview(zm_req_t *r);
-int analysis_api_task(zm_req_t *r);
 
 #endif

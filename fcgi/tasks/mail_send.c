@@ -1,4 +1,4 @@
-#include "mail_task.h"
+#include "mail_send.h"
 
 #include "conf.h"
 #include "log.h"

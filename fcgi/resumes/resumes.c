@@ -1,4 +1,4 @@
-#include "resume.h"
+#include "resumes.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -7,9 +7,10 @@
 
 #include "conf.h"
 #include "filetype.h"
-#include "http.h"
+#include "hash.h"
 #include "log.h"
 #include "queue.h"
+#include "str.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 

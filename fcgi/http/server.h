@@ -5,6 +5,9 @@
 #define ZM_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
 
 #include "module.h"
 #include "router.h"
@@ -18,10 +21,18 @@ const zm_module_t *const *zm_server_modules(void);
 /* fcgi.*, http.*, nginx.*; /healthz and /metrics */
 extern const zm_module_t zm_http_module;
 
-/** Authenticate r for route level (fcgi/auth): ZM_OK with r->user_id and r->role set,
- *  or a negative code, the request answered (401/403) or not (then the code decides, e.g. 503). */
+/** Authenticate r for route level: ZM_OK with r->user_id and r->role set, or a negative
+ *  code, the request answered (401/403) or not (then the code decides, e.g. 503). */
 struct zm_req_s;
 int zm_auth_check(struct zm_req_s *r, int level);
+
+/** Verifies a bearer token: ZM_OK with the user's id and ZM_ROLE_*, ZM_EEXPIRED, ZM_ETOKEN,
+ *  or another negative code (ZM_EDBDOWN, ...). */
+struct db_s;
+typedef int (*zm_authenticate_pt)(struct db_s *db, zm_arena_t *a, const char *token, int64_t *user_id, int *role);
+
+/** Install the token check zm_auth_check calls (the accounts module does, in init_master). */
+void zm_http_set_authenticator(zm_authenticate_pt fn);
 
 /** Run zhimai-fcgi with the configuration at conf_path (keys registered, see conf.h) serving
  *  modules (NULL-terminated); returns the exit code. */

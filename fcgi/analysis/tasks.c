@@ -11,7 +11,7 @@
 #include "provider.h"
 #include "queue.h"
 #include "registry.h"
-#include "resume.h"
+#include "resumes.h"
 #include "review.h"
 
 /* A provider's failure: retry later when it may pass (timeouts, 429s), else fail with its reason. */

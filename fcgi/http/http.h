@@ -26,7 +26,9 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "hash.h"
 #include "router.h"
+#include "str.h"
 #include "zm.h"
 
 typedef struct zm_req_s {
@@ -134,31 +136,6 @@ int zm_form_bool(zm_form_t *f, json_object *body, const char *key);
 int zm_form_done(zm_form_t *f);
 
 /* ---- small helpers every module uses ---- */
-
-/** Length of the well-formed UTF-8 sequence at s (n > 0 bytes left), or 0 for a malformed
- *  one (overlong, surrogate, past U+10FFFF, cut short). */
-size_t zm_utf8_seq_len(const unsigned char *s, size_t n);
-
-/** Is s[0..n) valid UTF-8 (no overlongs, no surrogates, no NUL)? */
-int zm_utf8_valid(const char *s, size_t n);
-
-/** Characters (code points) in s[0..n), which must be valid UTF-8: length limits count these, not bytes. */
-size_t zm_utf8_chars(const char *s, size_t n);
-
-/** The value of the hex digit c, or -1. */
-int zm_hexval(int c);
-
-/** Percent-decode s[0..n) into the arena, NUL-terminated, its length in *outlen (may be NULL).
- *  '+' is a space when plus_is_space (a form), itself otherwise (RFC 3986).  NULL on a bad
- *  escape or when the arena runs out. */
-char *zm_pct_decode(zm_arena_t *a, const char *s, size_t n, int plus_is_space, size_t *outlen);
-
-/** Content-Disposition for downloading a file named name (UTF-8): attachment with an ASCII
- *  fallback and RFC 5987's filename*; NULL when the arena runs out. */
-char *zm_content_disposition(zm_arena_t *a, const char *name);
-
-/** The SHA-256 of data[0..n) as 64 lowercase hex digits and a NUL. */
-void zm_sha256_hex(const void *data, size_t n, char out[65]);
 
 /** Reason phrase for an HTTP status. */
 const char *zm_http_reason(int status);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "str.h"
 
 #define JSON_MAX_DEPTH 32
 
@@ -32,53 +33,6 @@ const char *zm_req_param(zm_req_t *r, const char *name)
         }
     }
     return NULL;
-}
-
-int zm_hexval(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-char *zm_pct_decode(zm_arena_t *a, const char *s, size_t n, int plus_is_space, size_t *outlen)
-{
-    char *out = zm_palloc(a, n + 1), *o = out;
-
-    if (out == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%') {
-            int h, l;
-            if (i + 2 >= n) {
-                return NULL;
-            }
-            h = zm_hexval((unsigned char)s[i + 1]);
-            l = zm_hexval((unsigned char)s[i + 2]);
-            if (h < 0 || l < 0) {
-                return NULL;
-            }
-            *o++ = (char)(h * 16 + l);
-            i += 2;
-        } else if (s[i] == '+' && plus_is_space) {
-            *o++ = ' ';
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    if (outlen) {
-        *outlen = (size_t)(o - out);
-    }
-    return out;
 }
 
 const char *zm_req_query(zm_req_t *r, const char *name)
@@ -278,48 +232,6 @@ int zm_req_json_body(zm_req_t *r, json_object **obj)
 
 /* attachment; filename="<ASCII fallback>"; filename*=UTF-8''<RFC 5987 encoding> (RFC 6266 §4.3:
  * the fallback first, for agents that know only filename). */
-char *zm_content_disposition(zm_arena_t *a, const char *name)
-{
-    static const char digits[] = "0123456789ABCDEF";
-    size_t n = strlen(name), fo = 0;
-    char *fallback = zm_palloc(a, n + 1), *enc = zm_palloc(a, n * 3 + 1), *o = enc;
-
-    if (fallback == NULL || enc == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-
-        /* one '_' per non-ASCII character, not per byte */
-        if (c >= 0x80) {
-            if ((c & 0xC0) != 0x80) {
-                fallback[fo++] = '_';
-            }
-        } else {
-            fallback[fo++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '_' : (char)c;
-        }
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL)) {
-            *o++ = (char)c;
-        } else {
-            *o++ = '%';
-            *o++ = digits[c >> 4];
-            *o++ = digits[c & 15];
-        }
-    }
-    fallback[fo] = '\0';
-    *o = '\0';
-    return zm_psprintf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fallback, enc);
-}
-
-void zm_sha256_hex(const void *data, size_t n, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-
-    crypto_hash_sha256(h, data, n);
-    sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
 int zm_reply_header(zm_req_t *r, const char *name, const char *value)
 {
     if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n")) {
@@ -453,17 +365,6 @@ void zm_form_error(zm_form_t *f, const char *key, const char *message)
     json_object_array_add(list, json_object_new_string(message));
 }
 
-size_t zm_utf8_chars(const char *s, size_t n)
-{
-    size_t c = 0;
-
-    /* a malformed byte (the caller's promise broken) counts as one character */
-    for (size_t i = 0, k; i < n; i += k ? k : 1, c++) {
-        k = zm_utf8_seq_len((const unsigned char *)s + i, n - i);
-    }
-    return c;
-}
-
 const char *zm_form_str(zm_form_t *f, json_object *body, const char *key, int required, size_t max_chars)
 {
     json_object *v;
@@ -520,55 +421,6 @@ int zm_form_done(zm_form_t *f)
     /* the reply takes a reference of its own: the form's copy stays owned by the request */
     zm_reply_error(f->r, 400, "validation_error", "请求参数有误", json_object_get(f->fields));
     return ZM_EINVAL;
-}
-
-size_t zm_utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c < 0xc2) {
-        return 0;
-    }
-    if (c < 0xe0) {
-        return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    }
-    if (c < 0xf0) {
-        if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80) {
-            return 0;
-        }
-        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)) {
-            return 0;
-        }
-        return 3;
-    }
-    if (c < 0xf5) {
-        if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80) {
-            return 0;
-        }
-        if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)) {
-            return 0;
-        }
-        return 4;
-    }
-    return 0;
-}
-
-int zm_utf8_valid(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, k;
-
-    while (i < n) {
-        k = s[i] == 0 ? 0 : zm_utf8_seq_len(s + i, n - i);
-        if (k == 0) {
-            return 0;
-        }
-        i += k;
-    }
-    return 1;
 }
 
 const char *zm_http_reason(int status)

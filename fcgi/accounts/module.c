@@ -5,7 +5,7 @@
  * the hourly purge removes.
  */
 #include "accounts.h"
-#include "auth_api.h"
+#include "accounts_api.h"
 #include "conf.h"
 #include "registry.h"
 #include "server.h"
@@ -71,11 +71,18 @@ static const task_type_t accounts_tasks[] = {
     {"auth.mail_link", acc_task_mail_link, 0},
 };
 
+/* before fork: keys and password parameters; and zhimai-fcgi's routes check tokens with accounts */
+static int accounts_init_master(void)
+{
+    zm_http_set_authenticator(acc_authenticate);
+    return acc_init();
+}
+
 const zm_module_t zm_accounts_module = {
     .name = "accounts",
     .conf = accounts_keys,
     .nconf = ZM_ARRAY_LEN(accounts_keys),
-    .init_master = acc_init,
+    .init_master = accounts_init_master,
     .routes = accounts_routes,
     .nroutes = ZM_ARRAY_LEN(accounts_routes),
     .tasks = accounts_tasks,

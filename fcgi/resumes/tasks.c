@@ -1,12 +1,13 @@
-#include "resume_tasks.h"
+#include "resumes_tasks.h"
 
 #include <string.h>
 
 #include "extract.h"
 #include "filetype.h"
-#include "http.h"
+#include "hash.h"
 #include "log.h"
 #include "storage.h"
+#include "str.h"
 
 /* one storage handle per runner process, opened on first use */
 static storage_t *runner_storage(void)

@@ -22,11 +22,22 @@ int health_metrics(zm_req_t *r)
 {
     const zm_module_t *const *mods = zm_server_modules();
     const zm_route_t *routes;
+    const char **labels;
     zm_buf_t out = {0};
     size_t n;
 
     routes = zm_server_routes(&n);
-    zm_metrics_render(r->a, &out, routes, n);
+    labels = zm_palloc(r->a, (n + 1) * sizeof(*labels));
+    if (labels == NULL) {
+        return zm_reply_from_rc(r, ZM_ENOMEM);
+    }
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = zm_psprintf(r->a, "%s %s", routes[i].method, routes[i].name ? routes[i].name : routes[i].pattern);
+        if (labels[i] == NULL) {
+            return zm_reply_from_rc(r, ZM_ENOMEM);
+        }
+    }
+    zm_metrics_render(r->a, &out, labels, n);
     for (size_t m = 0; mods != NULL && mods[m] != NULL; m++) {
         if (mods[m]->metrics != NULL && mods[m]->metrics(r->db, r->a, &out) != ZM_OK) {
             return zm_reply_from_rc(r, ZM_ENOMEM);

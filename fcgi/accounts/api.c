@@ -2,7 +2,7 @@
  * auth_api.c -- /api/v1/auth/... and /api/v1/admin/users: parse, validate,
  * call accounts.c, render.
  */
-#include "auth_api.h"
+#include "accounts_api.h"
 
 #include <ctype.h>
 #include <stdio.h>
