@@ -9,6 +9,7 @@ endfunction()
 
 zm_unit_test(arena zmcore)
 zm_unit_test(conf zmcore)
+zm_unit_test(core zmcore)
 zm_unit_test(router zmhttp)
 zm_unit_test(http zmhttp)
 zm_unit_test(multipart zmhttp)

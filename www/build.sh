@@ -15,8 +15,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -f node_modules/
     # npm ci refuses a lock that lacks rollup's optional per-platform packages,
     # which is the lock a registry mirror serving only this platform's yields;
     # then install from the same lock, without rewriting it (the versions
-    # installed are still exactly the lock's).
-    npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
+    # installed are still exactly the lock's).  npm's chatter goes to a log,
+    # shown only when the install really fails.
+    log=$(mktemp "${TMPDIR:-/tmp}/zm-npm.XXXXXX")
+    if ! npm ci --no-audit --no-fund >"$log" 2>&1; then
+        echo "www/build.sh: npm ci refused package-lock.json; installing from it with npm install" >&2
+        if ! npm install --no-audit --no-fund --no-save >>"$log" 2>&1; then
+            cat "$log" >&2
+            echo "www/build.sh: npm install failed (log: $log)" >&2
+            exit 1
+        fi
+    fi
+    rm -f "$log"
     echo "$want" >"$stamp"
 fi
 npm run build --silent

@@ -1,5 +1,6 @@
 #include "token.h"
 
+#include "uuid.h"
 #include "zm.h"
 
 #include <json-c/json.h>
@@ -11,8 +12,6 @@
 
 /* libjwt 1.10 takes integer claims as long; exp/iat/user_id are int64. */
 _Static_assert(sizeof(long) >= sizeof(int64_t), "libjwt integer grants need a 64-bit long");
-
-#define JTI_BYTES 16 /* 32 hex digits, the length of simplejwt's uuid4().hex */
 
 static const char *type_name(auth_token_type_t type)
 {
@@ -34,8 +33,7 @@ int auth_token_issue(const char *key, size_t keylen, auth_token_type_t type, int
 int auth_token_issue_gen(const char *key, size_t keylen, auth_token_type_t type, int64_t user_id, int64_t gen,
                          int64_t now, int64_t lifetime_s, char *out, size_t outlen, char jti_out[33])
 {
-    unsigned char rnd[JTI_BYTES];
-    char jti[2 * JTI_BYTES + 1];
+    char jti[33]; /* simplejwt's jti is uuid4().hex */
     const char *tname = type_name(type);
     jwt_t *jwt = NULL;
     char *str = NULL;
@@ -53,8 +51,7 @@ int auth_token_issue_gen(const char *key, size_t keylen, auth_token_type_t type,
     if (sodium_init() < 0) {
         return ZM_ERR;
     }
-    randombytes_buf(rnd, sizeof(rnd));
-    sodium_bin2hex(jti, sizeof(jti), rnd, sizeof(rnd));
+    zm_uuid4(jti);
 
     if (jwt_new(&jwt) != 0) {
         return ZM_ENOMEM;
@@ -201,11 +198,11 @@ static int claims_parse(const char *seg, size_t len, auth_token_claims_t *c)
         goto done;
     }
     if (!json_object_object_get_ex(body, "jti", &jti) || !json_object_is_type(jti, json_type_string) ||
-        json_object_get_string_len(jti) != 2 * JTI_BYTES) {
+        json_object_get_string_len(jti) != 32) {
         goto done;
     }
     s = json_object_get_string(jti);
-    if (strspn(s, "0123456789abcdef") != 2 * JTI_BYTES) {
+    if (strspn(s, "0123456789abcdef") != 32) {
         goto done;
     }
     /* optional (simplejwt writes none); when there, an integer >= 0 */
@@ -213,7 +210,7 @@ static int claims_parse(const char *seg, size_t len, auth_token_claims_t *c)
     if (json_object_object_get_ex(body, "gen", NULL) && (!member_int64(body, "gen", &c->gen) || c->gen < 0)) {
         goto done;
     }
-    memcpy(c->jti, s, 2 * JTI_BYTES + 1);
+    memcpy(c->jti, s, 33);
     ok = 1;
 
 done:

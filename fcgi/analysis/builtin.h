@@ -12,6 +12,7 @@
 
 #include "analysis.h"
 #include "arena.h"
+#include "str.h"
 
 #define AN_LAT_BUCKETS 8192
 #define AN_CJK_BUCKETS 8192
@@ -107,41 +108,20 @@ static inline unsigned char an_lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
-/* The code point at s[i] and its length; invalid or truncated UTF-8 is one byte of U+FFFD, so scans always advance. */
+/* The code point at s[i] and its length; malformed UTF-8 is one byte of U+FFFD, so scans always advance.
+ * ASCII stays inline: it is most of what the scans read. */
 static inline uint32_t an_utf8(const char *s, size_t len, size_t i, size_t *n)
 {
-    const unsigned char *p = (const unsigned char *)s + i;
-    size_t left = len - i;
-    uint32_t cp;
-    size_t k;
+    size_t j = i;
+    int32_t cp;
 
-    if (p[0] < 0x80) {
+    if ((unsigned char)s[i] < 0x80) {
         *n = 1;
-        return p[0];
+        return (unsigned char)s[i];
     }
-    if ((p[0] & 0xE0) == 0xC0) {
-        k = 2, cp = p[0] & 0x1F;
-    } else if ((p[0] & 0xF0) == 0xE0) {
-        k = 3, cp = p[0] & 0x0F;
-    } else if ((p[0] & 0xF8) == 0xF0) {
-        k = 4, cp = p[0] & 0x07;
-    } else {
-        *n = 1;
-        return 0xFFFD;
-    }
-    if (k > left) {
-        *n = 1;
-        return 0xFFFD;
-    }
-    for (size_t j = 1; j < k; j++) {
-        if ((p[j] & 0xC0) != 0x80) {
-            *n = 1;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (p[j] & 0x3F);
-    }
-    *n = k;
-    return cp;
+    cp = zm_utf8_next(s, len, &j);
+    *n = j - i;
+    return cp < 0 ? 0xFFFD : (uint32_t)cp;
 }
 
 static inline int an_is_han(uint32_t cp)

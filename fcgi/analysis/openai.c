@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 
 #define JSON_DEPTH 32
@@ -16,14 +17,6 @@
  * to see its mistake, not a second copy of a runaway answer. */
 #define BAD_ECHO_MAX 8000
 #define DETAIL_MAX 300 /* characters of a model's refusal kept in a reason */
-
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void set_error(char **error, char *msg)
 {
@@ -248,7 +241,7 @@ int an_openai_chat_json(zm_arena_t *a, const llm_conf_t *c, const char *system_p
     /* system, user, and for the second round the bad answer and the correction */
     llm_message_t msgs[4];
     size_t n = 0;
-    long t0 = now_ms();
+    long t0 = zm_mono_ms();
     char *err = NULL;
     int rc;
 
@@ -268,7 +261,7 @@ int an_openai_chat_json(zm_arena_t *a, const llm_conf_t *c, const char *system_p
     }
     msgs[n++] = (llm_message_t){"user", user_prompt};
     rc = chat_rounds(a, c, msgs, n, schema, out, usage, &err);
-    usage->llm.elapsed_ms = now_ms() - t0;
+    usage->llm.elapsed_ms = zm_mono_ms() - t0;
     if (rc != ZM_OK) {
         if (rc == ZM_ENOMEM && err == NULL) {
             err = zm_pstrdup(a, "out of memory");

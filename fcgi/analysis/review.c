@@ -13,6 +13,7 @@
 #include "queue.h"
 #include "ratelimit.h"
 #include "resumes.h"
+#include "uuid.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
@@ -104,8 +105,8 @@ static json_object *suggestion_json(zm_arena_t *a, const db_res_t *res, size_t r
 {
     json_object *o = json_object_new_object(), *detail = parse_json(db_val(res, r, 7));
 
-    json_object_object_add(o, "id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 0))));
-    json_object_object_add(o, "resume_id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 1))));
+    json_object_object_add(o, "id", json_object_new_string(zm_uuid_dashed(a, db_val(res, r, 0))));
+    json_object_object_add(o, "resume_id", json_object_new_string(zm_uuid_dashed(a, db_val(res, r, 1))));
     json_object_object_add(o, "job_description", json_object_new_string(db_val(res, r, 2)));
     json_object_object_add(o, "score", json_object_new_double(strtod(db_val(res, r, 3), NULL)));
     json_object_object_add(o, "feedback", json_object_new_string(db_val(res, r, 4)));
@@ -135,7 +136,7 @@ int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *re
 
     json_object_put(result);
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
-    resume_uuid_new(id);
+    zm_uuid4(id);
     rc = db_begin(db);
     if (rc != ZM_OK) {
         return rc;
@@ -235,7 +236,7 @@ int rv_suggestion_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *id, 
     db_res_t res;
     int rc;
 
-    if (resume_uuid_parse(id, hex) != ZM_OK) {
+    if (zm_uuid_parse(id, hex) != ZM_OK) {
         return ZM_ENOTFOUND;
     }
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
@@ -258,7 +259,7 @@ int rv_suggestion_feedback(db_t *db, zm_arena_t *a, int64_t user_id, const char 
     int64_t n;
     int rc;
 
-    if (resume_uuid_parse(id, hex) != ZM_OK) {
+    if (zm_uuid_parse(id, hex) != ZM_OK) {
         return ZM_ENOTFOUND;
     }
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
@@ -269,7 +270,7 @@ int rv_suggestion_feedback(db_t *db, zm_arena_t *a, int64_t user_id, const char 
     if (res.nrows == 0) {
         return ZM_ENOTFOUND;
     }
-    resume_uuid_new(fid);
+    zm_uuid4(fid);
     n = db_exec(db,
                 "INSERT INTO api_suggestionfeedback (id, is_helpful, comment, created_at, suggestion_id) "
                 "VALUES (?, ?, ?, UTC_TIMESTAMP(6), ?)",
@@ -278,8 +279,8 @@ int rv_suggestion_feedback(db_t *db, zm_arena_t *a, int64_t user_id, const char 
         return (int)n;
     }
     *out = json_object_new_object();
-    json_object_object_add(*out, "id", json_object_new_string(resume_uuid_dashed(a, fid)));
-    json_object_object_add(*out, "suggestion_id", json_object_new_string(resume_uuid_dashed(a, hex)));
+    json_object_object_add(*out, "id", json_object_new_string(zm_uuid_dashed(a, fid)));
+    json_object_object_add(*out, "suggestion_id", json_object_new_string(zm_uuid_dashed(a, hex)));
     json_object_object_add(*out, "is_helpful", json_object_new_boolean(is_helpful));
     json_object_object_add(*out, "comment", comment ? json_object_new_string(comment) : NULL);
     return ZM_OK;
@@ -296,10 +297,10 @@ static json_object *analysis_json(zm_arena_t *a, const db_res_t *res, size_t r, 
     json_object *o = json_object_new_object();
     const char *v;
 
-    json_object_object_add(o, "id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 0))));
+    json_object_object_add(o, "id", json_object_new_string(zm_uuid_dashed(a, db_val(res, r, 0))));
     json_object_object_add(o, "kind", json_object_new_string(db_val(res, r, 1)));
-    json_object_object_add(o, "resume_id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 2))));
-    json_object_object_add(o, "version_id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 3))));
+    json_object_object_add(o, "resume_id", json_object_new_string(zm_uuid_dashed(a, db_val(res, r, 2))));
+    json_object_object_add(o, "version_id", json_object_new_string(zm_uuid_dashed(a, db_val(res, r, 3))));
     v = db_val(res, r, 4);
     json_object_object_add(o, "target_role", v ? json_object_new_string(v) : NULL);
     v = db_val(res, r, 5);
@@ -339,7 +340,7 @@ int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind
     if (rc != ZM_OK) {
         return rc;
     }
-    resume_uuid_new(id);
+    zm_uuid4(id);
     rc = db_begin(db);
     if (rc != ZM_OK) {
         return rc;
@@ -414,7 +415,7 @@ int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
     db_res_t res;
     int rc;
 
-    if (resume_uuid_parse(id, hex) != ZM_OK) {
+    if (zm_uuid_parse(id, hex) != ZM_OK) {
         return ZM_ENOTFOUND;
     }
     rc = db_query(db, a, &res, "SELECT " ANALYSIS_COLS "WHERE id = ? AND user_id = ? AND kind = ?", "sis", hex, user_id,

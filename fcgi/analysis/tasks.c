@@ -13,6 +13,7 @@
 #include "registry.h"
 #include "resumes.h"
 #include "review.h"
+#include "uuid.h"
 
 /* A provider's failure: retry later when it may pass (timeouts, 429s), else fail with its reason. */
 static int provider_failed(task_ctx_t *ctx, int rc, const char *why, char **error)
@@ -132,7 +133,7 @@ int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
         return rc;
     }
     *result = json_object_new_object();
-    json_object_object_add(*result, "analysis_id", json_object_new_string(resume_uuid_dashed(ctx->a, id)));
+    json_object_object_add(*result, "analysis_id", json_object_new_string(zm_uuid_dashed(ctx->a, id)));
     json_object_object_add(*result, "kind", json_object_new_string(kind));
     json_object_object_add(*result, "state", json_object_new_string("done"));
     return ZM_OK;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "zm.h"
 
@@ -30,13 +31,6 @@ typedef struct {
 
 static int sig_pipe[2] = {-1, -1};
 static volatile sig_atomic_t got_chld, got_hup, got_term, got_usr1;
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void master_sig(int sig)
 {
@@ -218,7 +212,7 @@ static pid_t spawn(const zm_master_t *m, child_t *c, int slot, int generation)
     }
     c->pid = pid;
     c->generation = generation;
-    c->started_ms = now_ms();
+    c->started_ms = zm_mono_ms();
     c->stop_sent_ms = 0;
     return pid;
 }
@@ -256,7 +250,7 @@ int zm_master_run(const zm_master_t *m)
         poll(&pfd, 1, 100);
         while (read(sig_pipe[0], drain, sizeof(drain)) > 0) {
         }
-        t = now_ms();
+        t = zm_mono_ms();
 
         /* reap */
         for (;;) {

@@ -97,6 +97,88 @@ size_t zm_utf8_seq_len(const unsigned char *s, size_t n)
     return 0;
 }
 
+int32_t zm_utf8_next(const char *str, size_t n, size_t *i)
+{
+    const unsigned char *s = (const unsigned char *)str + *i;
+    size_t left = n - *i, k = zm_utf8_seq_len(s, left);
+    int32_t cp;
+
+    if (k == 0) {
+        /* cut short: a lead byte and nothing but continuation bytes up to the end */
+        size_t need = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+                      : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+                      : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                                     : 0;
+        size_t j = 1;
+
+        while (j < left && (s[j] & 0xc0) == 0x80) {
+            j++;
+        }
+        (*i)++;
+        return need > left && j == left ? ZM_UTF8_SHORT : ZM_UTF8_BAD;
+    }
+    cp = k == 1 ? s[0] : k == 2 ? s[0] & 0x1f : k == 3 ? s[0] & 0x0f : s[0] & 0x07;
+    for (size_t j = 1; j < k; j++) {
+        cp = (cp << 6) | (s[j] & 0x3f);
+    }
+    *i += k;
+    return cp;
+}
+
+size_t zm_utf8_put(char *out, int32_t c)
+{
+    if (c < 0x80) {
+        if (out) {
+            out[0] = (char)c;
+        }
+        return 1;
+    }
+    if (c < 0x800) {
+        if (out) {
+            out[0] = (char)(0xc0 | (c >> 6));
+            out[1] = (char)(0x80 | (c & 0x3f));
+        }
+        return 2;
+    }
+    if (c < 0x10000) {
+        if (out) {
+            out[0] = (char)(0xe0 | (c >> 12));
+            out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+            out[2] = (char)(0x80 | (c & 0x3f));
+        }
+        return 3;
+    }
+    if (out) {
+        out[0] = (char)(0xf0 | (c >> 18));
+        out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+        out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[3] = (char)(0x80 | (c & 0x3f));
+    }
+    return 4;
+}
+
+size_t zm_utf8_clip(const char *s, size_t n, size_t max_chars)
+{
+    size_t i = 0, k;
+
+    for (size_t c = 0; i < n && c < max_chars; c++) {
+        k = zm_utf8_seq_len((const unsigned char *)s + i, n - i);
+        i += k ? k : 1;
+    }
+    return i;
+}
+
+size_t zm_utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max) {
+        return n;
+    }
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80) {
+        max--;
+    }
+    return max;
+}
+
 int zm_utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 
@@ -38,13 +39,6 @@ struct db_s {
     db_cached_t cache[DB_CACHE_SIZE];
     char err[512];
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static char *xstrdup(const char *s)
 {
@@ -147,7 +141,7 @@ static int db_waited_out(const db_t *db, int64_t t0)
 {
     unsigned rt = db_read_timeout_s(db), wt = db_write_timeout_s(db);
 
-    return now_ms() - t0 >= (int64_t)(rt < wt ? rt : wt) * 1000;
+    return zm_mono_ms() - t0 >= (int64_t)(rt < wt ? rt : wt) * 1000;
 }
 
 static int db_connect(db_t *db)
@@ -160,7 +154,7 @@ static int db_connect(db_t *db)
     unsigned ct = db->conf.connect_timeout_s ? db->conf.connect_timeout_s : 2;
     unsigned rt = db_read_timeout_s(db), wt = db_write_timeout_s(db);
     my_bool off = 0;
-    int64_t t = now_ms();
+    int64_t t = zm_mono_ms();
     const char *host;
     char init[320];
 
@@ -198,7 +192,7 @@ static int db_connect(db_t *db)
         snprintf(db->err, sizeof(db->err), "connect: %s", mysql_error(db->my));
         mysql_close(db->my);
         db->my = NULL;
-        db->last_connect_try_ms = now_ms(); /* the spacing counts from the failure, however long it took */
+        db->last_connect_try_ms = zm_mono_ms(); /* the spacing counts from the failure, however long it took */
         return ZM_EDBDOWN;
     }
     db->connected = 1;
@@ -227,7 +221,7 @@ static int map_error(db_t *db, unsigned e, const char *msg)
         db_disconnect(db);
         /* no new connection for a moment: a request's next calls fail at once rather than each
          * waiting on a server that did not answer (a retry of a connection found dead resets this) */
-        db->last_connect_try_ms = now_ms();
+        db->last_connect_try_ms = zm_mono_ms();
         return ZM_EDBDOWN;
     }
     switch (e) {
@@ -256,7 +250,7 @@ static int map_error(db_t *db, unsigned e, const char *msg)
 int db_ping(db_t *db)
 {
     int rc = db_connect(db);
-    int64_t t0 = now_ms();
+    int64_t t0 = zm_mono_ms();
 
     if (rc != ZM_OK) {
         return rc;
@@ -509,7 +503,7 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
         if (rc != ZM_OK) {
             return rc;
         }
-        t0 = now_ms();
+        t0 = zm_mono_ms();
         st = db_prepare(db, sql, &rc);
         if (st == NULL) {
             if (rc == ZM_EDBDOWN && !db->in_txn && attempt == 0 && !db_waited_out(db, t0)) {
@@ -608,7 +602,7 @@ int db_begin(db_t *db)
             return rc;
         }
     }
-    t0 = now_ms();
+    t0 = zm_mono_ms();
     rc = db_simple(db, "START TRANSACTION");
     if (rc == ZM_EDBDOWN && !db_waited_out(db, t0)) {
         /* a stale connection found out here: nothing ran yet, so try once more */

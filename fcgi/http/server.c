@@ -13,11 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "http.h"
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
+#include "uuid.h"
 #include <sodium.h>
 
 static int listen_fd = -1;
@@ -25,13 +27,6 @@ static const zm_module_t *const *server_modules;
 static zm_route_t *routes; /* every module's, in list order */
 static size_t nroutes;
 static char listen_addr[4096]; /* as opened: fcgi.listen changes only with a restart */
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static int is_unix_path(const char *addr)
 {
@@ -249,7 +244,7 @@ static void close_fast_if_drained(FCGX_Request *fr)
 
 static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
 {
-    int64_t t0 = now_us();
+    int64_t t0 = zm_mono_us();
     zm_req_t req;
     zm_req_t *r = &req;
     const char *rid, *remote;
@@ -275,10 +270,10 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
     }
     rid = zm_req_env(r, "REQUEST_ID");
     if (rid == NULL || !valid_token_chars(rid, 64)) {
-        unsigned char raw[16];
         char *hex = zm_palloc(a, 33);
-        randombytes_buf(raw, sizeof(raw));
-        sodium_bin2hex(hex, 33, raw, sizeof(raw));
+        if (hex != NULL) {
+            zm_uuid4(hex);
+        }
         rid = hex;
     }
     r->request_id = rid;
@@ -302,7 +297,7 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
     close_fast_if_drained(fr);
     FCGX_Finish_r(fr);
 
-    int64_t us = now_us() - t0;
+    int64_t us = zm_mono_us() - t0;
     zm_metrics_request(route_idx, r->status, us);
     zm_log_access(r->request_id, r->method, r->path, r->status, us);
 
@@ -370,9 +365,9 @@ static int worker_main(int slot, void *ud)
                 break;
             }
             if (drain_until == 0) {
-                drain_until = now_us() + 2000000;
+                drain_until = zm_mono_us() + 2000000;
             }
-            if (now_us() > drain_until || !connection_waiting()) {
+            if (zm_mono_us() > drain_until || !connection_waiting()) {
                 break;
             }
         } else if (!zm_child_wait_readable(listen_fd)) {

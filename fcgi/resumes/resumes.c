@@ -1,7 +1,5 @@
 #include "resumes.h"
 
-#include <ctype.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +9,7 @@
 #include "log.h"
 #include "queue.h"
 #include "str.h"
+#include "uuid.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
@@ -20,51 +19,6 @@
         "v.created_at") ", f.text_status, "                                                                            \
                         "f.text_error, f.text_chars, f.original_name "
 
-/* ---- ids ---- */
-
-int resume_uuid_parse(const char *s, char out[33])
-{
-    size_t n = 0;
-
-    if (s == NULL) {
-        return ZM_EINVAL;
-    }
-    for (size_t i = 0; s[i]; i++) {
-        char c = s[i];
-        if (c == '-' && (i == 8 || i == 13 || i == 18 || i == 23) && strlen(s) == 36) {
-            continue;
-        }
-        if (!isxdigit((unsigned char)c) || n == 32) {
-            return ZM_EINVAL;
-        }
-        out[n++] = (char)tolower((unsigned char)c);
-    }
-    if (n != 32) {
-        return ZM_EINVAL;
-    }
-    out[32] = '\0';
-    return ZM_OK;
-}
-
-void resume_uuid_new(char out[33])
-{
-    unsigned char b[16];
-
-    randombytes_buf(b, sizeof(b));
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    sodium_bin2hex(out, 33, b, sizeof(b));
-}
-
-/* DRF shows UUIDs dashed */
-const char *resume_uuid_dashed(zm_arena_t *a, const char *hex)
-{
-    if (hex == NULL || strlen(hex) != 32) {
-        return hex;
-    }
-    return zm_psprintf(a, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
-}
-
 /* ---- JSON ---- */
 
 static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
@@ -72,8 +26,8 @@ static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
     json_object *o = json_object_new_object();
     const char *comment = db_val(res, r, 5), *err = db_val(res, r, 8);
 
-    json_object_object_add(o, "id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 0))));
-    json_object_object_add(o, "resume_id", json_object_new_string(resume_uuid_dashed(a, db_val(res, r, 1))));
+    json_object_object_add(o, "id", json_object_new_string(zm_uuid_dashed(a, db_val(res, r, 0))));
+    json_object_object_add(o, "resume_id", json_object_new_string(zm_uuid_dashed(a, db_val(res, r, 1))));
     json_object_object_add(o, "file_name", json_object_new_string(db_val(res, r, 2)));
     json_object_object_add(o, "original_name", json_object_new_string(db_val(res, r, 10) ? db_val(res, r, 10) : ""));
     json_object_object_add(o, "file_size", json_object_new_int64(db_int(res, r, 3)));
@@ -82,7 +36,7 @@ static json_object *version_json(zm_arena_t *a, const db_res_t *res, size_t r)
     json_object_object_add(o, "created_at", json_object_new_string(db_val(res, r, 6)));
     json_object_object_add(
         o, "download_url",
-        json_object_new_string(zm_psprintf(a, "/api/files/%s", resume_uuid_dashed(a, db_val(res, r, 0)))));
+        json_object_new_string(zm_psprintf(a, "/api/files/%s", zm_uuid_dashed(a, db_val(res, r, 0)))));
     json_object_object_add(o, "text_status", json_object_new_string(db_val(res, r, 7) ? db_val(res, r, 7) : "pending"));
     json_object_object_add(o, "text_error", err ? json_object_new_string(err) : NULL);
     json_object_object_add(o, "text_chars", json_object_new_int64(db_int(res, r, 9)));
@@ -113,7 +67,7 @@ static json_object *resume_json(zm_arena_t *a, const char *id, const char *name,
 {
     json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "id", json_object_new_string(resume_uuid_dashed(a, id)));
+    json_object_object_add(o, "id", json_object_new_string(zm_uuid_dashed(a, id)));
     json_object_object_add(o, "name", json_object_new_string(name));
     json_object_object_add(o, "user_id", json_object_new_string(user_id));
     json_object_object_add(o, "created_at", json_object_new_string(created));
@@ -135,7 +89,7 @@ static int load_resume(db_t *db, zm_arena_t *a, int64_t user_id, const char *res
     char id[33];
     int rc;
 
-    if (resume_uuid_parse(resume_id, id) != ZM_OK) {
+    if (zm_uuid_parse(resume_id, id) != ZM_OK) {
         return ZM_ENOTFOUND;
     }
     rc = db_query(db, a, res,
@@ -172,7 +126,7 @@ static int store_file(storage_t *st, zm_arena_t *a, int64_t user_id, const char 
     if (t == FT_UNKNOWN) {
         return RESUME_ETYPE;
     }
-    resume_uuid_new(s->version_id);
+    zm_uuid4(s->version_id);
     s->file_name = ft_sanitize_name(a, u->file_name);
     /* the name as sent, for display: without controls and bidi overrides that would make
      * "cv\u202Efdp.exe" read "cvexe.pdf" wherever it is shown */
@@ -312,7 +266,7 @@ int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const
     stored_t s;
     int rc;
 
-    resume_uuid_new(resume_id);
+    zm_uuid4(resume_id);
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
     /* an upload already over a limit is refused before its file is written; the check that
      * decides is the one under the lock below */
@@ -580,7 +534,7 @@ static int load_file(db_t *db, zm_arena_t *a, int64_t user_id, const char *versi
     char id[33];
     int rc;
 
-    if (resume_uuid_parse(version_id, id) != ZM_OK) {
+    if (zm_uuid_parse(version_id, id) != ZM_OK) {
         return ZM_ENOTFOUND;
     }
     rc = db_query(db, a, res,
@@ -704,7 +658,7 @@ int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id,
         return rc;
     }
     *out = json_object_new_object();
-    json_object_object_add(*out, "version_id", json_object_new_string(resume_uuid_dashed(a, t.version_id)));
+    json_object_object_add(*out, "version_id", json_object_new_string(zm_uuid_dashed(a, t.version_id)));
     json_object_object_add(*out, "status", json_object_new_string(t.status));
     json_object_object_add(*out, "error", t.error ? json_object_new_string(t.error) : NULL);
     json_object_object_add(*out, "text", t.text ? json_object_new_string(t.text) : NULL);

@@ -38,9 +38,6 @@ typedef struct {
     const char *comment; /* may be NULL */
 } resume_upload_t;
 
-/** Parse a UUID in dashed or plain hex form into 32 lowercase hex characters; ZM_EINVAL if it is none. */
-int resume_uuid_parse(const char *s, char out[33]);
-
 /** Create a resume with its first version.  *out is the resume as the API shows it (with versions).
  *  RESUME_ERESUMES or RESUME_EQUOTA over the user's limits, with nothing stored. */
 int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *name, const resume_upload_t *u,
@@ -86,12 +83,6 @@ typedef struct {
 } resume_text_t;
 
 int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t);
-
-/** A new random (v4) UUID as 32 hex characters. */
-void resume_uuid_new(char out[33]);
-
-/** The dashed form of a 32-hex UUID (as DRF shows them). */
-const char *resume_uuid_dashed(zm_arena_t *a, const char *hex);
 
 /** May user_id read resumes of owner_id?  (Today: only their own.) */
 int resume_can_read(db_t *db, int64_t user_id, int64_t owner_id);

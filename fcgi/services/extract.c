@@ -57,8 +57,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
+#include "str.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define EXTRACT_ASAN 1
@@ -105,47 +108,6 @@ void extract_limits_from_conf(extract_limits_t *l)
 
 /* ---- normalisation ----------------------------------------------------------- */
 
-/* One code point from s[*i..n), advancing *i.  -1: an invalid sequence (one
- * byte consumed); -2: a sequence cut off by the end of the input. */
-static int32_t extract_utf8(const unsigned char *s, size_t n, size_t *i)
-{
-    unsigned char c = s[*i];
-    int32_t cp, min;
-    size_t k;
-
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        k = 1, cp = c & 0x1f, min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        k = 2, cp = c & 0x0f, min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        k = 3, cp = c & 0x07, min = 0x10000;
-    } else {
-        (*i)++;
-        return -1;
-    }
-    for (size_t j = 1; j <= k; j++) {
-        if (*i + j >= n) {
-            *i = n;
-            return -2;
-        }
-        if ((s[*i + j] & 0xc0) != 0x80) {
-            (*i)++;
-            return -1;
-        }
-        cp = (cp << 6) | (s[*i + j] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        (*i)++;
-        return -1;
-    }
-    *i += k + 1;
-    return cp;
-}
-
 static int extract_is_hspace(int32_t c)
 {
     return c == ' ' || c == '\t' || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x202f ||
@@ -165,38 +127,6 @@ static int extract_is_dropped(int32_t c)
     return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xfeff || c == 0x200b || c == 0x2060 || c == 0xad;
 }
 
-static size_t extract_put_utf8(char *out, size_t o, int32_t c)
-{
-    if (c < 0x80) {
-        if (out) {
-            out[o] = (char)c;
-        }
-        return 1;
-    }
-    if (c < 0x800) {
-        if (out) {
-            out[o] = (char)(0xc0 | (c >> 6));
-            out[o + 1] = (char)(0x80 | (c & 0x3f));
-        }
-        return 2;
-    }
-    if (c < 0x10000) {
-        if (out) {
-            out[o] = (char)(0xe0 | (c >> 12));
-            out[o + 1] = (char)(0x80 | ((c >> 6) & 0x3f));
-            out[o + 2] = (char)(0x80 | (c & 0x3f));
-        }
-        return 3;
-    }
-    if (out) {
-        out[o] = (char)(0xf0 | (c >> 18));
-        out[o + 1] = (char)(0x80 | ((c >> 12) & 0x3f));
-        out[o + 2] = (char)(0x80 | ((c >> 6) & 0x3f));
-        out[o + 3] = (char)(0x80 | (c & 0x3f));
-    }
-    return 4;
-}
-
 /*
  * Normalise s into out (NULL: only measure); returns the bytes written.
  * Invalid UTF-8 becomes U+FFFD; CR LF and lone CR become LF; runs of
@@ -207,22 +137,21 @@ static size_t extract_put_utf8(char *out, size_t o, int32_t c)
  */
 static size_t extract_normalize(const char *s, size_t n, size_t max_chars, char *out)
 {
-    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, o = 0, chars = 0;
     int nl = 0, started = 0;
     int32_t hs = 0;
 
     while (i < n && chars < max_chars) {
-        int32_t c = extract_utf8(u, n, &i);
+        int32_t c = zm_utf8_next(s, n, &i);
 
-        if (c == -2) {
+        if (c == ZM_UTF8_SHORT) {
             break; /* the text was cut mid-character: drop the stub */
         }
-        if (c == -1) {
+        if (c < 0) {
             c = 0xfffd;
         }
         if (c == '\r') {
-            if (i < n && u[i] == '\n') {
+            if (i < n && s[i] == '\n') {
                 i++;
             }
             c = '\n';
@@ -249,17 +178,17 @@ static size_t extract_normalize(const char *s, size_t n, size_t max_chars, char 
                 break;
             }
             for (int k = 0; k < nl; k++) {
-                o += extract_put_utf8(out, o, '\n');
+                o += zm_utf8_put(out ? out + o : NULL, '\n');
             }
             if (nl == 0 && hs) {
-                o += extract_put_utf8(out, o, hs);
+                o += zm_utf8_put(out ? out + o : NULL, hs);
             }
             chars += pend;
         }
         nl = 0;
         hs = 0;
         started = 1;
-        o += extract_put_utf8(out, o, c);
+        o += zm_utf8_put(out ? out + o : NULL, c);
         chars++;
     }
     return o;
@@ -284,9 +213,9 @@ static int extract_normalize_into(zm_arena_t *a, const char *s, size_t n, size_t
 /* ---- the helper process ------------------------------------------------------ */
 
 typedef struct {
-    char *out; /* the helper's stdout (malloc) */
-    size_t out_len, out_size, out_cap;
-    int overflow; /* it wrote past out_cap: killed, text cut */
+    zm_buf_t out;   /* the helper's stdout (on the heap) */
+    size_t out_cap; /* bytes of it read at most */
+    int overflow;   /* it wrote past out_cap: killed, text cut */
     char reason[EXTRACT_REASON + 1];
     size_t reason_len;
     char tail[2 * EXTRACT_TAIL]; /* the end of its stderr */
@@ -295,14 +224,6 @@ typedef struct {
     int status;
     struct rusage ru;
 } extract_run_t;
-
-static int64_t extract_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int extract_helper_path(char *buf, size_t len)
 {
@@ -422,27 +343,27 @@ static int extract_drain(extract_run_t *r, int k, int fd)
         ssize_t n;
 
         if (k == 0) {
-            if (r->out_len == r->out_size) {
-                size_t size = r->out_size ? r->out_size * 2 : 65536;
-                char *nb;
+            size_t room = r->out.cap > r->out.len ? r->out.cap - r->out.len - 1 : 0;
 
-                if (size > r->out_cap) {
-                    size = r->out_cap;
-                }
-                if (size <= r->out_len) {
+            if (room > r->out_cap - r->out.len) {
+                room = r->out_cap - r->out.len;
+            }
+            if (room == 0) {
+                if (r->out.len >= r->out_cap) {
                     /* past the cap: the helper ignores its budget */
                     r->overflow = 1;
                     return 0;
                 }
-                nb = realloc(r->out, size);
-                if (nb == NULL) {
+                room = r->out.len ? r->out.len : 65536; /* doubling */
+                if (room > r->out_cap - r->out.len) {
+                    room = r->out_cap - r->out.len;
+                }
+                if (zm_buf_reserve(NULL, &r->out, room) != ZM_OK) {
                     r->overflow = 1;
                     return 0;
                 }
-                r->out = nb;
-                r->out_size = size;
             }
-            n = read(fd, r->out + r->out_len, r->out_size - r->out_len);
+            n = read(fd, r->out.data + r->out.len, room);
         } else {
             n = read(fd, buf, sizeof(buf));
         }
@@ -456,7 +377,8 @@ static int extract_drain(extract_run_t *r, int k, int fd)
             return 0;
         }
         if (k == 0) {
-            r->out_len += (size_t)n;
+            r->out.len += (size_t)n;
+            r->out.data[r->out.len] = '\0';
         } else if (k == 1) {
             extract_keep_tail(r, buf, (size_t)n);
         } else if (r->reason_len < EXTRACT_REASON) {
@@ -483,7 +405,7 @@ static void extract_reap(pid_t pid, int64_t deadline, extract_run_t *r)
             return;
         }
         if (w == 0) {
-            if (extract_now_ms() >= deadline) {
+            if (zm_mono_ms() >= deadline) {
                 kill(pid, SIGKILL);
                 r->timed_out = 1;
                 continue;
@@ -571,7 +493,7 @@ static int extract_spawn(const extract_limits_t *l, const char *kind, const char
     if (pid == 0) {
         extract_child(fds, l, self, path, argv, envp);
     }
-    deadline = extract_now_ms() + (int64_t)l->timeout_s * 1000;
+    deadline = zm_mono_ms() + (int64_t)l->timeout_s * 1000;
     close(pout[1]);
     close(perr[1]);
     close(pwhy[1]);
@@ -585,7 +507,7 @@ static int extract_spawn(const extract_limits_t *l, const char *kind, const char
     }
 
     while (pfd[0].fd >= 0 || pfd[1].fd >= 0 || pfd[2].fd >= 0) {
-        int64_t left = deadline - extract_now_ms();
+        int64_t left = deadline - zm_mono_ms();
         int n;
 
         if (left <= 0) {
@@ -790,7 +712,7 @@ int extract_text(zm_arena_t *a, const extract_limits_t *l, ft_type_t t, const ch
         *error = "out of memory";
         return ZM_ENOMEM;
     }
-    t0 = extract_now_ms();
+    t0 = zm_mono_ms();
     rc = extract_spawn(l, kind, data, len, r);
     if (rc != ZM_OK) {
         *error = zm_pstrdup(a, rc == ZM_EAGAIN ? "could not start the text extractor" : "text extractor missing");
@@ -798,13 +720,13 @@ int extract_text(zm_arena_t *a, const extract_limits_t *l, ft_type_t t, const ch
     }
     rc = extract_outcome(a, l, r, error);
     if (rc == ZM_OK) {
-        rc = extract_normalize_into(a, r->out ? r->out : "", r->out_len, l->max_chars, text, text_len);
+        rc = extract_normalize_into(a, r->out.data ? r->out.data : "", r->out.len, l->max_chars, text, text_len);
         if (rc != ZM_OK) {
             *error = "out of memory";
         }
     } else if (rc == ZM_ETOOBIG || rc == ZM_EINVAL) {
         /* a hostile or broken upload: worth a line, not an alarm */
-        zm_log_warn("extract: %s refused after %lld ms: %s", kind, (long long)(extract_now_ms() - t0),
+        zm_log_warn("extract: %s refused after %lld ms: %s", kind, (long long)(zm_mono_ms() - t0),
                     *error ? *error : "?");
     }
     if (*error == NULL && rc != ZM_OK) {
@@ -812,7 +734,7 @@ int extract_text(zm_arena_t *a, const extract_limits_t *l, ft_type_t t, const ch
     }
 
 out:
-    free(r->out);
+    zm_buf_free(NULL, &r->out);
     free(r);
     return rc;
 }

@@ -280,44 +280,6 @@ const char *ft_name(ft_type_t t)
 
 /* ---- file names ---- */
 
-/* The code point of the well-formed UTF-8 sequence at s (n bytes left) and its length, or 0. */
-static size_t ft_utf8_next(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0];
-    size_t need;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-        *cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        *cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        *cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n <= need) {
-        return 0;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if ((s[k] & 0xC0) != 0x80) {
-            return 0;
-        }
-        *cp = *cp << 6 | (s[k] & 0x3F);
-    }
-    if ((need == 2 && *cp < 0x800) || (need == 3 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
-        (*cp >= 0xD800 && *cp <= 0xDFFF)) {
-        return 0;
-    }
-    return need + 1;
-}
-
 /*
  * Characters dropped from names: controls, the double quote (it ends a
  * quoted header value), and invisible format characters that can make
@@ -338,16 +300,37 @@ static int ft_dropped(unsigned cp)
     return cp == '"' || ft_invisible(cp);
 }
 
-/* Cut s[0..n) to at most max bytes without splitting a character (s is valid UTF-8). */
-static size_t ft_utf8_cut(const char *s, size_t n, size_t max)
+/* how ft_filter treats whitespace controls and '"' */
+enum { FT_NAME, FT_LINE, FT_LINES };
+
+/*
+ * s[0..n) into out (3n bytes: an invalid byte becomes U+FFFD) without the
+ * invisible characters; returns the bytes written.  FT_NAME also drops '"'
+ * and line breaks; FT_LINE turns tabs and line breaks into spaces; FT_LINES
+ * keeps '\n' and '\t'.
+ */
+static size_t ft_filter(const char *s, size_t n, char *out, int mode)
 {
-    if (n <= max) {
-        return n;
+    size_t o = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        int32_t cp = zm_utf8_next(s, n, &i);
+
+        if (cp < 0) {
+            o += zm_utf8_put(out + o, 0xfffd);
+        } else if (mode == FT_NAME && ft_dropped((unsigned)cp)) {
+            continue;
+        } else if (mode == FT_LINES && (cp == '\n' || cp == '\t')) {
+            out[o++] = (char)cp;
+        } else if (mode == FT_LINE && (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')) {
+            out[o++] = ' '; /* a line break inside a name separates words: keep them apart */
+        } else if (!ft_invisible((unsigned)cp)) {
+            memcpy(out + o, s + at, i - at);
+            o += i - at;
+        }
     }
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) {
-        max--;
-    }
-    return max;
+    return o;
 }
 
 char *ft_sanitize_name(zm_arena_t *a, const char *name)
@@ -375,22 +358,7 @@ char *ft_sanitize_name(zm_arena_t *a, const char *name)
     if (buf == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < n;) {
-        unsigned cp;
-        size_t k = ft_utf8_next((const unsigned char *)base + i, n - i, &cp);
-
-        if (k == 0) {
-            memcpy(buf + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-            continue;
-        }
-        if (!ft_dropped(cp)) {
-            memcpy(buf + o, base + i, k);
-            o += k;
-        }
-        i += k;
-    }
+    o = ft_filter(base, n, buf, FT_NAME);
     /* leading dots and spaces: no hidden files, no "..", no name that is only an extension's dot */
     start = 0;
     while (start < o && (buf[start] == '.' || buf[start] == ' ')) {
@@ -415,7 +383,7 @@ char *ft_sanitize_name(zm_arena_t *a, const char *name)
     if (ext_len > FT_EXT_MAX) {
         ext_len = 0;
     }
-    stem_len = ft_utf8_cut(out, n - ext_len, FT_NAME_MAX - ext_len);
+    stem_len = zm_utf8_cut(out, n - ext_len, FT_NAME_MAX - ext_len);
     memmove(out + stem_len, out + n - ext_len, ext_len);
     n = stem_len + ext_len;
     out[n] = '\0';
@@ -434,26 +402,7 @@ char *ft_clean_text(zm_arena_t *a, const char *s, size_t n, int multiline)
     if (buf == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < n;) {
-        unsigned cp;
-        size_t k = ft_utf8_next((const unsigned char *)s + i, n - i, &cp);
-
-        if (k == 0) {
-            memcpy(buf + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-            continue;
-        }
-        if (multiline && (cp == '\n' || cp == '\t')) {
-            buf[o++] = (char)cp;
-        } else if (!multiline && (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f')) {
-            buf[o++] = ' '; /* a line break inside a name separates words: keep them apart */
-        } else if (!ft_invisible(cp)) {
-            memcpy(buf + o, s + i, k);
-            o += k;
-        }
-        i += k;
-    }
+    o = ft_filter(s, n, buf, multiline ? FT_LINES : FT_LINE);
     if (!multiline) {
         while (start < o && buf[start] == ' ') {
             start++;

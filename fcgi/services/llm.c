@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "hash.h"
 #include "log.h"
@@ -69,14 +70,6 @@ void llm_cleanup(void)
 
 /* ---- small helpers ---- */
 
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -94,8 +87,7 @@ static void set_error(char **error, char *msg)
 
 char *llm_clip_utf8(zm_arena_t *a, const char *s, size_t max_chars, int *truncated)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n, i, k, out = 0, chars = 0;
+    size_t n, i, out = 0;
     char *d;
 
     if (truncated != NULL) {
@@ -105,31 +97,24 @@ char *llm_clip_utf8(zm_arena_t *a, const char *s, size_t max_chars, int *truncat
         return zm_pstrdup(a, "");
     }
     n = strlen(s);
-    /* first pass: how many input bytes fit, and their size once repaired */
-    for (i = 0; i < n && chars < max_chars; i += k, chars++) {
-        k = zm_utf8_seq_len(p + i, n - i);
-        out += k ? k : 3;
-        k = k ? k : 1;
-    }
+    i = zm_utf8_clip(s, n, max_chars);
     if (i < n && truncated != NULL) {
         *truncated = 1;
     }
     n = i;
+    /* first pass: the size once repaired (a stray byte becomes U+FFFD), then the copy */
+    for (i = 0; i < n;) {
+        int32_t cp = zm_utf8_next(s, n, &i);
+        out += zm_utf8_put(NULL, cp < 0 ? 0xfffd : cp);
+    }
     d = zm_palloc(a, out + 1);
     if (d == NULL) {
         return NULL;
     }
     out = 0;
-    for (i = 0; i < n; i += k) {
-        k = zm_utf8_seq_len(p + i, n - i);
-        if (k == 0) {
-            memcpy(d + out, "\xef\xbf\xbd", 3); /* U+FFFD for the stray byte */
-            out += 3;
-            k = 1;
-            continue;
-        }
-        memcpy(d + out, p + i, k);
-        out += k;
+    for (i = 0; i < n;) {
+        int32_t cp = zm_utf8_next(s, n, &i);
+        out += zm_utf8_put(d + out, cp < 0 ? 0xfffd : cp);
     }
     d[out] = '\0';
     return d;
@@ -138,43 +123,25 @@ char *llm_clip_utf8(zm_arena_t *a, const char *s, size_t max_chars, int *truncat
 /* ---- growing buffers (malloc: a response may be larger than an arena wants to hold twice) ---- */
 
 typedef struct {
-    char *data; /* NUL-terminated while not NULL */
-    size_t len, cap;
+    zm_buf_t buf; /* on the heap */
     int too_big;
 } rbuf_t;
 
 /* 0, or -1 when the buffer would pass RESPONSE_MAX (too_big set) or malloc failed */
 static int rbuf_add(rbuf_t *b, const char *p, size_t n)
 {
-    size_t cap;
-    char *d;
+    int rc = zm_buf_append(NULL, &b->buf, p, n, RESPONSE_MAX);
 
-    if (b->len + n > RESPONSE_MAX) {
+    if (rc == ZM_ETOOBIG) {
         b->too_big = 1;
-        return -1;
     }
-    if (b->len + n + 1 > b->cap) {
-        cap = b->cap ? b->cap : 16384;
-        while (cap < b->len + n + 1) {
-            cap *= 2;
-        }
-        d = realloc(b->data, cap);
-        if (d == NULL) {
-            return -1;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
+    return rc == ZM_OK ? 0 : -1;
 }
 
 static void rbuf_free(rbuf_t *b)
 {
-    free(b->data);
-    memset(b, 0, sizeof(*b));
+    zm_buf_free(NULL, &b->buf);
+    b->too_big = 0;
 }
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
@@ -204,7 +171,7 @@ long llm_retry_after_ms(const char *s, int ms)
         return -1;
     }
     when = curl_getdate(s, NULL);
-    now = time(NULL);
+    now = (time_t)zm_now_s();
     if (when == (time_t)-1) {
         return -1;
     }
@@ -290,42 +257,22 @@ void llm_sse_init(llm_sse_t *s, llm_sse_event_fn on_event, void *ud)
 
 void llm_sse_free(llm_sse_t *s)
 {
-    free(s->line);
-    free(s->data);
-    s->line = s->data = NULL;
-    s->line_len = s->line_cap = s->data_len = s->data_cap = 0;
+    zm_buf_free(NULL, &s->line);
+    zm_buf_free(NULL, &s->data);
 }
 
 int llm_sse_pending(const llm_sse_t *s)
 {
-    return s->line_len > 0 || s->has_data;
+    return s->line.len > 0 || s->has_data;
 }
 
-/* n bytes onto *buf, under the parser's one cap on a line plus its event */
-static int sse_grow(llm_sse_t *s, char **buf, size_t *len, size_t *cap, const char *p, size_t n)
+/* n bytes onto b, under the parser's one cap on a line plus its event */
+static int sse_grow(llm_sse_t *s, zm_buf_t *b, const char *p, size_t n)
 {
-    size_t c;
-    char *d;
-
-    if (s->line_len + s->data_len + n > LLM_SSE_MAX) {
+    if (s->line.len + s->data.len + n > LLM_SSE_MAX) {
         return ZM_ETOOBIG;
     }
-    if (*len + n + 1 > *cap) {
-        c = *cap ? *cap : 256;
-        while (c < *len + n + 1) {
-            c *= 2;
-        }
-        d = realloc(*buf, c);
-        if (d == NULL) {
-            return ZM_ENOMEM;
-        }
-        *buf = d;
-        *cap = c;
-    }
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
+    return zm_buf_append(NULL, b, p, n, 0);
 }
 
 static int sse_line(llm_sse_t *s, const char *l, size_t n)
@@ -346,10 +293,10 @@ static int sse_line(llm_sse_t *s, const char *l, size_t n)
         if (s->has_data) {
             const char *ev = s->event[0] ? s->event : "message";
 
-            s->data[--s->data_len] = '\0'; /* the last line's "\n" */
+            s->data.data[--s->data.len] = '\0'; /* the last line's "\n" */
             s->has_data = 0;
-            rc = s->on_event(s->ud, ev, s->data, s->data_len);
-            s->data_len = 0;
+            rc = s->on_event(s->ud, ev, s->data.data, s->data.len);
+            s->data.len = 0;
             s->event[0] = '\0';
             return rc;
         }
@@ -368,9 +315,9 @@ static int sse_line(llm_sse_t *s, const char *l, size_t n)
         vn--;
     }
     if (fn == 4 && memcmp(l, "data", 4) == 0) {
-        rc = sse_grow(s, &s->data, &s->data_len, &s->data_cap, v, vn);
+        rc = sse_grow(s, &s->data, v, vn);
         if (rc == 0) {
-            rc = sse_grow(s, &s->data, &s->data_len, &s->data_cap, "\n", 1);
+            rc = sse_grow(s, &s->data, "\n", 1);
         }
         s->has_data = 1;
         return rc;
@@ -402,7 +349,7 @@ int llm_sse_feed(llm_sse_t *s, const char *buf, size_t len)
         for (j = i; j < len && buf[j] != '\n' && buf[j] != '\r'; j++) {
         }
         if (j > i) {
-            rc = sse_grow(s, &s->line, &s->line_len, &s->line_cap, buf + i, j - i);
+            rc = sse_grow(s, &s->line, buf + i, j - i);
             if (rc != 0) {
                 return s->rc = rc;
             }
@@ -412,9 +359,9 @@ int llm_sse_feed(llm_sse_t *s, const char *buf, size_t len)
         }
         s->after_cr = buf[j] == '\r';
         i = j + 1;
-        n = s->line_len;
-        s->line_len = 0; /* the line is read out of the buffer now: it no longer counts against the cap */
-        rc = sse_line(s, s->line ? s->line : "", n);
+        n = s->line.len;
+        s->line.len = 0; /* the line is read out of the buffer now: it no longer counts against the cap */
+        rc = sse_line(s, s->line.data ? s->line.data : "", n);
         if (rc != 0) {
             return s->rc = rc;
         }
@@ -592,7 +539,7 @@ static int failure(call_t *k, CURLcode res, long status, const rbuf_t *b, char *
             return ZM_ERR;
         }
     } else {
-        *why = zm_psprintf(k->a, "HTTP %ld: %s", status, api_message(k->a, b->data ? b->data : "", b->len));
+        *why = zm_psprintf(k->a, "HTTP %ld: %s", status, api_message(k->a, b->buf.data ? b->buf.data : "", b->buf.len));
         if (!status_retryable(status)) {
             /* 400/401/403/404 and friends: asking again changes nothing */
             k->error = *why;
@@ -659,7 +606,7 @@ static int perform(call_t *k, const char *body, curl_write_callback on_write, vo
 static int post(call_t *k, const char *body, json_object **resp)
 {
     for (int try = 0;; try++) {
-        rbuf_t b = {NULL, 0, 0, 0};
+        rbuf_t b = {{NULL, 0, 0}, 0};
         long status = 0, retry_after = -1;
         char *why = NULL;
         CURLcode res;
@@ -669,10 +616,10 @@ static int post(call_t *k, const char *body, json_object **resp)
             return ZM_ERR;
         }
         if (res == CURLE_OK && status == 200) {
-            *resp = json_tokener_parse(b.data != NULL ? b.data : "");
+            *resp = json_tokener_parse(b.buf.data != NULL ? b.buf.data : "");
             if (*resp == NULL || !json_object_is_type(*resp, json_type_object)) {
                 k->error = zm_psprintf(k->a, "the response is not a JSON object: %s",
-                                       api_message(k->a, b.data ? b.data : "", b.len));
+                                       api_message(k->a, b.buf.data ? b.buf.data : "", b.buf.len));
                 json_object_put(*resp);
                 *resp = NULL;
                 rbuf_free(&b);
@@ -879,7 +826,7 @@ static int call_begin(call_t *k, zm_arena_t *a, const llm_conf_t *c, const llm_m
 static int call_end(call_t *k, int rc, long t0, char **error)
 {
     call_close(k);
-    k->usage->elapsed_ms += now_ms() - t0;
+    k->usage->elapsed_ms += zm_mono_ms() - t0;
     if (rc != ZM_OK) {
         if (rc == ZM_ENOMEM && k->error == NULL) {
             k->error = zm_pstrdup(k->a, "out of memory");
@@ -894,7 +841,7 @@ int llm_chat(zm_arena_t *a, const llm_conf_t *c, const llm_message_t *msgs, size
 {
     llm_usage_t ignored = {0};
     json_object *resp = NULL;
-    long t0 = now_ms();
+    long t0 = zm_mono_ms();
     call_t k;
     char *body;
     int rc;
@@ -1079,12 +1026,12 @@ static void stream_reset(stream_t *st)
 /* A 200 that was not an event stream: one whole answer, handed on as one delta. */
 static int stream_plain(call_t *k, stream_t *st, llm_answer_t *ans)
 {
-    json_object *resp = json_tokener_parse(st->plain.data != NULL ? st->plain.data : "");
+    json_object *resp = json_tokener_parse(st->plain.buf.data != NULL ? st->plain.buf.data : "");
     int rc;
 
     if (resp == NULL || !json_object_is_type(resp, json_type_object)) {
         k->error = zm_psprintf(k->a, "the response is not a JSON object: %s",
-                               api_message(k->a, st->plain.data ? st->plain.data : "", st->plain.len));
+                               api_message(k->a, st->plain.buf.data ? st->plain.buf.data : "", st->plain.buf.len));
         json_object_put(resp);
         return ZM_ERR;
     }
@@ -1109,14 +1056,14 @@ static int stream_answer(call_t *k, stream_t *st, llm_answer_t *ans, int rc)
         st->have_usage = 0;
     }
     ans->finish_reason = st->finish;
-    if (st->text.len > 0) {
-        ans->text = zm_pstrndup(k->a, st->text.data, st->text.len);
-        ans->len = st->text.len;
+    if (st->text.buf.len > 0) {
+        ans->text = zm_pstrndup(k->a, st->text.buf.data, st->text.buf.len);
+        ans->len = st->text.buf.len;
     }
-    if (st->refusal.len > 0) {
-        ans->refusal = zm_pstrndup(k->a, st->refusal.data, st->refusal.len);
+    if (st->refusal.buf.len > 0) {
+        ans->refusal = zm_pstrndup(k->a, st->refusal.buf.data, st->refusal.buf.len);
     }
-    if ((st->text.len > 0 && ans->text == NULL) || (st->refusal.len > 0 && ans->refusal == NULL)) {
+    if ((st->text.buf.len > 0 && ans->text == NULL) || (st->refusal.buf.len > 0 && ans->refusal == NULL)) {
         return ZM_ENOMEM;
     }
     return rc;
@@ -1190,7 +1137,7 @@ int llm_chat_stream(zm_arena_t *a, const llm_conf_t *c, const llm_message_t *msg
                     llm_delta_fn on_delta, void *ud, llm_answer_t *ans, llm_usage_t *usage, char **error)
 {
     llm_usage_t ignored = {0};
-    long t0 = now_ms();
+    long t0 = zm_mono_ms();
     stream_t st;
     call_t k;
     char *body;

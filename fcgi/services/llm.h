@@ -38,6 +38,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "zm.h"
 
 #define LLM_ECANCELED (-60) /* on_delta returned non-zero: the transfer was stopped */
@@ -155,10 +156,8 @@ typedef struct {
     /* private: use the functions below */
     llm_sse_event_fn on_event;
     void *ud;
-    char *line; /* the line being read (malloc) */
-    size_t line_len, line_cap;
-    char *data; /* the event's data so far, each line followed by "\n" (malloc) */
-    size_t data_len, data_cap;
+    zm_buf_t line; /* the line being read (on the heap) */
+    zm_buf_t data; /* the event's data so far, each line followed by "\n" (on the heap) */
     int has_data;
     char event[64]; /* the event's name, cut to 63 bytes */
     int after_cr;   /* the last byte was a CR: an LF right after it ends nothing */

@@ -8,6 +8,8 @@
 
 #include "mail.h"
 
+#include "buf.h"
+#include "clock.h"
 #include "hash.h"
 #include "str.h"
 
@@ -159,68 +161,44 @@ int mail_check_addr(const char *addr)
 
 /* ---- output buffer ---- */
 
-/* An append-only string in the arena.  Out-of-memory is sticky so the
- * renderer can append freely and check once at the end. */
+/* zm_buf with out-of-memory sticky, so the renderer can append freely
+ * and check once at the end. */
 typedef struct {
     zm_arena_t *a;
-    char *p;
-    size_t len, cap; /* cap excludes the byte kept for the NUL */
+    zm_buf_t z;
     int err;
 } buf_t;
 
+/* Growing strands the old copy in the arena until reset, which is why
+ * mail_build sizes the buffer up front. */
 static void buf_init(buf_t *b, zm_arena_t *a, size_t cap)
 {
     b->a = a;
-    b->len = 0;
-    b->err = ZM_OK;
-    b->p = zm_palloc(a, cap + 1);
-    b->cap = b->p != NULL ? cap : 0;
-    if (b->p == NULL) {
-        b->err = ZM_ENOMEM;
-        return;
+    b->z = (zm_buf_t){0};
+    b->err = zm_buf_reserve(a, &b->z, cap);
+    if (b->err == ZM_OK) {
+        b->z.data[0] = '\0';
     }
-    b->p[0] = '\0';
 }
 
-/* Room for n more bytes and a NUL.  Growing strands the old copy in the
- * arena until reset, which is why mail_build sizes the buffer up front. */
+/* Room for n more bytes and a NUL. */
 static char *buf_room(buf_t *b, size_t n)
 {
-    size_t cap;
-    char *p;
-
     if (b->err != ZM_OK) {
         return NULL;
     }
-    if (n > (SIZE_MAX / 2) - b->len) {
+    if (zm_buf_reserve(b->a, &b->z, n) != ZM_OK) {
         b->err = ZM_ENOMEM;
         return NULL;
     }
-    if (b->len + n <= b->cap) {
-        return b->p + b->len;
-    }
-    cap = b->cap * 2 > b->len + n ? b->cap * 2 : b->len + n;
-    p = zm_palloc(b->a, cap + 1);
-    if (p == NULL) {
-        b->err = ZM_ENOMEM;
-        return NULL;
-    }
-    memcpy(p, b->p, b->len);
-    b->p = p;
-    b->cap = cap;
-    return b->p + b->len;
+    return b->z.data + b->z.len;
 }
 
 static void buf_add(buf_t *b, const char *s, size_t n)
 {
-    char *d = buf_room(b, n);
-
-    if (d == NULL) {
-        return;
+    if (b->err == ZM_OK && zm_buf_append(b->a, &b->z, s, n, 0) != ZM_OK) {
+        b->err = ZM_ENOMEM;
     }
-    memcpy(d, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
 }
 
 static void buf_adds(buf_t *b, const char *s)
@@ -238,7 +216,7 @@ static void buf_b64(buf_t *b, const void *src, size_t n)
         return;
     }
     sodium_bin2base64(d, enc, src, n, sodium_base64_VARIANT_ORIGINAL);
-    b->len += enc - 1;
+    b->z.len += enc - 1;
 }
 
 /* A base64 body in CRLF-terminated lines of 76. */
@@ -580,8 +558,8 @@ int mail_build(zm_arena_t *a, const mail_msg_t *m, const char *message_id_domain
     if (b.err != ZM_OK) {
         return b.err;
     }
-    *out = b.p;
-    *outlen = b.len;
+    *out = b.z.data;
+    *outlen = b.z.len;
     return ZM_OK;
 }
 
@@ -651,7 +629,7 @@ static int file_deliver(zm_arena_t *a, const char *dir, const char *data, size_t
 {
     char stamp[32], *hex, *path, *tmp;
     struct tm tm;
-    time_t t = time(NULL);
+    time_t t = (time_t)zm_now_s();
     int fd, err = 0, rc;
 
     if ((rc = random_hex(a, 8, &hex)) != ZM_OK) {
@@ -942,7 +920,7 @@ int mail_send(zm_arena_t *a, const mail_conf_t *c, const mail_msg_t *m, char **d
         mm.from_addr = c->from_addr;
         mm.from_name = c->from_name;
     }
-    rc = mail_build(a, &mm, NULL, (int64_t)time(NULL), &data, &len);
+    rc = mail_build(a, &mm, NULL, zm_now_s(), &data, &len);
     if (rc != ZM_OK) {
         if (rc < 0 && (size_t)-rc < ZM_ARRAY_LEN(why) && why[-rc] != NULL) {
             *detail = zm_pstrdup(a, why[-rc]);

@@ -1,10 +1,11 @@
 #include "ratelimit.h"
+#include "clock.h"
 
 #include <time.h>
 
 int rl_hit(db_t *db, const char *bucket, int limit, int window_s, int *retry_after)
 {
-    int64_t now = (int64_t)time(NULL), start, rc;
+    int64_t now = zm_now_s(), start, rc;
 
     if (window_s <= 0) {
         window_s = 60;

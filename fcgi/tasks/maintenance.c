@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 #include "registry.h"
@@ -14,13 +15,6 @@
 
 #define PURGE_BATCH 1000       /* rows per DELETE: each is its own short autocommit statement */
 #define PURGE_MAX_BATCHES 1000 /* per run; a bigger backlog is finished by the next hourly runs */
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int purge_one(task_ctx_t *ctx, const task_purge_t *p, int64_t *total)
 {
@@ -53,7 +47,7 @@ int task_maintenance_purge(task_ctx_t *ctx, json_object **result, char **error)
 {
     const zm_module_t *const *mods = task_registry_modules();
     json_object *counts = json_object_new_object();
-    int64_t t0 = now_ms();
+    int64_t t0 = zm_mono_ms();
     size_t total = 0, done = 0;
 
     if (counts == NULL) {
@@ -84,7 +78,7 @@ int task_maintenance_purge(task_ctx_t *ctx, json_object **result, char **error)
         return ZM_ENOMEM;
     }
     json_object_object_add(*result, "purged", counts);
-    json_object_object_add(*result, "ms", json_object_new_int64(now_ms() - t0));
+    json_object_object_add(*result, "ms", json_object_new_int64(zm_mono_ms() - t0));
     return ZM_OK;
 }
 
@@ -102,18 +96,18 @@ static int64_t payload_int(const task_ctx_t *ctx, const char *key, int64_t def)
 
 int task_test_sleep(task_ctx_t *ctx, json_object **result, char **error)
 {
-    int64_t ms = payload_int(ctx, "ms", 0), t0 = now_ms(), left;
+    int64_t ms = payload_int(ctx, "ms", 0), t0 = zm_mono_ms(), left;
 
     if (ms < 0 || ms > 3600 * 1000) {
         *error = "ms must be 0..3600000";
         return ZM_EINVAL;
     }
-    while ((left = t0 + ms - now_ms()) > 0) {
+    while ((left = t0 + ms - zm_mono_ms()) > 0) {
         struct timespec ts = {.tv_sec = 0, .tv_nsec = (left < 50 ? left : 50) * 1000000L};
 
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
         }
-        if (task_progress(ctx, (int)((now_ms() - t0) * 100 / ms)) == ZM_ENOTFOUND) {
+        if (task_progress(ctx, (int)((zm_mono_ms() - t0) * 100 / ms)) == ZM_ENOTFOUND) {
             *error = "lease lost";
             return ZM_EAGAIN;
         }

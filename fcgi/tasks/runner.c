@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "events.h"
 #include "log.h"
@@ -24,13 +25,6 @@
 #define SCHEDULES_MAX 32    /* scheduled task kinds across all modules */
 #define FINISH_TRIES 10     /* recording an outcome while the db hiccups: 10 tries ... */
 #define FINISH_PAUSE_MS 500 /* ... half a second apart, then the lease expiry takes over */
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(int64_t ms)
 {
@@ -69,13 +63,11 @@ typedef struct {
 
 static void deadline_in(struct timespec *ts, int64_t ms)
 {
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
+    /* the condition variable waits on CLOCK_MONOTONIC, zm_mono_us's clock */
+    int64_t t = zm_mono_us() + ms * 1000;
+
+    ts->tv_sec = (time_t)(t / 1000000);
+    ts->tv_nsec = (long)(t % 1000000) * 1000;
 }
 
 static void *renewer_loop(void *arg)
@@ -332,7 +324,7 @@ static void run_task(task_ctx_t *ctx, renewer_t *ren)
     const task_type_t *tt = task_lookup(ctx->type);
     json_object *result = NULL;
     char *error = NULL;
-    int64_t t0 = now_ms(), ms;
+    int64_t t0 = zm_mono_ms(), ms;
     int rc;
 
     zm_log_info("task %lld %s: attempt %d/%d started", (long long)ctx->id, ctx->type, ctx->attempt, ctx->max_attempts);
@@ -363,7 +355,7 @@ static void run_task(task_ctx_t *ctx, renewer_t *ren)
             error = zm_psprintf(ctx->a, "cannot store the result: %s", db_error(ctx->db));
             rc = ZM_EINVAL;
         } else {
-            ms = now_ms() - t0;
+            ms = zm_mono_ms() - t0;
             if (rc == ZM_OK) {
                 zm_log_info("task %lld %s: attempt %d/%d done in %lld ms", (long long)ctx->id, ctx->type, ctx->attempt,
                             ctx->max_attempts, (long long)ms);
@@ -389,7 +381,7 @@ static void run_task(task_ctx_t *ctx, renewer_t *ren)
         };
         int frc = finish(ctx, do_fail, &f);
 
-        ms = now_ms() - t0;
+        ms = zm_mono_ms() - t0;
         if (frc == ZM_OK && f.failed) {
             zm_log_warn("task %lld %s: attempt %d/%d failed in %lld ms, for good: %s", (long long)ctx->id, ctx->type,
                         ctx->attempt, ctx->max_attempts, (long long)ms, f.reason);
@@ -418,7 +410,7 @@ static void run_task(task_ctx_t *ctx, renewer_t *ren)
 static void enqueue_schedules(db_t *db, int64_t *last, size_t nlast)
 {
     const zm_module_t *const *mods = task_registry_modules();
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = zm_now_s();
     size_t k = 0;
 
     for (size_t m = 0; mods[m] != NULL; m++) {
@@ -524,7 +516,7 @@ int task_runner_main(int slot, void *ud)
         }
         zm_child_block_stop(1);
 
-        t = now_ms();
+        t = zm_mono_ms();
         if (t >= next_reap) {
             reap(db);
             enqueue_schedules(db, last_period, SCHEDULES_MAX);
@@ -547,7 +539,7 @@ int task_runner_main(int slot, void *ud)
             last_err_log = t;
         }
         /* nothing due: sleep until a wake-up, the poll interval, or the next reap, whichever comes first */
-        t = now_ms();
+        t = zm_mono_ms();
         wait_ms = next_reap - t < poll_ms ? next_reap - t : poll_ms;
         idle_wait(wait_ms > 0 ? wait_ms : 0);
     }

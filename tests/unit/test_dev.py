@@ -60,7 +60,8 @@ def main():
         log = os.path.join(tmp, "stub.log")
         env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], ZM_VAR=var, ZM_NO_INSTALL="1",
                    ZM_STUB_LOG=log)
-        env.pop("ZM_BUILD", None)
+        for k in ("ZM_BUILD", "ZM_BUILD_TYPE", "ZM_SANITIZE"):
+            env.pop(k, None)
         out = subprocess.run([os.path.join(root, "dev"), "test", "-R", "x"], env=env, capture_output=True,
                              text=True)
         assert out.returncode == 0, "./dev test failed: %s%s" % (out.stdout, out.stderr)
@@ -84,6 +85,27 @@ def main():
             last = [c for c in f.read().splitlines() if c.startswith("cmake ") and " -B " in c][-1]
         assert " -B %s " % stack_build in last, "./dev build configured %r, not the stack's build" % last
 
+        # builds configure through CMakePresets.json: ./dev test the test preset, ./dev build release;
+        # ZM_BUILD_TYPE and ZM_SANITIZE still override what the preset says
+        def configured(cmd, **extra):
+            open(log, "w").close()
+            out = subprocess.run([os.path.join(root, "dev")] + cmd, env=dict(env, **extra), capture_output=True,
+                                 text=True)
+            assert out.returncode == 0, out.stderr
+            with open(log) as f:
+                calls = [c for c in f.read().splitlines() if c.startswith("cmake ") and " -B " in c]
+            assert len(calls) == 1, calls
+            return calls[0] + " "
+
+        c = configured(["test", "-R", "x"])
+        assert "=--preset test " in c and "ZM_SANITIZE" not in c and "CMAKE_BUILD_TYPE" not in c, c
+        c = configured(["test", "-R", "x"], ZM_SANITIZE="", ZM_BUILD_TYPE="Debug")
+        assert " -DZM_SANITIZE=OFF " in c and " -DCMAKE_BUILD_TYPE=Debug " in c, c
+        c = configured(["build"])
+        assert "=--preset release " in c and "ZM_SANITIZE" not in c, c
+        c = configured(["build"], ZM_SANITIZE="1")
+        assert "=--preset release " in c and " -DZM_SANITIZE=ON " in c, c
+
         # a stack process left stopped (SIGSTOP, by a test cut short) still stops: the stop step continues it.
         # Its parent is a shell that reaps it (a zombie child of ours would look alive to the pid check).
         sh = subprocess.Popen(["sh", "-c", "sleep 300 & echo $!; wait"], stdout=subprocess.PIPE, text=True)
@@ -105,8 +127,42 @@ def main():
             sh.stdout.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("1 passed, 0 failed")
+    npm_fallback()
+    print("2 passed, 0 failed")
     return 0
+
+
+# npm ci fails loudly, npm install works: the real www/build.sh says so in one line
+NPM_STUB = """#!/bin/sh
+case "$1" in
+ci) i=0; while [ $i -lt 40 ]; do echo "npm error code EUSAGE line $i" >&2; i=$((i + 1)); done; exit 1 ;;
+install) echo "npm warn deprecated something" >&2; mkdir -p node_modules/vite; echo {} >node_modules/vite/package.json ;;
+run) [ -n "$ZM_NPM_BUILD_FAILS" ] && exit 1 ;;
+esac
+exit 0
+"""
+
+
+def npm_fallback():
+    tmp = tempfile.mkdtemp(prefix="zm_test_dev_npm_")
+    try:
+        www = os.path.join(tmp, "www")
+        os.makedirs(www)
+        shutil.copy(os.path.join(HERE, "..", "..", "www", "build.sh"), www)
+        with open(os.path.join(www, "package-lock.json"), "w") as f:
+            f.write("{}\n")
+        bindir = os.path.join(tmp, "bin")
+        os.makedirs(bindir)
+        with open(os.path.join(bindir, "npm"), "w") as f:
+            f.write(NPM_STUB)
+        os.chmod(os.path.join(bindir, "npm"), 0o755)
+        env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], TMPDIR=tmp)
+        out = subprocess.run([os.path.join(www, "build.sh")], env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out
+        assert out.stderr.count("\n") == 1 and "npm install" in out.stderr, "not one line: %r" % out.stderr
+        assert not [f for f in os.listdir(tmp) if f.startswith("zm-npm.")], "the npm log was left behind"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,5 +16,12 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f node_modules/s3rver/bin/s3rver.js ]; then
     exit 0
 fi
-npm ci --omit=dev --no-audit --no-fund
+# npm's warnings go to a log, shown only when the install fails
+log=$(mktemp "${TMPDIR:-/tmp}/zm-npm.XXXXXX")
+if ! npm ci --omit=dev --no-audit --no-fund >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "tests/api/s3/install.sh: npm ci failed (log: $log)" >&2
+    exit 1
+fi
+rm -f "$log"
 echo "$want" >"$stamp"
