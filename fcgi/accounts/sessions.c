@@ -16,6 +16,7 @@
 #include "password.h"
 #include "token.h"
 
+/* the module's state, read by acc_init before the fork: only sessions sign, verify and time tokens */
 static struct {
     char key[256];
     size_t keylen;
@@ -43,7 +44,7 @@ int acc_init(void)
     return auth_password_hash("no user has this password", acc.dummy_hash, sizeof(acc.dummy_hash));
 }
 
-/* A token pair carrying the user's current token generation (read in the caller's transaction, so a
+/* A token pair carrying the user's current token generation (read in the caller's transaction, so an
  * acc_revoke_all just before in it counts).  A user without a profile is at generation 0. */
 static int issue_pair(db_t *db, zm_arena_t *a, int64_t user_id, acc_tokens_t *t)
 {
