@@ -13,9 +13,11 @@
  *
  * Email addresses are handled in their normal form only (email.h).
  *
- * These are plain functions on a db_t: the HTTP handlers (api/auth_api.c)
- * and zhimai-admin both call them.  Multi-statement writes run in one
- * transaction.
+ * These are plain functions on a db_t: the HTTP handlers (api.c), the task
+ * handlers (tasks.c) and zhimai-admin call them.  Multi-statement writes run
+ * in one transaction.  users.c holds users, profiles and roles; sessions.c
+ * login, tokens and revocation; links.c the one-time mail links; mail_text.c
+ * the mails' text.
  */
 #ifndef ZM_ACCOUNTS_H
 #define ZM_ACCOUNTS_H
@@ -25,7 +27,6 @@
 
 #include "arena.h"
 #include "db.h"
-#include "queue.h"
 
 /* failures particular to accounts (beside the ZM_E* codes) */
 #define ACC_EBADCRED (-20) /* wrong email or password, or inactive user */
@@ -123,13 +124,14 @@ int acc_issue_user_token(db_t *db, zm_arena_t *a, int64_t user_id, const char *p
 /**
  * Queue a "reset" or "verify" link mail for email, whoever has it: the
  * request does the same work (one task insert) for a known and an unknown
- * address, and the task (acc_task_mail_link in zhimai-worker) looks the
- * user up, issues the link and queues the mail, or does nothing.
+ * address, and the task (auth.mail_link in zhimai-worker) calls
+ * acc_send_mail_link.
  */
 int acc_request_mail_link(db_t *db, zm_arena_t *a, const char *email, const char *purpose);
 
-/** The auth.mail_link task: payload {"email", "purpose"}. */
-int acc_task_mail_link(task_ctx_t *ctx, json_object **result, char **error);
+/** Issue a "reset" or "verify" link to the active user who has email and queue its mail, in one
+ *  transaction; nothing when nobody (or, for "verify", nobody unverified) has it. */
+int acc_send_mail_link(db_t *db, zm_arena_t *a, const char *email, const char *purpose);
 
 /** Use a verification token: marks the email verified. */
 int acc_verify_email(db_t *db, zm_arena_t *a, const char *token, acc_user_t *out);

@@ -6,6 +6,7 @@
  */
 #include "accounts.h"
 #include "accounts_api.h"
+#include "accounts_tasks.h"
 #include "conf.h"
 #include "registry.h"
 #include "server.h"

@@ -9,7 +9,7 @@
  *    "jti":"<32 lowercase hex>","user_id":<int>}
  *
  * plus, in tokens issued here, "gen": the user's token generation at issue
- * (accounts.c bumps it to revoke every token of a user at once, which whole-
+ * (sessions.c bumps it to revoke every token of a user at once, which whole-
  * second iat cannot do for tokens issued in the same second).  simplejwt
  * ignores claims it does not know, so a token issued here passes simplejwt
  * with the same SIGNING_KEY and vice versa.  Verification parses the header itself before handing the

@@ -429,3 +429,36 @@ int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
     *out = analysis_json(a, &res, 0, 1);
     return ZM_OK;
 }
+
+int rv_analysis_done(db_t *db, const char *id, json_object *result, const char *provider, const char *model,
+                     int64_t score)
+{
+    int64_t n;
+    /* one transaction: the result and (with the points issue) its charge */
+    int rc = db_begin(db);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    n = db_exec(db,
+                "UPDATE zm_analysis SET state = 'done', result = ?, provider = ?, model = ?, score = NULLIF(?, -1), "
+                "finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'",
+                "sssis",
+                json_object_to_json_string_ext(result, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                provider, model, score, id);
+    if (n < 0) {
+        db_rollback(db);
+        return (int)n;
+    }
+    return db_commit(db);
+}
+
+int rv_analysis_failed(db_t *db, const char *id, const char *why, const char *provider)
+{
+    int64_t n = db_exec(db,
+                        "UPDATE zm_analysis SET state = 'failed', error = LEFT(?, 500), provider = ?, "
+                        "finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'",
+                        "sss", why, provider, id);
+
+    return n < 0 ? (int)n : ZM_OK;
+}

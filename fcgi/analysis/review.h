@@ -52,6 +52,14 @@ int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
 int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *jd,
                         const an_match_t *m, const an_usage_t *usage, json_object **out);
 
+/** Record the result of the pending analysis id (a no-op when it is no longer pending); result stays
+ *  the caller's.  score -1 = none. */
+int rv_analysis_done(db_t *db, const char *id, json_object *result, const char *provider, const char *model,
+                     int64_t score);
+
+/** Mark the pending analysis id failed, with why (cut to 500 characters) shown to its user. */
+int rv_analysis_failed(db_t *db, const char *id, const char *why, const char *provider);
+
 /* ---- task handlers (registered in fcgi/tasks/registry.c) ---- */
 struct task_ctx_s;
 int rv_task_suggestion(struct task_ctx_s *ctx, json_object **result, char **error);

@@ -68,7 +68,7 @@ int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
     char *why = NULL;
     const char *kind, *role, *jd, *provider = p->name, *model = NULL;
     int count, rc;
-    int64_t n, score = -1;
+    int64_t score = -1;
 
     if (id == NULL) {
         *error = "analysis.run needs analysis_id";
@@ -112,23 +112,8 @@ int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
             score = json_object_get_int64(sc);
         }
     }
-    /* one transaction: the result and (with the points issue) its charge */
-    rc = db_begin(ctx->db);
-    if (rc != ZM_OK) {
-        json_object_put(out);
-        return rc;
-    }
-    n = db_exec(ctx->db,
-                "UPDATE zm_analysis SET state = 'done', result = ?, provider = ?, model = ?, score = NULLIF(?, -1), "
-                "finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'",
-                "sssis", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-                provider, model, score, id);
+    rc = rv_analysis_done(ctx->db, id, out, provider, model, score);
     json_object_put(out);
-    if (n < 0) {
-        db_rollback(ctx->db);
-        return (int)n;
-    }
-    rc = db_commit(ctx->db);
     if (rc != ZM_OK) {
         return rc;
     }
@@ -139,12 +124,9 @@ int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
     return ZM_OK;
 
 failed:
-    n = db_exec(ctx->db,
-                "UPDATE zm_analysis SET state = 'failed', error = LEFT(?, 500), provider = ?, "
-                "finished_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'",
-                "sss", why ? why : "分析失败", provider, id);
-    if (n < 0) {
-        return (int)n;
+    rc = rv_analysis_failed(ctx->db, id, why ? why : "分析失败", provider);
+    if (rc != ZM_OK) {
+        return rc;
     }
     *error = zm_psprintf(ctx->a, "分析失败：%s", why ? why : "未知原因");
     return ZM_ERR;

@@ -6,7 +6,10 @@
  *   s3     an S3-compatible service (AWS S3, MinIO, OSS/COS in S3 mode),
  *          path-style or virtual-host addressing, requests signed with
  *          libcurl's CURLOPT_AWS_SIGV4; presigned download URLs (SigV4
- *          query signing) are computed here.
+ *          query signing) are computed by sigv4.c.
+ *
+ * storage.c checks keys and dispatches; storage_local.c and storage_s3.c are
+ * the backends (storage_backend.h, their shared handle).
  *
  * Keys are relative paths such as "resumes/{user_id}/{resume_id}/{version_id}/{file_name}"
  * (UTF-8; '/' separates levels; no "." or ".." segments, no empty segment).
@@ -52,31 +55,6 @@ int storage_redirects(const storage_t *s);
  */
 int storage_presign_get(storage_t *s, zm_arena_t *a, const char *key, int64_t now, int ttl_s, const char *download_name,
                         const char *content_type, char **url);
-
-/* ---- SigV4 query signing, exposed for the test suite ---- */
-
-typedef struct {
-    const char *access_key, *secret_key, *session_token; /* session_token may be NULL */
-    const char *region, *service;
-    const char *method;   /* "GET" */
-    const char *host;     /* the Host header value */
-    const char *path;     /* the URI path as sent (already percent-encoded for S3 keys) */
-    const char *query;    /* other query parameters, raw "a=b&c=d", or NULL */
-    const char *amz_date; /* "20150830T123600Z" */
-    int64_t expires_s;
-    int normalize_path; /* 0 for S3 */
-} storage_sigv4_t;
-
-/**
- * The presigned query string (canonical order, X-Amz-Signature last) for p;
- * canonical_request and string_to_sign, when not NULL, receive the
- * intermediate texts (for the AWS test suite's expectations).
- */
-int storage_sigv4_presign(zm_arena_t *a, const storage_sigv4_t *p, char **query, char **canonical_request,
-                          char **string_to_sign);
-
-/** Percent-encode s as SigV4 wants (unreserved A-Z a-z 0-9 - _ . ~ kept; keep_slash keeps '/'). */
-char *storage_uri_encode(zm_arena_t *a, const char *s, int keep_slash);
 
 /** The text of <tag> in an S3 error document (untrusted), printable ASCII only ('?' for
  * the rest), cut to fit out; "" when absent.  Exposed for its fuzz target. */

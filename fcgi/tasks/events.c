@@ -1,69 +1,15 @@
 /*
- * events.c -- publish task events to nchan (see events.h).
- *
- * One libcurl handle per runner process, kept alive between events so a
- * publish is one request on an open loopback connection.  Timeouts are
- * short: the hook runs in the runner's main thread, between a task's
- * database writes.
+ * events.c -- task events: the message a change of a task's state makes
+ * (see events.h), published to the task's channel through pubsub.
  */
 #include "events.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "conf.h"
-#include "log.h"
+#include "pubsub.h"
 
-#define EVENTS_TIMEOUT_MS 500
-#define EVENTS_CONNECT_TIMEOUT_MS 200
 #define EVENTS_RESULT_MAX (256 * 1024) /* a bigger result is left out: the client GETs the task */
-
-static struct {
-    CURL *curl;
-    struct curl_slist *headers;
-    pid_t pid;
-    int failing; /* the last publish failed: log again only after a success */
-} ev;
-
-static size_t discard(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-    (void)ptr;
-    (void)ud;
-    return size * nmemb;
-}
-
-static CURL *handle(void)
-{
-    if (ev.curl && ev.pid == getpid()) {
-        return ev.curl;
-    }
-    /* a handle inherited through fork() belongs to the parent's connections: start afresh */
-    ev.curl = NULL;
-    ev.headers = NULL;
-    ev.pid = getpid();
-    ev.curl = curl_easy_init();
-    if (ev.curl == NULL) {
-        return NULL;
-    }
-    ev.headers = curl_slist_append(NULL, "Content-Type: application/json");
-    ev.headers = curl_slist_append(ev.headers, "Expect:"); /* no 100-continue round trip */
-    curl_easy_setopt(ev.curl, CURLOPT_HTTPHEADER, ev.headers);
-    curl_easy_setopt(ev.curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(ev.curl, CURLOPT_TIMEOUT_MS, (long)EVENTS_TIMEOUT_MS);
-    curl_easy_setopt(ev.curl, CURLOPT_CONNECTTIMEOUT_MS, (long)EVENTS_CONNECT_TIMEOUT_MS);
-    curl_easy_setopt(ev.curl, CURLOPT_PROXY, ""); /* loopback: never through http_proxy */
-    curl_easy_setopt(ev.curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(ev.curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(ev.curl, CURLOPT_WRITEFUNCTION, discard);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(ev.curl, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(ev.curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    return ev.curl;
-}
 
 static json_object *parse_or_null(const char *s)
 {
@@ -107,54 +53,16 @@ char *events_message(const task_ctx_t *ctx, const char *state, int pct)
 
 void events_publish(const task_ctx_t *ctx, const char *state, int pct)
 {
-    const char *base = zm_conf_str("events.publish_url");
-    char url[1024];
-    long status = 0;
+    char channel[32];
     char *msg;
-    CURL *c;
-    CURLcode cc;
-    size_t n;
 
-    if (base == NULL || base[0] == '\0' || ctx->user_id <= 0 || state == NULL) {
+    if (!pubsub_enabled() || ctx->user_id <= 0 || state == NULL) {
         return;
     }
-    n = strlen(base);
-    while (n > 0 && base[n - 1] == '/') {
-        n--;
-    }
-    if (snprintf(url, sizeof(url), "%.*s/task_%lld", (int)n, base, (long long)ctx->id) >= (int)sizeof(url)) {
-        return;
-    }
+    snprintf(channel, sizeof(channel), "task_%lld", (long long)ctx->id);
     msg = events_message(ctx, state, pct);
-    c = handle();
-    if (msg == NULL || c == NULL) {
-        return;
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, msg);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(msg));
-    cc = curl_easy_perform(c);
-    if (cc == CURLE_OK) {
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    }
-    if (cc == CURLE_OK && status >= 200 && status < 300) {
-        if (ev.failing) {
-            zm_log_info("events: publishing to %s works again", base);
-            ev.failing = 0;
-        }
-        return;
-    }
-    if (!ev.failing) {
-        if (cc != CURLE_OK) {
-            zm_log_warn(
-                "events: task %lld %s: POST %s failed: %s (further failures are not logged until a publish succeeds)",
-                (long long)ctx->id, state, url, curl_easy_strerror(cc));
-        } else {
-            zm_log_warn(
-                "events: task %lld %s: POST %s answered %ld (further failures are not logged until a publish succeeds)",
-                (long long)ctx->id, state, url, status);
-        }
-        ev.failing = 1;
+    if (msg != NULL) {
+        pubsub_publish(channel, msg); /* best effort: pubsub logs a failure */
     }
 }
 

@@ -11,9 +11,10 @@
  *     {"task_id": 7, "type": "analysis.run", "state": "failed", "progress": 20, "final": true, "error": {...}}
  *
  * Browsers subscribe at GET /api/v1/events/tasks/{id} (conf/nginx-app.conf.in).
- * Events are best effort: a failed POST is logged (once per outage) and
- * dropped; GET /api/v1/tasks/{id} stays the authoritative state.  Tasks
- * without an owner (user_id 0) publish nothing: nobody may subscribe to them.
+ * Events are best effort (pubsub.h, which sends them): a failed POST is
+ * logged (once per outage) and dropped; GET /api/v1/tasks/{id} stays the
+ * authoritative state.  Tasks without an owner (user_id 0) publish nothing:
+ * nobody may subscribe to them.
  */
 #ifndef ZM_TASK_EVENTS_H
 #define ZM_TASK_EVENTS_H

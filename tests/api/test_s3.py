@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""The S3 backend of fcgi/services/storage.c, checked three ways.
+"""The S3 backend of fcgi/services/storage_s3.c, checked three ways.
 
 1. Query signing against an independent signer: the presigned URLs of
-   storage_sigv4_presign (tests/unit/sigv4_tool) and storage_presign_get
+   sigv4_presign (tests/unit/sigv4_tool) and storage_presign_get
    (tests/unit/storage_tool presign) must carry the same signature and
    canonical request as botocore's S3SigV4QueryAuth (Debian's
    python3-botocore) for the same request, date and credentials.
@@ -103,7 +103,7 @@ def signature_of(url):
 
 
 def content_disposition(name):
-    """What storage.c should put in response-content-disposition, written independently."""
+    """What storage_s3.c should put in response-content-disposition, written independently."""
     fallback = "".join(c if 0x20 <= ord(c) < 0x7F and c not in '"\\' else "_" for c in name)
     return "attachment; filename=\"%s\"; filename*=UTF-8''%s" % (fallback, quote(name, safe="!#$&+-.^_`|~"))
 

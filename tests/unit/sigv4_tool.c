@@ -1,19 +1,19 @@
 /*
- * sigv4_tool.c -- print the presigned URL storage_sigv4_presign makes for
+ * sigv4_tool.c -- print the presigned URL sigv4_presign makes for
  * one request; tests/api/test_s3.py compares it with botocore's.
  *
  *   sigv4_tool [-v] [-n] [-m METHOD] [-s SCHEME] [-q QUERY]
  *              REGION SERVICE HOST PATH AMZ_DATE EXPIRES
  *
  * PATH is the raw (UTF-8) path, "/bucket/key"; it is percent-encoded the
- * way storage.c encodes S3 keys ('/' kept).  QUERY is extra parameters,
+ * way storage_s3.c encodes S3 keys ('/' kept).  QUERY is extra parameters,
  * "a=b&c=d".  Credentials come from the environment (SIGV4_ACCESS_KEY,
  * SIGV4_SECRET_KEY, optional SIGV4_SESSION_TOKEN) rather than argv, where
  * any local user could read them.  -n normalizes the path (not S3), -v
  * prints the canonical request and the string to sign on stderr.  Prints
  * SCHEME://HOST/PATH?QUERY; exit 0, 1 when signing fails, 2 on bad usage.
  */
-#include "storage.h"
+#include "sigv4.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-    storage_sigv4_t p = {.method = "GET"};
+    sigv4_request_t p = {.method = "GET"};
     const char *scheme = "http";
     char *query = NULL, *creq = NULL, *sts = NULL, *path;
     int opt, verbose = 0, rc;
@@ -74,11 +74,11 @@ int main(int argc, char **argv)
     p.expires_s = strtoll(argv[optind + 5], NULL, 10);
 
     zm_arena_init(&a, 65536, 0);
-    path = storage_uri_encode(&a, argv[optind + 3], 1);
+    path = sigv4_uri_encode(&a, argv[optind + 3], 1);
     p.path = path;
-    rc = path ? storage_sigv4_presign(&a, &p, &query, &creq, &sts) : ZM_ENOMEM;
+    rc = path ? sigv4_presign(&a, &p, &query, &creq, &sts) : ZM_ENOMEM;
     if (rc != ZM_OK) {
-        fprintf(stderr, "sigv4_tool: storage_sigv4_presign failed (%d)\n", rc);
+        fprintf(stderr, "sigv4_tool: sigv4_presign failed (%d)\n", rc);
         zm_arena_destroy(&a);
         return 1;
     }

@@ -1,15 +1,15 @@
 /*
- * test_sigv4.c -- storage_sigv4_presign against the AWS SigV4 test suite
- * (query-string signing) and storage_uri_encode.
+ * test_sigv4.c -- sigv4_presign against the AWS SigV4 test suite
+ * (query-string signing) and sigv4_uri_encode.
  *
  *   test_sigv4 DIR    DIR = tests/data/aws-sigv4 (one directory per case)
  *
- * Each case's request.txt is turned into a storage_sigv4_t; the canonical
+ * Each case's request.txt is turned into a sigv4_request_t; the canonical
  * request, string to sign and signature must equal the suite's files byte
  * for byte.  Cases that sign headers other than Host or a body are skipped
- * with the reason printed (storage.c signs only Host: presigned S3 GETs).
+ * with the reason printed (sigv4.c signs only Host: presigned S3 GETs).
  */
-#include "storage.h"
+#include "sigv4.h"
 
 #include <dirent.h>
 #include <json-c/json.h>
@@ -153,7 +153,7 @@ static void run_case(const char *dir, const char *name)
     char *ctx_text, *req, *exp_creq, *exp_sts, *exp_sig, *signed_req;
     char *method, *target, *host, *path, *q, *query = NULL, *creq = NULL, *sts = NULL, *sig;
     const char *why, *token;
-    storage_sigv4_t p = {0};
+    sigv4_request_t p = {0};
     json_object *ctx;
     int rc, ok;
 
@@ -193,7 +193,7 @@ static void run_case(const char *dir, const char *name)
     if (q != NULL) {
         *q++ = '\0';
     }
-    path = storage_uri_encode(&arena, target, 1);
+    path = sigv4_uri_encode(&arena, target, 1);
     token = json_str(ctx, "credentials", "token");
     p.access_key = json_str(ctx, "credentials", "access_key_id");
     p.secret_key = json_str(ctx, "credentials", "secret_access_key");
@@ -210,10 +210,10 @@ static void run_case(const char *dir, const char *name)
     p.normalize_path = json_flag(ctx, "normalize");
 
     cases_ran++;
-    rc = storage_sigv4_presign(&arena, &p, &query, &creq, &sts);
+    rc = sigv4_presign(&arena, &p, &query, &creq, &sts);
     ZT_CHECK(rc == ZM_OK);
     if (rc != ZM_OK) {
-        fprintf(stderr, "%s: storage_sigv4_presign = %d\n", name, rc);
+        fprintf(stderr, "%s: sigv4_presign = %d\n", name, rc);
         json_object_put(ctx);
         return;
     }
@@ -236,7 +236,7 @@ static void run_case(const char *dir, const char *name)
             for (tok = strtok_r(sq + 1, "&", &save); tok != NULL; tok = strtok_r(NULL, "&", &save)) {
                 char *needle;
 
-                /* with omit_session_token the token is appended after signing, outside storage.c */
+                /* with omit_session_token the token is appended after signing, outside sigv4.c */
                 if (strncmp(tok, "X-Amz-", 6) != 0 ||
                     (p.session_token == NULL && strncmp(tok, "X-Amz-Security-Token=", 21) == 0)) {
                     continue;
@@ -293,20 +293,20 @@ static void test_suite(const char *dir)
 static void test_uri_encode(void)
 {
     zm_arena_reset(&arena);
-    ZT_STREQ(storage_uri_encode(&arena, "AZaz09-_.~", 0), "AZaz09-_.~");
-    ZT_STREQ(storage_uri_encode(&arena, "a/b c+d=e&f%", 0), "a%2Fb%20c%2Bd%3De%26f%25");
-    ZT_STREQ(storage_uri_encode(&arena, "a/b c+d", 1), "a/b%20c%2Bd");
-    ZT_STREQ(storage_uri_encode(&arena, "简历.pdf", 1), "%E7%AE%80%E5%8E%86.pdf");
-    ZT_STREQ(storage_uri_encode(&arena, "!*'();:@$,?#[]", 1), "%21%2A%27%28%29%3B%3A%40%24%2C%3F%23%5B%5D");
-    ZT_STREQ(storage_uri_encode(&arena, "", 1), "");
-    ZT_CHECK(storage_uri_encode(&arena, NULL, 1) == NULL);
+    ZT_STREQ(sigv4_uri_encode(&arena, "AZaz09-_.~", 0), "AZaz09-_.~");
+    ZT_STREQ(sigv4_uri_encode(&arena, "a/b c+d=e&f%", 0), "a%2Fb%20c%2Bd%3De%26f%25");
+    ZT_STREQ(sigv4_uri_encode(&arena, "a/b c+d", 1), "a/b%20c%2Bd");
+    ZT_STREQ(sigv4_uri_encode(&arena, "简历.pdf", 1), "%E7%AE%80%E5%8E%86.pdf");
+    ZT_STREQ(sigv4_uri_encode(&arena, "!*'();:@$,?#[]", 1), "%21%2A%27%28%29%3B%3A%40%24%2C%3F%23%5B%5D");
+    ZT_STREQ(sigv4_uri_encode(&arena, "", 1), "");
+    ZT_CHECK(sigv4_uri_encode(&arena, NULL, 1) == NULL);
 }
 
 /* AWS's own S3 presigned-URL example (S3 API reference, "Authenticating Requests: Using Query
  * Parameters"): S3 signs UNSIGNED-PAYLOAD in place of a body hash. */
 static void test_s3_example(void)
 {
-    storage_sigv4_t p = {
+    sigv4_request_t p = {
         .access_key = "AKIAIOSFODNN7EXAMPLE",
         .secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         .region = "us-east-1",
@@ -320,7 +320,7 @@ static void test_s3_example(void)
     char *query = NULL, *creq = NULL, *sts = NULL;
 
     zm_arena_reset(&arena);
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, &creq, &sts) == ZM_OK);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, &creq, &sts) == ZM_OK);
     ZT_STREQ(creq, "GET\n/test.txt\n"
                    "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%"
                    "2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\n"
@@ -335,7 +335,7 @@ static void test_s3_example(void)
 /* S3 keys: no normalization, no second encoding, caller parameters sorted in. */
 static void test_s3_keys(void)
 {
-    storage_sigv4_t p = {
+    sigv4_request_t p = {
         .access_key = "AKID",
         .secret_key = "SECRET",
         .region = "cn-north-1",
@@ -348,9 +348,9 @@ static void test_s3_keys(void)
     char *query = NULL, *creq = NULL;
 
     zm_arena_reset(&arena);
-    p.path = zm_psprintf(&arena, "/bucket/%s", storage_uri_encode(&arena, "resumes/1/2/3/我的 简历(1).pdf", 1));
+    p.path = zm_psprintf(&arena, "/bucket/%s", sigv4_uri_encode(&arena, "resumes/1/2/3/我的 简历(1).pdf", 1));
     p.query = "response-content-type=application%2Fpdf&response-content-disposition=attachment";
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, &creq, NULL) == ZM_OK);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, &creq, NULL) == ZM_OK);
     ZT_CHECK(creq != NULL && strncmp(creq,
                                      "GET\n/bucket/resumes/1/2/3/%E6%88%91%E7%9A%84%20%E7%AE%80%E5%8E%86%281%29.pdf\n"
                                      "X-Amz-Algorithm=",
@@ -362,16 +362,16 @@ static void test_s3_keys(void)
     /* a path with dot segments is signed as sent when not normalizing (S3) */
     p.path = "/bucket/a/./b/../c";
     p.query = NULL;
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, &creq, NULL) == ZM_OK);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, &creq, NULL) == ZM_OK);
     ZT_CHECK(creq != NULL && strncmp(creq, "GET\n/bucket/a/./b/../c\n", 23) == 0);
     p.normalize_path = 1;
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, &creq, NULL) == ZM_OK);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, &creq, NULL) == ZM_OK);
     ZT_CHECK(creq != NULL && strncmp(creq, "GET\n/bucket/a/c\n", 16) == 0);
 }
 
 static void test_refusals(void)
 {
-    storage_sigv4_t good = {
+    sigv4_request_t good = {
         .access_key = "AKID",
         .secret_key = "SECRET",
         .region = "us-east-1",
@@ -382,36 +382,36 @@ static void test_refusals(void)
         .amz_date = "20240102T030405Z",
         .expires_s = 300,
     };
-    storage_sigv4_t p;
+    sigv4_request_t p;
     char *query;
 
     zm_arena_reset(&arena);
     p = good;
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_OK);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_OK);
     p = good;
     p.expires_s = 0;
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
     p.expires_s = 604801;
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
     p.expires_s = 604800;
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_OK);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_OK);
     p = good;
     p.amz_date = "2024-01-02T03:04:05Z";
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
     p = good;
     p.path = "/b/简历"; /* not encoded: a server would not see what was signed */
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
     p.path = "/b/a b";
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
     p = good;
     p.host = "example.com\r\nx-evil: 1";
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
     p = good;
     p.query = "a=%zz";
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
     p = good;
     p.secret_key = "";
-    ZT_CHECK(storage_sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
+    ZT_CHECK(sigv4_presign(&arena, &p, &query, NULL, NULL) == ZM_EINVAL);
 }
 
 int main(int argc, char **argv)
