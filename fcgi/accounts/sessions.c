@@ -9,6 +9,7 @@
 
 #include "accounts.h"
 #include "accounts_shared.h"
+#include "clock.h"
 #include "conf.h"
 #include "email.h"
 #include "log.h"
@@ -50,7 +51,7 @@ static int issue_pair(db_t *db, zm_arena_t *a, int64_t user_id, acc_tokens_t *t)
 {
     char jti[33];
     char *access = zm_palloc(a, AUTH_TOKEN_MAX), *refresh = zm_palloc(a, AUTH_TOKEN_MAX);
-    int64_t now = (int64_t)time(NULL), gen, rc;
+    int64_t now = zm_now_s(), gen, rc;
     db_res_t res;
 
     if (access == NULL || refresh == NULL) {
@@ -174,19 +175,12 @@ typedef struct {
 
 static user_cache_t user_cache[USER_CACHE_SLOTS];
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The user's facts, from this worker's cache when allowed and current. */
 static int user_facts(db_t *db, zm_arena_t *a, int64_t user_id, int cached, user_cache_t *out)
 {
     user_cache_t *slot = &user_cache[(uint64_t)user_id % USER_CACHE_SLOTS];
     uint64_t gen = zm_metrics_auth_generation(); /* read before the query: a change during it invalidates */
-    int64_t now = mono_ms(), ttl = zm_conf_int("auth.user_cache_ms");
+    int64_t now = zm_mono_ms(), ttl = zm_conf_int("auth.user_cache_ms");
     const char *r;
     db_res_t res;
     int rc;
@@ -293,7 +287,7 @@ static int check_user(db_t *db, zm_arena_t *a, const auth_token_claims_t *c, int
 int acc_authenticate(db_t *db, zm_arena_t *a, const char *access, int64_t *user_id, int *role)
 {
     auth_token_claims_t c;
-    int rc = auth_token_verify(acc.key, acc.keylen, access, AUTH_TOKEN_ACCESS, (int64_t)time(NULL), &c);
+    int rc = auth_token_verify(acc.key, acc.keylen, access, AUTH_TOKEN_ACCESS, zm_now_s(), &c);
 
     if (rc == AUTH_TOKEN_EXPIRED) {
         return ACC_EEXPIRED;
@@ -349,7 +343,7 @@ static int blacklist_jti(db_t *db, zm_arena_t *a, const auth_token_claims_t *c, 
 
 static int verify_refresh(const char *refresh, auth_token_claims_t *c)
 {
-    int rc = auth_token_verify(acc.key, acc.keylen, refresh, AUTH_TOKEN_REFRESH, (int64_t)time(NULL), c);
+    int rc = auth_token_verify(acc.key, acc.keylen, refresh, AUTH_TOKEN_REFRESH, zm_now_s(), c);
 
     return rc == ZM_OK ? ZM_OK : ACC_ETOKEN;
 }
@@ -390,7 +384,7 @@ int acc_logout(db_t *db, zm_arena_t *a, const char *access, const char *refresh)
     if (rc != ZM_OK) {
         return rc;
     }
-    if (auth_token_verify(acc.key, acc.keylen, access, AUTH_TOKEN_ACCESS, (int64_t)time(NULL), &ac) != ZM_OK ||
+    if (auth_token_verify(acc.key, acc.keylen, access, AUTH_TOKEN_ACCESS, zm_now_s(), &ac) != ZM_OK ||
         c.user_id != ac.user_id) {
         return ACC_ETOKEN;
     }
