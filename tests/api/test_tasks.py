@@ -146,8 +146,8 @@ def sql_one(query):
     return rows[0][0] if rows else None
 
 
-def insert_task(type_, payload, priority=1, state="queued", run_after="UTC_TIMESTAMP(6)", extra=None):
-    """INSERT a row the way task_enqueue writes it; returns its id."""
+def task_row(type_, payload, priority=1, state="queued", run_after="UTC_TIMESTAMP(6)", extra=None):
+    """The INSERT of a row the way task_enqueue writes it, followed by a SELECT of its id."""
     cols = {
         "type": "'%s'" % type_,
         "payload": "'%s'" % json.dumps(payload),
@@ -160,10 +160,19 @@ def insert_task(type_, payload, priority=1, state="queued", run_after="UTC_TIMES
         "updated_at": "UTC_TIMESTAMP(6)",
     }
     cols.update(extra or {})
-    rows = sql(
-        "INSERT INTO zm_task (%s) VALUES (%s); SELECT LAST_INSERT_ID();" % (", ".join(cols), ", ".join(cols.values()))
-    )
-    return int(rows[-1][0])
+    return "INSERT INTO zm_task (%s) VALUES (%s); SELECT LAST_INSERT_ID();" % (", ".join(cols), ", ".join(cols.values()))
+
+
+def insert_task(type_, payload, **kw):
+    """INSERT a row the way task_enqueue writes it; returns its id."""
+    return int(sql(task_row(type_, payload, **kw))[-1][0])
+
+
+def insert_tasks(*rows):
+    """Several task_row()s in one transaction: runners see all of them at once, or none,
+    however slow this machine is between statements.  Returns their ids in order."""
+    out = sql("START TRANSACTION; %s COMMIT;" % " ".join(task_row(*r[:2], **(r[2] if len(r) > 2 else {})) for r in rows))
+    return [int(r[0]) for r in out]
 
 
 def worker_cli(*args, check=True):
@@ -388,9 +397,10 @@ def test_priority_order():
     short = enqueue("test.sleep", {"ms": 1200})
     t = wait_task(short, lambda t: t["state"] == "running", 5, "running")
     assert t["lease_owner"] != get(slow)["lease_owner"], "the two sleeps run on different runners"
-    low = insert_task("test.echo", {"p": "low"}, priority=2)
-    normal = insert_task("test.echo", {"p": "normal"}, priority=1)
-    high = insert_task("test.echo", {"p": "high"}, priority=0)
+    # committed together, so a runner coming free claims by priority, not by which row landed first
+    low, normal, high = insert_tasks(("test.echo", {"p": "low"}, {"priority": 2}),
+                                     ("test.echo", {"p": "normal"}, {"priority": 1}),
+                                     ("test.echo", {"p": "high"}, {"priority": 0}))
     done = [wait_done(i, 10) for i in (high, normal, low)]
     assert all(t["state"] == "done" for t in done), "all three done: %s" % done
     starts = [t["started_at"] for t in done]
@@ -419,10 +429,13 @@ def observe_retries(ids, timeout):
 def test_retries_backoff_and_failures():
     """times=2 is retried to done on attempt 3; permanent and exhausted tasks fail with the error; backoff doubles."""
     t0 = time.monotonic()
-    retried = enqueue("test.fail", {"times": 2})
-    permanent = enqueue("test.fail", {"permanent": True})
-    exhausted = enqueue("test.fail", {"times": 10}, "--max-attempts", "3")
-    unknown = enqueue("test.no_such_type", {})
+    # one transaction, then observe at once: a task is queued for a retry for only 1 s after its
+    # first attempt, less than four CLI enqueues take on a loaded machine
+    retried, permanent, exhausted, unknown = insert_tasks(
+        ("test.fail", {"times": 2}),
+        ("test.fail", {"permanent": True}),
+        ("test.fail", {"times": 10}, {"extra": {"max_attempts": "3"}}),
+        ("test.no_such_type", {}))
     seen = observe_retries([retried, permanent, exhausted, unknown], 30)
     elapsed = time.monotonic() - t0
 
