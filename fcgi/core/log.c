@@ -201,27 +201,3 @@ void zm_log_access_flush(void)
         access_len = 0;
     }
 }
-
-const char *zm_rc_name(int rc)
-{
-    switch (rc) {
-    case ZM_OK:
-        return "OK";
-    case ZM_EDBDOWN:
-        return "EDBDOWN";
-    case ZM_ENOTFOUND:
-        return "ENOTFOUND";
-    case ZM_EDUP:
-        return "EDUP";
-    case ZM_EINVAL:
-        return "EINVAL";
-    case ZM_ETOOBIG:
-        return "ETOOBIG";
-    case ZM_EAGAIN:
-        return "EAGAIN";
-    case ZM_ENOMEM:
-        return "ENOMEM";
-    default:
-        return "ERR";
-    }
-}
