@@ -198,6 +198,11 @@ static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
             return;
         }
     }
+    /* a route that takes JSON refuses anything else before its handler reads a byte */
+    if (r->route->body == ZM_BODY_JSON && !zm_req_is_json(r)) {
+        zm_reply_not_json(r);
+        return;
+    }
     rc = r->route->handler(r);
     if (r->status == 0) {
         if (rc == ZM_OK) {
@@ -306,10 +311,7 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
     zm_metrics_request(route_idx, r->status, us);
     zm_log_access(r->request_id, r->method, r->path, r->status, us);
 
-    for (unsigned i = 0; i < r->nowned; i++) {
-        json_object_put(r->owned[i]);
-    }
-    zm_arena_reset(a);
+    zm_arena_reset(a); /* and with it the request's JSON objects (zm_req_own) */
 }
 
 static int connection_waiting(void)
