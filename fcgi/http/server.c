@@ -437,7 +437,7 @@ static int reload(void *ud)
     int rc;
 
     ZM_UNUSED(ud);
-    saved = strdup(zm_conf_str("fcgi.listen"));
+    saved = zm_xstrdup(zm_conf_str("fcgi.listen"));
     rc = zm_conf_load(conf_path_saved, err, sizeof(err));
     if (rc != ZM_OK) {
         zm_log_error("reload: %s", err);
@@ -481,10 +481,7 @@ static int collect_routes(const zm_module_t *const *modules)
     for (size_t m = 0; modules[m] != NULL; m++) {
         n += modules[m]->nroutes;
     }
-    routes = calloc(n ? n : 1, sizeof(*routes));
-    if (routes == NULL) {
-        return ZM_ENOMEM;
-    }
+    routes = zm_xcalloc(n, sizeof(*routes));
     for (size_t m = 0; modules[m] != NULL; m++) {
         for (size_t i = 0; i < modules[m]->nroutes; i++) {
             const zm_route_t *rt = &modules[m]->routes[i];

@@ -434,11 +434,7 @@ static int extract_drain(extract_run_t *r, int k, int fd)
                     r->overflow = 1;
                     return 0;
                 }
-                nb = realloc(r->out, size);
-                if (nb == NULL) {
-                    r->overflow = 1;
-                    return 0;
-                }
+                nb = zm_xrealloc(r->out, size);
                 r->out = nb;
                 r->out_size = size;
             }
@@ -785,11 +781,7 @@ int extract_text(zm_arena_t *a, const extract_limits_t *l, ft_type_t t, const ch
     lim.timeout_s = lim.timeout_s ? lim.timeout_s : 1;
     lim.mem_mb = lim.mem_mb < EXTRACT_MIN_MEM_MB ? EXTRACT_MIN_MEM_MB : lim.mem_mb;
     l = &lim;
-    r = calloc(1, sizeof(*r));
-    if (r == NULL) {
-        *error = "out of memory";
-        return ZM_ENOMEM;
-    }
+    r = zm_xcalloc(1, sizeof(*r));
     t0 = extract_now_ms();
     rc = extract_spawn(l, kind, data, len, r);
     if (rc != ZM_OK) {

@@ -143,7 +143,7 @@ typedef struct {
     int too_big;
 } rbuf_t;
 
-/* 0, or -1 when the buffer would pass RESPONSE_MAX (too_big set) or malloc failed */
+/* 0, or -1 when the buffer would pass RESPONSE_MAX (too_big set): the cap is recoverable, malloc is not */
 static int rbuf_add(rbuf_t *b, const char *p, size_t n)
 {
     size_t cap;
@@ -158,10 +158,7 @@ static int rbuf_add(rbuf_t *b, const char *p, size_t n)
         while (cap < b->len + n + 1) {
             cap *= 2;
         }
-        d = realloc(b->data, cap);
-        if (d == NULL) {
-            return -1;
-        }
+        d = zm_xrealloc(b->data, cap);
         b->data = d;
         b->cap = cap;
     }
@@ -315,10 +312,7 @@ static int sse_grow(llm_sse_t *s, char **buf, size_t *len, size_t *cap, const ch
         while (c < *len + n + 1) {
             c *= 2;
         }
-        d = realloc(*buf, c);
-        if (d == NULL) {
-            return ZM_ENOMEM;
-        }
+        d = zm_xrealloc(*buf, c);
         *buf = d;
         *cap = c;
     }

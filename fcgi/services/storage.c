@@ -769,17 +769,14 @@ static int storage_s3_endpoint(storage_t *s, const char *ep)
     size_t n;
 
     if (strncmp(ep, "http://", 7) == 0) {
-        s->scheme = strdup("http");
+        s->scheme = zm_xstrdup("http");
         hp = ep + 7;
     } else if (strncmp(ep, "https://", 8) == 0) {
-        s->scheme = strdup("https");
+        s->scheme = zm_xstrdup("https");
         hp = ep + 8;
     } else {
         zm_log_error("storage: storage.s3_endpoint must start with http:// or https://");
         return ZM_ERR;
-    }
-    if (s->scheme == NULL) {
-        return ZM_ENOMEM;
     }
     end = strchr(hp, '/');
     n = end ? (size_t)(end - hp) : strlen(hp);
@@ -793,8 +790,10 @@ static int storage_s3_endpoint(storage_t *s, const char *ep)
     } else if (strcmp(s->scheme, "https") == 0 && n > 4 && memcmp(hp + n - 4, ":443", 4) == 0) {
         n -= 4;
     }
-    s->host = strndup(hp, n);
-    return s->host ? ZM_OK : ZM_ENOMEM;
+    s->host = zm_xmalloc(n + 1);
+    memcpy(s->host, hp, n);
+    s->host[n] = '\0';
+    return ZM_OK;
 }
 
 static int storage_s3_open(storage_t *s)
@@ -809,13 +808,10 @@ static int storage_s3_open(storage_t *s)
     if ((rc = storage_s3_endpoint(s, ep)) != ZM_OK) {
         return rc;
     }
-    s->region = strdup(zm_conf_str("storage.s3_region"));
-    s->bucket = strdup(zm_conf_str("storage.s3_bucket"));
-    s->access_key = strdup(zm_conf_str("storage.s3_access_key"));
-    s->secret_key = strdup(zm_conf_str("storage.s3_secret_key"));
-    if (s->region == NULL || s->bucket == NULL || s->access_key == NULL || s->secret_key == NULL) {
-        return ZM_ENOMEM;
-    }
+    s->region = zm_xstrdup(zm_conf_str("storage.s3_region"));
+    s->bucket = zm_xstrdup(zm_conf_str("storage.s3_bucket"));
+    s->access_key = zm_xstrdup(zm_conf_str("storage.s3_access_key"));
+    s->secret_key = zm_xstrdup(zm_conf_str("storage.s3_secret_key"));
     /* the region is a field of CURLOPT_AWS_SIGV4's colon-separated string */
     if (storage_field_check(s->region, 0) != ZM_OK || strchr(s->region, ':') != NULL) {
         zm_log_error("storage: storage.s3_region is empty or malformed");
@@ -843,19 +839,13 @@ static int storage_s3_open(storage_t *s)
     }
     if (!s->path_style) {
         /* virtual-host addressing puts the bucket in the host name */
-        char *vh = malloc(strlen(s->bucket) + 1 + strlen(s->host) + 1);
+        char *vh = zm_xmalloc(strlen(s->bucket) + 1 + strlen(s->host) + 1);
 
-        if (vh == NULL) {
-            return ZM_ENOMEM;
-        }
         sprintf(vh, "%s.%s", s->bucket, s->host);
         free(s->host);
         s->host = vh;
     }
-    s->sigv4 = malloc(strlen(s->region) + sizeof("aws:amz::s3"));
-    if (s->sigv4 == NULL) {
-        return ZM_ENOMEM;
-    }
+    s->sigv4 = zm_xmalloc(strlen(s->region) + sizeof("aws:amz::s3"));
     sprintf(s->sigv4, "aws:amz:%s:s3", s->region);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         zm_log_error("storage: curl_global_init failed");
@@ -1257,13 +1247,9 @@ static int storage_s3_presign(storage_t *s, zm_arena_t *a, const char *key, int6
 storage_t *storage_open(void)
 {
     const char *backend = zm_conf_str("storage.backend");
-    storage_t *s = calloc(1, sizeof(*s));
+    storage_t *s = zm_xcalloc(1, sizeof(*s));
     int rc;
 
-    if (s == NULL) {
-        zm_log_error("storage: out of memory");
-        return NULL;
-    }
     if (strcmp(backend, "local") == 0) {
         s->kind = STORAGE_LOCAL;
         rc = storage_local_open(s);
@@ -1275,9 +1261,6 @@ storage_t *storage_open(void)
         rc = ZM_EINVAL;
     }
     if (rc != ZM_OK) {
-        if (rc == ZM_ENOMEM) {
-            zm_log_error("storage: out of memory");
-        }
         storage_close(s);
         return NULL;
     }
