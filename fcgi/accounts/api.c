@@ -4,8 +4,7 @@
  */
 #include "accounts_api.h"
 
-#include <ctype.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "accounts.h"
@@ -17,11 +16,12 @@
 /* ---- shared pieces ---- */
 
 /* Count an attempt of action by this client IP and, when given, this email (in its normal form: every
- * spelling of an address shares one bucket).  ZM_OK, or the request is answered 429 and ZM_EINVAL returned. */
+ * spelling of an address shares one bucket).  ZM_OK, or the request is answered (429, or the failure's
+ * answer) and ZM_EINVAL returned. */
 static int limited(zm_req_t *r, const char *action, const char *email)
 {
     int window = (int)zm_conf_int("ratelimit.window_s"), retry = 0, rc;
-    char *bucket, retry_s[16];
+    char *bucket;
 
     bucket = zm_psprintf(r->a, "%s:ip:%s", action, r->client_ip);
     rc = rl_hit(r->db, bucket, (int)zm_conf_int("ratelimit.per_ip"), window, &retry);
@@ -40,9 +40,7 @@ static int limited(zm_req_t *r, const char *action, const char *email)
         rc = rl_hit(r->db, key, (int)zm_conf_int("ratelimit.per_email"), window, &retry);
     }
     if (rc == RL_LIMITED) {
-        snprintf(retry_s, sizeof(retry_s), "%d", retry);
-        zm_reply_header(r, "Retry-After", retry_s);
-        zm_reply_error(r, 429, "rate_limited", "操作过于频繁，请稍后再试", NULL);
+        zm_reply_limited(r, retry, "操作过于频繁，请稍后再试");
         return ZM_EINVAL;
     }
     if (rc != ZM_OK) {
@@ -69,15 +67,22 @@ static int reply_tokens(zm_req_t *r, const acc_tokens_t *t, const acc_user_t *u)
     return zm_reply_data(r, 200, d);
 }
 
-static int reply_bad_token(zm_req_t *r)
-{
-    return zm_reply_error(r, 401, "token_invalid", "令牌无效或已失效，请重新登录", NULL);
-}
-
-static int reply_bad_link(zm_req_t *r)
-{
-    return zm_reply_error(r, 400, "invalid_token", "链接无效、已使用或已过期，请重新获取", NULL);
-}
+/* what accounts' failures answer, by the kind of request */
+#define BAD_SESSION 401, "token_invalid", "令牌无效或已失效，请重新登录"
+static const zm_error_map_t session_errors[] = {
+    {ACC_ETOKEN, BAD_SESSION},
+    /* one answer for an unknown email, a wrong password and a disabled account */
+    {ACC_EBADCRED, 401, "invalid_credentials", "邮箱或密码错误"},
+};
+static const zm_error_map_t link_errors[] = {
+    {ACC_ETOKEN, 400, "invalid_token", "链接无效、已使用或已过期，请重新获取"},
+};
+static const zm_error_map_t profile_errors[] = {
+    {ACC_EUSERNAME_TAKEN, 409, "username_taken", "该用户名已被使用"},
+};
+static const zm_error_map_t admin_errors[] = {
+    {ZM_ENOTFOUND, 404, "not_found", "用户不存在"},
+};
 
 /* ---- /api/v1/auth ---- */
 
@@ -106,19 +111,18 @@ static const char *signup_username(zm_req_t *r, zm_form_t *f, const char *userna
  * accounts: the mail that follows says which it was, to the address's owner only. */
 int auth_api_register(zm_req_t *r)
 {
-    json_object *body, *d;
+    json_object *d;
     zm_form_t f;
     const char *email, *password, *username, *invite, *why, *key = NULL;
     int rc;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    email = zm_form_str(&f, body, "email", 1, 254);
-    password = zm_form_str(&f, body, "password", 1, 256);
-    username = zm_form_str(&f, body, "username", 0, 150);
-    invite = zm_form_str(&f, body, "invite_code", 0, 16);
+    email = zm_form_str(&f, "email", 1, 254);
+    password = zm_form_str(&f, "password", 1, 256);
+    username = zm_form_str(&f, "username", 0, 150);
+    invite = zm_form_str(&f, "invite_code", 0, 16);
     if (limited(r, "register", email) != ZM_OK) {
         return ZM_OK;
     }
@@ -131,77 +135,64 @@ int auth_api_register(zm_req_t *r)
         zm_form_error(&f, "password", why);
     }
     username = signup_username(r, &f, username, key);
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     rc = acc_signup(r->db, r->a, key, password, username, invite);
-    switch (rc) {
-    case ZM_OK:
-        d = json_object_new_object();
-        json_object_object_add(d, "email", json_object_new_string(key));
-        json_object_object_add(d, "detail",
-                               json_object_new_string("请查收邮件：新注册的邮箱会收到验证链接；该邮箱若已注册，"
-                                                      "邮件会告诉您如何登录或找回密码"));
-        return zm_reply_data(r, 201, d);
-    case ACC_EUSERNAME_TAKEN:
-        return zm_reply_error(r, 409, "username_taken", "该用户名已被使用", NULL);
-    case ACC_EINVITE:
-        zm_form_error(&f, "invite_code", "邀请码不存在");
-        return zm_form_done(&f);
-    default:
-        return rc;
+    if (rc == ACC_EINVITE) {
+        return zm_reply_field_error(r, "invite_code", "邀请码不存在");
     }
+    if (rc != ZM_OK) {
+        return ZM_REPLY_MAPPED(r, profile_errors, rc);
+    }
+    d = json_object_new_object();
+    json_object_object_add(d, "email", json_object_new_string(key));
+    json_object_object_add(d, "detail",
+                           json_object_new_string("请查收邮件：新注册的邮箱会收到验证链接；该邮箱若已注册，"
+                                                  "邮件会告诉您如何登录或找回密码"));
+    return zm_reply_data(r, 201, d);
 }
 
 int auth_api_verify_email(zm_req_t *r)
 {
-    json_object *body;
     zm_form_t f;
     const char *token;
     acc_user_t u;
     int rc;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    token = zm_form_str(&f, body, "token", 1, 128);
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    token = zm_form_str(&f, "token", 1, 128);
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     rc = acc_verify_email(r->db, r->a, token, &u);
-    if (rc == ACC_ETOKEN) {
-        return reply_bad_link(r);
-    }
-    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+    return rc == ZM_OK ? reply_user(r, 200, &u) : ZM_REPLY_MAPPED(r, link_errors, rc);
 }
 
 /* resend-verification and password/reset: the same answer, and the same work (one queued task), whether
  * or not the email has an account; zhimai-worker finds out and mails the link, or does nothing */
 static int mail_link(zm_req_t *r, const char *action)
 {
-    json_object *body, *d;
+    json_object *d;
     zm_form_t f;
     const char *email, *why;
     int rc, reset = strcmp(action, "reset") == 0;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    email = zm_form_str(&f, body, "email", 1, 254);
+    email = zm_form_str(&f, "email", 1, 254);
     if (email && (why = acc_check_email(email)) != NULL) {
         zm_form_error(&f, "email", why);
     }
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
-    }
-    if (limited(r, action, email) != ZM_OK) {
+    if (zm_form_done(&f) != ZM_OK || limited(r, action, email) != ZM_OK) {
         return ZM_OK;
     }
     rc = acc_request_mail_link(r->db, r->a, email, reset ? "reset" : "verify");
     if (rc != ZM_OK) {
-        return rc;
+        return zm_reply_from_rc(r, rc);
     }
     d = json_object_new_object();
     json_object_object_add(d, "detail",
@@ -222,83 +213,65 @@ int auth_api_password_reset(zm_req_t *r)
 
 int auth_api_login(zm_req_t *r)
 {
-    json_object *body;
     zm_form_t f;
     const char *email, *password;
     acc_user_t u;
     acc_tokens_t t;
     int rc;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    email = zm_form_str(&f, body, "email", 1, 254);
-    password = zm_form_str(&f, body, "password", 1, 256);
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
-    }
-    if (limited(r, "login", email) != ZM_OK) {
+    email = zm_form_str(&f, "email", 1, 254);
+    password = zm_form_str(&f, "password", 1, 256);
+    if (zm_form_done(&f) != ZM_OK || limited(r, "login", email) != ZM_OK) {
         return ZM_OK;
     }
     rc = acc_login(r->db, r->a, email, password, &u, &t);
-    if (rc == ACC_EBADCRED) {
-        /* one answer for an unknown email, a wrong password and a disabled account */
-        return zm_reply_error(r, 401, "invalid_credentials", "邮箱或密码错误", NULL);
-    }
-    return rc == ZM_OK ? reply_tokens(r, &t, &u) : rc;
+    return rc == ZM_OK ? reply_tokens(r, &t, &u) : ZM_REPLY_MAPPED(r, session_errors, rc);
 }
 
-/* {"refresh": "..."} */
-static const char *refresh_field(zm_req_t *r, int *rc)
+/* {"refresh": "..."}: the token, or NULL when the request was answered */
+static const char *refresh_field(zm_req_t *r)
 {
-    json_object *body;
     zm_form_t f;
     const char *tok;
 
-    if ((*rc = zm_req_json_body(r, &body)) != ZM_OK) {
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
         return NULL;
     }
-    zm_form_init(&f, r);
     /* any length: an oversized token is just an invalid one (401), like a forged one */
-    tok = zm_form_str(&f, body, "refresh", 1, 65536);
-    *rc = zm_form_done(&f);
-    return *rc == ZM_OK ? tok : NULL;
+    tok = zm_form_str(&f, "refresh", 1, 65536);
+    return zm_form_done(&f) == ZM_OK ? tok : NULL;
 }
 
 int auth_api_refresh(zm_req_t *r)
 {
     acc_tokens_t t;
     int rc;
-    const char *tok = refresh_field(r, &rc);
+    const char *tok = refresh_field(r);
 
     if (tok == NULL) {
-        return rc;
+        return ZM_OK;
     }
     rc = acc_refresh(r->db, r->a, tok, &t);
-    if (rc == ACC_ETOKEN) {
-        return reply_bad_token(r);
-    }
-    return rc == ZM_OK ? reply_tokens(r, &t, NULL) : rc;
+    return rc == ZM_OK ? reply_tokens(r, &t, NULL) : ZM_REPLY_MAPPED(r, session_errors, rc);
 }
 
 int auth_api_logout(zm_req_t *r)
 {
     int rc;
-    const char *tok = refresh_field(r, &rc), *bearer = zm_req_env(r, "HTTP_AUTHORIZATION");
+    const char *tok = refresh_field(r), *bearer = zm_req_env(r, "HTTP_AUTHORIZATION");
 
     if (tok == NULL) {
-        return rc;
+        return ZM_OK;
     }
     /* the route authenticated "Bearer <access>": that session's access token ends with it */
     if (bearer == NULL || strlen(bearer) < 7) {
-        return reply_bad_token(r);
+        return zm_reply_error(r, BAD_SESSION, NULL);
     }
     rc = acc_logout(r->db, r->a, bearer + 7, tok);
-    if (rc == ACC_ETOKEN) {
-        return reply_bad_token(r);
-    }
-    return rc == ZM_OK ? zm_reply_no_content(r) : rc;
+    return rc == ZM_OK ? zm_reply_no_content(r) : ZM_REPLY_MAPPED(r, session_errors, rc);
 }
 
 int auth_api_me(zm_req_t *r)
@@ -306,143 +279,113 @@ int auth_api_me(zm_req_t *r)
     acc_user_t u;
     int rc = acc_get_user(r->db, r->a, r->user_id, &u);
 
-    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+    return rc == ZM_OK ? reply_user(r, 200, &u) : zm_reply_from_rc(r, rc);
 }
 
 int auth_api_me_update(zm_req_t *r)
 {
-    json_object *body;
     zm_form_t f;
     const char *username, *first, *last, *company, *why;
     acc_user_t u;
     int rc;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    username = zm_form_str(&f, body, "username", 0, 150);
-    first = zm_form_str(&f, body, "first_name", 0, 150);
-    last = zm_form_str(&f, body, "last_name", 0, 150);
-    company = zm_form_str(&f, body, "company", 0, 200);
+    username = zm_form_str(&f, "username", 0, 150);
+    first = zm_form_str(&f, "first_name", 0, 150);
+    last = zm_form_str(&f, "last_name", 0, 150);
+    company = zm_form_str(&f, "company", 0, 200);
     if (username && (why = acc_username_error(username)) != NULL) {
         zm_form_error(&f, "username", why);
     } else if (username && strchr(username, '@')) {
         /* a new username may not be an address ("username_taken" would tell whose address has an
          * account); an existing one (the address, as derived at registration) may be sent back unchanged */
         if ((rc = acc_get_user(r->db, r->a, r->user_id, &u)) != ZM_OK) {
-            return rc;
+            return zm_reply_from_rc(r, rc);
         }
         if (strcmp(u.username, username) != 0) {
             zm_form_error(&f, "username", "用户名不能包含 @（不能使用邮箱地址作为用户名）");
         }
     }
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     rc = acc_update_profile(r->db, r->a, r->user_id, username, first, last, company, &u);
-    if (rc == ACC_EUSERNAME_TAKEN) {
-        return zm_reply_error(r, 409, "username_taken", "该用户名已被使用", NULL);
-    }
-    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+    return rc == ZM_OK ? reply_user(r, 200, &u) : ZM_REPLY_MAPPED(r, profile_errors, rc);
 }
 
 int auth_api_password_change(zm_req_t *r)
 {
-    json_object *body;
     zm_form_t f;
     const char *old_pw, *new_pw, *why;
     acc_user_t u;
     acc_tokens_t t;
     int rc;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    old_pw = zm_form_str(&f, body, "old_password", 1, 256);
-    new_pw = zm_form_str(&f, body, "new_password", 1, 256);
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    old_pw = zm_form_str(&f, "old_password", 1, 256);
+    new_pw = zm_form_str(&f, "new_password", 1, 256);
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     if ((rc = acc_get_user(r->db, r->a, r->user_id, &u)) != ZM_OK) {
-        return rc;
+        return zm_reply_from_rc(r, rc);
     }
     if ((why = acc_check_password(new_pw, u.email)) != NULL) {
-        zm_form_error(&f, "new_password", why);
-        return zm_form_done(&f);
+        return zm_reply_field_error(r, "new_password", why);
     }
     rc = acc_change_password(r->db, r->a, r->user_id, old_pw, new_pw, &t);
     if (rc == ACC_EBADCRED) {
-        zm_form_error(&f, "old_password", "原密码不正确");
-        return zm_form_done(&f);
+        return zm_reply_field_error(r, "old_password", "原密码不正确");
     }
-    return rc == ZM_OK ? reply_tokens(r, &t, NULL) : rc;
+    return rc == ZM_OK ? reply_tokens(r, &t, NULL) : zm_reply_from_rc(r, rc);
 }
 
 int auth_api_password_reset_confirm(zm_req_t *r)
 {
-    json_object *body;
+    json_object *d;
     zm_form_t f;
-    const char *token, *new_pw;
+    const char *token, *new_pw, *why;
     int rc;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    token = zm_form_str(&f, body, "token", 1, 128);
-    new_pw = zm_form_str(&f, body, "new_password", 1, 256);
-    if (new_pw && acc_check_password(new_pw, NULL) != NULL) {
-        zm_form_error(&f, "new_password", acc_check_password(new_pw, NULL));
+    token = zm_form_str(&f, "token", 1, 128);
+    new_pw = zm_form_str(&f, "new_password", 1, 256);
+    if (new_pw && (why = acc_check_password(new_pw, NULL)) != NULL) {
+        zm_form_error(&f, "new_password", why);
     }
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     rc = acc_reset_password(r->db, r->a, token, new_pw);
-    if (rc == ACC_ETOKEN) {
-        return reply_bad_link(r);
-    }
     if (rc == ACC_EWEAK) {
-        zm_form_error(&f, "new_password", "密码不能与邮箱相同");
-        return zm_form_done(&f);
+        return zm_reply_field_error(r, "new_password", "密码不能与邮箱相同");
     }
     if (rc != ZM_OK) {
-        return rc;
+        return ZM_REPLY_MAPPED(r, link_errors, rc);
     }
-    json_object *d = json_object_new_object();
+    d = json_object_new_object();
     json_object_object_add(d, "detail", json_object_new_string("密码已重置，请使用新密码登录"));
     return zm_reply_data(r, 200, d);
 }
 
 /* ---- /api/v1/admin/users ---- */
 
-static int parse_id(const char *s, int64_t *id)
-{
-    char *end;
-    long long v;
-
-    if (s == NULL || !isdigit((unsigned char)s[0])) {
-        return ZM_EINVAL;
-    }
-    v = strtoll(s, &end, 10);
-    if (*end != '\0' || v <= 0 || v > 2147483647LL) {
-        return ZM_EINVAL;
-    }
-    *id = v;
-    return ZM_OK;
-}
-
 int auth_api_admin_users(zm_req_t *r)
 {
-    int64_t page, page_size, total = 0;
-    json_object *items = NULL, *d;
+    zm_page_t page;
+    int64_t total = 0;
+    json_object *items = NULL;
     const char *search = zm_req_query(r, "search");
     const char *role = zm_req_query(r, "role");
     int rc;
 
-    if (zm_req_query_int(r, "page", 1, 1, 1000000, &page) != ZM_OK ||
-        zm_req_query_int(r, "page_size", 20, 1, 100, &page_size) != ZM_OK) {
+    if (zm_req_page(r, &page) != ZM_OK) {
         return ZM_OK;
     }
     if (search && strlen(search) > 254) {
@@ -451,48 +394,36 @@ int auth_api_admin_users(zm_req_t *r)
     if (role && role[0] && acc_role_parse(role) == 0) {
         return zm_reply_field_error(r, "role", "角色只能是 seeker、hr 或 admin");
     }
-    rc = acc_admin_list(r->db, r->a, search, role, page, page_size, &items, &total);
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    d = json_object_new_object();
-    json_object_object_add(d, "items", items);
-    json_object_object_add(d, "total", json_object_new_int64(total));
-    json_object_object_add(d, "page", json_object_new_int64(page));
-    json_object_object_add(d, "page_size", json_object_new_int64(page_size));
-    return zm_reply_data(r, 200, d);
+    rc = acc_admin_list(r->db, r->a, search, role, page.page, page.size, &items, &total);
+    return rc == ZM_OK ? zm_reply_page(r, &page, total, items) : zm_reply_from_rc(r, rc);
 }
 
 int auth_api_admin_user_update(zm_req_t *r)
 {
-    json_object *body;
     zm_form_t f;
     const char *role_s;
     int64_t id;
     int role = 0, active, rc;
     acc_user_t u;
 
-    if (parse_id(zm_req_param(r, "id"), &id) != ZM_OK) {
-        return zm_reply_error(r, 404, "not_found", "用户不存在", NULL);
+    /* auth_user.id is an INT: a larger id names no user */
+    if (zm_req_param_id(r, "id", &id) != ZM_OK || id > INT32_MAX) {
+        return ZM_REPLY_MAPPED(r, admin_errors, ZM_ENOTFOUND);
     }
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    role_s = zm_form_str(&f, body, "role", 0, 16);
-    active = zm_form_bool(&f, body, "is_active");
+    role_s = zm_form_str(&f, "role", 0, 16);
+    active = zm_form_bool(&f, "is_active", 0);
     if (role_s && (role = acc_role_parse(role_s)) == 0) {
         zm_form_error(&f, "role", "角色应为 seeker、hr 或 admin");
     }
     if (id == r->user_id && (active == 0 || (role && role != ZM_ROLE_ADMIN))) {
         zm_form_error(&f, role ? "role" : "is_active", "不能停用自己或取消自己的管理员身份");
     }
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     rc = acc_admin_update(r->db, r->a, id, role, active, &u);
-    if (rc == ZM_ENOTFOUND) {
-        return zm_reply_error(r, 404, "not_found", "用户不存在", NULL);
-    }
-    return rc == ZM_OK ? reply_user(r, 200, &u) : rc;
+    return rc == ZM_OK ? reply_user(r, 200, &u) : ZM_REPLY_MAPPED(r, admin_errors, rc);
 }

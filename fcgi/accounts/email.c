@@ -32,12 +32,9 @@ static UChar *run_step(icu_step_t step, const UChar *src, int32_t len, int32_t *
 
     for (int tries = 0; tries < 2; tries++) {
         UErrorCode err = U_ZERO_ERROR;
-        UChar *dst = malloc((size_t)cap * sizeof(UChar));
+        UChar *dst = zm_xmalloc((size_t)cap * sizeof(UChar));
         int32_t n;
 
-        if (dst == NULL) {
-            return NULL;
-        }
         n = step(src, len, dst, cap, &err); /* lengths throughout: no NUL needed */
         if (U_SUCCESS(err) && n <= cap) {
             *outlen = n;
@@ -68,10 +65,7 @@ int auth_email_normalize(const char *in, char *out, size_t outlen)
         return ZM_ETOOBIG;
     }
     /* UTF-8 never needs more UTF-16 units than it has bytes */
-    u = malloc((inlen + 1) * sizeof(UChar));
-    if (u == NULL) {
-        return ZM_ENOMEM;
-    }
+    u = zm_xmalloc((inlen + 1) * sizeof(UChar));
     u_strFromUTF8(u, (int32_t)inlen + 1, &len, in, (int32_t)inlen, &err);
     if (U_FAILURE(err)) {
         goto done; /* invalid UTF-8 */

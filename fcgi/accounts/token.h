@@ -28,13 +28,15 @@
 
 /* Longest token accepted, in bytes; also a buffer size that always holds an
  * issued token (ours are about 250 bytes). */
+#include "zm.h"
+
 #define AUTH_TOKEN_MAX 4096
 
 /* Verification failures the HTTP layer words differently ("token_expired"
- * asks the client to refresh, "token_invalid" to log in again).  Outside
- * zm.h's range so they cannot be mistaken for its codes. */
-#define AUTH_TOKEN_EXPIRED (-100)
-#define AUTH_TOKEN_INVALID (-101)
+ * asks the client to refresh, "token_invalid" to log in again): zm.h's
+ * shared token codes, which the route check reads. */
+#define AUTH_TOKEN_EXPIRED ZM_EEXPIRED
+#define AUTH_TOKEN_INVALID ZM_ETOKEN
 
 typedef enum {
     AUTH_TOKEN_ACCESS,  /* "token_type": "access" */

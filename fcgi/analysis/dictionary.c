@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "builtin.h"
+#include "clock.h"
 #include "log.h"
 
 an_dict_t an_dict;
@@ -102,8 +103,8 @@ static char *an_read_file(const char *dir, const char *name)
         fclose(f);
         return NULL;
     }
-    buf = malloc((size_t)n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    buf = zm_xmalloc((size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
         free(buf);
         fclose(f);
         return NULL;
@@ -137,12 +138,9 @@ static void an_add_lat(const char *key, const char *orig, int skill, int cs)
             return;
         }
     }
-    e = calloc(1, sizeof(*e));
-    if (e == NULL) {
-        return;
-    }
-    e->key = strdup(key);
-    e->orig = strdup(orig);
+    e = zm_xcalloc(1, sizeof(*e));
+    e->key = zm_xstrdup(key);
+    e->orig = zm_xstrdup(orig);
     e->skill = skill;
     e->cs = cs;
     /* case-sensitive spellings first: "LoRA" (fine-tuning) before "lora" (IoT) */
@@ -168,11 +166,8 @@ static void an_add_cjk(const char *syn, int skill, int cs)
     if (len < 2) {
         return;
     }
-    e = calloc(1, sizeof(*e));
-    if (e == NULL) {
-        return;
-    }
-    e->key = strdup(syn);
+    e = zm_xcalloc(1, sizeof(*e));
+    e->key = zm_xstrdup(syn);
     for (size_t i = 0; !cs && i < len; i++) {
         e->key[i] = (char)an_lower((unsigned char)e->key[i]);
     }
@@ -256,11 +251,8 @@ static int an_load_skills(const char *dir)
     if (buf == NULL) {
         return ZM_ERR;
     }
-    an_dict.skills = calloc((size_t)cap_s, sizeof(an_skill_t));
-    an_dict.cats = calloc((size_t)cap_c, sizeof(an_cat_t));
-    if (an_dict.skills == NULL || an_dict.cats == NULL) {
-        return ZM_ENOMEM;
-    }
+    an_dict.skills = zm_xcalloc((size_t)cap_s, sizeof(an_skill_t));
+    an_dict.cats = zm_xcalloc((size_t)cap_c, sizeof(an_cat_t));
     for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *f[3], *syn, *sv = NULL;
         int nf, cat = -1, have_canon_cs = 0;
@@ -276,10 +268,7 @@ static int an_load_skills(const char *dir)
             }
             if (an_dict.ncats == cap_c) {
                 cap_c *= 2;
-                an_dict.cats = realloc(an_dict.cats, (size_t)cap_c * sizeof(an_cat_t));
-                if (an_dict.cats == NULL) {
-                    return ZM_ENOMEM;
-                }
+                an_dict.cats = zm_xrealloc(an_dict.cats, (size_t)cap_c * sizeof(an_cat_t));
             }
             an_dict.cats[an_dict.ncats].key = f[0] + 1;
             an_dict.cats[an_dict.ncats].label = f[1];
@@ -301,10 +290,7 @@ static int an_load_skills(const char *dir)
         }
         if (an_dict.nskills == cap_s) {
             cap_s *= 2;
-            an_dict.skills = realloc(an_dict.skills, (size_t)cap_s * sizeof(an_skill_t));
-            if (an_dict.skills == NULL) {
-                return ZM_ENOMEM;
-            }
+            an_dict.skills = zm_xrealloc(an_dict.skills, (size_t)cap_s * sizeof(an_skill_t));
         }
         an_dict.skills[an_dict.nskills].name = f[0];
         an_dict.skills[an_dict.nskills].cat = cat;
@@ -348,10 +334,7 @@ static int an_load_questions(const char *dir)
     if (buf == NULL) {
         return ZM_ERR;
     }
-    an_dict.qs = calloc((size_t)cap, sizeof(an_q_t));
-    if (an_dict.qs == NULL) {
-        return ZM_ENOMEM;
-    }
+    an_dict.qs = zm_xcalloc((size_t)cap, sizeof(an_q_t));
     for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *f[5], *o, *sv = NULL;
         an_q_t *q;
@@ -367,10 +350,7 @@ static int an_load_questions(const char *dir)
         }
         if (an_dict.nqs == cap) {
             cap *= 2;
-            an_dict.qs = realloc(an_dict.qs, (size_t)cap * sizeof(an_q_t));
-            if (an_dict.qs == NULL) {
-                return ZM_ENOMEM;
-            }
+            an_dict.qs = zm_xrealloc(an_dict.qs, (size_t)cap * sizeof(an_q_t));
         }
         q = &an_dict.qs[an_dict.nqs];
         memset(q, 0, sizeof(*q));
@@ -435,7 +415,7 @@ void an_set_today(int year, int month)
 int an_today(void)
 {
     if (today_y <= 0) {
-        time_t t = time(NULL);
+        time_t t = (time_t)zm_now_s();
         struct tm tm;
         localtime_r(&t, &tm);
         return (tm.tm_year + 1900) * 12 + tm.tm_mon;

@@ -13,6 +13,10 @@
 #include "review.h"
 #include "server.h"
 
+/* analysis' own failure codes lie in its range (zm.h: a code in a log names its module) */
+_Static_assert(ZM_IN_RANGE(RV_ENOTEXT, ZM_ERANGE_ANALYSIS) && ZM_IN_RANGE(RV_ELIMIT, ZM_ERANGE_ANALYSIS),
+               "analysis codes outside ZM_ERANGE_ANALYSIS");
+
 static const zm_conf_key_t analysis_keys[] = {
     ZM_CONF_S("analysis.data_dir", "fcgi/analysis/data",
               "# The builtin analyzer's dictionaries (skills, question bank)."),
@@ -23,17 +27,17 @@ static const zm_conf_key_t analysis_keys[] = {
 };
 
 static const zm_route_t analysis_routes[] = {
-    {"POST", "/api/suggestions", analysis_api_suggest, ZM_AUTH_USER, NULL},
-    {"GET", "/api/suggestions", analysis_api_suggestions, ZM_AUTH_USER, NULL},
-    {"GET", "/api/suggestions/{suggestionId}", analysis_api_suggestion, ZM_AUTH_USER, NULL},
-    {"POST", "/api/suggestions/{suggestionId}/feedback", analysis_api_feedback, ZM_AUTH_USER, NULL},
-    {"POST", "/api/v1/resume-diagnosis/full-with-skills", analysis_api_diagnose, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/resume-diagnosis/history", analysis_api_diagnosis_history, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/resume-diagnosis/{id}", analysis_api_diagnosis, ZM_AUTH_USER, NULL},
-    {"POST", "/api/v1/interview-prep/upload-resume", analysis_api_interview_upload, ZM_AUTH_USER, NULL},
-    {"POST", "/api/v1/interview-prep/ai-generate", analysis_api_interview_generate, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/interview-prep/history", analysis_api_interview_history, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/interview-prep/{id}", analysis_api_interview, ZM_AUTH_USER, NULL},
+    {"POST", "/api/suggestions", analysis_api_suggest, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"GET", "/api/suggestions", analysis_api_suggestions, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/suggestions/{suggestionId}", analysis_api_suggestion, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"POST", "/api/suggestions/{suggestionId}/feedback", analysis_api_feedback, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/resume-diagnosis/full-with-skills", analysis_api_diagnose, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"GET", "/api/v1/resume-diagnosis/history", analysis_api_diagnosis_history, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/resume-diagnosis/{id}", analysis_api_diagnosis, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"POST", "/api/v1/interview-prep/upload-resume", analysis_api_interview_upload, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"POST", "/api/v1/interview-prep/ai-generate", analysis_api_interview_generate, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"GET", "/api/v1/interview-prep/history", analysis_api_interview_history, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/interview-prep/{id}", analysis_api_interview, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
 };
 
 static const task_type_t analysis_tasks[] = {

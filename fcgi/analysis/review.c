@@ -201,11 +201,11 @@ int rv_suggestion_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *r
     return rc;
 }
 
-int rv_suggestion_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **out)
+int rv_suggestion_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **items,
+                       int64_t *total)
 {
     char uid[24];
     db_res_t res, c;
-    json_object *items;
     int rc;
 
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
@@ -218,15 +218,11 @@ int rv_suggestion_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, i
     if (rc != ZM_OK) {
         return rc;
     }
-    items = json_object_new_array();
+    *items = json_object_new_array();
     for (size_t r = 0; r < res.nrows; r++) {
-        json_object_array_add(items, suggestion_json(a, &res, r));
+        json_object_array_add(*items, suggestion_json(a, &res, r));
     }
-    *out = json_object_new_object();
-    json_object_object_add(*out, "items", items);
-    json_object_object_add(*out, "total", json_object_new_int64(db_int(&c, 0, 0)));
-    json_object_object_add(*out, "page", json_object_new_int64(page));
-    json_object_object_add(*out, "page_size", json_object_new_int64(page_size));
+    *total = db_int(&c, 0, 0);
     return ZM_OK;
 }
 
@@ -381,10 +377,9 @@ int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind
 }
 
 int rv_analysis_history(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t page, int64_t page_size,
-                        json_object **out)
+                        json_object **items, int64_t *total)
 {
     db_res_t res, c;
-    json_object *items;
     int rc =
         db_query(db, a, &c, "SELECT COUNT(*) FROM zm_analysis WHERE user_id = ? AND kind = ?", "is", user_id, kind);
 
@@ -397,15 +392,11 @@ int rv_analysis_history(db_t *db, zm_arena_t *a, int64_t user_id, const char *ki
     if (rc != ZM_OK) {
         return rc;
     }
-    items = json_object_new_array();
+    *items = json_object_new_array();
     for (size_t r = 0; r < res.nrows; r++) {
-        json_object_array_add(items, analysis_json(a, &res, r, 0));
+        json_object_array_add(*items, analysis_json(a, &res, r, 0));
     }
-    *out = json_object_new_object();
-    json_object_object_add(*out, "items", items);
-    json_object_object_add(*out, "total", json_object_new_int64(db_int(&c, 0, 0)));
-    json_object_object_add(*out, "page", json_object_new_int64(page));
-    json_object_object_add(*out, "page_size", json_object_new_int64(page_size));
+    *total = db_int(&c, 0, 0);
     return ZM_OK;
 }
 

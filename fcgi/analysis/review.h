@@ -20,9 +20,10 @@
 #include "arena.h"
 #include "db.h"
 #include "provider.h"
+#include "zm.h"
 
-#define RV_ENOTEXT (-50) /* the resume has no extracted text (yet); *why says which */
-#define RV_ELIMIT (-51)  /* per-hour analysis limit reached; *why holds the retry seconds */
+#define RV_ENOTEXT (ZM_ERANGE_ANALYSIS - 0) /* the resume has no extracted text (yet); *why says which */
+#define RV_ELIMIT (ZM_ERANGE_ANALYSIS - 1)  /* per-hour analysis limit reached; *why holds the retry seconds */
 
 typedef struct {
     int64_t task_id;   /* > 0 when the work was queued */
@@ -36,7 +37,9 @@ int rv_limit(db_t *db, zm_arena_t *a, int64_t user_id, rv_outcome_t *o);
 
 int rv_suggestion_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *job_description,
                          rv_outcome_t *o);
-int rv_suggestion_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **out);
+/** One page of user_id's suggestions, newest first: *items (an array) and *total (all of them). */
+int rv_suggestion_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **items,
+                       int64_t *total);
 int rv_suggestion_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *id, json_object **out);
 int rv_suggestion_feedback(db_t *db, zm_arena_t *a, int64_t user_id, const char *id, int is_helpful,
                            const char *comment, json_object **out);
@@ -44,8 +47,9 @@ int rv_suggestion_feedback(db_t *db, zm_arena_t *a, int64_t user_id, const char 
 /** kind "diagnosis" or "interview"; job/target_role may be NULL; count for interviews. */
 int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *resume_id,
                       const char *target_role, const char *job_description, int count, rv_outcome_t *o);
+/** One page of user_id's analyses of kind, newest first: *items (an array) and *total (all of them). */
 int rv_analysis_history(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t page, int64_t page_size,
-                        json_object **out);
+                        json_object **items, int64_t *total);
 int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *id, json_object **out);
 
 /** Write a finished suggestion (both rows, one transaction); *out is it as the API shows it. */

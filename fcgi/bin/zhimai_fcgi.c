@@ -3,7 +3,8 @@
  *
  *   zhimai-fcgi [-c CONFIG]        run (foreground; the master forks the workers)
  *   zhimai-fcgi --config-example   print the documented configuration
- *   zhimai-fcgi --routes           print every module's routes: METHOD PATTERN AUTH, a line each
+ *   zhimai-fcgi --routes           print every module's routes: METHOD PATTERN AUTH BODY, a line each
+ *                                  (BODY: "json" when the route takes only JSON, else "-")
  *   zhimai-fcgi [-c CONFIG] --get KEY   print one key's value (file, environment and
  *                                  defaults applied): how scripts read the configuration
  */
@@ -36,7 +37,8 @@ int main(int argc, char **argv)
             for (size_t m = 0; zm_modules[m] != NULL; m++) {
                 for (size_t k = 0; k < zm_modules[m]->nroutes; k++) {
                     const zm_route_t *rt = &zm_modules[m]->routes[k];
-                    printf("%s %s %s\n", rt->method, rt->pattern, auth[rt->auth]);
+                    printf("%s %s %s %s\n", rt->method, rt->pattern, auth[rt->auth],
+                           rt->body == ZM_BODY_JSON ? "json" : "-");
                 }
             }
             return 0;

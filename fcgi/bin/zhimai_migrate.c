@@ -75,11 +75,7 @@ static char *read_file(const char *path, size_t *len)
     if (f == NULL) {
         return NULL;
     }
-    buf = malloc(MAX_SQL + 1);
-    if (buf == NULL) {
-        fclose(f);
-        return NULL;
-    }
+    buf = zm_xmalloc(MAX_SQL + 1);
     n = fread(buf, 1, MAX_SQL + 1, f);
     fclose(f);
     if (n > MAX_SQL) {

@@ -1,8 +1,11 @@
 #include "arena.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "zm.h"
 
 struct zm_arena_block_s {
     zm_arena_block_t *next; /* older block */
@@ -11,28 +14,35 @@ struct zm_arena_block_s {
     _Alignas(max_align_t) unsigned char data[];
 };
 
+struct zm_arena_cleanup_s {
+    zm_arena_cleanup_t *next; /* added earlier */
+    zm_cleanup_pt fn;
+    void *data;
+};
+
 #define ALIGN_UP(n) (((n) + (_Alignof(max_align_t) - 1)) & ~(size_t)(_Alignof(max_align_t) - 1))
 
 void zm_arena_init(zm_arena_t *a, size_t block_size, size_t cap)
 {
     a->head = NULL;
+    a->cleanups = NULL;
     a->block_size = block_size ? block_size : 16384;
     a->cap = cap;
     a->total = 0;
 }
 
-static zm_arena_block_t *arena_new_block(zm_arena_t *a, size_t need)
+static zm_arena_block_t *arena_new_block(zm_arena_t *a, size_t need, int capped)
 {
     size_t size = need > a->block_size ? need : a->block_size;
     zm_arena_block_t *b;
 
-    if (a->cap && a->total + size > a->cap) {
+    if (capped && a->cap && a->total + size > a->cap) {
         return NULL;
     }
-    b = malloc(sizeof(*b) + size);
-    if (b == NULL) {
+    if (size > SIZE_MAX - sizeof(*b)) {
         return NULL;
     }
+    b = zm_xmalloc(sizeof(*b) + size);
     b->size = size;
     b->used = 0;
     b->next = a->head;
@@ -41,7 +51,7 @@ static zm_arena_block_t *arena_new_block(zm_arena_t *a, size_t need)
     return b;
 }
 
-void *zm_palloc(zm_arena_t *a, size_t size)
+static void *arena_alloc(zm_arena_t *a, size_t size, int capped)
 {
     zm_arena_block_t *b = a->head;
     void *p;
@@ -51,7 +61,7 @@ void *zm_palloc(zm_arena_t *a, size_t size)
         return NULL;
     }
     if (b == NULL || b->size - b->used < size) {
-        b = arena_new_block(a, size);
+        b = arena_new_block(a, size, capped);
         if (b == NULL) {
             return NULL;
         }
@@ -59,6 +69,11 @@ void *zm_palloc(zm_arena_t *a, size_t size)
     p = b->data + b->used;
     b->used += size;
     return p;
+}
+
+void *zm_palloc(zm_arena_t *a, size_t size)
+{
+    return arena_alloc(a, size, 1);
 }
 
 void *zm_pcalloc(zm_arena_t *a, size_t size)
@@ -123,9 +138,35 @@ char *zm_psprintf(zm_arena_t *a, const char *fmt, ...)
     return p;
 }
 
+void zm_arena_cleanup_add(zm_arena_t *a, zm_cleanup_pt fn, void *data)
+{
+    zm_arena_cleanup_t *c = arena_alloc(a, sizeof(*c), 0);
+
+    if (c == NULL) { /* only a size overflow, impossible for this size */
+        zm_oom();
+    }
+    c->fn = fn;
+    c->data = data;
+    c->next = a->cleanups;
+    a->cleanups = c;
+}
+
+/* Newest first; a cleanup that adds another gets it run too, before the memory goes. */
+static void arena_run_cleanups(zm_arena_t *a)
+{
+    while (a->cleanups != NULL) {
+        zm_arena_cleanup_t *c = a->cleanups;
+        a->cleanups = c->next;
+        c->fn(c->data);
+    }
+}
+
 void zm_arena_reset(zm_arena_t *a)
 {
-    zm_arena_block_t *b = a->head, *next;
+    zm_arena_block_t *b, *next;
+
+    arena_run_cleanups(a);
+    b = a->head;
 
     if (b == NULL) {
         return;
@@ -149,8 +190,10 @@ void zm_arena_reset(zm_arena_t *a)
 
 void zm_arena_destroy(zm_arena_t *a)
 {
-    zm_arena_block_t *b = a->head, *next;
+    zm_arena_block_t *b, *next;
 
+    arena_run_cleanups(a);
+    b = a->head;
     while (b != NULL) {
         next = b->next;
         free(b);

@@ -26,7 +26,7 @@ int zm_buf_reserve(zm_arena_t *a, zm_buf_t *b, size_t n)
         ncap = b->len + n + 1;
     }
     if (a == NULL) {
-        nd = realloc(b->data, ncap);
+        nd = zm_xrealloc(b->data, ncap);
     } else {
         /* the old copy stays in the arena until it is reset */
         nd = zm_palloc(a, ncap);

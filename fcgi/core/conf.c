@@ -303,7 +303,7 @@ int zm_conf_load(const char *path, char *err, size_t errlen)
                 goto fail;
             }
             free(vals[s - slots]);
-            vals[s - slots] = strdup(v);
+            vals[s - slots] = zm_xstrdup(v);
         }
         fclose(f);
         f = NULL;
@@ -320,14 +320,10 @@ int zm_conf_load(const char *path, char *err, size_t errlen)
                 goto fail;
             }
             free(vals[i]);
-            vals[i] = strdup(e);
+            vals[i] = zm_xstrdup(e);
         }
         if (vals[i] == NULL) {
-            vals[i] = strdup(slots[i].k->def);
-        }
-        if (vals[i] == NULL) {
-            snprintf(err, errlen, "out of memory");
-            goto fail;
+            vals[i] = zm_xstrdup(slots[i].k->def);
         }
         /* checked above (file, environment) or at registration (default) */
         check_value(slots[i].k, vals[i], &nums[i], why, sizeof(why));
@@ -338,7 +334,7 @@ int zm_conf_load(const char *path, char *err, size_t errlen)
         slots[i].num = nums[i];
     }
     free(conf_file);
-    conf_file = path ? strdup(path) : NULL;
+    conf_file = zm_xstrdup(path);
     return ZM_OK;
 
 fail:

@@ -81,14 +81,14 @@ int zm_log_open(const char *error_path, const char *acc_path, int level)
     log_level = level;
     free(log_path);
     free(access_path);
-    log_path = error_path ? strdup(error_path) : NULL;
-    access_path = acc_path ? strdup(acc_path) : NULL;
+    log_path = zm_xstrdup(error_path);
+    access_path = zm_xstrdup(acc_path);
     return 0;
 }
 
 int zm_log_reopen(void)
 {
-    char *e = log_path ? strdup(log_path) : NULL, *a = access_path ? strdup(access_path) : NULL;
+    char *e = zm_xstrdup(log_path), *a = zm_xstrdup(access_path);
     int rc = zm_log_open(e, a, log_level);
 
     free(e);
@@ -199,29 +199,5 @@ void zm_log_access_flush(void)
     if (access_len) {
         (void)!write(access_fd, access_buf, access_len);
         access_len = 0;
-    }
-}
-
-const char *zm_rc_name(int rc)
-{
-    switch (rc) {
-    case ZM_OK:
-        return "OK";
-    case ZM_EDBDOWN:
-        return "EDBDOWN";
-    case ZM_ENOTFOUND:
-        return "ENOTFOUND";
-    case ZM_EDUP:
-        return "EDUP";
-    case ZM_EINVAL:
-        return "EINVAL";
-    case ZM_ETOOBIG:
-        return "ETOOBIG";
-    case ZM_EAGAIN:
-        return "EAGAIN";
-    case ZM_ENOMEM:
-        return "ENOMEM";
-    default:
-        return "ERR";
     }
 }

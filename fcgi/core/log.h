@@ -45,8 +45,4 @@ void zm_log_forget_pid(void);
 /** UTC now as 2026-11-22T10:01:02.345678Z into buf (>= 32 bytes). */
 void zm_log_timestamp(char *buf, unsigned len);
 
-/** The name of a ZM_ return code ("OK", "ENOTFOUND", ...); "ERR" for ZM_ERR and codes of its own
- *  that a module defines. */
-const char *zm_rc_name(int rc);
-
 #endif

@@ -40,24 +40,16 @@ struct db_s {
     char err[512];
 };
 
-static char *xstrdup(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 db_t *db_open(const db_conf_t *c)
 {
-    db_t *db = calloc(1, sizeof(*db));
+    db_t *db = zm_xcalloc(1, sizeof(*db));
 
-    if (db == NULL) {
-        return NULL;
-    }
     db->conf = *c;
-    db->conf.host = xstrdup(c->host);
-    db->conf.socket = xstrdup(c->socket);
-    db->conf.user = xstrdup(c->user);
-    db->conf.password = xstrdup(c->password);
-    db->conf.name = xstrdup(c->name);
+    db->conf.host = zm_xstrdup(c->host);
+    db->conf.socket = zm_xstrdup(c->socket);
+    db->conf.user = zm_xstrdup(c->user);
+    db->conf.password = zm_xstrdup(c->password);
+    db->conf.name = zm_xstrdup(c->name);
     db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
     return db;
 }
@@ -307,14 +299,9 @@ static MYSQL_STMT *db_prepare(db_t *db, const char *sql, int *rc)
         my_bool one = 1;
         mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &one);
     }
-    db->cache[db->ncached].sql = strdup(sql);
+    db->cache[db->ncached].sql = zm_xstrdup(sql);
     db->cache[db->ncached].hash = h;
     db->cache[db->ncached].stmt = st;
-    if (db->cache[db->ncached].sql == NULL) {
-        mysql_stmt_close(st);
-        *rc = ZM_ENOMEM;
-        return NULL;
-    }
     db->ncached++;
     return st;
 }

@@ -1,11 +1,13 @@
 #include "http.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
 #include "str.h"
 
 #define JSON_MAX_DEPTH 32
@@ -33,6 +35,29 @@ const char *zm_req_param(zm_req_t *r, const char *name)
         }
     }
     return NULL;
+}
+
+/* A positive decimal int64 in s: digits only (no sign, space or 0x), no overflow. */
+static int parse_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v;
+
+    if (s == NULL || !isdigit((unsigned char)s[0])) {
+        return ZM_EINVAL;
+    }
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v <= 0) {
+        return ZM_EINVAL;
+    }
+    *id = v;
+    return ZM_OK;
+}
+
+int zm_req_param_id(zm_req_t *r, const char *name, int64_t *id)
+{
+    return parse_id(zm_req_param(r, name), id);
 }
 
 const char *zm_req_query(zm_req_t *r, const char *name)
@@ -80,17 +105,25 @@ int zm_req_query_int(zm_req_t *r, const char *name, int64_t def, int64_t min, in
     return ZM_OK;
 }
 
+int zm_req_page(zm_req_t *r, zm_page_t *page)
+{
+    if (zm_req_query_int(r, "page", 1, 1, 1000000, &page->page) != ZM_OK ||
+        zm_req_query_int(r, "page_size", 20, 1, 100, &page->size) != ZM_OK) {
+        return ZM_EINVAL;
+    }
+    return ZM_OK;
+}
+
+static void json_put(void *o)
+{
+    json_object_put(o);
+}
+
 json_object *zm_req_own(zm_req_t *r, json_object *o)
 {
-    if (o == NULL) {
-        return NULL;
+    if (o != NULL) {
+        zm_arena_cleanup_add(r->a, json_put, o);
     }
-    if (r->nowned == ZM_ARRAY_LEN(r->owned)) {
-        /* out of slots: an internal limit, not the client's fault */
-        zm_log_error("request owns too many JSON objects");
-        abort();
-    }
-    r->owned[r->nowned++] = o;
     return o;
 }
 
@@ -166,16 +199,22 @@ static int json_text_check(const char *s, size_t n)
     return lone ? JSON_TEXT_LONE_SURROGATE : JSON_TEXT_OK;
 }
 
-int zm_req_json_body(zm_req_t *r, json_object **obj)
+int zm_req_is_json(zm_req_t *r)
 {
     const char *ct = zm_req_env(r, "CONTENT_TYPE");
+
+    return ct != NULL && strncasecmp(ct, "application/json", 16) == 0 && (ct[16] == '\0' || ct[16] == ';');
+}
+
+int zm_req_json_body(zm_req_t *r, json_object **obj)
+{
     json_tokener *tok;
     json_object *o;
     enum json_tokener_error jerr;
 
     *obj = NULL;
-    if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] != '\0' && ct[16] != ';')) {
-        zm_reply_error(r, 415, "unsupported_media_type", "请求体必须是 JSON (Content-Type: application/json)", NULL);
+    if (!zm_req_is_json(r)) {
+        zm_reply_not_json(r);
         return ZM_EINVAL;
     }
     if (r->body_len == 0) {
@@ -304,6 +343,41 @@ int zm_reply_field_error(zm_req_t *r, const char *field, const char *message)
     return zm_reply_error(r, 400, "validation_error", "请求参数有误", fields);
 }
 
+int zm_reply_not_json(zm_req_t *r)
+{
+    return zm_reply_error(r, 415, "unsupported_media_type", "请求体必须是 JSON (Content-Type: application/json)", NULL);
+}
+
+int zm_reply_page(zm_req_t *r, const zm_page_t *page, int64_t total, json_object *items)
+{
+    json_object *d = json_object_new_object();
+
+    json_object_object_add(d, "items", items);
+    json_object_object_add(d, "total", json_object_new_int64(total));
+    json_object_object_add(d, "page", json_object_new_int64(page->page));
+    json_object_object_add(d, "page_size", json_object_new_int64(page->size));
+    return zm_reply_data(r, 200, d);
+}
+
+int zm_reply_limited(zm_req_t *r, int retry_after, const char *message)
+{
+    char secs[16];
+
+    snprintf(secs, sizeof(secs), "%d", retry_after);
+    zm_reply_header(r, "Retry-After", secs);
+    return zm_reply_error(r, 429, "rate_limited", message, NULL);
+}
+
+int zm_reply_mapped(zm_req_t *r, const zm_error_map_t *table, size_t n, int rc)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (table[i].rc == rc) {
+            return zm_reply_error(r, table[i].status, table[i].error, table[i].message, NULL);
+        }
+    }
+    return zm_reply_from_rc(r, rc);
+}
+
 int zm_reply_raw(zm_req_t *r, int status, const char *content_type, const char *body, size_t len)
 {
     r->out.len = 0;
@@ -348,7 +422,20 @@ int zm_reply_from_rc(zm_req_t *r, int rc)
 void zm_form_init(zm_form_t *f, zm_req_t *r)
 {
     f->r = r;
+    f->body = NULL;
     f->fields = NULL;
+}
+
+int zm_form_json(zm_form_t *f, zm_req_t *r, json_object **body)
+{
+    int rc;
+
+    zm_form_init(f, r);
+    rc = zm_req_json_body(r, &f->body);
+    if (body) {
+        *body = f->body;
+    }
+    return rc;
 }
 
 void zm_form_error(zm_form_t *f, const char *key, const char *message)
@@ -365,26 +452,50 @@ void zm_form_error(zm_form_t *f, const char *key, const char *message)
     json_object_array_add(list, json_object_new_string(message));
 }
 
-const char *zm_form_str(zm_form_t *f, json_object *body, const char *key, int required, size_t max_chars)
+int zm_form_failed(const zm_form_t *f)
 {
-    json_object *v;
-    const char *s;
-    size_t len;
+    return f->fields != NULL;
+}
 
-    if (!json_object_object_get_ex(body, key, &v) || v == NULL) {
+/* The value at key, or NULL when absent or null (an error if required). */
+static json_object *form_value(zm_form_t *f, const char *key, int required)
+{
+    json_object *v = NULL;
+
+    if (f->body == NULL || !json_object_object_get_ex(f->body, key, &v) || v == NULL) {
         if (required) {
             zm_form_error(f, key, "此字段为必填项");
         }
         return NULL;
     }
+    return v;
+}
+
+/* The string value v (at key) when it is one without a NUL, else NULL with an error. */
+static const char *form_string(zm_form_t *f, const char *key, json_object *v, size_t *len)
+{
+    const char *s;
+
     if (!json_object_is_type(v, json_type_string)) {
         zm_form_error(f, key, "应为字符串");
         return NULL;
     }
     s = json_object_get_string(v);
-    len = (size_t)json_object_get_string_len(v);
-    if (strlen(s) != len) {
+    *len = (size_t)json_object_get_string_len(v);
+    if (strlen(s) != *len) {
         zm_form_error(f, key, "不能包含 NUL 字符");
+        return NULL;
+    }
+    return s;
+}
+
+const char *zm_form_str(zm_form_t *f, const char *key, int required, size_t max_chars)
+{
+    json_object *v = form_value(f, key, required);
+    const char *s;
+    size_t len;
+
+    if (v == NULL || (s = form_string(f, key, v, &len)) == NULL) {
         return NULL;
     }
     if (required && len == 0) {
@@ -399,11 +510,11 @@ const char *zm_form_str(zm_form_t *f, json_object *body, const char *key, int re
     return s;
 }
 
-int zm_form_bool(zm_form_t *f, json_object *body, const char *key)
+int zm_form_bool(zm_form_t *f, const char *key, int required)
 {
-    json_object *v;
+    json_object *v = form_value(f, key, required);
 
-    if (!json_object_object_get_ex(body, key, &v) || v == NULL) {
+    if (v == NULL) {
         return -1;
     }
     if (!json_object_is_type(v, json_type_boolean)) {
@@ -411,6 +522,79 @@ int zm_form_bool(zm_form_t *f, json_object *body, const char *key)
         return -1;
     }
     return json_object_get_boolean(v) ? 1 : 0;
+}
+
+int64_t zm_form_int(zm_form_t *f, const char *key, int required, int64_t min, int64_t max, int64_t def)
+{
+    json_object *v = form_value(f, key, required);
+    int64_t x;
+
+    if (v == NULL) {
+        return def;
+    }
+    /* json-c saturates an integer past int64 at the limits: outside any sane [min, max] */
+    x = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+    if (!json_object_is_type(v, json_type_int) || x < min || x > max) {
+        char *msg = zm_psprintf(f->r->a, "应为 %lld 到 %lld 的整数", (long long)min, (long long)max);
+        zm_form_error(f, key, msg ? msg : "应为整数");
+        return def;
+    }
+    return x;
+}
+
+int zm_form_enum(zm_form_t *f, const char *key, int required, const char *const *allowed, const char *message)
+{
+    json_object *v = form_value(f, key, required);
+    const char *s;
+    size_t len;
+
+    if (v == NULL || (s = form_string(f, key, v, &len)) == NULL) {
+        return -1;
+    }
+    for (int i = 0; allowed[i] != NULL; i++) {
+        if (strcmp(allowed[i], s) == 0) {
+            return i;
+        }
+    }
+    zm_form_error(f, key, message);
+    return -1;
+}
+
+const char *zm_form_uuid(zm_form_t *f, const char *key, int required)
+{
+    json_object *v = form_value(f, key, required);
+    const char *s;
+    size_t len;
+
+    if (v == NULL || (s = form_string(f, key, v, &len)) == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; len == 36 && i < len; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i])) {
+            len = 0;
+        }
+    }
+    if (len != 36) {
+        zm_form_error(f, key, "应为 UUID（如 123e4567-e89b-12d3-a456-426614174000）");
+        return NULL;
+    }
+    return s;
+}
+
+int64_t zm_form_id(zm_form_t *f, const char *key, int required)
+{
+    json_object *v = form_value(f, key, required);
+
+    if (v == NULL) {
+        return 0;
+    }
+    if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) <= 0 ||
+        json_object_get_int64(v) == INT64_MAX) {
+        zm_form_error(f, key, "应为正整数 ID");
+        return 0;
+    }
+    return json_object_get_int64(v);
 }
 
 int zm_form_done(zm_form_t *f)

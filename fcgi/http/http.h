@@ -2,19 +2,34 @@
  * http.h -- one request inside a FastCGI worker, and its response.
  *
  * A request's memory comes from r->a; JSON objects it creates are released
- * when the request ends.  Handlers read like the endpoint's documentation:
+ * when the request ends (zm_req_own: a cleanup on the arena).  Handlers read
+ * like the endpoint's documentation:
  *
- *     static int handle_thing(zm_req_t *r) {
- *         json_object *body;
- *         int rc = zm_req_json_body(r, &body);   // 415/400 already answered
- *         if (rc != ZM_OK) return rc;
- *         ... validate, call the domain function ...
- *         return zm_reply_data(r, 201, obj);
+ *     static const zm_error_map_t thing_errors[] = {
+ *         {ZM_ENOTFOUND, 404, "not_found", "简历不存在"},
+ *         {THING_ETAKEN, 409, "name_taken", "该名称已被使用"},
+ *     };
+ *
+ *     int thing_api_create(zm_req_t *r) {
+ *         json_object *out;
+ *         zm_form_t f;
+ *         if (zm_form_json(&f, r, NULL) != ZM_OK) return ZM_OK;  // 415/400 answered
+ *         const char *name = zm_form_str(&f, "name", 1, 255);
+ *         int64_t n = zm_form_int(&f, "count", 0, 1, 50, 10);
+ *         if (zm_form_done(&f) != ZM_OK) return ZM_OK;           // 400 with every field's errors
+ *         int rc = thing_create(r->db, r->a, r->user_id, name, n, &out);
+ *         return rc == ZM_OK ? zm_reply_data(r, 201, out) : ZM_REPLY_MAPPED(r, thing_errors, rc);
  *     }
  *
- * A handler returns ZM_OK once it has answered.  A negative return without
- * an answer becomes a JSON error: ZM_EDBDOWN 503 + Retry-After,
- * ZM_ENOTFOUND 404, ZM_ETOOBIG 413, anything else 500.
+ * The one rule for what a handler returns: ZM_OK once it has answered,
+ * whatever the answer (2xx or 4xx); a negative ZM_E* code only when it has
+ * not, and the server answers from it with zm_reply_from_rc() (ZM_EDBDOWN
+ * 503 + Retry-After, ZM_ENOTFOUND 404, ZM_ETOOBIG 413, anything else 500).
+ * Every zm_reply_* returns ZM_OK once it answered (a negative code when it
+ * could not build the answer), so `return zm_reply_...(...)` keeps the rule.
+ * The readers that answer a bad request themselves (zm_req_json_body,
+ * zm_form_json, zm_form_done, zm_req_page, zm_req_query_int) return
+ * ZM_EINVAL after answering: the handler then returns ZM_OK.
  */
 #ifndef ZM_HTTP_H
 #define ZM_HTTP_H
@@ -56,10 +71,21 @@ typedef struct zm_req_s {
     zm_buf_t headers; /* extra response header lines */
     zm_buf_t out;     /* response body */
     const char *content_type;
-
-    json_object *owned[16]; /* released at the end of the request */
-    unsigned nowned;
 } zm_req_t;
+
+/* a page of a list: ?page=1&page_size=20 */
+typedef struct {
+    int64_t page; /* from 1 */
+    int64_t size; /* items a page */
+} zm_page_t;
+
+/* how a module's own failure codes answer: zm_reply_mapped() */
+typedef struct {
+    int rc;
+    int status;
+    const char *error; /* the error's "code" */
+    const char *message;
+} zm_error_map_t;
 
 /* ---- reading the request ---- */
 
@@ -69,11 +95,23 @@ const char *zm_req_env(zm_req_t *r, const char *name);
 /** A path parameter by name ("id" for "{id}"), or NULL. */
 const char *zm_req_param(zm_req_t *r, const char *name);
 
+/**
+ * A path parameter as an id: a positive decimal int64 (digits only).  ZM_OK,
+ * or ZM_EINVAL without answering: each endpoint words its own 404.
+ */
+int zm_req_param_id(zm_req_t *r, const char *name, int64_t *id);
+
 /** A query-string parameter, percent-decoded into the arena; NULL when absent or not valid UTF-8. */
 const char *zm_req_query(zm_req_t *r, const char *name);
 
 /** A query parameter as an integer in [min, max]; def when absent.  ZM_EINVAL (400 answered) when bad. */
 int zm_req_query_int(zm_req_t *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out);
+
+/** ?page= (default 1, at most 1000000) and ?page_size= (default 20, 1..100).  ZM_EINVAL (400 answered) when bad. */
+int zm_req_page(zm_req_t *r, zm_page_t *page);
+
+/** Is the body declared JSON (Content-Type: application/json, parameters allowed)? */
+int zm_req_is_json(zm_req_t *r);
 
 /**
  * Parse the body as a JSON object.  On failure answers the request (415 when
@@ -84,7 +122,7 @@ int zm_req_query_int(zm_req_t *r, const char *name, int64_t def, int64_t min, in
  */
 int zm_req_json_body(zm_req_t *r, json_object **obj);
 
-/** Keep o alive until the request ends (then json_object_put). */
+/** Keep o alive until the request ends: json_object_put as a cleanup of r->a.  Returns o. */
 json_object *zm_req_own(zm_req_t *r, json_object *o);
 
 /* ---- answering ---- */
@@ -101,6 +139,22 @@ int zm_reply_error(zm_req_t *r, int status, const char *code, const char *messag
 /** One-field validation error: 400 with fields {field: [message]}. */
 int zm_reply_field_error(zm_req_t *r, const char *field, const char *message);
 
+/** 415 unsupported_media_type: the body must be JSON (what zm_req_json_body and JSON routes answer). */
+int zm_reply_not_json(zm_req_t *r);
+
+/** {"items": items, "total", "page", "page_size"} with 200; takes items' reference. */
+int zm_reply_page(zm_req_t *r, const zm_page_t *page, int64_t total, json_object *items);
+
+/** 429 rate_limited with Retry-After: retry_after seconds. */
+int zm_reply_limited(zm_req_t *r, int retry_after, const char *message);
+
+/**
+ * Answer rc (< 0) from table[0..n): the entry with that rc gives status, code
+ * and message; an rc not in the table answers as zm_reply_from_rc().
+ */
+int zm_reply_mapped(zm_req_t *r, const zm_error_map_t *table, size_t n, int rc);
+#define ZM_REPLY_MAPPED(r, table, rc) zm_reply_mapped((r), (table), ZM_ARRAY_LEN(table), (rc))
+
 /** A body that is not JSON (metrics text, file downloads). */
 int zm_reply_raw(zm_req_t *r, int status, const char *content_type, const char *body, size_t len);
 
@@ -112,25 +166,55 @@ int zm_reply_from_rc(zm_req_t *r, int rc);
 
 /* ---- validating a JSON body, field by field ---- */
 
-/** Collects per-field errors; zm_form_done() answers 400 with all of them at once. */
+/**
+ * Collects per-field errors; zm_form_done() answers 400 with all of them at
+ * once.  Each reader returns what it read, or its "nothing" (NULL, -1, def)
+ * with an error recorded for the field when the value was there but wrong,
+ * or absent and required.  Absent and null are the same.
+ */
 typedef struct {
     zm_req_t *r;
+    json_object *body;   /* the JSON object the readers read; NULL for a multipart form */
     json_object *fields; /* {"field": ["message", ...]}, NULL while all is well */
 } zm_form_t;
 
+/** A form for fields that are not JSON (multipart): only zm_form_error and zm_form_done apply. */
 void zm_form_init(zm_form_t *f, zm_req_t *r);
+
+/** Parse the body (zm_req_json_body) and bind the form to it; body, if not NULL, gets the object.
+ *  ZM_EINVAL when the request was answered (415/400). */
+int zm_form_json(zm_form_t *f, zm_req_t *r, json_object **body);
 
 /** Add an error message for key. */
 void zm_form_error(zm_form_t *f, const char *key, const char *message);
 
+/** Has any field an error yet? */
+int zm_form_failed(const zm_form_t *f);
+
 /**
  * The string at key: NULL when absent or null (an error if required), or
- * when not a string, longer than max_chars characters, or holding a NUL.
+ * when not a string, longer than max_chars characters, holding a NUL, or
+ * empty and required.
  */
-const char *zm_form_str(zm_form_t *f, json_object *body, const char *key, int required, size_t max_chars);
+const char *zm_form_str(zm_form_t *f, const char *key, int required, size_t max_chars);
 
-/** A boolean at key: 1/0, or -1 when absent (an error if not a boolean). */
-int zm_form_bool(zm_form_t *f, json_object *body, const char *key);
+/** A boolean at key: 1/0, or -1 when absent (an error if required) or not a boolean. */
+int zm_form_bool(zm_form_t *f, const char *key, int required);
+
+/** An integer (a JSON integer, not 1.0) in [min, max] at key; def when absent (an error if required) or bad. */
+int64_t zm_form_int(zm_form_t *f, const char *key, int required, int64_t min, int64_t max, int64_t def);
+
+/**
+ * The index in allowed (NULL-terminated) of the string at key; -1 when
+ * absent (an error if required), not a string, or none of them (message).
+ */
+int zm_form_enum(zm_form_t *f, const char *key, int required, const char *const *allowed, const char *message);
+
+/** A canonical UUID (36 characters, 8-4-4-4-12 hex digits) at key, or NULL (absent: an error if required). */
+const char *zm_form_uuid(zm_form_t *f, const char *key, int required);
+
+/** An id (a positive JSON integer) at key, or 0 (absent: an error if required). */
+int64_t zm_form_id(zm_form_t *f, const char *key, int required);
 
 /** ZM_OK when no field had an error; else answers 400 validation_error and returns ZM_EINVAL. */
 int zm_form_done(zm_form_t *f);

@@ -39,8 +39,8 @@ static const zm_conf_key_t http_keys[] = {
 };
 
 static const zm_route_t http_routes[] = {
-    {"GET", "/healthz", health_healthz, ZM_AUTH_NONE, NULL},
-    {"GET", "/metrics", health_metrics, ZM_AUTH_LOOPBACK, NULL},
+    {"GET", "/healthz", health_healthz, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
+    {"GET", "/metrics", health_metrics, ZM_AUTH_LOOPBACK, NULL, ZM_BODY_ANY},
 };
 
 const zm_module_t zm_http_module = {

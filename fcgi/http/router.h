@@ -19,12 +19,17 @@ typedef int (*zm_handler_pt)(struct zm_req_s *r);
 /* who may call a route */
 enum { ZM_AUTH_NONE = 0, ZM_AUTH_USER, ZM_AUTH_HR, ZM_AUTH_ADMIN, ZM_AUTH_LOOPBACK };
 
+/* what a route's body is: ZM_BODY_JSON routes answer 415 for any other Content-Type before the handler
+ * runs (after the auth check); ZM_BODY_ANY leaves it to the handler (none, multipart, either) */
+enum { ZM_BODY_ANY = 0, ZM_BODY_JSON };
+
 typedef struct zm_route_s {
     const char *method; /* "GET", "POST", ... */
     const char *pattern;
     zm_handler_pt handler;
     int auth;
     const char *name; /* label in /metrics; defaults to the pattern */
+    int body;         /* ZM_BODY_* */
 } zm_route_t;
 
 typedef struct {

@@ -193,6 +193,11 @@ static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
             return;
         }
     }
+    /* a route that takes JSON refuses anything else before its handler reads a byte */
+    if (r->route->body == ZM_BODY_JSON && !zm_req_is_json(r)) {
+        zm_reply_not_json(r);
+        return;
+    }
     rc = r->route->handler(r);
     if (r->status == 0) {
         if (rc == ZM_OK) {
@@ -301,10 +306,7 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
     zm_metrics_request(route_idx, r->status, us);
     zm_log_access(r->request_id, r->method, r->path, r->status, us);
 
-    for (unsigned i = 0; i < r->nowned; i++) {
-        json_object_put(r->owned[i]);
-    }
-    zm_arena_reset(a);
+    zm_arena_reset(a); /* and with it the request's JSON objects (zm_req_own) */
 }
 
 static int connection_waiting(void)
@@ -430,7 +432,7 @@ static int reload(void *ud)
     int rc;
 
     ZM_UNUSED(ud);
-    saved = strdup(zm_conf_str("fcgi.listen"));
+    saved = zm_xstrdup(zm_conf_str("fcgi.listen"));
     rc = zm_conf_load(conf_path_saved, err, sizeof(err));
     if (rc != ZM_OK) {
         zm_log_error("reload: %s", err);
@@ -474,10 +476,7 @@ static int collect_routes(const zm_module_t *const *modules)
     for (size_t m = 0; modules[m] != NULL; m++) {
         n += modules[m]->nroutes;
     }
-    routes = calloc(n ? n : 1, sizeof(*routes));
-    if (routes == NULL) {
-        return ZM_ENOMEM;
-    }
+    routes = zm_xcalloc(n, sizeof(*routes));
     for (size_t m = 0; modules[m] != NULL; m++) {
         for (size_t i = 0; i < modules[m]->nroutes; i++) {
             const zm_route_t *rt = &modules[m]->routes[i];

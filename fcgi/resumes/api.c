@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "filetype.h"
 #include "multipart.h"
@@ -40,38 +41,33 @@ static const char *size_text(zm_req_t *r, int64_t n)
     return zm_psprintf(r->a, "%lld KB", (long long)((n + 1023) >> 10));
 }
 
+/* Answer a resumes failure; what is the missing thing's 404 message ("简历不存在", "文件不存在").  The limits'
+ * messages name the configured limit, so the table is made when a failure is answered. */
 static int reply_rc(zm_req_t *r, int rc, const char *what)
 {
-    const char *msg;
-
-    switch (rc) {
-    case ZM_ENOTFOUND:
-        return zm_reply_error(r, 404, "not_found", what, NULL);
-    case RESUME_ETYPE:
-        return zm_reply_error(r, 415, "unsupported_file_type",
-                              "仅支持 PDF、Word (.docx)、TXT 和 Markdown 文件；旧版 .doc 请另存为 .docx 或 PDF", NULL);
-    case RESUME_ELAST:
-        return zm_reply_error(r, 409, "last_version", "这是该简历唯一的版本，不能单独删除；如需删除请删除整份简历",
-                              NULL);
-    case RESUME_EQUOTA:
-        msg = zm_psprintf(r->a, "存储空间不足：每个账户的简历文件合计不能超过 %s，请删除不需要的简历或版本后再上传",
-                          size_text(r, zm_conf_int("resumes.quota_bytes")));
-        return zm_reply_error(r, 413, "storage_quota_exceeded", msg ? msg : "存储空间不足", NULL);
-    case RESUME_ERESUMES:
-        msg = zm_psprintf(r->a, "最多可保存 %lld 份简历，请先删除不需要的简历",
-                          (long long)zm_conf_int("resumes.max_resumes"));
-        return zm_reply_error(r, 409, "too_many_resumes", msg ? msg : "简历数量已达上限", NULL);
-    case RESUME_EVERSIONS:
-        msg = zm_psprintf(r->a, "每份简历最多保存 %lld 个版本，请先删除旧版本",
-                          (long long)zm_conf_int("resumes.max_versions"));
-        return zm_reply_error(r, 409, "too_many_versions", msg ? msg : "版本数量已达上限", NULL);
-    case STORAGE_EFULL:
+    const char *quota =
+        zm_psprintf(r->a, "存储空间不足：每个账户的简历文件合计不能超过 %s，请删除不需要的简历或版本后再上传",
+                    size_text(r, zm_conf_int("resumes.quota_bytes")));
+    const char *resumes = zm_psprintf(r->a, "最多可保存 %lld 份简历，请先删除不需要的简历",
+                                      (long long)zm_conf_int("resumes.max_resumes"));
+    const char *versions = zm_psprintf(r->a, "每份简历最多保存 %lld 个版本，请先删除旧版本",
+                                       (long long)zm_conf_int("resumes.max_versions"));
+    const zm_error_map_t errors[] = {
+        {ZM_ENOTFOUND, 404, "not_found", what},
+        {RESUME_ETYPE, 415, "unsupported_file_type",
+         "仅支持 PDF、Word (.docx)、TXT 和 Markdown 文件；旧版 .doc 请另存为 .docx 或 PDF"},
+        {RESUME_ELAST, 409, "last_version", "这是该简历唯一的版本，不能单独删除；如需删除请删除整份简历"},
+        {RESUME_EQUOTA, 413, "storage_quota_exceeded", quota ? quota : "存储空间不足"},
+        {RESUME_ERESUMES, 409, "too_many_resumes", resumes ? resumes : "简历数量已达上限"},
+        {RESUME_EVERSIONS, 409, "too_many_versions", versions ? versions : "版本数量已达上限"},
         /* the disk (or bucket) is full: nothing was kept, and it is the operator's to fix, not the client's */
+        {STORAGE_EFULL, 503, "storage_full", "文件存储空间已满，暂时无法上传，请稍后重试"},
+    };
+
+    if (rc == STORAGE_EFULL) {
         zm_reply_header(r, "Retry-After", "60");
-        return zm_reply_error(r, 503, "storage_full", "文件存储空间已满，暂时无法上传，请稍后重试", NULL);
-    default:
-        return zm_reply_from_rc(r, rc);
     }
+    return ZM_REPLY_MAPPED(r, errors, rc);
 }
 
 /* A multipart form's field as text: valid UTF-8, at most max characters once control and invisible
@@ -168,8 +164,8 @@ int resumes_api_create(zm_req_t *r)
         return r->status ? ZM_OK : rc;
     }
     name = form_text(r, &f, parts, nparts, "name", 255, 0);
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     if (name == NULL || name[0] == '\0') { /* also a name of nothing but spaces and invisible characters */
         name = default_name(r, u.file_name);
@@ -183,16 +179,16 @@ int resumes_api_create(zm_req_t *r)
 
 int resumes_api_list(zm_req_t *r)
 {
-    int64_t page, page_size;
-    json_object *out;
+    zm_page_t page;
+    json_object *items;
+    int64_t total;
     int rc;
 
-    if (zm_req_query_int(r, "page", 1, 1, 1000000, &page) != ZM_OK ||
-        zm_req_query_int(r, "page_size", 20, 1, 100, &page_size) != ZM_OK) {
+    if (zm_req_page(r, &page) != ZM_OK) {
         return ZM_OK;
     }
-    rc = resume_list(r->db, r->a, r->user_id, page, page_size, &out);
-    return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
+    rc = resume_list(r->db, r->a, r->user_id, page.page, page.size, &items, &total);
+    return rc == ZM_OK ? zm_reply_page(r, &page, total, items) : reply_rc(r, rc, "简历不存在");
 }
 
 int resumes_api_get(zm_req_t *r)
@@ -205,16 +201,15 @@ int resumes_api_get(zm_req_t *r)
 
 int resumes_api_rename(zm_req_t *r)
 {
-    json_object *body, *out;
+    json_object *out;
     const char *name;
     zm_form_t f;
     int rc;
 
-    if ((rc = zm_req_json_body(r, &body)) != ZM_OK) {
-        return rc;
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
     }
-    zm_form_init(&f, r);
-    name = zm_form_str(&f, body, "name", 1, 255);
+    name = zm_form_str(&f, "name", 1, 255);
     if (name != NULL) {
         /* as in the upload form: no controls or bidi overrides, and something visible must be left */
         name = ft_clean_text(r->a, name, strlen(name), 0);
@@ -222,8 +217,8 @@ int resumes_api_rename(zm_req_t *r)
             zm_form_error(&f, "name", "名称不能只由空白或不可见字符组成");
         }
     }
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     rc = resume_rename(r->db, r->a, r->user_id, zm_req_param(r, "resumeId"), name, &out);
     return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
@@ -263,8 +258,8 @@ int resumes_api_add_version(zm_req_t *r)
     if ((rc = read_upload(r, &u, &parts, &nparts, &f)) != ZM_OK) {
         return r->status ? ZM_OK : rc;
     }
-    if ((rc = zm_form_done(&f)) != ZM_OK) {
-        return rc;
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
     }
     if ((st = worker_storage()) == NULL) {
         return reply_no_storage(r);
@@ -297,8 +292,8 @@ int resumes_api_download(zm_req_t *r)
         return reply_rc(r, rc, "文件不存在");
     }
     if (storage_redirects(st)) {
-        rc = storage_presign_get(st, r->a, f.key, (int64_t)time(NULL), (int)zm_conf_int("storage.s3_presign_ttl"),
-                                 f.file_name, f.file_type, &url);
+        rc = storage_presign_get(st, r->a, f.key, zm_now_s(), (int)zm_conf_int("storage.s3_presign_ttl"), f.file_name,
+                                 f.file_type, &url);
         if (rc != ZM_OK) {
             return zm_reply_from_rc(r, rc);
         }

@@ -9,6 +9,10 @@
 #include "resumes_tasks.h"
 #include "server.h"
 
+/* resumes' own failure codes lie in its range (zm.h: a code in a log names its module) */
+_Static_assert(ZM_IN_RANGE(RESUME_ETYPE, ZM_ERANGE_RESUMES) && ZM_IN_RANGE(RESUME_EVERSIONS, ZM_ERANGE_RESUMES),
+               "resumes codes outside ZM_ERANGE_RESUMES");
+
 static const zm_conf_key_t resumes_keys[] = {
     ZM_CONF_I(
         "resumes.quota_bytes", "209715200", 0, 1099511627776LL,
@@ -21,16 +25,16 @@ static const zm_conf_key_t resumes_keys[] = {
 };
 
 static const zm_route_t resumes_routes[] = {
-    {"POST", "/api/resumes", resumes_api_create, ZM_AUTH_USER, NULL},
-    {"GET", "/api/resumes", resumes_api_list, ZM_AUTH_USER, NULL},
-    {"GET", "/api/resumes/{resumeId}", resumes_api_get, ZM_AUTH_USER, NULL},
-    {"PATCH", "/api/resumes/{resumeId}", resumes_api_rename, ZM_AUTH_USER, NULL},
-    {"DELETE", "/api/resumes/{resumeId}", resumes_api_delete, ZM_AUTH_USER, NULL},
-    {"GET", "/api/resumes/{resumeId}/versions", resumes_api_versions, ZM_AUTH_USER, NULL},
-    {"POST", "/api/resumes/{resumeId}/versions", resumes_api_add_version, ZM_AUTH_USER, NULL},
-    {"GET", "/api/resumes/{resumeId}/text", resumes_api_text, ZM_AUTH_USER, NULL},
-    {"GET", "/api/files/{fileId}", resumes_api_download, ZM_AUTH_USER, NULL},
-    {"DELETE", "/api/files/{fileId}", resumes_api_file_delete, ZM_AUTH_USER, NULL},
+    {"POST", "/api/resumes", resumes_api_create, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes", resumes_api_list, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes/{resumeId}", resumes_api_get, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"PATCH", "/api/resumes/{resumeId}", resumes_api_rename, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"DELETE", "/api/resumes/{resumeId}", resumes_api_delete, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes/{resumeId}/versions", resumes_api_versions, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"POST", "/api/resumes/{resumeId}/versions", resumes_api_add_version, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes/{resumeId}/text", resumes_api_text, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/files/{fileId}", resumes_api_download, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"DELETE", "/api/files/{fileId}", resumes_api_file_delete, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
 };
 
 static const task_type_t resumes_tasks[] = {

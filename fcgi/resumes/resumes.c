@@ -380,12 +380,11 @@ static const char *iso_time(zm_arena_t *a, const char *db)
     return s ? s : "";
 }
 
-int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **out)
+int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **items,
+                int64_t *total)
 {
     char uid[24];
     db_res_t res;
-    json_object *items;
-    int64_t total;
     int rc;
 
     snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
@@ -404,27 +403,22 @@ int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t 
         return rc;
     }
     /* a first page that is not full is everything: the total needs no second query */
-    total = (int64_t)res.nrows;
+    *total = (int64_t)res.nrows;
     if (page > 1 || (int64_t)res.nrows == page_size) {
         db_res_t c;
         rc = db_query(db, a, &c, "SELECT COUNT(*) FROM api_resume WHERE user_id = ?", "s", uid);
         if (rc != ZM_OK) {
             return rc;
         }
-        total = db_int(&c, 0, 0);
+        *total = db_int(&c, 0, 0);
     }
-    items = json_object_new_array();
+    *items = json_object_new_array();
     for (size_t r = 0; r < res.nrows; r++) {
         json_object *o = resume_json(a, db_val(&res, r, 0), db_val(&res, r, 1), db_val(&res, r, 2),
                                      iso_time(a, db_val(&res, r, 3)), iso_time(a, db_val(&res, r, 4)));
         json_object_object_add(o, "version_count", json_object_new_int64(db_int(&res, r, 5)));
-        json_object_array_add(items, o);
+        json_object_array_add(*items, o);
     }
-    *out = json_object_new_object();
-    json_object_object_add(*out, "items", items);
-    json_object_object_add(*out, "total", json_object_new_int64(total));
-    json_object_object_add(*out, "page", json_object_new_int64(page));
-    json_object_object_add(*out, "page_size", json_object_new_int64(page_size));
     return ZM_OK;
 }
 

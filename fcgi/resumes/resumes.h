@@ -24,12 +24,13 @@
 #include "arena.h"
 #include "db.h"
 #include "storage.h"
+#include "zm.h"
 
-#define RESUME_ETYPE (-40)     /* content is not an accepted type */
-#define RESUME_ELAST (-41)     /* the only version of a resume cannot be deleted */
-#define RESUME_EQUOTA (-42)    /* the user's files would pass resumes.quota_bytes */
-#define RESUME_ERESUMES (-43)  /* the user already has resumes.max_resumes resumes */
-#define RESUME_EVERSIONS (-44) /* the resume already has resumes.max_versions versions */
+#define RESUME_ETYPE (ZM_ERANGE_RESUMES - 0)     /* content is not an accepted type */
+#define RESUME_ELAST (ZM_ERANGE_RESUMES - 1)     /* the only version of a resume cannot be deleted */
+#define RESUME_EQUOTA (ZM_ERANGE_RESUMES - 2)    /* the user's files would pass resumes.quota_bytes */
+#define RESUME_ERESUMES (ZM_ERANGE_RESUMES - 3)  /* the user already has resumes.max_resumes resumes */
+#define RESUME_EVERSIONS (ZM_ERANGE_RESUMES - 4) /* the resume already has resumes.max_versions versions */
 
 typedef struct {
     const char *file_name; /* as the client sent it (sanitized here) */
@@ -47,8 +48,9 @@ int resume_create(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const
 int resume_add_version(db_t *db, storage_t *st, zm_arena_t *a, int64_t user_id, const char *resume_id,
                        const resume_upload_t *u, json_object **out);
 
-/** The caller's resumes, newest first: {"items": [...], "total", "page", "page_size"}. */
-int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **out);
+/** One page of the caller's resumes, newest first: *items (an array) and *total (all of them). */
+int resume_list(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64_t page_size, json_object **items,
+                int64_t *total);
 
 /** One resume with its versions. */
 int resume_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, json_object **out);

@@ -707,11 +707,7 @@ int extract_text(zm_arena_t *a, const extract_limits_t *l, ft_type_t t, const ch
     lim.timeout_s = lim.timeout_s ? lim.timeout_s : 1;
     lim.mem_mb = lim.mem_mb < EXTRACT_MIN_MEM_MB ? EXTRACT_MIN_MEM_MB : lim.mem_mb;
     l = &lim;
-    r = calloc(1, sizeof(*r));
-    if (r == NULL) {
-        *error = "out of memory";
-        return ZM_ENOMEM;
-    }
+    r = zm_xcalloc(1, sizeof(*r));
     t0 = zm_mono_ms();
     rc = extract_spawn(l, kind, data, len, r);
     if (rc != ZM_OK) {

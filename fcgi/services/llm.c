@@ -127,7 +127,7 @@ typedef struct {
     int too_big;
 } rbuf_t;
 
-/* 0, or -1 when the buffer would pass RESPONSE_MAX (too_big set) or malloc failed */
+/* 0, or -1 when the buffer would pass RESPONSE_MAX (too_big set): the cap is recoverable, malloc is not */
 static int rbuf_add(rbuf_t *b, const char *p, size_t n)
 {
     int rc = zm_buf_append(NULL, &b->buf, p, n, RESPONSE_MAX);

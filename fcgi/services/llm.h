@@ -41,7 +41,7 @@
 #include "buf.h"
 #include "zm.h"
 
-#define LLM_ECANCELED (-60) /* on_delta returned non-zero: the transfer was stopped */
+#define LLM_ECANCELED (ZM_ERANGE_SERVICES - 1) /* on_delta returned non-zero: the transfer was stopped */
 
 /* ---- configuration ---- */
 

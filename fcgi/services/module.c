@@ -4,7 +4,17 @@
  * and the one task type they run themselves (mail.send).
  */
 #include "conf.h"
+#include "llm.h"
 #include "mail.h"
+#include "ratelimit.h"
+#include "storage.h"
+
+/* the services' own failure codes share one range (zm.h lists who has which) and never each other's */
+_Static_assert(ZM_IN_RANGE(STORAGE_EFULL, ZM_ERANGE_SERVICES) && ZM_IN_RANGE(LLM_ECANCELED, ZM_ERANGE_SERVICES) &&
+                   ZM_IN_RANGE(RL_LIMITED, ZM_ERANGE_SERVICES),
+               "services codes outside ZM_ERANGE_SERVICES");
+_Static_assert(STORAGE_EFULL != LLM_ECANCELED && STORAGE_EFULL != RL_LIMITED && LLM_ECANCELED != RL_LIMITED,
+               "two services share a code");
 
 static const zm_conf_key_t services_keys[] = {
     ZM_CONF_I("ratelimit.window_s", "60", 1, 86400LL,

@@ -6,8 +6,9 @@
 #define ZM_RATELIMIT_H
 
 #include "db.h"
+#include "zm.h"
 
-#define RL_LIMITED (-30)
+#define RL_LIMITED (ZM_ERANGE_SERVICES - 2) /* past the limit */
 
 /**
  * Count one hit of bucket in the current window.  ZM_OK while the count is

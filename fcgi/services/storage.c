@@ -12,6 +12,7 @@
 #include "log.h"
 #include "storage_backend.h"
 #include "str.h"
+#include "zm.h"
 
 /* S3's own limit on a key, in bytes. */
 #define STORAGE_KEY_MAX 1024
@@ -71,13 +72,9 @@ int storage_ctype_check(const char *ct)
 storage_t *storage_open(void)
 {
     const char *backend = zm_conf_str("storage.backend");
-    storage_t *s = calloc(1, sizeof(*s));
+    storage_t *s = zm_xcalloc(1, sizeof(*s));
     int rc;
 
-    if (s == NULL) {
-        zm_log_error("storage: out of memory");
-        return NULL;
-    }
     if (strcmp(backend, "local") == 0) {
         s->kind = STORAGE_LOCAL;
         rc = storage_local_open(s);

@@ -25,7 +25,7 @@
 
 typedef struct storage_s storage_t;
 
-#define STORAGE_EFULL (-60) /* no space left: ENOSPC/EDQUOT on the local disk, HTTP 507 from S3 */
+#define STORAGE_EFULL (ZM_ERANGE_SERVICES - 0) /* no space left: ENOSPC/EDQUOT on the local disk, HTTP 507 from S3 */
 
 /** The backend the configuration names (storage.*).  NULL with a logged reason on a bad configuration. */
 storage_t *storage_open(void);

@@ -26,6 +26,7 @@
 #include "sigv4.h"
 #include "storage_backend.h"
 #include "str.h"
+#include "zm.h"
 
 /* What we keep of an error response: S3's XML error is well under this. */
 #define STORAGE_ERRBODY_MAX 4096
@@ -39,10 +40,10 @@ static int storage_s3_endpoint(storage_t *s, const char *ep)
     size_t n;
 
     if (strncmp(ep, "http://", 7) == 0) {
-        s->scheme = strdup("http");
+        s->scheme = zm_xstrdup("http");
         hp = ep + 7;
     } else if (strncmp(ep, "https://", 8) == 0) {
-        s->scheme = strdup("https");
+        s->scheme = zm_xstrdup("https");
         hp = ep + 8;
     } else {
         zm_log_error("storage: storage.s3_endpoint must start with http:// or https://");
@@ -79,13 +80,10 @@ int storage_s3_open(storage_t *s)
     if ((rc = storage_s3_endpoint(s, ep)) != ZM_OK) {
         return rc;
     }
-    s->region = strdup(zm_conf_str("storage.s3_region"));
-    s->bucket = strdup(zm_conf_str("storage.s3_bucket"));
-    s->access_key = strdup(zm_conf_str("storage.s3_access_key"));
-    s->secret_key = strdup(zm_conf_str("storage.s3_secret_key"));
-    if (s->region == NULL || s->bucket == NULL || s->access_key == NULL || s->secret_key == NULL) {
-        return ZM_ENOMEM;
-    }
+    s->region = zm_xstrdup(zm_conf_str("storage.s3_region"));
+    s->bucket = zm_xstrdup(zm_conf_str("storage.s3_bucket"));
+    s->access_key = zm_xstrdup(zm_conf_str("storage.s3_access_key"));
+    s->secret_key = zm_xstrdup(zm_conf_str("storage.s3_secret_key"));
     /* the region is a field of CURLOPT_AWS_SIGV4's colon-separated string */
     if (sigv4_field_check(s->region, 0) != ZM_OK || strchr(s->region, ':') != NULL) {
         zm_log_error("storage: storage.s3_region is empty or malformed");
@@ -113,19 +111,13 @@ int storage_s3_open(storage_t *s)
     }
     if (!s->path_style) {
         /* virtual-host addressing puts the bucket in the host name */
-        char *vh = malloc(strlen(s->bucket) + 1 + strlen(s->host) + 1);
+        char *vh = zm_xmalloc(strlen(s->bucket) + 1 + strlen(s->host) + 1);
 
-        if (vh == NULL) {
-            return ZM_ENOMEM;
-        }
         sprintf(vh, "%s.%s", s->bucket, s->host);
         free(s->host);
         s->host = vh;
     }
-    s->sigv4 = malloc(strlen(s->region) + sizeof("aws:amz::s3"));
-    if (s->sigv4 == NULL) {
-        return ZM_ENOMEM;
-    }
+    s->sigv4 = zm_xmalloc(strlen(s->region) + sizeof("aws:amz::s3"));
     sprintf(s->sigv4, "aws:amz:%s:s3", s->region);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         zm_log_error("storage: curl_global_init failed");

@@ -30,8 +30,8 @@ static const zm_conf_key_t tasks_keys[] = {
 };
 
 static const zm_route_t tasks_routes[] = {
-    {"GET", "/api/v1/tasks/{id}", tasks_api_get, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/events/auth/{taskId}", tasks_api_events_auth, ZM_AUTH_USER, NULL},
+    {"GET", "/api/v1/tasks/{id}", tasks_api_get, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/events/auth/{taskId}", tasks_api_events_auth, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
 };
 
 static const task_type_t tasks_types[] = {

@@ -24,15 +24,15 @@ static int fuzz_handler(struct zm_req_s *r)
 }
 
 static const zm_route_t fuzz_routes[] = {
-    {"GET", "/healthz", fuzz_handler, ZM_AUTH_NONE, NULL},
-    {"GET", "/api/resumes", fuzz_handler, ZM_AUTH_USER, NULL},
-    {"POST", "/api/resumes", fuzz_handler, ZM_AUTH_USER, NULL},
-    {"GET", "/api/resumes/{id}", fuzz_handler, ZM_AUTH_USER, NULL},
-    {"PATCH", "/api/resumes/{id}", fuzz_handler, ZM_AUTH_USER, NULL},
-    {"DELETE", "/api/resumes/{id}/versions/{version}", fuzz_handler, ZM_AUTH_USER, NULL},
-    {"GET", "/api/v1/events/tasks/{id}", fuzz_handler, ZM_AUTH_NONE, NULL},
-    {"POST", "/match/start/{job_id}/", fuzz_handler, ZM_AUTH_HR, NULL},
-    {"GET", "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}", fuzz_handler, ZM_AUTH_NONE, NULL},
+    {"GET", "/healthz", fuzz_handler, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes", fuzz_handler, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"POST", "/api/resumes", fuzz_handler, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes/{id}", fuzz_handler, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"PATCH", "/api/resumes/{id}", fuzz_handler, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"DELETE", "/api/resumes/{id}/versions/{version}", fuzz_handler, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/events/tasks/{id}", fuzz_handler, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
+    {"POST", "/match/start/{job_id}/", fuzz_handler, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
+    {"GET", "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}", fuzz_handler, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
 };
 
 static unsigned fuzz_nparams(const char *pattern)

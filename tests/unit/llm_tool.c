@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     }
 
     out = json_object_new_object();
-    json_object_object_add(out, "rc", json_object_new_string(rc == LLM_ECANCELED ? "ECANCELED" : zm_rc_name(rc)));
+    json_object_object_add(out, "rc", json_object_new_string(rc == LLM_ECANCELED ? "ECANCELED" : zm_strerror(rc)));
     json_object_object_add(out, "error", str_or_null(error));
     json_object_object_add(out, "text", ans.text ? json_object_new_string_len(ans.text, (int)ans.len) : NULL);
     json_object_object_add(out, "deltas", d.deltas);
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
     json_object_object_add(out, "usage", uo);
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     if (rc != ZM_OK) {
-        fprintf(stderr, "llm_tool: %s: %s\n", rc == LLM_ECANCELED ? "ECANCELED" : zm_rc_name(rc),
+        fprintf(stderr, "llm_tool: %s: %s\n", rc == LLM_ECANCELED ? "ECANCELED" : zm_strerror(rc),
                 error ? error : "(no reason)");
     }
     json_object_put(out);

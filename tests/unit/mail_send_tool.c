@@ -81,7 +81,7 @@ int main(int argc, char **argv)
     zm_arena_init(&a, 1 << 16, 64u << 20);
     rc = mail_send(&a, &c, &m, &detail);
     if (rc != ZM_OK) {
-        fprintf(stderr, "mail_send_tool: %s: %s\n", zm_rc_name(rc), detail ? detail : "(no detail)");
+        fprintf(stderr, "mail_send_tool: %s: %s\n", zm_strerror(rc), detail ? detail : "(no detail)");
     }
     zm_arena_destroy(&a);
     mail_cleanup();

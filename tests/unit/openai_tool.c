@@ -164,9 +164,9 @@ int main(int argc, char **argv)
     if (rc == ZM_OK) {
         json_object_object_add(out, "result", result);
     } else {
-        json_object_object_add(out, "error", json_object_new_string(error ? error : zm_rc_name(rc)));
-        json_object_object_add(out, "rc", json_object_new_string(zm_rc_name(rc)));
-        fprintf(stderr, "openai_tool: %s: %s\n", zm_rc_name(rc), error ? error : "(no reason)");
+        json_object_object_add(out, "error", json_object_new_string(error ? error : zm_strerror(rc)));
+        json_object_object_add(out, "rc", json_object_new_string(zm_strerror(rc)));
+        fprintf(stderr, "openai_tool: %s: %s\n", zm_strerror(rc), error ? error : "(no reason)");
     }
     json_object_object_add(out, "usage", usage_json(&u));
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -145,7 +145,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (rc != ZM_OK) {
-        fprintf(stderr, "error: %s\n", rc == STORAGE_EFULL ? "STORAGE_EFULL" : zm_rc_name(rc));
+        fprintf(stderr, "error: %s\n", rc == STORAGE_EFULL ? "STORAGE_EFULL" : zm_strerror(rc));
         return 1;
     }
     return 0;

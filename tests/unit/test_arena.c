@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "zm.h"
 #include "zt.h"
 
 static void test_alloc_and_align(void)
@@ -71,11 +72,82 @@ static void test_calloc_zeroes(void)
     zm_arena_destroy(&a);
 }
 
+/* cleanups: newest first, at reset and at destroy, once each; a record past the cap still goes in */
+static char trace[16];
+static size_t ntrace;
+
+static void note(void *data)
+{
+    if (ntrace + 1 < sizeof(trace)) {
+        trace[ntrace++] = *(const char *)data;
+        trace[ntrace] = '\0';
+    }
+}
+
+static zm_arena_t *nested;
+static const char e1 = 'e';
+
+/* a cleanup that adds one: it runs too, before the memory goes */
+static void add_another(void *data)
+{
+    note(data);
+    zm_arena_cleanup_add(nested, note, (void *)&e1);
+}
+
+static void test_cleanups(void)
+{
+    static const char a1 = 'a', b1 = 'b', c1 = 'c', d1 = 'd';
+    zm_arena_t a;
+
+    zm_arena_init(&a, 256, 1024);
+    ntrace = 0;
+    trace[0] = '\0';
+    zm_arena_cleanup_add(&a, note, (void *)&a1);
+    zm_arena_cleanup_add(&a, note, (void *)&b1);
+    zm_arena_cleanup_add(&a, note, (void *)&c1);
+    ZT_STREQ(trace, "");
+    zm_arena_reset(&a);
+    ZT_STREQ(trace, "cba");
+    zm_arena_reset(&a); /* each runs once */
+    ZT_STREQ(trace, "cba");
+    nested = &a;
+    zm_arena_cleanup_add(&a, add_another, (void *)&b1);
+    zm_arena_reset(&a);
+    ZT_STREQ(trace, "cbabe");
+    ntrace = 3;
+    trace[3] = '\0';
+
+    /* the arena at its cap: allocation fails, a cleanup is still recorded */
+    while (zm_palloc(&a, 200) != NULL) {
+    }
+    zm_arena_cleanup_add(&a, note, (void *)&d1);
+    zm_arena_destroy(&a);
+    ZT_STREQ(trace, "cbad");
+    ZT_CHECK(a.total == 0 && a.cleanups == NULL);
+}
+
+static void test_strerror(void)
+{
+    ZT_STREQ(zm_strerror(ZM_OK), "OK");
+    ZT_STREQ(zm_strerror(ZM_EDBDOWN), "EDBDOWN");
+    ZT_STREQ(zm_strerror(ZM_EEXPIRED), "EEXPIRED");
+    ZT_STREQ(zm_strerror(ZM_ERR), "ERR");
+    ZT_STREQ(zm_strerror(ZM_ERANGE_ACCOUNTS), "accounts");
+    ZT_STREQ(zm_strerror(ZM_ERANGE_ACCOUNTS - 9), "accounts");
+    ZT_STREQ(zm_strerror(ZM_ERANGE_SERVICES - 1), "services");
+    ZT_STREQ(zm_strerror(ZM_ERANGE_INTERVIEW - 9), "interview");
+    ZT_STREQ(zm_strerror(-35), "ERR"); /* no module's */
+    ZT_STREQ(zm_strerror(-1000), "ERR");
+    ZT_STREQ(zm_strerror(7), "ERR");
+}
+
 int main(void)
 {
     ZT_RUN(test_alloc_and_align);
     ZT_RUN(test_reset_keeps_first_block);
     ZT_RUN(test_cap);
     ZT_RUN(test_calloc_zeroes);
+    ZT_RUN(test_cleanups);
+    ZT_RUN(test_strerror);
     return zt_done();
 }

@@ -16,14 +16,14 @@ static int h_b(zm_req_t *r)
 }
 
 static const zm_route_t routes[] = {
-    {"GET", "/healthz", h_a, ZM_AUTH_NONE, NULL},
-    {"GET", "/api/resumes", h_a, ZM_AUTH_USER, NULL},
-    {"POST", "/api/resumes", h_b, ZM_AUTH_USER, NULL},
-    {"GET", "/api/resumes/{resumeId}", h_a, ZM_AUTH_USER, NULL},
-    {"PATCH", "/api/resumes/{resumeId}", h_b, ZM_AUTH_USER, NULL},
-    {"GET", "/api/resumes/{resumeId}/versions", h_a, ZM_AUTH_USER, NULL},
-    {"GET", "/jobs/api/", h_a, ZM_AUTH_NONE, NULL},
-    {"GET", "/match/{job}/results/{page}", h_b, ZM_AUTH_NONE, NULL},
+    {"GET", "/healthz", h_a, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes", h_a, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"POST", "/api/resumes", h_b, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes/{resumeId}", h_a, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"PATCH", "/api/resumes/{resumeId}", h_b, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/resumes/{resumeId}/versions", h_a, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/jobs/api/", h_a, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
+    {"GET", "/match/{job}/results/{page}", h_b, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
 };
 #define N (sizeof(routes) / sizeof(routes[0]))
 
