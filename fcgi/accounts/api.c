@@ -1,6 +1,6 @@
 /*
- * auth_api.c -- /api/v1/auth/... and /api/v1/admin/users: parse, validate,
- * call accounts.c, render.
+ * api.c -- accounts over HTTP, /api/v1/auth/... and /api/v1/admin/users:
+ * parse, validate, call accounts.h, render.
  */
 #include "accounts_api.h"
 
@@ -109,7 +109,7 @@ static const char *signup_username(zm_req_t *r, zm_form_t *f, const char *userna
 
 /* One answer for a new and a registered address, so registration tells nobody which addresses have
  * accounts: the mail that follows says which it was, to the address's owner only. */
-int auth_api_register(zm_req_t *r)
+int accounts_api_register(zm_req_t *r)
 {
     json_object *d;
     zm_form_t f;
@@ -153,7 +153,7 @@ int auth_api_register(zm_req_t *r)
     return zm_reply_data(r, 201, d);
 }
 
-int auth_api_verify_email(zm_req_t *r)
+int accounts_api_verify_email(zm_req_t *r)
 {
     zm_form_t f;
     const char *token;
@@ -201,17 +201,17 @@ static int mail_link(zm_req_t *r, const char *action)
     return zm_reply_data(r, 200, d);
 }
 
-int auth_api_resend_verification(zm_req_t *r)
+int accounts_api_resend_verification(zm_req_t *r)
 {
     return mail_link(r, "resend");
 }
 
-int auth_api_password_reset(zm_req_t *r)
+int accounts_api_password_reset(zm_req_t *r)
 {
     return mail_link(r, "reset");
 }
 
-int auth_api_login(zm_req_t *r)
+int accounts_api_login(zm_req_t *r)
 {
     zm_form_t f;
     const char *email, *password;
@@ -245,7 +245,7 @@ static const char *refresh_field(zm_req_t *r)
     return zm_form_done(&f) == ZM_OK ? tok : NULL;
 }
 
-int auth_api_refresh(zm_req_t *r)
+int accounts_api_refresh(zm_req_t *r)
 {
     acc_tokens_t t;
     int rc;
@@ -258,7 +258,7 @@ int auth_api_refresh(zm_req_t *r)
     return rc == ZM_OK ? reply_tokens(r, &t, NULL) : ZM_REPLY_MAPPED(r, session_errors, rc);
 }
 
-int auth_api_logout(zm_req_t *r)
+int accounts_api_logout(zm_req_t *r)
 {
     int rc;
     const char *tok = refresh_field(r), *bearer = zm_req_env(r, "HTTP_AUTHORIZATION");
@@ -274,7 +274,7 @@ int auth_api_logout(zm_req_t *r)
     return rc == ZM_OK ? zm_reply_no_content(r) : ZM_REPLY_MAPPED(r, session_errors, rc);
 }
 
-int auth_api_me(zm_req_t *r)
+int accounts_api_me(zm_req_t *r)
 {
     acc_user_t u;
     int rc = acc_get_user(r->db, r->a, r->user_id, &u);
@@ -282,7 +282,7 @@ int auth_api_me(zm_req_t *r)
     return rc == ZM_OK ? reply_user(r, 200, &u) : zm_reply_from_rc(r, rc);
 }
 
-int auth_api_me_update(zm_req_t *r)
+int accounts_api_me_update(zm_req_t *r)
 {
     zm_form_t f;
     const char *username, *first, *last, *company, *why;
@@ -315,7 +315,7 @@ int auth_api_me_update(zm_req_t *r)
     return rc == ZM_OK ? reply_user(r, 200, &u) : ZM_REPLY_MAPPED(r, profile_errors, rc);
 }
 
-int auth_api_password_change(zm_req_t *r)
+int accounts_api_password_change(zm_req_t *r)
 {
     zm_form_t f;
     const char *old_pw, *new_pw, *why;
@@ -344,7 +344,7 @@ int auth_api_password_change(zm_req_t *r)
     return rc == ZM_OK ? reply_tokens(r, &t, NULL) : zm_reply_from_rc(r, rc);
 }
 
-int auth_api_password_reset_confirm(zm_req_t *r)
+int accounts_api_password_reset_confirm(zm_req_t *r)
 {
     json_object *d;
     zm_form_t f;
@@ -376,7 +376,7 @@ int auth_api_password_reset_confirm(zm_req_t *r)
 
 /* ---- /api/v1/admin/users ---- */
 
-int auth_api_admin_users(zm_req_t *r)
+int accounts_api_admin_users(zm_req_t *r)
 {
     zm_page_t page;
     int64_t total = 0;
@@ -398,7 +398,7 @@ int auth_api_admin_users(zm_req_t *r)
     return rc == ZM_OK ? zm_reply_page(r, &page, total, items) : zm_reply_from_rc(r, rc);
 }
 
-int auth_api_admin_user_update(zm_req_t *r)
+int accounts_api_admin_user_update(zm_req_t *r)
 {
     zm_form_t f;
     const char *role_s;

@@ -41,19 +41,20 @@ static const zm_conf_key_t accounts_keys[] = {
 };
 
 static const zm_route_t accounts_routes[] = {
-    {"POST", "/api/v1/auth/register", auth_api_register, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/verify-email", auth_api_verify_email, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/resend-verification", auth_api_resend_verification, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/login", auth_api_login, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/refresh", auth_api_refresh, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/logout", auth_api_logout, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
-    {"GET", "/api/v1/auth/me", auth_api_me, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
-    {"PATCH", "/api/v1/auth/me", auth_api_me_update, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/password/change", auth_api_password_change, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/password/reset", auth_api_password_reset, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
-    {"POST", "/api/v1/auth/password/reset/confirm", auth_api_password_reset_confirm, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
-    {"GET", "/api/v1/admin/users", auth_api_admin_users, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
-    {"PATCH", "/api/v1/admin/users/{id}", auth_api_admin_user_update, ZM_AUTH_ADMIN, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/register", accounts_api_register, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/verify-email", accounts_api_verify_email, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/resend-verification", accounts_api_resend_verification, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/login", accounts_api_login, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/refresh", accounts_api_refresh, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/logout", accounts_api_logout, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"GET", "/api/v1/auth/me", accounts_api_me, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"PATCH", "/api/v1/auth/me", accounts_api_me_update, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/password/change", accounts_api_password_change, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/password/reset", accounts_api_password_reset, ZM_AUTH_NONE, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/auth/password/reset/confirm", accounts_api_password_reset_confirm, ZM_AUTH_NONE, NULL,
+     ZM_BODY_JSON},
+    {"GET", "/api/v1/admin/users", accounts_api_admin_users, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
+    {"PATCH", "/api/v1/admin/users/{id}", accounts_api_admin_user_update, ZM_AUTH_ADMIN, NULL, ZM_BODY_JSON},
 };
 
 /* used or expired mail links, expired refresh tokens (simplejwt's flushexpiredtokens), logged-out access tokens

@@ -1,6 +1,6 @@
 /*
  * analysis_api.h -- HTTP handlers for AI suggestions (/api/suggestions),
- * resume diagnosis, interview prediction and task status (/api/v1/...).
+ * resume diagnosis and interview prediction (/api/v1/...).
  */
 #ifndef ZM_API_ANALYSIS_H
 #define ZM_API_ANALYSIS_H

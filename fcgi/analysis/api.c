@@ -1,6 +1,6 @@
 /*
- * analysis_api.c -- suggestions, diagnoses, interview predictions, tasks:
- * parse, validate, call review.c, render.
+ * api.c -- suggestions, diagnoses, interview predictions over HTTP:
+ * parse, validate, call review.h, render.
  */
 #include "analysis_api.h"
 

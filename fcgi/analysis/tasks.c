@@ -1,5 +1,5 @@
 /*
- * review_tasks.c -- the queue side of analyses: a suggestion from a slow
+ * tasks.c -- the queue side of analyses: a suggestion from a slow
  * (remote-model) provider, and diagnoses / interview predictions with
  * whichever provider an_provider() is.
  */

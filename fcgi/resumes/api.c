@@ -1,6 +1,6 @@
 /*
- * resumes_api.c -- /api/resumes and /api/files (the seed's paths): parse
- * the form, validate, call resume.c, render.
+ * api.c -- resumes over HTTP, /api/resumes and /api/files (the seed's
+ * paths): parse the form, validate, call resumes.h, render.
  */
 #include "resumes_api.h"
 

@@ -1,5 +1,5 @@
 /*
- * resume.h -- resumes, their versions and files (the seed's Resume
+ * resumes.h -- resumes, their versions and files (the seed's Resume
  * Management Service).
  *
  * Tables: api_resume, api_resumeversion (Django's), zm_resume_file (ours:

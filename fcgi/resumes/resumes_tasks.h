@@ -1,5 +1,5 @@
 /*
- * resume_tasks.h -- queue handlers for resumes: text extraction after an
+ * resumes_tasks.h -- queue handlers for resumes: text extraction after an
  * upload, and file deletions that failed inline.
  */
 #ifndef ZM_RESUME_TASKS_H

@@ -4,7 +4,7 @@
 #include "log.h"
 #include "mail.h"
 
-int mail_task_send(task_ctx_t *ctx, json_object **result, char **error)
+int mail_send_task(task_ctx_t *ctx, json_object **result, char **error)
 {
     mail_conf_t c = {
         .transport = zm_conf_str("mail.transport"),

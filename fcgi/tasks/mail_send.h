@@ -1,5 +1,5 @@
 /*
- * mail_task.h -- the mail.send task: one message, retried while the
+ * mail_send.h -- the mail.send task: one message, retried while the
  * transport's failure is transient.
  *
  * Payload: {"to": "...", "subject": "...", "text": "...", "html"?: "..."}.
@@ -9,6 +9,6 @@
 
 #include "registry.h"
 
-int mail_task_send(task_ctx_t *ctx, json_object **result, char **error);
+int mail_send_task(task_ctx_t *ctx, json_object **result, char **error);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * handlers_builtin.c -- the queue's own task types: maintenance.purge, and
+ * maintenance.c -- the queue's own task types: maintenance.purge, and
  * the test.* types the integration tests drive (tests/api/test_tasks.py).
  */
 #include <errno.h>

@@ -36,7 +36,7 @@ static const zm_route_t tasks_routes[] = {
 
 static const task_type_t tasks_types[] = {
     {"maintenance.purge", task_maintenance_purge, 0},
-    {"mail.send", mail_task_send, 0},
+    {"mail.send", mail_send_task, 0},
     /* the test suite's types: only with tasks.test_handlers = 1 */
     {"test.sleep", task_test_sleep, 1},
     {"test.fail", task_test_fail, 1},

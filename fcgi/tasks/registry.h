@@ -71,7 +71,7 @@ const char *task_payload_str(task_ctx_t *ctx, const char *key);
 /** The entry for type, or NULL when there is none (or it is test-only and test handlers are off). */
 const task_type_t *task_lookup(const char *type);
 
-/* ---- the queue's own handlers (handlers_builtin.c) ---- */
+/* ---- the queue's own handlers (maintenance.c) ---- */
 
 /** maintenance.purge: deletes old finished tasks (and, later, other expired rows); the runner enqueues it hourly. */
 int task_maintenance_purge(task_ctx_t *ctx, json_object **result, char **error);
