@@ -31,14 +31,11 @@ static time_t request_now(zm_req_t *r)
 static int reply_limit(zm_req_t *r, time_t now)
 {
     time_t reset = partners_ny_next_midnight(now);
-    char ts[27], secs[24];
+    char ts[21], secs[24];
     json_object *root = json_object_new_object(), *err = json_object_new_object();
     const char *body;
 
-    partners_sql_time(reset, ts);
-    ts[10] = 'T';
-    ts[19] = 'Z';
-    ts[20] = '\0';
+    partners_iso_time(reset, ts);
     snprintf(secs, sizeof(secs), "%lld", (long long)(reset - now));
     zm_reply_header(r, "Retry-After", secs);
     json_object_object_add(err, "code", json_object_new_string("daily_limit_reached"));

@@ -66,3 +66,11 @@ void partners_sql_time(time_t t, char out[27])
     gmtime_r(&t, &g);
     strftime(out, 27, "%Y-%m-%d %H:%M:%S.000000", &g);
 }
+
+void partners_iso_time(time_t t, char out[21])
+{
+    struct tm g;
+
+    gmtime_r(&t, &g);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &g);
+}

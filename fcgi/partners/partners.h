@@ -50,6 +50,9 @@ time_t partners_ny_next_midnight(time_t t);
 /** t as a DATETIME(6) literal in UTC ("2026-12-02 05:30:13.000000"). */
 void partners_sql_time(time_t t, char out[27]);
 
+/** t as the API shows times, in UTC ("2026-12-03T05:00:00Z"). */
+void partners_iso_time(time_t t, char out[21]);
+
 /* ---- profiles (profile.c) ---- */
 
 typedef struct {

@@ -119,7 +119,7 @@ static int query_tier(db_t *db, zm_arena_t *a, int round, int tier, int64_t me, 
 
 int partners_recommend(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, json_object **out)
 {
-    char date[11], reset[27];
+    char date[11], reset[21];
     db_res_t res;
     const char *exp, *job;
     int64_t today, viewed, total;
@@ -127,9 +127,14 @@ int partners_recommend(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, jso
     json_object *items;
     time_t next = partners_ny_next_midnight(now);
 
+    partners_ny_date(now, date);
+    /* the caller's profile, today's count (1. the limit) and the distinct users ever viewed, at once */
     rc = db_query(db, a, &res,
-                  "SELECT experience_level, job_type, " PARTNERS_MASK_SQL " FROM partners_profile p WHERE user_id = ?",
-                  "i", user_id);
+                  "SELECT experience_level, job_type, " PARTNERS_MASK_SQL ", "
+                  "(SELECT COUNT(*) FROM partners_userdailyview WHERE user_id = p.user_id AND date = ?), "
+                  "(SELECT COUNT(DISTINCT viewed_user_id) FROM partners_userdailyview WHERE user_id = p.user_id) "
+                  "FROM partners_profile p WHERE p.user_id = ?",
+                  "si", date, user_id);
     if (rc != ZM_OK) {
         return rc;
     }
@@ -139,21 +144,10 @@ int partners_recommend(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, jso
     exp = db_val(&res, 0, 0);
     job = db_val(&res, 0, 1);
     mask = (int)db_int(&res, 0, 2);
-    partners_ny_date(now, date);
-
-    /* 1. the limit */
-    if ((rc = partners_today_count(db, a, user_id, now, &today)) != ZM_OK) {
-        return rc;
-    }
+    today = db_int(&res, 0, 3);
+    viewed = db_int(&res, 0, 4);
     /* 2. the round: viewed >= total - 1, where total counts at most viewed + 2 profiles (enough to
      * decide), so the check costs what the caller's history does, not what the user count does */
-    rc = db_query(db, a, &res,
-                  "SELECT (SELECT COUNT(DISTINCT viewed_user_id) FROM partners_userdailyview WHERE user_id = ?)", "i",
-                  user_id);
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    viewed = db_int(&res, 0, 0);
     rc = db_query(db, a, &res,
                   "SELECT COUNT(*) FROM (SELECT 1 FROM partners_profile WHERE is_active = 1 OR user_id = ? LIMIT ?) t",
                   "ii", user_id, viewed + 2);
@@ -189,10 +183,7 @@ int partners_recommend(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, jso
             json_object_array_add(items, card);
         }
     }
-    partners_sql_time(next, reset);
-    reset[10] = 'T';
-    reset[19] = 'Z';
-    reset[20] = '\0';
+    partners_iso_time(next, reset);
     *out = json_object_new_object();
     json_object_object_add(*out, "items", items);
     json_object_object_add(*out, "round", json_object_new_int(round));

@@ -62,6 +62,12 @@ static void test_next_midnight(void)
     ZT_CHECK(partners_ny_next_midnight(utc(2026, 3, 8, 12, 0)) == utc(2026, 3, 9, 4, 0));
     ZT_CHECK(partners_ny_next_midnight(utc(2026, 10, 31, 12, 0)) == utc(2026, 11, 1, 4, 0));
     ZT_CHECK(partners_ny_next_midnight(utc(2026, 11, 1, 12, 0)) == utc(2026, 11, 2, 5, 0));
+    {
+        char iso[21];
+
+        partners_iso_time(utc(2026, 12, 3, 5, 0), iso);
+        ZT_STREQ(iso, "2026-12-03T05:00:00Z");
+    }
     /* month and year ends */
     ZT_CHECK(partners_ny_next_midnight(utc(2026, 12, 31, 20, 0)) == utc(2027, 1, 1, 5, 0));
 }
