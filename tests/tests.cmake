@@ -30,6 +30,7 @@ endforeach()
 # args: the dictionaries, then the sample resumes and job descriptions
 zm_unit_test(analysis zmanalyzer ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 zm_unit_test(openai zmanalysis)
+zm_unit_test(partners zmpartners)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -90,6 +91,8 @@ set_tests_properties(api.tasks PROPERTIES
   ENVIRONMENT "ZM_VAR=${CMAKE_BINARY_DIR}/teststack;ZM_BUILD=${CMAKE_BINARY_DIR};ZM_WORKER_BIN=$<TARGET_FILE:zhimai-worker>")
 zm_api_test(auth test_auth.py)
 zm_api_test(resumes test_resumes.py)
+# practice partners; restarts zhimai-fcgi once with partners.test_clock on (a clock the tests drive)
+zm_api_test(partners test_partners.py)
 zm_api_test(analysis test_analysis_api.py)
 zm_api_test(events test_events.py)
 # bad Unicode in JSON bodies; stops the stack's MariaDB with SIGSTOP for a while and resumes it

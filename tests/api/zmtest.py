@@ -48,6 +48,7 @@ IP_RANGES = {
     "test_edge.py": "127.16.",
     "test_robust.py": "127.21.",
     "test_routes.py": "127.22.",
+    "test_partners.py": "127.23.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")

@@ -1,7 +1,8 @@
 // The browser journey: register -> verify mail -> log in -> upload -> text ->
 // suggestion -> diagnosis -> interview questions -> change password -> log out
-// -> log in again; an admin (made with zhimai-admin) finds the user and changes
-// their role, a seeker is kept out of the admin page; an expired session lands
+// -> log in again -> practice partners (profile, a card, a like, a match, the
+// limit); an admin (made with zhimai-admin) finds the user and changes their
+// role, a seeker is kept out of the admin page; an expired session lands
 // on the login page; error cases; the time until the first page is usable
 // (printed, and written to $ZM_VAR/screenshots/metrics.json); screenshots of
 // every page at desktop and phone widths; and no console error on any page.
@@ -579,6 +580,91 @@ test('journey', async (t) => {
     await page.click('[data-lang-switch]');
     await adminPage.click('[data-lang-switch]');
     assert.match(await page.locator('main h1').innerText(), /面试押题/);
+  });
+
+  await step(t, 'practice partners at phone width: profile, a card, a like, a match with contacts, the limit', async () => {
+    const call = async (method, p, token, body) => {
+      const r = await fetch(URL_ + p, {
+        method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const j = await r.json();
+      if (!j.success) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(j)}`);
+      return j.data;
+    };
+    /* a partner who practises case interviews too */
+    const pEmail = `partner-${stamp}@example.com`;
+    await call('POST', '/api/v1/auth/register', null, { email: pEmail, password: PW1 });
+    const pLogin = await call('POST', '/api/v1/auth/login', null, { email: pEmail, password: PW1 });
+    const partnerWechat = 'wxid_p' + stamp;
+    await call('PUT', '/api/v1/partners/profile', pLogin.access,
+      { experience_level: '应届', job_type: 'BA', practice: ['case'], contacts: { wechat: partnerWechat } });
+    const partnerId = pLogin.user.id;
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    allowHttp(/^\/api\/v1\/partners\/profile$/, 404);
+    allowHttp(/^\/api\/v1\/partners\/profile$/, 400);
+    await page.goto(URL_ + '/partners');
+    const form = page.locator('form[data-form=partner-profile]');
+    await form.waitFor();
+    /* nothing chosen: the server's field errors show next to their fields */
+    await form.locator('button.btn-primary').click();
+    await page.locator('[data-field-error=experience_level]').waitFor();
+    await page.locator('[data-field-error=practice]').waitFor();
+    await page.locator('[data-field-error=contacts]').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'phone-partners-profile-errors.png'), fullPage: true });
+    await form.locator('select[name=experience_level]').selectOption('3-5年');
+    await form.locator('select[name=job_type]').selectOption('DS');
+    await form.locator('[data-practice=case]').click();
+    await form.locator('[data-practice=technical]').click();
+    await form.locator('input[name=wechat]').fill('wxid_j' + stamp);
+    await form.locator('button.btn-primary').click();
+    const card = page.locator(`[data-partner-card="${partnerId}"]`);
+    await card.waitFor();
+    assert.equal(await card.locator('[data-reason]').innerText(), '你们都选了案例分析');
+    assert.equal(await card.locator('[data-tier]').getAttribute('data-tier'), '2');
+    assert.match(await page.locator('[data-today-count]').innerText(), /0\/4/);
+    assert.match(await page.locator('[data-round]').innerText(), /第 [12] 轮/);
+    assert.equal(await page.locator('main').innerText().then((x) => x.includes(partnerWechat)), false, 'no contacts on a card');
+    await page.screenshot({ path: path.join(SHOTS, 'phone-partners-cards.png'), fullPage: true });
+    await card.locator('[data-like]').click();
+    await page.locator(`[data-sent="${partnerId}"]`).waitFor();
+    await page.waitForFunction(() => /1\/4/.test(document.querySelector('[data-today-count]').textContent));
+    assert.equal(await card.count(), 0, 'a liked card goes');
+
+    /* the partner likes back: a match, and now the contacts show, with a copy button */
+    const me = await page.evaluate(async () => {
+      const tk = JSON.parse(localStorage.getItem('zm.tokens'));
+      const r = await fetch('/api/v1/partners/profile', { headers: { Authorization: 'Bearer ' + tk.access } });
+      return { id: (await r.json()).data.user_id, access: tk.access };
+    });
+    const back = await call('POST', `/api/v1/partners/${me.id}/like`, pLogin.access);
+    assert.equal(back.status, 'accepted');
+    await page.reload();
+    const matched = page.locator(`[data-matched="${partnerId}"]`);
+    await matched.waitFor();
+    assert.match(await matched.locator('[data-contact=wechat]').innerText(), new RegExp(partnerWechat));
+    assert.equal(await matched.locator(`[data-copy="${partnerWechat}"]`).count(), 1);
+    await page.screenshot({ path: path.join(SHOTS, 'phone-partners-matched.png'), fullPage: true });
+
+    /* three more actions today (on users made with SQL): 4/4, the seed's message, no cards */
+    const tag = 'pj' + stamp;
+    const q = `INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined) VALUES `
+      + [1, 2, 3].map((i) => `('!', 0, '${tag}-${i}', '', '', '', 0, 1, NOW(6))`).join(', ') + '; '
+      + `INSERT INTO partners_profile (user_id, experience_level, job_type, technical_interview, behavioral_interview, case_analysis, `
+      + `stats_questions, contact_email, contact_wechat, contact_linkedin, target_companies, industry, school, intro, is_active, `
+      + `last_active_at, created_at, updated_at) SELECT id, '应届', 'BA', 0, 1, 0, 0, '', 'wxsecret', '', '[]', '', '', '', 1, `
+      + `NOW(6), NOW(6), NOW(6) FROM auth_user WHERE username LIKE '${tag}-%'; `
+      + `SELECT id FROM auth_user WHERE username LIKE '${tag}-%' ORDER BY id;`;
+    const m = spawnSync('mariadb', ['--defaults-file=' + path.join(VAR, 'client.cnf'), '-N', '-B', '-e', q], { encoding: 'utf8' });
+    assert.equal(m.status, 0, m.stderr);
+    for (const id of m.stdout.trim().split('\n')) await call('POST', `/api/v1/partners/${id}/dislike`, me.access);
+    await page.reload();
+    await page.locator('[data-partners-limit]').waitFor();
+    assert.equal(await page.locator('[data-partners-limit]').innerText(), '今日浏览次数已达上限，明天再来吧！');
+    assert.match(await page.locator('[data-today-count]').innerText(), /4\/4/);
+    await page.screenshot({ path: path.join(SHOTS, 'phone-partners-limit.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   await step(t, 'no console errors on any page', async () => {

@@ -9,6 +9,7 @@ const NAV = [
   ['/suggestions', 'nav.suggestions'],
   ['/diagnosis', 'nav.diagnosis'],
   ['/interview', 'nav.interview'],
+  ['/partners', 'nav.partners'],
   [null, 'nav.mock'],
   [null, 'nav.jobs'],
   [null, 'nav.upgrade'],

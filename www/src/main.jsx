@@ -28,6 +28,7 @@ function lazyPage(load, name) {
   };
 }
 const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
+const Partners = lazyPage(() => import('./pages/partners.jsx'), 'Partners');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -38,7 +39,7 @@ const appRoutes = [
   ['/resumes', Resumes], ['/resumes/:id', ResumeDetail], ['/suggestions', Suggestions],
   ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
-  ['/settings', Settings], ['/admin/users', AdminUsers],
+  ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
 ];
 
 function NotFound() {
