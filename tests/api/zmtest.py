@@ -47,6 +47,7 @@ IP_RANGES = {
     "test_llm_remote.py": "127.15.",
     "test_edge.py": "127.16.",
     "test_robust.py": "127.21.",
+    "test_jobs.py": "127.22.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")
