@@ -10,6 +10,8 @@ endfunction()
 zm_unit_test(arena zmcore)
 zm_unit_test(conf zmcore)
 zm_unit_test(router zmhttp)
+# jobs: the salary text and the search terms
+zm_unit_test(jobs zmjobs)
 zm_unit_test(http zmhttp)
 zm_unit_test(multipart zmhttp)
 zm_unit_test(filetype zmservices)

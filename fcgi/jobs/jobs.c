@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
@@ -35,16 +34,32 @@ static const char *skip_sp(const char *p)
 static int salary_figure(const char **pp, double *v, double *mult)
 {
     const char *p = skip_sp(*pp);
-    char *end;
 
-    if (!isdigit((unsigned char)*p)) {
+    double scale = 0;
+    int digits = 0;
+
+    /* plain decimals only (strtod would take "0x10", "inf", "1e3") */
+    *v = 0;
+    for (; isdigit((unsigned char)*p) || (*p == '.' && scale == 0); p++) {
+        if (*p == '.') {
+            scale = 1;
+            continue;
+        }
+        if (++digits > 9) {
+            return ZM_EINVAL;
+        }
+        *v = *v * 10 + (*p - '0');
+        if (scale > 0) {
+            scale *= 10;
+        }
+    }
+    if (digits == 0) {
         return ZM_EINVAL;
     }
-    *v = strtod(p, &end);
-    if (end == p || *v > 1e9) {
-        return ZM_EINVAL;
+    if (scale > 0) {
+        *v /= scale;
     }
-    p = skip_sp(end);
+    p = skip_sp(p);
     *mult = 0;
     if (*p == 'k' || *p == 'K') {
         *mult = 1, p++;

@@ -6,6 +6,7 @@
 #include "conf.h"
 #include "jobs_api.h"
 #include "jobs_tasks.h"
+#include "outbox.h"
 #include "registry.h"
 #include "server.h"
 
@@ -15,6 +16,8 @@ static const zm_conf_key_t jobs_keys[] = {
     ZM_CONF_I("jobs.stale_s", "30", 1, 86400LL,
               "# Seconds after which the consistency check applies a pending sync event itself (its task may be\n"
               "# lost) and counts an unsynced row as drift."),
+    ZM_CONF_I("jobs.sync_log_days", "30", 1, 36500LL,
+              "# Applied sync events older than this are purged (pending and dead-lettered ones are kept)."),
 };
 
 static const zm_route_t jobs_routes[] = {
@@ -56,6 +59,13 @@ static const task_schedule_t jobs_schedules[] = {
     {"jobs.check", 300, TASK_PRIO_LOW},
 };
 
+static const task_purge_t jobs_purges[] = {
+    {"sync_events",
+     "DELETE FROM jobs_syncevent WHERE status = 'applied' AND applied_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY "
+     "ORDER BY id LIMIT ?",
+     "jobs.sync_log_days"},
+};
+
 const zm_module_t zm_jobs_module = {
     .name = "jobs",
     .conf = jobs_keys,
@@ -66,4 +76,7 @@ const zm_module_t zm_jobs_module = {
     .ntasks = ZM_ARRAY_LEN(jobs_tasks),
     .schedules = jobs_schedules,
     .nschedules = ZM_ARRAY_LEN(jobs_schedules),
+    .purges = jobs_purges,
+    .npurges = ZM_ARRAY_LEN(jobs_purges),
+    .metrics = outbox_metrics,
 };

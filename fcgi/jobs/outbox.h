@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 
 /**
@@ -37,5 +38,8 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
  */
 int outbox_resync(db_t *db, zm_arena_t *a, const char *scope, int64_t id, int64_t owner_id, int stale_s,
                   json_object **result);
+
+/** Gauges for GET /metrics: pending and dead-lettered events, the oldest pending one's age. */
+int outbox_metrics(db_t *db, zm_arena_t *a, zm_buf_t *out);
 
 #endif

@@ -430,4 +430,28 @@ def test_manual_resync_repairs_drift():
     assert task_done(a, t["task_id"])["repaired"] == 0
 
 
+def test_events_wait_for_a_stopped_worker_and_apply_once():
+    """The outbox is durable: with zhimai-worker stopped a write stays pending (and the dashboard says
+    so); after a restart it is applied, exactly once."""
+    a = hr("outage")
+    s = new_user("seeker")
+    zmtest.dev("worker-stop")
+    try:
+        j = create_job(a, name="停机测试" + TAG)
+        time.sleep(0.5)
+        expect_404(detail(j["id"], s), "not applied while the worker is down")
+        st = data_of(call("GET", "/smartrecruit/hr/sync/status", a), 200, "status")
+        assert st["pending"] == 1 and st["oldest_pending_age_s"] > 0 and st["jobs"]["synced"] == 0, st
+        assert st["jobs"]["sync_rate"] == 0, st
+    finally:
+        zmtest.dev("worker-start")
+    seeker_sees(j["id"], s, timeout=30)
+    rows = sql("SELECT status, attempts FROM jobs_syncevent WHERE entity = 'job' AND entity_id = %d" % j["id"])
+    assert rows == [["applied", "1"]], rows
+    st = data_of(call("GET", "/smartrecruit/hr/sync/status", a), 200, "status")
+    assert st["pending"] == 0 and st["jobs"]["synced"] == 1 and st["oldest_pending_age_s"] is None, st
+    m = request("GET", "/metrics")
+    assert m.status == 200 and b"zhimai_sync_events{status=\"pending\"}" in m.body, m
+
+
 zmtest.main(globals())
