@@ -366,6 +366,41 @@ int jobs_api_hr_application_status(zm_req_t *r)
     return reply_out(r, app_set_status(r->db, r->a, &who, id, status, &out), 200, &out, "申请不存在");
 }
 
+/* ---- export ---- */
+
+static int reply_csv(zm_req_t *r, int rc, const zm_buf_t *csv, const char *file_name)
+{
+    if (rc == ZM_ETOOBIG) {
+        return zm_reply_error(r, 413, "export_too_large", "导出内容过大，请分批导出", NULL);
+    }
+    if (rc != ZM_OK) {
+        return reply_rc(r, rc, "职位不存在");
+    }
+    zm_reply_header(r, "Content-Disposition", zm_content_disposition(r->a, file_name));
+    return zm_reply_raw(r, 200, "text/csv; charset=utf-8", csv->data ? csv->data : "", csv->len);
+}
+
+int jobs_api_export_jobs(zm_req_t *r)
+{
+    jobs_actor_t who = actor(r);
+    zm_buf_t csv = {0};
+
+    return reply_csv(r, job_export_csv(r->db, r->a, &who, &csv), &csv, "职位.csv");
+}
+
+int jobs_api_export_applications(zm_req_t *r)
+{
+    jobs_actor_t who = actor(r);
+    int64_t id = parse_id(zm_req_param(r, "id"));
+    zm_buf_t csv = {0};
+
+    if (id == 0) {
+        return reply_rc(r, ZM_ENOTFOUND, "职位不存在");
+    }
+    return reply_csv(r, app_export_csv(r->db, r->a, &who, id, &csv), &csv,
+                     zm_psprintf(r->a, "职位%lld-候选人.csv", (long long)id));
+}
+
 /* ---- search ---- */
 
 int jobs_api_search(zm_req_t *r)

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 
 #define JOBS_ECLOSED (-70) /* the job is not open for applications */
@@ -114,6 +115,13 @@ int sync_request(db_t *db, zm_arena_t *a, const jobs_actor_t *who, const char *s
 
 /** Put a dead-lettered event back to pending and enqueue it. */
 int sync_retry(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t event_id);
+
+/* ---- export (export.c) ---- */
+
+/** The actor's jobs as CSV (UTF-8 with a BOM for Excel) appended to out; at most 10000 rows. */
+int job_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, zm_buf_t *out);
+/** A job's applicants as CSV; ZM_ENOTFOUND when the actor may not see the job. */
+int app_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, zm_buf_t *out);
 
 /* ---- search (search.c) ---- */
 

@@ -15,6 +15,8 @@ int jobs_api_hr_update(zm_req_t *r);
 int jobs_api_hr_delete(zm_req_t *r);
 int jobs_api_hr_applications(zm_req_t *r);
 int jobs_api_hr_application_status(zm_req_t *r);
+int jobs_api_export_jobs(zm_req_t *r);
+int jobs_api_export_applications(zm_req_t *r);
 
 int jobs_api_apply(zm_req_t *r);
 int jobs_api_my_applications(zm_req_t *r);

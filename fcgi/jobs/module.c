@@ -31,6 +31,9 @@ static const zm_route_t jobs_routes[] = {
     {"DELETE", "/api/v1/hr/jobs/{id}", jobs_api_hr_delete, ZM_AUTH_HR, NULL},
     {"GET", "/api/v1/hr/jobs/{id}/applications", jobs_api_hr_applications, ZM_AUTH_HR, NULL},
     {"PATCH", "/api/v1/hr/applications/{id}", jobs_api_hr_application_status, ZM_AUTH_HR, NULL},
+    /* 数据导出 (seed 002): CSV that Excel opens with the Chinese intact */
+    {"GET", "/api/v1/hr/export/jobs.csv", jobs_api_export_jobs, ZM_AUTH_HR, NULL},
+    {"GET", "/api/v1/hr/export/jobs/{id}/applications.csv", jobs_api_export_applications, ZM_AUTH_HR, NULL},
     /* seekers' applications */
     {"POST", "/api/v1/applications", jobs_api_apply, ZM_AUTH_USER, NULL},
     {"GET", "/api/v1/applications", jobs_api_my_applications, ZM_AUTH_USER, NULL},

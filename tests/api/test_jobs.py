@@ -430,6 +430,32 @@ def test_manual_resync_repairs_drift():
     assert task_done(a, t["task_id"])["repaired"] == 0
 
 
+def test_csv_export():
+    import csv
+    import io
+    a = hr("export")
+    j = create_job(a, name="=HYPERLINK(\"x\") 数据工程师", requirements=["熟悉 SQL, Spark", "有\"大数据\"经验"])
+    s = new_user("seeker")
+    data_of(call("POST", "/api/v1/applications", s, {"job_id": j["id"], "resume_id": resume_of(s)}), 201, "apply")
+    r = call("GET", "/api/v1/hr/export/jobs.csv", a)
+    assert r.status == 200 and r.headers["Content-Type"].startswith("text/csv"), r
+    assert "attachment" in r.headers["Content-Disposition"], r.headers
+    assert r.body.startswith(b"\xef\xbb\xbf"), "a BOM, so Excel reads UTF-8"
+    rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["职位ID", "职位名称", "公司"], rows[0]
+    mine = [x for x in rows[1:] if x[0] == str(j["id"])]
+    assert len(mine) == 1, rows
+    assert mine[0][1] == "'=HYPERLINK(\"x\") 数据工程师", "a formula is defused: %r" % mine[0][1]
+    assert mine[0][11] == '熟悉 SQL, Spark; 有"大数据"经验' and mine[0][13] == "1", mine[0]
+    r = call("GET", "/api/v1/hr/export/jobs/%d/applications.csv" % j["id"], a)
+    rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
+    assert r.status == 200 and len(rows) == 2 and rows[1][3] == s["email"] and rows[1][7] == "submitted", rows
+    expect_404(call("GET", "/api/v1/hr/export/jobs/%d/applications.csv" % j["id"], hr("b")), "another HR's job")
+    other = call("GET", "/api/v1/hr/export/jobs.csv", hr("b")).body.decode("utf-8-sig")
+    assert str(j["id"]) not in [x[0] for x in csv.reader(io.StringIO(other))][1:]
+    expect_error(call("GET", "/api/v1/hr/export/jobs.csv", s), 403)
+
+
 def test_events_wait_for_a_stopped_worker_and_apply_once():
     """The outbox is durable: with zhimai-worker stopped a write stays pending (and the dashboard says
     so); after a restart it is applied, exactly once."""
