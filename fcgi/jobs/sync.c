@@ -315,7 +315,7 @@ static int drifted_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s, db_
                     "OR ((j.last_synced IS NULL OR j.last_synced < j.updated_at) "
                     "AND j.updated_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND)) "
                     "UNION SELECT o.job_id FROM jobs_openjob o LEFT JOIN jobs_jobposition j ON j.id = o.job_id "
-                    "WHERE j.id IS NULL AND ? = 0 LIMIT 10000",
+                    "WHERE j.id IS NULL AND ? = 0 LIMIT 10000", /* DRIFT_BATCH */
                     "iiIi", owner, owner, stale_s, owner);
 }
 
@@ -382,19 +382,31 @@ static int contains(const db_res_t *res, int64_t id)
     return 0;
 }
 
+/* repaired_ids lists at most this many; "repaired" counts them all */
+#define REPAIRED_LISTED 1000
+/* rows a drift query returns at a time; a full resync repeats it until fewer come back */
+#define DRIFT_BATCH 10000
+
 static int repair_list(db_t *db, zm_arena_t *a, const char *entity, const db_res_t *ids, int64_t only, int64_t owner,
                        json_object *repaired, int64_t *count)
 {
     for (size_t r = 0; r < ids->nrows; r++) {
         int64_t id = db_int(ids, r, 0);
+        zm_arena_t one;
         int rc;
         if (only > 0 && id != only) {
             continue;
         }
-        if ((rc = repair(db, a, entity, id, owner)) != ZM_OK) {
+        /* each repair in its own arena: a full resync may repair 100k rows in one task */
+        zm_arena_init(&one, 64 * 1024, 16u << 20);
+        rc = repair(db, &one, entity, id, owner);
+        zm_arena_destroy(&one);
+        if (rc != ZM_OK) {
             return rc;
         }
-        json_object_array_add(repaired, json_object_new_string(zm_psprintf(a, "%s:%lld", entity, (long long)id)));
+        if (json_object_array_length(repaired) < REPAIRED_LISTED) {
+            json_object_array_add(repaired, json_object_new_string(zm_psprintf(a, "%s:%lld", entity, (long long)id)));
+        }
         (*count)++;
     }
     return ZM_OK;
@@ -430,19 +442,29 @@ int outbox_resync(db_t *db, zm_arena_t *a, const char *scope, int64_t id, int64_
         }
     }
     if (rc == ZM_OK && (all || strcmp(scope, "job") == 0)) {
-        rc = drifted_jobs(db, a, all ? owner_id : 0, all ? stale_s : -1, &ids);
-        if (rc == ZM_OK && !all && !contains(&ids, id)) {
-            ids.nrows = 0;
-        }
-        if (rc == ZM_OK) {
-            rc = repair_list(db, a, "job", &ids, all ? 0 : id, owner_id, repaired, &count);
+        for (int round = 0; round < 100; round++) {
+            rc = drifted_jobs(db, a, all ? owner_id : 0, all ? stale_s : -1, &ids);
+            if (rc == ZM_OK && !all && !contains(&ids, id)) {
+                ids.nrows = 0;
+            }
+            if (rc == ZM_OK) {
+                rc = repair_list(db, a, "job", &ids, all ? 0 : id, owner_id, repaired, &count);
+            }
+            if (rc != ZM_OK || !all || ids.nrows < DRIFT_BATCH) {
+                break;
+            }
         }
         checked += all ? 0 : 1;
     }
     if (rc == ZM_OK && (all || strcmp(scope, "application") == 0)) {
-        rc = drifted_applications(db, a, all ? owner_id : 0, all ? stale_s : -1, &ids);
-        if (rc == ZM_OK) {
-            rc = repair_list(db, a, "application", &ids, all ? 0 : id, owner_id, repaired, &count);
+        for (int round = 0; round < 100; round++) {
+            rc = drifted_applications(db, a, all ? owner_id : 0, all ? stale_s : -1, &ids);
+            if (rc == ZM_OK) {
+                rc = repair_list(db, a, "application", &ids, all ? 0 : id, owner_id, repaired, &count);
+            }
+            if (rc != ZM_OK || !all || ids.nrows < DRIFT_BATCH) {
+                break;
+            }
         }
         checked += all ? 0 : 1;
     }
