@@ -65,6 +65,7 @@ static int exec_ok(int64_t n)
 
 static int project_job(db_t *db, zm_arena_t *a, int64_t id)
 {
+    int reindex = 1;
     db_res_t res;
     int rc = db_query(db, a, &res,
                       "SELECT status, name, company, city, education, years_of_working, language, responsibilities, "
@@ -83,9 +84,26 @@ static int project_job(db_t *db, zm_arena_t *a, int64_t id)
         /* name counts most, then company and city, then the rest */
         static const int w[] = {8, 4, 4, 2, 2, 2, 1, 1, 1};
         const char *texts[9];
+        db_res_t same;
+
         for (unsigned c = 0; c < 9; c++) {
             texts[c] = db_val(&res, 0, c + 1);
         }
+        /* the indexed texts unchanged (a salary or status edit): the terms stay as they are */
+        rc = db_query(db, a, &same,
+                      "SELECT COUNT(*) FROM jobs_openjob o JOIN jobs_jobposition j ON j.id = o.job_id "
+                      "WHERE o.job_id = ? AND CAST(o.name AS BINARY) <=> CAST(j.name AS BINARY) "
+                      "AND CAST(o.company AS BINARY) <=> CAST(j.company AS BINARY) "
+                      "AND CAST(o.city AS BINARY) <=> CAST(j.city AS BINARY) "
+                      "AND CAST(o.education AS BINARY) <=> CAST(j.education AS BINARY) "
+                      "AND CAST(o.years_of_working AS BINARY) <=> CAST(j.years_of_working AS BINARY) "
+                      "AND CAST(o.language AS BINARY) <=> CAST(j.language AS BINARY) "
+                      "AND CAST(o.responsibilities AS BINARY) <=> CAST(j.responsibilities AS BINARY) "
+                      "AND CAST(o.requirements AS BINARY) <=> CAST(j.requirements AS BINARY) "
+                      "AND CAST(o.description AS BINARY) <=> CAST(j.description AS BINARY) "
+                      "AND EXISTS (SELECT 1 FROM jobs_jobterm t WHERE t.job_id = o.job_id)",
+                      "i", id);
+        reindex = rc != ZM_OK || db_int(&same, 0, 0) == 0;
         rc = exec_ok(db_exec(
             db,
             "REPLACE INTO jobs_openjob (job_id, name, company, city, salary, salary_min, salary_max, education, "
@@ -94,7 +112,7 @@ static int project_job(db_t *db, zm_arena_t *a, int64_t id)
             "responsibilities, requirements, description, created_at, UTC_TIMESTAMP(6) FROM jobs_jobposition "
             "WHERE id = ?",
             "i", id));
-        if (rc == ZM_OK) {
+        if (rc == ZM_OK && reindex) {
             rc = terms_index_job(db, a, id, texts, w, 9);
         }
     }

@@ -314,6 +314,12 @@ def test_search_chinese_and_filters():
     # closing a job takes it out of search
     data_of(call("PATCH", "/api/v1/hr/jobs/%d" % j2["id"], a, {"status": "closed"}), 200, "close")
     wait_for(lambda: found(q=word) == [j1["id"]], timeout=5, step=0.02, what="closed job gone from search")
+    # a salary edit keeps the job's terms (not re-indexed) and moves it in the salary filter
+    data_of(call("PATCH", "/api/v1/hr/jobs/%d" % j1["id"], a, {"salary": "60k-80k"}), 200, "salary edit")
+    wait_for(lambda: found(q=word, salary_min=70) == [j1["id"]], timeout=5, step=0.02, what="new salary searchable")
+    data_of(call("PATCH", "/api/v1/hr/jobs/%d" % j1["id"], a, {"name": "全新名称" + word[4:]}), 200, "rename")
+    wait_for(lambda: found(q="全新名称" + word[4:]) == [j1["id"]] and found(q=word) == [], timeout=5, step=0.02,
+             what="the new name searchable, the old one not")
     # sessions: each first page is one; a view after a search makes it effective
     ss = data_of(call("GET", "/api/v1/search/sessions", s), 200, "sessions")
     assert ss["total"] >= 5 and ss["items"][0]["query"], ss
