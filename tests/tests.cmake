@@ -11,6 +11,8 @@ zm_unit_test(arena zmcore)
 zm_unit_test(conf zmcore)
 zm_unit_test(core zmcore)
 zm_unit_test(router zmhttp)
+# jobs: the salary text and the search terms
+zm_unit_test(jobs zmjobs)
 zm_unit_test(http zmhttp)
 zm_unit_test(multipart zmhttp)
 zm_unit_test(filetype zmservices)
@@ -101,6 +103,8 @@ zm_api_test(robust test_robust.py)
 zm_api_test(edge test_edge.py)
 # every route from the route table: 401 without a token, 405 with Allow for a method it does not take
 zm_api_test(routes test_routes.py)
+# jobs, applications, search and the HR <-> seeker sync (issue 12)
+zm_api_test(jobs test_jobs.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

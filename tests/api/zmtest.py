@@ -49,6 +49,7 @@ IP_RANGES = {
     "test_robust.py": "127.21.",
     "test_routes.py": "127.22.",
     "test_partners.py": "127.23.",
+    "test_jobs.py": "127.24.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")
