@@ -6,28 +6,14 @@
 
 enum { C_SEP, C_WORD, C_CJK };
 
-/* The next code point at s[0..n): its value and length; *len = 1 and -1 for a bad byte. */
+/* The next code point at s[0..n): its value and length; *len = 1 and -1 for a bad byte (str.h's decoder). */
 static long next_cp(const unsigned char *s, size_t n, size_t *len)
 {
-    size_t l = zm_utf8_seq_len(s, n);
-    long cp;
+    size_t j = 0;
+    int32_t cp = zm_utf8_next((const char *)s, n, &j);
 
-    if (l == 0) {
-        *len = 1;
-        return -1;
-    }
-    *len = l;
-    switch (l) {
-    case 1:
-        return s[0];
-    case 2:
-        return ((long)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-    case 3:
-        return ((long)(s[0] & 0x0f) << 12) | ((long)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-    default:
-        cp = ((long)(s[0] & 0x07) << 18) | ((long)(s[1] & 0x3f) << 12) | ((long)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-        return cp;
-    }
+    *len = j;
+    return cp < 0 ? -1 : cp;
 }
 
 static int is_cjk(long cp)
@@ -71,30 +57,6 @@ static int class_of(long cp)
     return C_WORD; /* letters of other scripts: part of a word, as they are */
 }
 
-static size_t put_cp(char *out, long cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 void terms_split(const char *s, size_t n, int query, terms_emit_pt emit, void *ctx)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -125,13 +87,13 @@ void terms_split(const char *s, size_t n, int query, terms_emit_pt emit, void *c
         }
         if (c == C_WORD) {
             char tmp[4];
-            size_t l = put_cp(tmp, cp);
+            size_t l = zm_utf8_put(tmp, (int32_t)cp);
             if (wlen + l <= TERMS_MAX_BYTES) {
                 memcpy(word + wlen, tmp, l);
                 wlen += l;
             }
         } else if (c == C_CJK) {
-            curlen = put_cp(cur, cp);
+            curlen = zm_utf8_put(cur, (int32_t)cp);
             if (!query) {
                 emit(ctx, cur, curlen);
             }
