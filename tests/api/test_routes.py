@@ -76,14 +76,19 @@ def test_wrong_method_is_405_with_allow():
 
 
 def tokens():
-    """An access token for each kind of caller a JSON route may want: a user's, and an admin's."""
+    """An access token for each kind of caller a JSON route may want: a user's, an HR user's, an admin's."""
     user = new_user("routes")
-    admin = new_user("routes-admin")
-    sql("UPDATE zm_user_profile SET role = 'admin' WHERE user_id = %d" % admin["id"])
-    sql("UPDATE auth_user SET is_staff = 1, is_superuser = 1 WHERE id = %d" % admin["id"])
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": admin["email"], "password": PASSWORD},
-                        ip=fresh_ip()), 200, "log the admin in again")
-    return {"none": None, "user": user["access"], "hr": None, "admin": d["access"]}
+    out = {"none": None, "user": user["access"]}
+    for role in ("hr", "admin"):
+        u = new_user("routes-" + role)
+        sql("UPDATE zm_user_profile SET role = '%s' WHERE user_id = %d" % (role, u["id"]))
+        if role == "admin":
+            sql("UPDATE auth_user SET is_staff = 1, is_superuser = 1 WHERE id = %d" % u["id"])
+        # the role is read at login: log in again for a token that carries it
+        d = data_of(request("POST", "/api/v1/auth/login", {"email": u["email"], "password": PASSWORD},
+                            ip=fresh_ip()), 200, "log the %s in again" % role)
+        out[role] = d["access"]
+    return out
 
 
 def test_json_routes_refuse_other_bodies():
