@@ -6,6 +6,7 @@
 #include "jobs_api.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,15 @@ static jobs_actor_t actor(zm_req_t *r)
     return who;
 }
 
-/* a positive id in decimal, at most INT(11)'s range; else 0 */
+/* a path's id (http.h's reader), at most INT(11)'s range; else 0 */
+static int64_t path_id(zm_req_t *r, const char *name)
+{
+    int64_t id;
+
+    return zm_req_param_id(r, name, &id) == ZM_OK && id <= INT32_MAX ? id : 0;
+}
+
+/* the seed's string form of an id in a body ("1"): a positive decimal, at most INT(11)'s range; else 0 */
 static int64_t parse_id(const char *s)
 {
     int64_t v = 0;
@@ -197,7 +206,7 @@ int jobs_api_hr_list(zm_req_t *r)
 int jobs_api_hr_get(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "id"));
+    int64_t id = path_id(r, "id");
     json_object *out = NULL;
 
     if (id == 0) {
@@ -209,7 +218,7 @@ int jobs_api_hr_get(zm_req_t *r)
 int jobs_api_hr_update(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "id"));
+    int64_t id = path_id(r, "id");
     json_object *body, *out = NULL;
     job_input_t in;
     zm_form_t f;
@@ -228,7 +237,7 @@ int jobs_api_hr_update(zm_req_t *r)
 int jobs_api_hr_delete(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "id"));
+    int64_t id = path_id(r, "id");
     int rc;
 
     if (id == 0) {
@@ -241,7 +250,7 @@ int jobs_api_hr_delete(zm_req_t *r)
 int jobs_api_detail(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "job_id"));
+    int64_t id = path_id(r, "job_id");
     json_object *out = NULL;
 
     if (id == 0) {
@@ -311,7 +320,7 @@ int jobs_api_my_applications(zm_req_t *r)
 
 int jobs_api_withdraw(zm_req_t *r)
 {
-    int64_t id = parse_id(zm_req_param(r, "id"));
+    int64_t id = path_id(r, "id");
     json_object *out = NULL;
 
     if (id == 0) {
@@ -323,7 +332,7 @@ int jobs_api_withdraw(zm_req_t *r)
 int jobs_api_hr_applications(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "id")), page, page_size;
+    int64_t id = path_id(r, "id"), page, page_size;
     json_object *out = NULL;
 
     if (page_args(r, 100, &page, &page_size) != ZM_OK) {
@@ -338,7 +347,7 @@ int jobs_api_hr_applications(zm_req_t *r)
 int jobs_api_hr_application_status(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "id"));
+    int64_t id = path_id(r, "id");
     json_object *body, *out = NULL;
     const char *status;
     zm_form_t f;
@@ -384,7 +393,7 @@ int jobs_api_export_jobs(zm_req_t *r)
 int jobs_api_export_applications(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "id"));
+    int64_t id = path_id(r, "id");
     zm_buf_t csv = {0};
 
     if (id == 0) {
@@ -544,7 +553,7 @@ int jobs_api_sync_logs(zm_req_t *r)
 static int sync_one(zm_req_t *r, const char *scope, const char *param, const char *what)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = param ? parse_id(zm_req_param(r, param)) : 0, task_id = 0;
+    int64_t id = param ? path_id(r, param) : 0, task_id = 0;
     json_object *d;
     int rc;
 
@@ -585,7 +594,7 @@ int jobs_api_sync_user(zm_req_t *r)
 int jobs_api_sync_retry(zm_req_t *r)
 {
     jobs_actor_t who = actor(r);
-    int64_t id = parse_id(zm_req_param(r, "event_id"));
+    int64_t id = path_id(r, "event_id");
     int rc;
 
     if (id == 0) {
