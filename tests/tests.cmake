@@ -105,6 +105,8 @@ zm_api_test(edge test_edge.py)
 zm_api_test(routes test_routes.py)
 # jobs, applications, search and the HR <-> seeker sync (issue 12)
 zm_api_test(jobs test_jobs.py)
+# a user's live channel (nchan): only the user may listen; application status changes arrive live
+zm_api_test(live test_live.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 
