@@ -168,8 +168,16 @@ def test_status_changes_reach_both_sides_live():
         # a refused move publishes nothing
         expect_error(call("PATCH", "/api/v1/hr/applications/%d" % app["id"], hr, {"status": "viewed"}), 409)
 
+        # a page that subscribes now gets no replay of older messages (it reads the list when it
+        # opens), only what comes next
+        late = Channel(s["id"], token=s["access"])
+        assert late.status == 200, late.status
         # the seeker withdraws: the owner's page hears it (and the seeker's other tabs)
         data_of(call("POST", "/api/v1/applications/%d/withdraw" % app["id"], s), 200, "withdraw")
+        late.wait_event(lambda e: e.get("status") == "withdrawn", "the withdrawal on a later subscription")
+        with late.lock:
+            assert [e["status"] for e in late.events] == ["withdrawn"], late.events
+        late.close()
         ev = hr_ch.wait_event(lambda e: e.get("status") == "withdrawn", "the owner hears the withdrawal")
         assert ev["application_id"] == app["id"] and ev["from"] == "interviewing", ev
         seeker_ch.wait_event(lambda e: e.get("status") == "withdrawn", "the seeker's own withdrawal")
