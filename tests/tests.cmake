@@ -26,6 +26,7 @@ zm_unit_test(extract zmservices ARGS ${CMAKE_SOURCE_DIR}/tests/data/extract)
 set_tests_properties(unit.extract PROPERTIES ENVIRONMENT "ZM_EXTRACT_HELPER=$<TARGET_FILE:zhimai-extract>" TIMEOUT 120)
 zm_unit_test(tasks_backoff zmtasks)
 zm_unit_test(tasks_queue zmtasks)
+zm_unit_test(live zmtasks)
 foreach(t password token mail email)
   zm_unit_test(${t} zmaccounts)
 endforeach()
@@ -117,7 +118,7 @@ set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONM
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 
 # unit tests and tools that load the configuration register every module's keys (fcgi/bin/modules.c)
-foreach(t test_storage storage_tool test_extract test_openai test_tasks_queue)
+foreach(t test_storage storage_tool test_extract test_openai test_tasks_queue test_live)
   target_link_libraries(${t} zmmodules)
 endforeach()
 
