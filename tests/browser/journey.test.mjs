@@ -747,7 +747,16 @@ test('journey', async (t) => {
     assert.match(await row.locator('[data-app-status]').innerText(), /面试中/);
     assert.equal(await page.evaluate(() => window.__zmNoReload), 1, 'the page was not reloaded');
     await page.screenshot({ path: path.join(SHOTS, 'phone-applications-live.png'), fullPage: true });
+    /* in English too */
+    await page.click('[data-lang-switch]');
+    assert.match(await page.locator('main h1').innerText(), /My applications/);
+    assert.match(await row.locator('[data-app-status]').innerText(), /Interviewing/);
+    await page.click('[data-lang-switch]');
+    assert.match(await page.locator('main h1').innerText(), /我的申请/);
     await page.setViewportSize({ width: 1280, height: 800 });
+    /* the sync dashboard is HR's and admins': a seeker gets the no-permission page, and no API call fails */
+    await page.goto(URL_ + '/smartrecruit/hr/sync/dashboard');
+    await page.locator('[data-no-permission]').waitFor();
 
     /* 同步管理 at the seed's path, a page of the SPA: true rates and the log */
     await hrPage.goto(URL_ + '/smartrecruit/hr/sync/dashboard');

@@ -365,7 +365,7 @@ export default {
   'sync.recent': 'Recent activity',
   'sync.retry': 'Retry',
   'sync.attempts': '{n} attempts',
-  'sync.forbidden': 'Only recruiters and admins can see the sync dashboard',
+  'hr.noPerm': 'This page is for recruiters and admins only.',
   'sync.status.pending': 'Pending',
   'sync.status.applied': 'Applied',
   'sync.status.dead': 'Failed',

@@ -365,7 +365,7 @@ export default {
   'sync.recent': '最近活动',
   'sync.retry': '重试',
   'sync.attempts': '尝试 {n} 次',
-  'sync.forbidden': '只有招聘方和管理员可以查看同步管理',
+  'hr.noPerm': '这个页面只对招聘方和管理员开放。',
   'sync.status.pending': '待同步',
   'sync.status.applied': '已同步',
   'sync.status.dead': '失败',

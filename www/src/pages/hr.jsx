@@ -99,7 +99,7 @@ export function JobForm({ job, onSaved, onCancel }) {
   );
 }
 
-export function HrJobs() {
+function HrJobsPage() {
   const { query } = useLocation();
   const status = query.get('status') || '';
   const list = useAsync(() => api('GET', '/api/v1/hr/jobs?page_size=100' + (status ? '&status=' + status : '')), [status]);
@@ -173,7 +173,7 @@ function Candidate({ a, onMove, busy }) {
   );
 }
 
-export function HrJob({ params }) {
+function HrJobPage({ params }) {
   const job = useAsync(() => api('GET', '/api/v1/hr/jobs/' + params.id), [params.id]);
   const apps = useAsync(() => api('GET', '/api/v1/hr/jobs/' + params.id + '/applications?page_size=100'), [params.id]);
   const [editing, setEditing] = useState(false);
@@ -242,3 +242,22 @@ export function HrJob({ params }) {
     </div>
   );
 }
+
+export const isHr = (user) => !!user && (user.role === 'hr' || user.role === 'admin');
+
+/* a seeker who finds an HR path: say so, without asking the API for what it will refuse */
+export function HrOnly() {
+  return (
+    <div class="page">
+      <section class="card narrow center no-perm" data-no-permission>
+        <div class="no-perm-icon" aria-hidden="true">!</div>
+        <h2>{t('admin.noPermTitle')}</h2>
+        <p class="muted">{t('hr.noPerm')}</p>
+        <Link class="btn btn-primary" href="/jobs">{t('nav.jobs')}</Link>
+      </section>
+    </div>
+  );
+}
+
+export function HrJobs({ user }) { return isHr(user) ? <HrJobsPage /> : <HrOnly />; }
+export function HrJob({ user, params }) { return isHr(user) ? <HrJobPage params={params} /> : <HrOnly />; }
