@@ -26,6 +26,7 @@ zm_unit_test(extract zmservices ARGS ${CMAKE_SOURCE_DIR}/tests/data/extract)
 set_tests_properties(unit.extract PROPERTIES ENVIRONMENT "ZM_EXTRACT_HELPER=$<TARGET_FILE:zhimai-extract>" TIMEOUT 120)
 zm_unit_test(tasks_backoff zmtasks)
 zm_unit_test(tasks_queue zmtasks)
+zm_unit_test(live zmtasks)
 foreach(t password token mail email)
   zm_unit_test(${t} zmaccounts)
 endforeach()
@@ -105,6 +106,8 @@ zm_api_test(edge test_edge.py)
 zm_api_test(routes test_routes.py)
 # jobs, applications, search and the HR <-> seeker sync (issue 12)
 zm_api_test(jobs test_jobs.py)
+# a user's live channel (nchan): only the user may listen; application status changes arrive live
+zm_api_test(live test_live.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 
@@ -115,7 +118,7 @@ set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONM
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 
 # unit tests and tools that load the configuration register every module's keys (fcgi/bin/modules.c)
-foreach(t test_storage storage_tool test_extract test_openai test_tasks_queue)
+foreach(t test_storage storage_tool test_extract test_openai test_tasks_queue test_live)
   target_link_libraries(${t} zmmodules)
 endforeach()
 

@@ -11,12 +11,17 @@
  * A status change is a conditional UPDATE ... WHERE status = <what was read>: of an HR change and a
  * withdrawal racing, the database lets one through and the other is refused (409); both attempts
  * are in jobs_applicationlog.
+ *
+ * After each committed change the applicant (and, for their own moves, the job's owner) gets an
+ * "application.status" message on their live channel (live.h), an HR owner "application.new" for
+ * a new applicant: hints for open pages, best effort; the rows stay the truth.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fields.h"
 #include "jobs.h"
+#include "live.h"
 #include "outbox.h"
 #include "queue.h"
 #include "resumes.h"
@@ -111,8 +116,38 @@ static const char *app_payload(zm_arena_t *a, int64_t job_id, int64_t user_id, c
     return json_text(a, o);
 }
 
+/* After the commit: the change on user_id's live channel (best effort: a failure is pubsub's to log). */
+static void push(int64_t user_id, const char *type, int64_t app_id, int64_t job_id, const char *job_name,
+                 const char *from, const char *to, const char *reason)
+{
+    json_object *m;
+
+    if (user_id <= 0) {
+        return;
+    }
+    m = json_object_new_object();
+    json_object_object_add(m, "type", json_object_new_string(type));
+    json_object_object_add(m, "application_id", json_object_new_int64(app_id));
+    json_object_object_add(m, "job_id", json_object_new_int64(job_id));
+    json_object_object_add(m, "job_name", jobs_json_str(job_name));
+    json_object_object_add(m, "from", jobs_json_str(from));
+    json_object_object_add(m, "status", json_object_new_string(to));
+    json_object_object_add(m, "status_text", json_object_new_string(status_zh(to)));
+    json_object_object_add(m, "close_reason", jobs_json_str(reason));
+    live_user_publish(user_id, type, m);
+    json_object_put(m);
+}
+
+void app_push_closed(const db_res_t *closed, int64_t job_id, const char *job_name, const char *reason)
+{
+    for (size_t r = 0; closed && r < closed->nrows; r++) {
+        push(db_int(closed, r, 1), "application.status", db_int(closed, r, 0), job_id, job_name, db_val(closed, r, 2),
+             "closed", reason);
+    }
+}
+
 int app_close_for_job(db_t *db, zm_arena_t *a, int64_t job_id, const char *job_name, int64_t owner_id,
-                      const char *reason, int64_t *n)
+                      const char *reason, db_res_t *closed)
 {
     db_res_t res;
     int rc = db_query(db, a, &res,
@@ -144,8 +179,8 @@ int app_close_for_job(db_t *db, zm_arena_t *a, int64_t job_id, const char *job_n
             return rc;
         }
     }
-    if (n) {
-        *n = (int64_t)res.nrows;
+    if (closed) {
+        *closed = res;
     }
     return ZM_OK;
 }
@@ -197,7 +232,8 @@ static int seeker_view_source(db_t *db, zm_arena_t *a, int64_t app_id, json_obje
     return ZM_OK;
 }
 
-static int apply_once(db_t *db, zm_arena_t *a, int64_t user_id, int64_t job_id, const db_res_t *rv, int64_t *app_id)
+static int apply_once(db_t *db, zm_arena_t *a, int64_t user_id, int64_t job_id, const db_res_t *rv, int64_t *app_id,
+                      int64_t *owner_out)
 {
     db_res_t job;
     int64_t n, owner;
@@ -248,6 +284,7 @@ static int apply_once(db_t *db, zm_arena_t *a, int64_t user_id, int64_t job_id, 
     }
     if (rc == ZM_OK && (rc = db_commit(db)) == ZM_OK) {
         task_wake();
+        *owner_out = owner;
         return ZM_OK;
     }
     db_rollback(db);
@@ -258,7 +295,7 @@ int app_create(db_t *db, zm_arena_t *a, int64_t user_id, int64_t job_id, const c
 {
     char rid[33], uid[24];
     db_res_t rv;
-    int64_t app_id = 0;
+    int64_t app_id = 0, owner = 0;
     int rc;
 
     if (zm_uuid_parse(resume_id, rid) != ZM_OK) {
@@ -279,7 +316,7 @@ int app_create(db_t *db, zm_arena_t *a, int64_t user_id, int64_t job_id, const c
     }
     /* a deadlock among parallel inserts of one key is retried; the unique key still decides */
     for (int i = 0; i < 3; i++) {
-        rc = apply_once(db, a, user_id, job_id, &rv, &app_id);
+        rc = apply_once(db, a, user_id, job_id, &rv, &app_id, &owner);
         if (rc != ZM_EAGAIN) {
             break;
         }
@@ -287,6 +324,7 @@ int app_create(db_t *db, zm_arena_t *a, int64_t user_id, int64_t job_id, const c
     if (rc != ZM_OK) {
         return rc;
     }
+    push(owner, "application.new", app_id, job_id, NULL, NULL, "submitted", NULL);
     return seeker_view_source(db, a, app_id, out);
 }
 
@@ -380,6 +418,11 @@ static int move(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int hr, int64_
     } else {
         db_rollback(db);
         return rc;
+    }
+    /* both sides' open pages: the applicant's, and the owner's when the applicant moved */
+    push(uid, "application.status", app_id, job_id, db_val(&res, 0, 4), from, to, NULL);
+    if (!hr) {
+        push(owner, "application.status", app_id, job_id, db_val(&res, 0, 4), from, to, NULL);
     }
     if (hr) {
         return ZM_OK; /* the caller renders HR's view */

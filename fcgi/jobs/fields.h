@@ -24,9 +24,13 @@ json_object *jobs_json_str(const char *s);
 /**
  * Inside the caller's transaction, with the job row locked: close the job's applications that are
  * still in progress (submitted, viewed, interviewing) with reason, log each, append their sync
- * events and notify each applicant.  *n (may be NULL) gets how many.
+ * events and notify each applicant.  *closed (may be NULL) gets the closed rows (id, user_id,
+ * status before), for app_push_closed() once the transaction committed.
  */
 int app_close_for_job(db_t *db, zm_arena_t *a, int64_t job_id, const char *job_name, int64_t owner_id,
-                      const char *reason, int64_t *n);
+                      const char *reason, db_res_t *closed);
+
+/** After the commit: tell each applicant app_close_for_job() closed, on their live channel (best effort). */
+void app_push_closed(const db_res_t *closed, int64_t job_id, const char *job_name, const char *reason);
 
 #endif

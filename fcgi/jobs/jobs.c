@@ -322,8 +322,8 @@ int job_update(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id,
                json_object **out)
 {
     int smin = -1, smax = -1;
-    const char *why, *old_status, *action = "update";
-    db_res_t res;
+    const char *why, *old_status, *action = "update", *name = NULL, *reason = NULL;
+    db_res_t res, closed = {0};
     int64_t n, owner;
     int rc;
 
@@ -357,10 +357,10 @@ int job_update(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id,
     }
     /* leaving "open" ends the applications in progress */
     if (strcmp(old_status, "open") == 0 && in->status && strcmp(in->status, "open") != 0) {
-        const char *name = in->name ? in->name : db_val(&res, 0, J_NAME);
+        name = in->name ? in->name : db_val(&res, 0, J_NAME);
+        reason = strcmp(in->status, "closed") == 0 ? "职位已关闭" : "职位已下线";
         action = "close";
-        rc = app_close_for_job(db, a, job_id, name, owner,
-                               strcmp(in->status, "closed") == 0 ? "职位已关闭" : "职位已下线", NULL);
+        rc = app_close_for_job(db, a, job_id, name, owner, reason, &closed);
         if (rc != ZM_OK) {
             db_rollback(db);
             return rc;
@@ -372,12 +372,13 @@ int job_update(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id,
     if ((rc = finish(db, rc)) != ZM_OK) {
         return rc;
     }
+    app_push_closed(&closed, job_id, name, reason);
     return job_get(db, a, who, job_id, out);
 }
 
 int job_delete(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id)
 {
-    db_res_t res;
+    db_res_t res, closed = {0};
     int64_t n, owner;
     int rc;
 
@@ -396,11 +397,14 @@ int job_delete(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id)
         db_rollback(db);
         return (int)n;
     }
-    rc = app_close_for_job(db, a, job_id, db_val(&res, 0, J_NAME), owner, "职位已删除", NULL);
+    rc = app_close_for_job(db, a, job_id, db_val(&res, 0, J_NAME), owner, "职位已删除", &closed);
     if (rc == ZM_OK) {
         rc = outbox_append(db, "job", job_id, "delete", "{}", owner);
     }
-    return finish(db, rc);
+    if ((rc = finish(db, rc)) == ZM_OK) {
+        app_push_closed(&closed, job_id, db_val(&res, 0, J_NAME), "职位已删除");
+    }
+    return rc;
 }
 
 int job_get(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, json_object **out)

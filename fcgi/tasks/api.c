@@ -2,8 +2,9 @@
  * api.c -- a user's own tasks: their state, and who may watch them live.
  *
  * For the events, nginx asks in a subrequest before it lets an EventSource subscribe at
- * /api/v1/events/tasks/{id} (conf/nginx-app.conf.in); the location that
- * reaches this handler is internal, so browsers cannot call it directly.
+ * /api/v1/events/tasks/{id} or at a user's live channel /api/v1/events/users/{id}
+ * (conf/nginx-app.conf.in); the locations that reach these handlers are internal, so
+ * browsers cannot call them through the subscriber paths.
  */
 #include "tasks_api.h"
 
@@ -41,4 +42,18 @@ int tasks_api_events_auth(zm_req_t *r)
         return zm_reply_no_content(r);
     }
     return ZM_REPLY_MAPPED(r, task_errors, rc == ZM_OK ? ZM_ENOTFOUND : rc);
+}
+
+int tasks_api_user_events_auth(zm_req_t *r)
+{
+    int64_t id;
+
+    if (zm_req_param_id(r, "userId", &id) != ZM_OK) {
+        return zm_reply_error(r, 404, "not_found", "频道不存在", NULL);
+    }
+    /* a user's channel is theirs alone (an admin listens to no one else's either) */
+    if (r->user_id > 0 && id == r->user_id) {
+        return zm_reply_no_content(r);
+    }
+    return zm_reply_error(r, 403, "forbidden", "不能订阅其他用户的消息", NULL);
 }

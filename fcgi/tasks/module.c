@@ -1,7 +1,8 @@
 /*
  * module.c -- the task queue's module: its configuration, a user's view of
- * their tasks (GET /api/v1/tasks/{id}, the live events' authorizer), its
- * own task types (maintenance.purge, mail.send, the test suite's test.*),
+ * their tasks (GET /api/v1/tasks/{id}, the live events' authorizers: a task's
+ * channel and a user's), its own task types (maintenance.purge, mail.send, the
+ * test suite's test.*),
  * the hourly purge, the finished tasks it purges, and the queue's gauges
  * in /metrics.
  */
@@ -32,6 +33,7 @@ static const zm_conf_key_t tasks_keys[] = {
 static const zm_route_t tasks_routes[] = {
     {"GET", "/api/v1/tasks/{id}", tasks_api_get, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/events/auth/{taskId}", tasks_api_events_auth, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/events/auth/users/{userId}", tasks_api_user_events_auth, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
 };
 
 static const task_type_t tasks_types[] = {

@@ -17,4 +17,11 @@ int tasks_api_get(zm_req_t *r);
  */
 int tasks_api_events_auth(zm_req_t *r);
 
+/**
+ * GET /api/v1/events/auth/users/{userId} (ZM_AUTH_USER): the authorizer for a subscription to
+ * a user's live channel user_{userId} (live.h).  204 when the token's user is that user; 403
+ * for anyone else; 404 for what is not a user id; 401 for a missing or bad token.
+ */
+int tasks_api_user_events_auth(zm_req_t *r);
+
 #endif

@@ -1,8 +1,9 @@
 // The browser journey: register -> verify mail -> log in -> upload -> text ->
 // suggestion -> diagnosis -> interview questions -> change password -> log out
 // -> log in again -> practice partners (profile, a card, a like, a match, the
-// limit); an admin (made with zhimai-admin) finds the user and changes their
-// role, a seeker is kept out of the admin page; an expired session lands
+// limit); jobs (an HR posts a job, the seeker finds it by a Chinese query and applies,
+// HR invites them, and 我的申请 shows it without reloading; the sync dashboard); an
+// admin (made with zhimai-admin) finds the user and changes their role, a seeker is kept out of the admin page; an expired session lands
 // on the login page; error cases; the time until the first page is usable
 // (printed, and written to $ZM_VAR/screenshots/metrics.json); screenshots of
 // every page at desktop and phone widths; and no console error on any page.
@@ -665,6 +666,106 @@ test('journey', async (t) => {
     assert.match(await page.locator('[data-today-count]').innerText(), /4\/4/);
     await page.screenshot({ path: path.join(SHOTS, 'phone-partners-limit.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await step(t, 'jobs: an HR posts a job, the seeker finds it in Chinese and applies, HR invites, the status arrives live', async () => {
+    /* an HR user (zhimai-admin, else SQL), in a browser of their own */
+    const HR_EMAIL = `hr-${stamp}@example.com`;
+    await makeUser(HR_EMAIL, 'hr', ADMIN_PW);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const hrPage = track(await ctx.newPage(), 'hr');
+    hrPage.setDefaultTimeout(15000);
+    await login(HR_EMAIL, ADMIN_PW, hrPage);
+    await hrPage.waitForURL(/\/resumes$/);
+    await hrPage.click('.sidenav [data-hr-nav] a[href="/hr/jobs"]');
+    await hrPage.locator('[data-page=hr-jobs]').waitFor();
+    await hrPage.click('[data-new-job]');
+    const form = hrPage.locator('form[data-form=job]');
+    await form.locator('input[name=name]').fill('量子烘焙算法工程师');
+    await form.locator('input[name=company]').fill('职麦测试' + stamp);
+    await form.locator('input[name=city]').fill('杭州');
+    await form.locator('input[name=salary]').fill('20k-35k');
+    await form.locator('select[name=education]').selectOption('本科');
+    await form.locator('select[name=years_of_working]').selectOption('3-5年');
+    await form.locator('textarea[name=responsibilities]').fill('设计烘焙调度算法\n维护量子烤箱平台');
+    await form.locator('textarea[name=requirements]').fill('熟悉 C 语言\n了解 nginx');
+    await form.locator('button[type=submit]').click();
+    await hrPage.waitForURL(/\/hr\/jobs\/\d+$/);
+    const jobId = hrPage.url().match(/\/hr\/jobs\/(\d+)$/)[1];
+    await hrPage.locator(`[data-hr-job-detail="${jobId}"] [data-job-status=open]`).waitFor();
+
+    /* the seeker: once the seekers' read model has the job (the sync task, well under a second), a
+     * Chinese query finds it */
+    const seekerToken = await page.evaluate(() => JSON.parse(localStorage.getItem('zm.tokens')).access);
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      const r = await fetch(`${URL_}/jobs/api/job/${jobId}/`, { headers: { Authorization: 'Bearer ' + seekerToken } });
+      if (r.status === 200) break;
+      if (Date.now() > deadline) throw new Error('job ' + jobId + ' not in the seekers\' read model: ' + r.status);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await page.goto(URL_ + '/resumes');
+    await page.click('.sidenav a[href="/jobs"]');
+    const search = page.locator('form[data-form=job-search]');
+    await search.waitFor();
+    assert.equal(await page.locator('[data-hr-nav]').count(), 0, 'a seeker has no HR menu');
+    await search.locator('input[name=q]').fill('量子烘焙');
+    await search.locator('select[name=education]').selectOption('本科');
+    await search.locator('button[type=submit]').click();
+    await page.waitForURL(/q=/);
+    const hit = page.locator(`[data-job-results] [data-job-id="${jobId}"]`);
+    await hit.waitFor();
+    assert.match(await hit.innerText(), /量子烘焙算法工程师/);
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-jobs-search.png'), fullPage: true });
+    await hit.click();
+    await page.locator('[data-job-name]').waitFor();
+    assert.equal(await page.locator('[data-job-name]').innerText(), '量子烘焙算法工程师');
+    await page.locator('form[data-form=apply] select[name=resume_id] option').first().waitFor({ state: 'attached' });
+    await page.click('form[data-form=apply] button.btn-primary');
+    await page.locator('[data-applied] [data-app-status=submitted]').waitFor();
+
+    /* 我的申请, at phone width: submitted, and the live channel connected */
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click('.alert a[href="/applications"]');
+    const row = page.locator('[data-applications] [data-application]').filter({ hasText: '量子烘焙算法工程师' });
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-status'), 'submitted');
+    await page.locator('[data-live=on]').waitFor();
+    await page.evaluate(() => { window.__zmNoReload = 1; });
+
+    /* HR: the applicant is listed (the owner's live channel announces them; a reload would too) */
+    const cand = hrPage.locator('[data-candidates] [data-candidate]').first();
+    await cand.waitFor();
+    await cand.locator('[data-snapshot]').click();
+    await cand.locator('[data-snapshot-text]').waitFor();
+    await hrPage.screenshot({ path: path.join(SHOTS, 'desktop-hr-candidates.png'), fullPage: true });
+    await cand.locator('[data-move=interviewing]').click();
+    await cand.locator('[data-app-status=interviewing]').waitFor();
+
+    /* the seeker's open page shows 面试中 without reloading */
+    await page.locator('[data-applications] [data-application][data-status=interviewing]').waitFor();
+    assert.match(await row.locator('[data-app-status]').innerText(), /面试中/);
+    assert.equal(await page.evaluate(() => window.__zmNoReload), 1, 'the page was not reloaded');
+    await page.screenshot({ path: path.join(SHOTS, 'phone-applications-live.png'), fullPage: true });
+    /* in English too */
+    await page.click('[data-lang-switch]');
+    assert.match(await page.locator('main h1').innerText(), /My applications/);
+    assert.match(await row.locator('[data-app-status]').innerText(), /Interviewing/);
+    await page.click('[data-lang-switch]');
+    assert.match(await page.locator('main h1').innerText(), /我的申请/);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    /* the sync dashboard is HR's and admins': a seeker gets the no-permission page, and no API call fails */
+    await page.goto(URL_ + '/smartrecruit/hr/sync/dashboard');
+    await page.locator('[data-no-permission]').waitFor();
+
+    /* 同步管理 at the seed's path, a page of the SPA: true rates and the log */
+    await hrPage.goto(URL_ + '/smartrecruit/hr/sync/dashboard');
+    await hrPage.locator('[data-rate=jobs] [data-sync-rate]').waitFor();
+    await hrPage.locator('[data-recent-events] [data-event]').first().waitFor();
+    await hrPage.screenshot({ path: path.join(SHOTS, 'desktop-sync-dashboard.png'), fullPage: true });
+    await hrPage.setViewportSize({ width: 390, height: 844 });
+    await hrPage.screenshot({ path: path.join(SHOTS, 'phone-sync-dashboard.png'), fullPage: true });
+    await ctx.close();
   });
 
   await step(t, 'no console errors on any page', async () => {

@@ -11,10 +11,16 @@ const NAV = [
   ['/interview', 'nav.interview'],
   ['/partners', 'nav.partners'],
   [null, 'nav.mock'],
-  [null, 'nav.jobs'],
+  ['/jobs', 'nav.jobs'],
+  ['/applications', 'nav.applications'],
   [null, 'nav.upgrade'],
   [null, 'nav.notifications'],
   ['/settings', 'nav.settings'],
+];
+/* for roles hr and admin (an HR user's own jobs; an admin's: all) */
+const HR_NAV = [
+  ['/hr/jobs', 'nav.hrJobs'],
+  ['/smartrecruit/hr/sync/dashboard', 'nav.sync'],
 ];
 /* only for role admin */
 const ADMIN_NAV = [
@@ -55,6 +61,12 @@ export function Layout({ user, path, children }) {
           ? <NavItem href={href} label={t(key)} path={path} onNav={close} />
           : <span class="nav-item disabled" aria-disabled="true" title={t('nav.soon')}>
               <span class="nav-icon" />{t(key)}<span class="soon">{t('nav.soon')}</span></span>)}
+        {(user.role === 'hr' || user.role === 'admin') && (
+          <div class="nav-group" data-hr-nav>
+            <span class="nav-group-label">{t('nav.hr')}</span>
+            {HR_NAV.map(([href, key]) => <NavItem href={href} label={t(key)} path={path} onNav={close} />)}
+          </div>
+        )}
         {user.role === 'admin' && (
           <div class="nav-group" data-admin-nav>
             <span class="nav-group-label">{t('nav.admin')}</span>

@@ -29,6 +29,12 @@ function lazyPage(load, name) {
 }
 const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
 const Partners = lazyPage(() => import('./pages/partners.jsx'), 'Partners');
+const Jobs = lazyPage(() => import('./pages/jobs.jsx'), 'Jobs');
+const JobDetail = lazyPage(() => import('./pages/jobs.jsx'), 'JobDetail');
+const Applications = lazyPage(() => import('./pages/jobs.jsx'), 'Applications');
+const HrJobs = lazyPage(() => import('./pages/hr.jsx'), 'HrJobs');
+const HrJob = lazyPage(() => import('./pages/hr.jsx'), 'HrJob');
+const SyncDashboard = lazyPage(() => import('./pages/sync.jsx'), 'SyncDashboard');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -40,6 +46,10 @@ const appRoutes = [
   ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
   ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
+  ['/jobs', Jobs], ['/jobs/:id', JobDetail], ['/applications', Applications],
+  ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob],
+  /* seed 002's path for the sync dashboard (nginx serves index.html there) */
+  ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
 ];
 
 function NotFound() {

@@ -1,0 +1,46 @@
+/*
+ * live.c -- a user's live channel (see live.h).
+ */
+#include "live.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "clock.h"
+#include "pubsub.h"
+
+int live_user_channel(int64_t user_id, char *buf, size_t n)
+{
+    int k;
+
+    if (user_id <= 0 || buf == NULL) {
+        return ZM_EINVAL;
+    }
+    k = snprintf(buf, n, "user_%lld", (long long)user_id);
+    return k < 0 || (size_t)k >= n ? ZM_EINVAL : ZM_OK;
+}
+
+int live_user_publish(int64_t user_id, const char *type, json_object *msg)
+{
+    char channel[32], at[32];
+    time_t now;
+    struct tm tm;
+
+    if (live_user_channel(user_id, channel, sizeof(channel)) != ZM_OK || type == NULL || type[0] == '\0' ||
+        msg == NULL || !json_object_is_type(msg, json_type_object)) {
+        return ZM_EINVAL;
+    }
+    if (!pubsub_enabled()) {
+        return ZM_OK;
+    }
+    if (!json_object_object_get_ex(msg, "type", NULL)) {
+        json_object_object_add(msg, "type", json_object_new_string(type));
+    }
+    if (!json_object_object_get_ex(msg, "at", NULL)) {
+        now = (time_t)zm_now_s();
+        gmtime_r(&now, &tm);
+        strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        json_object_object_add(msg, "at", json_object_new_string(at));
+    }
+    return pubsub_publish_json(channel, msg);
+}

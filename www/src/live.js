@@ -1,0 +1,76 @@
+/*
+ * The user's live channel: one EventSource at /api/v1/events/users/{id} (nginx's nchan,
+ * fcgi/tasks/live.h) shared by every listener, opened while someone listens.  Messages are
+ * hints ({"type": "application.status", ...}); a page keeps reading the API for the truth.
+ * When the stream fails (an expired token, no nchan in front) it refreshes the token and
+ * tries again with a growing pause; useLive() reports whether it is connected, so a page can
+ * poll meanwhile.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { getTokens, refreshTokens } from './api.js';
+import { getUser } from './session.js';
+
+const listeners = new Set();
+const states = new Set();
+let es = null, userId = null, connected = false, retry = null, backoff = 1000;
+
+function setConnected(v) {
+  if (connected === v) return;
+  connected = v;
+  states.forEach((f) => f(v));
+}
+
+function close() {
+  clearTimeout(retry); retry = null;
+  if (es) { es.close(); es = null; }
+  setConnected(false);
+}
+
+function open() {
+  const u = getUser(), tk = getTokens();
+  if (!u || !tk || typeof EventSource === 'undefined') return;
+  if (es && userId === u.id) return;
+  close();
+  userId = u.id;
+  es = new EventSource('/api/v1/events/users/' + u.id + '?access_token=' + encodeURIComponent(tk.access));
+  es.onopen = () => { backoff = 1000; setConnected(true); };
+  es.onmessage = (m) => {
+    let ev;
+    try { ev = JSON.parse(m.data); } catch { return; }
+    listeners.forEach((f) => { try { f(ev); } catch { /* one listener's fault is its own */ } });
+  };
+  es.onerror = () => {
+    /* EventSource retries a dropped stream by itself; a refused one (401, 403) is CLOSED */
+    if (es && es.readyState !== EventSource.CLOSED) { setConnected(false); return; }
+    close();
+    if (!listeners.size) return;
+    retry = setTimeout(async () => {
+      retry = null;
+      await refreshTokens();
+      if (listeners.size) open();
+    }, backoff);
+    backoff = Math.min(backoff * 2, 30000);
+  };
+}
+
+/* listen(fn): fn(message) for each message until the returned function is called */
+export function listen(fn) {
+  listeners.add(fn);
+  open();
+  return () => {
+    listeners.delete(fn);
+    if (!listeners.size) close();
+  };
+}
+
+/* a component's listener while it is mounted; returns whether the stream is connected */
+export function useLive(fn, deps = []) {
+  const [on, setOn] = useState(connected);
+  useEffect(() => {
+    states.add(setOn);
+    const off = listen(fn);
+    setOn(connected);
+    return () => { states.delete(setOn); off(); };
+  }, deps);
+  return on;
+}
