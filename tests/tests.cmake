@@ -22,6 +22,8 @@ set_tests_properties(unit.multipart unit.filetype PROPERTIES TIMEOUT 120)
 zm_unit_test(storage zmservices)
 zm_unit_test(sigv4 zmservices ARGS ${CMAKE_SOURCE_DIR}/tests/data/aws-sigv4)
 zm_unit_test(llm zmservices)
+# the WeChat Pay client against the SDKs' vectors
+zm_unit_test(wechatpay zmservices ARGS ${CMAKE_SOURCE_DIR}/tests/data/wechatpay)
 zm_unit_test(extract zmservices ARGS ${CMAKE_SOURCE_DIR}/tests/data/extract)
 set_tests_properties(unit.extract PROPERTIES ENVIRONMENT "ZM_EXTRACT_HELPER=$<TARGET_FILE:zhimai-extract>" TIMEOUT 120)
 zm_unit_test(tasks_backoff zmtasks)

@@ -1128,12 +1128,13 @@ int wxp_close_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wx
                     &status, err);
 }
 
+/* YYYY-MM-DD, alone (strict) or followed by " HH:MM:SS" */
 static int valid_date(const char *s)
 {
-    return s != NULL && strlen(s) == 10 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+    return s != NULL && strlen(s) >= 10 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
            isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
            isdigit((unsigned char)s[5]) && isdigit((unsigned char)s[6]) && s[7] == '-' &&
-           isdigit((unsigned char)s[8]) && isdigit((unsigned char)s[9]);
+           isdigit((unsigned char)s[8]) && isdigit((unsigned char)s[9]) && (s[10] == '\0' || s[10] == ' ');
 }
 
 int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char **csv, size_t *len, wxp_api_error_t *err)
@@ -1150,7 +1151,7 @@ int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char *
     memset(err, 0, sizeof(*err));
     *csv = NULL;
     *len = 0;
-    if (!valid_date(bill_date)) {
+    if (!valid_date(bill_date) || bill_date[10] != '\0') {
         err->message = "bill_date is not YYYY-MM-DD";
         return ZM_EINVAL;
     }
