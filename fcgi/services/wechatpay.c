@@ -726,9 +726,6 @@ int wxp_parse_notification(const wxp_client_t *c, zm_arena_t *a, const wxp_heade
     return notification_body(c, a, body, len, n, why);
 }
 
-/* for the fuzz target: the part after the signature check */
-int wxp_parse_notification_unverified(const wxp_client_t *c, zm_arena_t *a, const char *body, size_t len,
-                                      wxp_notification_t *n, char **why);
 int wxp_parse_notification_unverified(const wxp_client_t *c, zm_arena_t *a, const char *body, size_t len,
                                       wxp_notification_t *n, char **why)
 {

@@ -191,6 +191,14 @@ typedef struct {
 int wxp_parse_notification(const wxp_client_t *c, zm_arena_t *a, const wxp_headers_t *h, const char *body, size_t len,
                            time_t now, wxp_notification_t *n, char **why);
 
+/**
+ * The part of wxp_parse_notification after the signature: JSON, resource,
+ * decryption, transaction.  For the fuzz target only: a caller must never
+ * act on an unverified notification.
+ */
+int wxp_parse_notification_unverified(const wxp_client_t *c, zm_arena_t *a, const char *body, size_t len,
+                                      wxp_notification_t *n, char **why);
+
 /* ---- API calls (block for up to (max_retries + 1) * timeout_ms) ---- */
 
 typedef struct {
