@@ -61,6 +61,9 @@ set_tests_properties(api.openai PROPERTIES
 # not a test: analyses per second on a 2-page resume against a job description (./dev bench)
 add_executable(analysis_bench tests/bench/analysis_bench.c)
 target_link_libraries(analysis_bench zmanalyzer)
+# not a test: one notification's verification + decryption, one request's signature (per-call p50/p99)
+add_executable(wechatpay_bench tests/bench/wechatpay_bench.c)
+target_link_libraries(wechatpay_bench zmservices)
 
 # ./dev test builds into build-test/, not into a running stack's build (stub cmake and ctest)
 add_test(NAME unit.dev COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_dev.py)
