@@ -365,6 +365,36 @@ def test_analysis_charges_when_its_result_is_stored():
     ledger_consistent(u)
 
 
+def dev_with(cmd, env_over):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZM_POINTS_")}
+    env.update(env_over, ZM_VAR=zmtest.VAR, ZM_BUILD=BUILD)
+    p = subprocess.run([os.path.join(zmtest.ROOT, "dev"), cmd], env=env, capture_output=True, text=True)
+    assert p.returncode == 0, "./dev %s failed: %s %s" % (cmd, p.stdout, p.stderr)
+
+
+def test_analysis_that_can_no_longer_be_paid_fails_and_charges_nothing():
+    """The points are checked when the analysis is asked for and charged when its result is stored: spent
+    in between (the worker stopped meanwhile), the analysis fails with the reason and nothing is charged."""
+    u = new_user("an2")
+    rid = ready_resume(u, "zh_backend_strong.txt")
+    assert adjust(u, 5, "an2-a-%s" % TAG).returncode == 0
+    dev_with("worker-stop", PRICES)
+    try:
+        d = data_of(request("POST", "/api/v1/resume-diagnosis/full-with-skills", {"resume_id": rid},
+                            token=u["access"]), 202, "diagnosis")
+        assert adjust(u, -4, "an2-b-%s" % TAG).returncode == 0
+    finally:
+        dev_with("worker-start", PRICES)
+    t = poll_task(u, d["task_id"])
+    assert t["state"] == "failed", t
+    g = data_of(request("GET", "/api/v1/resume-diagnosis/" + d["id"], token=u["access"]), 200, "GET diagnosis")
+    assert g["state"] == "failed" and "积分不足" in g["error"] and g["result"] is None, g
+    assert balance(u) == 1
+    assert sql("SELECT COUNT(*) FROM points_ledger WHERE user_id = %d AND reason = 'diagnosis'" % int(u["id"])) == [
+        ["0"]]
+    ledger_consistent(u)
+
+
 def test_restore_prices():
     restart({})
     PRICED.clear()
