@@ -22,7 +22,7 @@ BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
 TAG = uuid.uuid4().hex[:8]
 PRICES = {"ZM_POINTS_PRICE_MOCK_INTERVIEW_MINUTE": "3", "ZM_POINTS_PRICE_MEETING_MINUTE": "4",
-          "ZM_POINTS_PRICE_DIAGNOSIS": "5"}
+          "ZM_POINTS_PRICE_DIAGNOSIS": "5", "ZM_POINTS_REFERRAL_DAILY_CAP": "1"}
 
 
 def admin(*args):
@@ -363,6 +363,23 @@ def test_analysis_charges_when_its_result_is_stored():
     assert rows == [["analysis:%s:charge" % d["id"].replace("-", ""), "diagnosis", "-5", "analysis", d["id"]]], rows
     assert request("POST", path, {"resume_id": rid}, token=u["access"]).status == 402
     ledger_consistent(u)
+
+
+def test_referral_rewards_capped_a_day():
+    a = new_user("cap")
+    code = get("/api/v1/invite-code/", a)["invite_code"]
+    ids = []
+    for i in range(2):
+        email = new_email("capped%d" % i)
+        data_of(request("POST", "/api/v1/auth/register", {"email": email, "password": PASSWORD, "invite_code": code},
+                        ip=fresh_ip()), 201, "register")
+        ids.append(int(sql("SELECT id FROM auth_user WHERE email = %s" % sql_str(email))[0][0]))
+    for bid in ids:
+        verify_by_token(bid)
+    st = get("/api/v1/referral/stats/", a)
+    assert st["invited"] == 2 and st["verified"] == 2 and st["points_earned"] == 10 and st["daily_cap"] == 1, st
+    assert balance(a) == 10
+    ledger_consistent(a)
 
 
 def dev_with(cmd, env_over):
