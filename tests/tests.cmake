@@ -36,6 +36,8 @@ endforeach()
 zm_unit_test(analysis zmanalyzer ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 zm_unit_test(openai zmanalysis)
 zm_unit_test(partners zmpartners)
+# points: levels, packages, the FIFO of expiring lots
+zm_unit_test(points zmpoints zmmodules)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -118,6 +120,8 @@ zm_api_test(routes test_routes.py)
 zm_api_test(jobs test_jobs.py)
 # a user's live channel (nchan): only the user may listen; application status changes arrive live
 zm_api_test(live test_live.py)
+# points, membership, packages, referral rewards (issue 15); restarts zhimai-fcgi and zhimai-worker once with prices
+zm_api_test(points test_points.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

@@ -11,6 +11,7 @@
 #include "email.h"
 #include "hash.h"
 #include "metrics.h"
+#include "points.h"
 #include "queue.h"
 
 /* Mark every live link of purpose of the user used: one reset link lives at a time. */
@@ -144,6 +145,20 @@ static int consume_user_token(db_t *db, zm_arena_t *a, const char *token, const 
     return ZM_OK;
 }
 
+/* A verified invitee earns their inviter the referral reward (points decides how much, once, capped a day),
+ * in the verification's transaction. */
+static int reward_inviter(db_t *db, zm_arena_t *a, int64_t user_id)
+{
+    int64_t awarded;
+    db_res_t res;
+    int rc = db_query(db, a, &res, "SELECT invited_by_id FROM zm_user_profile WHERE user_id = ?", "i", user_id);
+
+    if (rc != ZM_OK || res.nrows == 0 || db_val(&res, 0, 0) == NULL) {
+        return rc;
+    }
+    return points_referral_verified(db, a, db_int(&res, 0, 0), user_id, &awarded);
+}
+
 int acc_verify_email(db_t *db, zm_arena_t *a, const char *token, acc_user_t *out)
 {
     int64_t user_id = 0, n;
@@ -158,6 +173,9 @@ int acc_verify_email(db_t *db, zm_arena_t *a, const char *token, acc_user_t *out
                     "UPDATE zm_user_profile SET email_verified = 1, updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
                     "i", user_id);
         rc = n < 0 ? (int)n : ZM_OK;
+    }
+    if (rc == ZM_OK) {
+        rc = reward_inviter(db, a, user_id);
     }
     if (rc != ZM_OK) {
         db_rollback(db);

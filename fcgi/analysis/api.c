@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "points_api.h"
 #include "resumes.h"
 #include "resumes_api.h"
 #include "review.h"
@@ -30,6 +31,9 @@ static int reply_outcome(zm_req_t *r, int rc, const rv_outcome_t *o)
         json_object_object_add(d, "task_id", json_object_new_int64(o->task_id));
         json_object_object_add(d, "state", json_object_new_string("queued"));
         return zm_reply_data(r, 202, d);
+    }
+    if (rc == POINTS_ESHORT) {
+        return points_reply_short(r, o->shortfall, o->balance, o->price);
     }
     if (rc == RV_ELIMIT) {
         return zm_reply_limited(r, o->retry_after > 0 ? o->retry_after : 60, o->why);

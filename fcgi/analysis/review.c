@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "clock.h"
 #include "conf.h"
 #include "log.h"
 #include "openai.h"
+#include "points.h"
 #include "provider.h"
 #include "queue.h"
 #include "ratelimit.h"
@@ -336,6 +338,19 @@ int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind
     if (rc != ZM_OK) {
         return rc;
     }
+    /* the price is charged when the result is stored; refuse now what could not be paid then */
+    if ((o->price = points_price(kind)) > 0) {
+        points_status_t st;
+
+        if ((rc = points_status(db, a, user_id, (time_t)zm_now_s(), &st)) != ZM_OK) {
+            return rc;
+        }
+        if (st.points < o->price) {
+            o->balance = st.points;
+            o->shortfall = o->price - st.points;
+            return POINTS_ESHORT;
+        }
+    }
     zm_uuid4(id);
     rc = db_begin(db);
     if (rc != ZM_OK) {
@@ -421,15 +436,23 @@ int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
     return ZM_OK;
 }
 
-int rv_analysis_done(db_t *db, const char *id, json_object *result, const char *provider, const char *model,
-                     int64_t score)
+int rv_analysis_done(db_t *db, zm_arena_t *a, const char *id, json_object *result, const char *provider,
+                     const char *model, int64_t score)
 {
-    int64_t n;
-    /* one transaction: the result and (with the points issue) its charge */
+    points_result_t paid = {0};
+    db_res_t res;
+    int64_t n, price = 0;
+    /* one transaction: the result and its charge */
     int rc = db_begin(db);
 
     if (rc != ZM_OK) {
         return rc;
+    }
+    rc = db_query(db, a, &res, "SELECT user_id, kind FROM zm_analysis WHERE id = ? AND state = 'pending' FOR UPDATE",
+                  "s", id);
+    if (rc != ZM_OK || res.nrows == 0) {
+        db_rollback(db);
+        return rc; /* no longer pending: an earlier attempt stored it */
     }
     n = db_exec(db,
                 "UPDATE zm_analysis SET state = 'done', result = ?, provider = ?, model = ?, score = NULLIF(?, -1), "
@@ -437,9 +460,21 @@ int rv_analysis_done(db_t *db, const char *id, json_object *result, const char *
                 "sssis",
                 json_object_to_json_string_ext(result, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
                 provider, model, score, id);
-    if (n < 0) {
+    rc = n < 0 ? (int)n : ZM_OK;
+    if (rc == ZM_OK && (price = points_price(db_val(&res, 0, 1))) > 0) {
+        rc = points_charge(db, a, db_int(&res, 0, 0), db_val(&res, 0, 1), zm_psprintf(a, "analysis:%s:charge", id),
+                           price, "analysis", zm_uuid_dashed(a, id), &paid);
+    }
+    if (rc != ZM_OK) {
         db_rollback(db);
-        return (int)n;
+        if (rc == POINTS_ESHORT) {
+            int frc = rv_analysis_failed(
+                db, id,
+                zm_psprintf(a, "积分不足：需要 %lld 积分，当前 %lld 积分", (long long)price, (long long)paid.balance),
+                provider);
+            return frc == ZM_OK ? POINTS_ESHORT : frc;
+        }
+        return rc;
     }
     return db_commit(db);
 }

@@ -30,6 +30,7 @@ typedef struct {
     json_object *data; /* the finished object when done inline */
     const char *why;   /* for RV_ENOTEXT / RV_ELIMIT */
     int retry_after;
+    int64_t price, balance, shortfall; /* POINTS_ESHORT: the analysis costs more points than the user has */
 } rv_outcome_t;
 
 /** Count one analysis of user_id against analysis.per_hour. */
@@ -44,7 +45,8 @@ int rv_suggestion_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *id, 
 int rv_suggestion_feedback(db_t *db, zm_arena_t *a, int64_t user_id, const char *id, int is_helpful,
                            const char *comment, json_object **out);
 
-/** kind "diagnosis" or "interview"; job/target_role may be NULL; count for interviews. */
+/** kind "diagnosis" or "interview"; job/target_role may be NULL; count for interviews.  POINTS_ESHORT
+ *  (o->price, balance, shortfall) when its price is more than the user's points: nothing queued. */
 int rv_analysis_start(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *resume_id,
                       const char *target_role, const char *job_description, int count, rv_outcome_t *o);
 /** One page of user_id's analyses of kind, newest first: *items (an array) and *total (all of them). */
@@ -56,10 +58,12 @@ int rv_analysis_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
 int rv_store_suggestion(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const char *jd,
                         const an_match_t *m, const an_usage_t *usage, json_object **out);
 
-/** Record the result of the pending analysis id (a no-op when it is no longer pending); result stays
- *  the caller's.  score -1 = none. */
-int rv_analysis_done(db_t *db, const char *id, json_object *result, const char *provider, const char *model,
-                     int64_t score);
+/** Record the result of the pending analysis id (a no-op when it is no longer pending) and charge its
+ *  price (points.price_<kind>, key analysis:<id>:charge) in the same transaction; result stays the
+ *  caller's.  score -1 = none.  POINTS_ESHORT: the user no longer has the points, the analysis is
+ *  marked failed instead and nothing is charged. */
+int rv_analysis_done(db_t *db, zm_arena_t *a, const char *id, json_object *result, const char *provider,
+                     const char *model, int64_t score);
 
 /** Mark the pending analysis id failed, with why (cut to 500 characters) shown to its user. */
 int rv_analysis_failed(db_t *db, const char *id, const char *why, const char *provider);

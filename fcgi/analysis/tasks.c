@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "log.h"
 #include "openai.h"
+#include "points.h"
 #include "provider.h"
 #include "queue.h"
 #include "registry.h"
@@ -112,8 +113,13 @@ int rv_task_analysis(task_ctx_t *ctx, json_object **result, char **error)
             score = json_object_get_int64(sc);
         }
     }
-    rc = rv_analysis_done(ctx->db, id, out, provider, model, score);
+    rc = rv_analysis_done(ctx->db, ctx->a, id, out, provider, model, score);
     json_object_put(out);
+    if (rc == POINTS_ESHORT) {
+        /* the balance went below the price while it ran: marked failed, nothing charged */
+        *error = "分析失败：积分不足";
+        return ZM_ERR;
+    }
     if (rc != ZM_OK) {
         return rc;
     }

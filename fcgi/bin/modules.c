@@ -12,11 +12,13 @@ extern const zm_module_t zm_db_module;
 extern const zm_module_t zm_http_module;
 extern const zm_module_t zm_services_module;
 extern const zm_module_t zm_tasks_module;
+extern const zm_module_t zm_points_module;
 extern const zm_module_t zm_accounts_module;
 extern const zm_module_t zm_resumes_module;
 extern const zm_module_t zm_analysis_module;
 extern const zm_module_t zm_jobs_module;
 extern const zm_module_t zm_partners_module;
+extern const zm_module_t zm_referrals_module;
 
 const zm_module_t *const zm_modules[] = {
     &zm_core_module,
@@ -24,10 +26,12 @@ const zm_module_t *const zm_modules[] = {
     &zm_http_module,
     &zm_services_module,
     &zm_tasks_module,
+    &zm_points_module,
     &zm_accounts_module,
     &zm_resumes_module,
     &zm_analysis_module,
     &zm_jobs_module,
     &zm_partners_module,
+    &zm_referrals_module,
     NULL,
 };

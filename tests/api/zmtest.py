@@ -51,6 +51,7 @@ IP_RANGES = {
     "test_partners.py": "127.23.",
     "test_jobs.py": "127.24.",
     "test_live.py": "127.25.",
+    "test_points.py": "127.27.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")

@@ -172,3 +172,7 @@ print("GET /api/resumes p99: %.2f ms   (target <= 10 ms)" % rp99)
 print("without the query cache: zhimai / Django %.1fx, zhimai p99 %.2f ms, vs /healthz %.0f%%"
       % (n / m, np99, 100 * n / z))
 PY
+
+# points: balance and history reads at 1M ledger rows of one user (issue 15); generated once per benchstack
+printf '\n'
+python3 "$ROOT/tests/bench/points_bench.py" 1000000
