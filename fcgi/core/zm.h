@@ -47,6 +47,7 @@
 #define ZM_ERANGE_PAYMENTS (-110)  /* -110..-119 */
 #define ZM_ERANGE_MESSAGES (-120)  /* -120..-129 */
 #define ZM_ERANGE_INTERVIEW (-130) /* -130..-139 */
+#define ZM_ERANGE_WECHATPAY (-140) /* -140..-159: two tens (services/wechatpay.h) */
 
 /**
  * A short name for rc: "OK", "EDBDOWN", ... for the shared codes; for a

@@ -1,17 +1,20 @@
 /*
  * module.c -- the services' module: mail, uploads, storage, text
- * extraction, abuse limits, live events and the language-model client,
- * and the one task type they run themselves (mail.send).
+ * extraction, abuse limits, live events, the language-model client and
+ * the WeChat Pay client, and the one task type they run themselves
+ * (mail.send).
  */
 #include "conf.h"
 #include "llm.h"
 #include "mail.h"
 #include "ratelimit.h"
 #include "storage.h"
+#include "wechatpay.h"
 
 /* the services' own failure codes share one range (zm.h lists who has which) and never each other's */
 _Static_assert(ZM_IN_RANGE(STORAGE_EFULL, ZM_ERANGE_SERVICES) && ZM_IN_RANGE(LLM_ECANCELED, ZM_ERANGE_SERVICES) &&
-                   ZM_IN_RANGE(RL_LIMITED, ZM_ERANGE_SERVICES),
+                   ZM_IN_RANGE(RL_LIMITED, ZM_ERANGE_SERVICES) && ZM_IN_RANGE(WXP_EHEADER, ZM_ERANGE_WECHATPAY) &&
+                   ZM_IN_RANGE(WXP_ESTATUS, ZM_ERANGE_WECHATPAY - 10),
                "services codes outside ZM_ERANGE_SERVICES");
 _Static_assert(STORAGE_EFULL != LLM_ECANCELED && STORAGE_EFULL != RL_LIMITED && LLM_ECANCELED != RL_LIMITED,
                "two services share a code");
@@ -68,12 +71,30 @@ static const zm_conf_key_t services_keys[] = {
         "events.allow_origins", "",
         "# Other origins (https://app.example.com, separated by spaces) whose pages may subscribe to live events;\n"
         "# empty: the site's own origin only.  No cookies are involved, so no Access-Control-Allow-Credentials."),
+    ZM_CONF_S("wechatpay.base_url", "https://api.mch.weixin.qq.com",
+              "# WeChat Pay APIv3 host (backup: https://api2.mch.weixin.qq.com; tests: the local fake)."),
+    ZM_CONF_S("wechatpay.mchid", "", "# Merchant id (商户号); empty: no payments (ordering answers 503)."),
+    ZM_CONF_S("wechatpay.appid", "", "# The appid bound to the merchant id."),
+    ZM_CONF_S("wechatpay.merchant_serial", "", "# Serial of the merchant API certificate (40 hex)."),
+    ZM_CONF_S("wechatpay.merchant_key", "", "# Path of the merchant API private key (apiclient_key.pem)."),
+    ZM_CONF_S("wechatpay.apiv3_key", "", "# APIv3 key (32 characters); never commit it."),
+    ZM_CONF_E("wechatpay.mode", "public_key", "public_key|certificate",
+              "# How responses and notifications are verified: public_key (微信支付公钥, PUB_KEY_ID_...)\n"
+              "# or certificate (platform certificates from /v3/certificates; with platform_public_key also set,\n"
+              "# both are accepted: the migration)."),
+    ZM_CONF_S("wechatpay.platform_public_key", "", "# Path of the WeChat Pay public key PEM."),
+    ZM_CONF_S("wechatpay.platform_public_key_id", "", "# Its id, PUB_KEY_ID_..."),
+    ZM_CONF_S("wechatpay.notify_url", "", "# Public HTTPS URL of the payment notification route (no query string)."),
+    ZM_CONF_I("wechatpay.timeout_ms", "5000", 100, 120000LL, "# Timeout of one WeChat Pay request, in milliseconds."),
+    ZM_CONF_I("wechatpay.max_retries", "2", 0, 5LL, "# Retries of a request that got 5xx or no answer (same body)."),
+    ZM_CONF_I("wechatpay.cert_refresh_s", "43200", 60, 604800LL,
+              "# Certificate mode: re-download the platform certificates after this many seconds."),
 };
 
 /* libcurl and libsodium are set up once, before anything forks */
 static int services_init_master(void)
 {
-    return mail_init();
+    return mail_init() == ZM_OK && wxp_init() == ZM_OK ? ZM_OK : ZM_ERR;
 }
 
 const zm_module_t zm_services_module = {

@@ -12,6 +12,9 @@ corpus/jwt/*        a bearer token (signed with fuzz_jwt.c's key, or broken on p
 corpus/mail_header/*  to_addr NUL to_name NUL subject NUL text
 corpus/s3_error/*   an S3 error body
 corpus/document/*   a resume, then "\\n===\\n" and a job description
+corpus/wechatpay_notify/*  Wechatpay-* header lines, a blank line, the body (signed with the
+                    SDK test key in tests/data/wechatpay; needs python3-cryptography)
+corpus/wechatpay_bill/*    a trade bill (the SDKs' fixture, cut down, broken)
 
 libFuzzer adds what it finds to the directory it is given first; run it on a
 scratch copy (see README.md) and commit only inputs that found a bug.
@@ -216,6 +219,74 @@ def document_seeds():
     yield "dates", b"1999.01-2099.12\n2020/02 - now\nJan 2019 - Dec 2018\n10000\xe5\xb9\xb4\xe4\xbb\xa5\xe4\xb8\x8a"
 
 
+WXP = os.path.join(HERE, "..", "data", "wechatpay")
+WXP_KEY = b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
+WXP_SERIAL = "PUB_KEY_ID_0000000000000024101100397200000006"
+
+
+def _wxp_notification(body, ts=1764660000, nonce="5K8264ILTKCH16CQ2502SI8ZNMTM67VS", sig=None,
+                      serial=WXP_SERIAL):
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+    if sig is None:
+        with open(os.path.join(WXP, "j_wechat_pay_private_key.pem"), "rb") as f:
+            key = serialization.load_pem_private_key(f.read(), None)
+        msg = b"%d\n%s\n%s\n" % (ts, nonce.encode(), body)
+        sig = base64.b64encode(key.sign(msg, padding.PKCS1v15(), hashes.SHA256())).decode()
+    head = ("Wechatpay-Timestamp: %d\nWechatpay-Nonce: %s\nWechatpay-Signature: %s\nWechatpay-Serial: %s\n"
+            "Wechatpay-Signature-Type: WECHATPAY2-SHA256-RSA2048\n\n" % (ts, nonce, sig, serial))
+    return head.encode() + body
+
+
+def _wxp_body(ct, nonce="fdasflkja484", aad="transaction", alg="AEAD_AES_256_GCM"):
+    return json.dumps({"id": "EV-2018022511223320873", "create_time": "2015-05-20T13:29:35+08:00",
+                       "resource_type": "encrypt-resource", "event_type": "TRANSACTION.SUCCESS", "summary": "支付成功",
+                       "resource": {"original_type": "transaction", "algorithm": alg, "ciphertext": ct,
+                                    "associated_data": aad, "nonce": nonce}},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _wxp_encrypt(plain, nonce=b"fdasflkja484", aad=b"transaction"):
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    return base64.b64encode(AESGCM(WXP_KEY).encrypt(nonce, plain, aad)).decode()
+
+
+def wechatpay_notify_seeds():
+    with open(os.path.join(WXP, "tx_ct.b64")) as f:
+        ct = f.read().strip()
+    with open(os.path.join(WXP, "tx_pt.json"), "rb") as f:
+        pt = f.read().strip()
+    yield "valid", _wxp_notification(_wxp_body(ct))
+    yield "probe", _wxp_notification(_wxp_body(ct), sig="WECHATPAY/SIGNTEST/2sWfO+6tVVsZ")
+    yield "bad_tag", _wxp_notification(_wxp_body(ct[:40] + ("A" if ct[40] != "A" else "B") + ct[41:]))
+    yield "truncated", _wxp_notification(_wxp_body("AAAAAAAAAAAAAAAA"))
+    yield "bad_base64", _wxp_notification(_wxp_body(ct[:-4] + "*==="))
+    yield "wrong_serial", _wxp_notification(_wxp_body(ct), serial="PUB_KEY_ID_1")
+    notpay = json.loads(pt)
+    notpay.update(trade_state="NOTPAY", transaction_id="")
+    yield "notpay", _wxp_notification(_wxp_body(_wxp_encrypt(json.dumps(notpay).encode())))
+    odd = json.loads(pt)
+    odd["amount"] = {"total": 1.5, "currency": "CNY"}
+    yield "bad_amount", _wxp_notification(_wxp_body(_wxp_encrypt(json.dumps(odd).encode())))
+    with open(os.path.join(WXP, "notify_body.json"), "rb") as f:
+        yield "go_v3", _wxp_notification(f.read().strip(), ts=1624523846, nonce="EcZ9Cmy4Xyx1i6RlJQzLcCyEqDa26NBz",
+                                          sig="AAAA", serial="D7CE59D1F522D701")
+    yield "transaction", pt
+    yield "empty", b"\n\n"
+
+
+def wechatpay_bill_seeds():
+    with open(os.path.join(WXP, "bill.ALL.csv"), "rb") as f:
+        bill = f.read()
+    lines = bill.split(b"\r\n")
+    yield "all", bill
+    yield "small", b"\r\n".join(lines[:2] + lines[-3:])
+    yield "lf_no_bom", bill[3:].replace(b"\r\n", b"\n")
+    yield "no_rows", b"\r\n".join(lines[:1] + lines[-3:])
+    yield "short_row", b"\r\n".join(lines[:1] + [lines[1][:60]] + lines[-3:])
+    yield "header_only", lines[0]
+
+
 def write(dirname, name, data):
     path = os.path.join(HERE, "corpus", dirname)
     os.makedirs(path, exist_ok=True)
@@ -230,7 +301,8 @@ def main():
     for target, seeds in (("filetype", filetype_seeds), ("json_body", json_body_seeds), ("router", router_seeds),
                           ("query", query_seeds), ("content_disposition", content_disposition_seeds),
                           ("jwt", jwt_seeds), ("mail_header", mail_header_seeds), ("s3_error", s3_error_seeds),
-                          ("document", document_seeds)):
+                          ("document", document_seeds), ("wechatpay_notify", wechatpay_notify_seeds),
+                          ("wechatpay_bill", wechatpay_bill_seeds)):
         for name, data in seeds():
             write(target, name, data)
 
