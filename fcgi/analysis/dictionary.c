@@ -251,6 +251,8 @@ static int an_load_skills(const char *dir)
     if (buf == NULL) {
         return ZM_ERR;
     }
+    /* the dictionary's version: features computed with another one are rebuilt */
+    an_dict.version = an_hash(buf, strlen(buf));
     an_dict.skills = zm_xcalloc((size_t)cap_s, sizeof(an_skill_t));
     an_dict.cats = zm_xcalloc((size_t)cap_c, sizeof(an_cat_t));
     for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
