@@ -101,8 +101,8 @@ typedef struct {
 } an_jdterms_t;
 
 typedef struct {
-    int empty;   /* the text was empty: it scores 0 */
-    int edu;     /* AN_EDU_* */
+    int empty;    /* the text was empty: it scores 0 */
+    int edu;      /* AN_EDU_* */
     double years; /* -1 unknown */
     int nskills;
     uint16_t *skills; /* dictionary ids of the skills found, ascending */
@@ -139,6 +139,13 @@ int an_jobvec_score_head(const an_jobvec_t *j, const char *head, size_t len, int
 int an_jobvec_similarity(const an_jobvec_t *j, const an_termvec_t *terms);
 /** The full score of features: equals an_builtin_match()'s score of the text they came from. */
 int an_jobvec_score(const an_jobvec_t *j, const an_features_t *f);
+
+/** Does the job description name this skill (required or preferred)? */
+int an_jobvec_wants(const an_jobvec_t *j, int skill);
+/** A dictionary skill's canonical name ("" for an id out of range). */
+const char *an_skill_name(int skill);
+/** An AN_EDU_* level's name ("" for none). */
+const char *an_edu_name(int level);
 
 /** Tests: fix "today" (the end of "2019.07-至今") to year/month; year 0 = the real date. */
 void an_set_today(int year, int month);

@@ -250,3 +250,18 @@ int an_jobvec_score(const an_jobvec_t *j, const an_features_t *f)
     return an_total_score(s_skill, an_exp_score(f->years, j->years_req), an_edu_score(f->edu, j->edu_req), s_sim,
                           f->empty);
 }
+
+int an_jobvec_wants(const an_jobvec_t *j, int skill)
+{
+    return skill >= 0 && skill < j->nskills && j->wt[skill] != 0;
+}
+
+const char *an_skill_name(int skill)
+{
+    return skill >= 0 && skill < an_dict.nskills ? an_dict.skills[skill].name : "";
+}
+
+const char *an_edu_name(int level)
+{
+    return level > AN_EDU_NONE && level <= AN_EDU_PHD ? an_edu_names[level] : "";
+}

@@ -17,6 +17,7 @@ extern const zm_module_t zm_resumes_module;
 extern const zm_module_t zm_analysis_module;
 extern const zm_module_t zm_jobs_module;
 extern const zm_module_t zm_partners_module;
+extern const zm_module_t zm_matching_module;
 
 const zm_module_t *const zm_modules[] = {
     &zm_core_module,
@@ -29,5 +30,6 @@ const zm_module_t *const zm_modules[] = {
     &zm_analysis_module,
     &zm_jobs_module,
     &zm_partners_module,
+    &zm_matching_module,
     NULL,
 };
