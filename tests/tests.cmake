@@ -33,6 +33,8 @@ endforeach()
 zm_unit_test(analysis zmanalyzer ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 zm_unit_test(openai zmanalysis)
 zm_unit_test(partners zmpartners)
+# matching: features scored = the builtin match's score, the top K, the ETA words
+zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -105,6 +107,8 @@ zm_api_test(edge test_edge.py)
 zm_api_test(routes test_routes.py)
 # jobs, applications, search and the HR <-> seeker sync (issue 12)
 zm_api_test(jobs test_jobs.py)
+# job <-> resume matching (issue 13)
+zm_api_test(matching test_matching.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 
