@@ -60,7 +60,7 @@ int matching_api_start(zm_req_t *r)
     jobs_actor_t who = actor(r);
     int64_t job_id = path_job(r), task_id = 0;
     const char *priority = NULL;
-    json_object *body = NULL, *v;
+    json_object *body = NULL, *v, *extra = NULL;
     char *s;
     int rc;
 
@@ -100,29 +100,22 @@ int matching_api_start(zm_req_t *r)
     if (job_id == 0) {
         return reply_rc(r, ZM_ENOTFOUND);
     }
-    rc = match_start(r->db, r->a, &who, job_id, priority, &task_id);
+    if (body && zm_conf_int("tasks.test_handlers")) {
+        /* tests only: a slow run (pace and batch size reach the run through its queue payload) */
+        extra = zm_req_own(r, json_object_new_object());
+        if (json_object_object_get_ex(body, "test_pace_ms", &v) && json_object_is_type(v, json_type_int)) {
+            json_object_object_add(extra, "test_pace_ms", json_object_get(v));
+        }
+        if (json_object_object_get_ex(body, "test_batch", &v) && json_object_is_type(v, json_type_int)) {
+            json_object_object_add(extra, "test_batch", json_object_get(v));
+        }
+    }
+    rc = match_start(r->db, r->a, &who, job_id, priority, extra, &task_id);
     if (rc == ZM_EAGAIN) {
-        rc = match_start(r->db, r->a, &who, job_id, priority, &task_id);
+        rc = match_start(r->db, r->a, &who, job_id, priority, extra, &task_id);
     }
     if (rc != ZM_OK) {
         return reply_rc(r, rc);
-    }
-    if (body && zm_conf_int("tasks.test_handlers") &&
-        (json_object_object_get_ex(body, "test_pace_ms", &v) || json_object_object_get_ex(body, "test_batch", &v))) {
-        /* tests only: a slow run (pace and batch size reach the run through its queue payload) */
-        json_object *p = json_object_new_object(), *x;
-        json_object_object_add(p, "match_task_id", json_object_new_int64(task_id));
-        if (json_object_object_get_ex(body, "test_pace_ms", &x)) {
-            json_object_object_add(p, "test_pace_ms", json_object_new_int64(json_object_get_int64(x)));
-        }
-        if (json_object_object_get_ex(body, "test_batch", &x)) {
-            json_object_object_add(p, "test_batch", json_object_new_int64(json_object_get_int64(x)));
-        }
-        db_exec(r->db,
-                "UPDATE zm_task t JOIN match_task m ON m.queue_task_id = t.id SET t.payload = ? WHERE m.id = ? "
-                "AND t.state = 'queued'",
-                "si", json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN), task_id);
-        json_object_put(p);
     }
     json_object *o = zm_req_own(r, json_object_new_object());
     json_object_object_add(o, "success", json_object_new_boolean(1));

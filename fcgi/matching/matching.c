@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "conf.h"
 #include "queue.h"
+#include "uuid.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
@@ -113,7 +114,7 @@ static int prio_parse(const char *p)
 }
 
 int match_start(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char *priority,
-                int64_t *task_id)
+                json_object *extra, int64_t *task_id)
 {
     json_object *job = NULL;
     int prio = prio_parse(priority), rc;
@@ -156,7 +157,16 @@ int match_start(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id
     id = db_insert_id(db);
     memset(&t, 0, sizeof(t));
     t.type = "matching.run";
-    t.payload_json = zm_psprintf(a, "{\"match_task_id\": %lld}", (long long)id);
+    json_object *pl = json_object_new_object();
+    json_object_object_add(pl, "match_task_id", json_object_new_int64(id));
+    if (extra) {
+        json_object_object_foreach(extra, key, val)
+        {
+            json_object_object_add(pl, key, json_object_get(val));
+        }
+    }
+    t.payload_json = zm_pstrdup(a, json_object_to_json_string_ext(pl, JSON_C_TO_STRING_PLAIN));
+    json_object_put(pl);
     t.priority = prio;
     t.max_attempts = 10;
     t.user_id = who->user_id;
@@ -332,7 +342,7 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
         an_features_t f;
         int have = an_features_unpack_head(a, db_val(&res, i, R_HEAD), res.lens[i][R_HEAD], &f) == ZM_OK;
 
-        json_object_object_add(c, "resume_id", json_object_new_string(db_val(&res, i, R_RESUME)));
+        json_object_object_add(c, "resume_id", json_object_new_string(zm_uuid_dashed(a, db_val(&res, i, R_RESUME))));
         json_object_object_add(c, "candidate_name", json_object_new_string(cand_name(&res, i, R_FIRST, a)));
         json_object_object_add(c, "match_score", json_object_new_int((int)atof(db_val(&res, i, R_SCORE))));
         json_object_object_add(c, "rank", json_object_new_int64(db_int(&res, i, R_RANK)));

@@ -35,9 +35,10 @@
 char *match_job_text(zm_arena_t *a, json_object *job);
 
 /** Start a run (priority "high", "normal", "low"); a run already pending or running for the job is
- *  returned instead of a second one.  *task_id is the match_task id. */
+ *  returned instead of a second one.  *task_id is the match_task id.  extra (may be NULL): fields
+ *  added to the queue payload (the tests' pacing; see run.c). */
 int match_start(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char *priority,
-                int64_t *task_id);
+                json_object *extra, int64_t *task_id);
 
 /** The seed's status object: {"job_id", "status", "progress", "estimated_time", ...}. */
 int match_status(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, json_object **out);

@@ -41,7 +41,8 @@ static const task_schedule_t matching_schedules[] = {
     {"matching.features", 60, TASK_PRIO_LOW},
 };
 
-static int matching_init_process(void)
+/* in zhimai-worker's parent (and zhimai-fcgi's master): the runners it forks inherit the hook */
+static int matching_init_master(void)
 {
     resume_extracted_hook = match_index_version;
     return ZM_OK;
@@ -51,7 +52,7 @@ const zm_module_t zm_matching_module = {
     .name = "matching",
     .conf = matching_keys,
     .nconf = ZM_ARRAY_LEN(matching_keys),
-    .init_process = matching_init_process,
+    .init_master = matching_init_master,
     .routes = matching_routes,
     .nroutes = ZM_ARRAY_LEN(matching_routes),
     .tasks = matching_tasks,

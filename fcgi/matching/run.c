@@ -54,8 +54,9 @@ static int score_terms(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv, 
         res.nrows == 0) {
         return -1;
     }
-    memset(&f, 0, sizeof(f));
-    if (an_features_unpack_terms(tmp, db_val(&res, 0, 0), res.lens[0][0], &f) != ZM_OK) {
+    /* the head holds the term vector's length (BM25's document length) */
+    if (an_features_unpack_head(tmp, head, hlen, &f) != ZM_OK ||
+        an_features_unpack_terms(tmp, db_val(&res, 0, 0), res.lens[0][0], &f) != ZM_OK) {
         return -1;
     }
     return an_jobvec_score_head(jv, head, hlen, an_jobvec_similarity(jv, &f.terms));

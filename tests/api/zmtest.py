@@ -50,6 +50,7 @@ IP_RANGES = {
     "test_routes.py": "127.22.",
     "test_partners.py": "127.23.",
     "test_jobs.py": "127.24.",
+    "test_matching.py": "127.26.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")
