@@ -55,6 +55,9 @@ set_tests_properties(api.openai PROPERTIES
 # not a test: analyses per second on a 2-page resume against a job description (./dev bench)
 add_executable(analysis_bench tests/bench/analysis_bench.c)
 target_link_libraries(analysis_bench zmanalyzer)
+# matching's scorer per core, and the synthetic candidates of tests/bench/matching_bench.py
+add_executable(matching_bench tests/bench/matching_bench.c)
+target_link_libraries(matching_bench zmmatching)
 
 # ./dev test builds into build-test/, not into a running stack's build (stub cmake and ctest)
 add_test(NAME unit.dev COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_dev.py)

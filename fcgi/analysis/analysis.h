@@ -94,7 +94,7 @@ typedef struct {
 } an_termvec_t;
 
 typedef struct {
-    uint32_t *keys; /* distinct terms in order of first appearance */
+    uint32_t *keys; /* distinct terms, ascending (merged with a resume's in one pass) */
     double *w;      /* their weights */
     int n;
     double den; /* the weights' sum */

@@ -194,6 +194,44 @@ int an_term_vector(zm_arena_t *a, const an_doc_t *d, an_termvec_t *out)
     return ZM_OK;
 }
 
+typedef struct {
+    uint32_t key;
+    double w;
+} an_kw_t;
+
+static int an_kw_cmp(const void *x, const void *y)
+{
+    const an_kw_t *a = x, *b = y;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* keys ascending for the merge; equal folded keys (a collision) become one term with the summed weight */
+static int an_jd_sort(zm_arena_t *a, an_jdterms_t *t)
+{
+    an_kw_t *v = zm_palloc(a, (size_t)(t->n + 1) * sizeof(an_kw_t));
+    int n = 0;
+
+    if (v == NULL) {
+        return ZM_ENOMEM;
+    }
+    for (int i = 0; i < t->n; i++) {
+        v[i].key = t->keys[i];
+        v[i].w = t->w[i];
+    }
+    qsort(v, (size_t)t->n, sizeof(an_kw_t), an_kw_cmp);
+    for (int i = 0; i < t->n; i++) {
+        if (n && t->keys[n - 1] == v[i].key) {
+            t->w[n - 1] += v[i].w;
+            continue;
+        }
+        t->keys[n] = v[i].key;
+        t->w[n] = v[i].w;
+        n++;
+    }
+    t->n = n;
+    return ZM_OK;
+}
+
 int an_jd_terms(zm_arena_t *a, const an_doc_t *jd, an_jdterms_t *out)
 {
     an_terms_t tj, seen;
@@ -252,27 +290,7 @@ int an_jd_terms(zm_arena_t *a, const an_doc_t *jd, an_jdterms_t *out)
         out->den += w;
         out->n++;
     }
-    return ZM_OK;
-}
-
-/* the count of key in a resume's sorted terms, 0 when absent */
-static uint32_t an_tf_of(const an_termvec_t *r, uint32_t key)
-{
-    int lo = 0, hi = r->n - 1;
-
-    while (lo <= hi) {
-        int mid = (lo + hi) >> 1;
-        uint32_t k = r->keys[mid];
-        if (k == key) {
-            return r->tf[mid];
-        }
-        if (k < key) {
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return 0;
+    return an_jd_sort(a, out);
 }
 
 int an_similarity_vec(const an_jdterms_t *jd, const an_termvec_t *res)
@@ -283,10 +301,18 @@ int an_similarity_vec(const an_jdterms_t *jd, const an_termvec_t *res)
         return 0;
     }
     norm = k1 * (1 - b + b * (double)res->total / avgdl);
-    for (int i = 0; i < jd->n; i++) {
-        double tf = an_tf_of(res, jd->keys[i]);
-        if (tf > 0) {
+    /* both ascending: one merge */
+    for (int i = 0, j = 0; i < jd->n && j < res->n;) {
+        uint32_t x = jd->keys[i], y = res->keys[j];
+        if (x < y) {
+            i++;
+        } else if (x > y) {
+            j++;
+        } else {
+            double tf = res->tf[j];
             num += jd->w[i] * (tf * (k1 + 1) / (tf + norm)) / (k1 + 1);
+            i++;
+            j++;
         }
     }
     /* a resume never repeats a JD's wording wholesale: ~55% of the weighted vocabulary is a full match */
