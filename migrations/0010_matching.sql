@@ -7,10 +7,11 @@ ALTER TABLE zm_user_profile
     ADD COLUMN job_status VARCHAR(20) NOT NULL DEFAULT '在职，暂无跳槽打算' AFTER company;
 
 -- Each resume's features, from its latest extracted version (fcgi/analysis/features.c): head is
--- what every run reads (education, years, skill ids: a few dozen bytes), terms the term vector,
--- read only for the candidates whose score the similarity component can still change.
--- feat_version is the format and the dictionary's version: other versions are rebuilt by the
--- matching.features task.  id is the scan key: stable and ascending, a run's checkpoint.
+-- what every run reads (education, years, skill ids: a few dozen bytes), so the scanned rows stay
+-- small and the table's clustered index fits in memory; the term vector is in its own table, read
+-- only for the candidates whose place the similarity component can still change.  feat_version is
+-- the format and the dictionary's version: other versions are rebuilt by the matching.features
+-- task.  id is the scan key: stable and ascending, a run's checkpoint.
 CREATE TABLE IF NOT EXISTS match_resume_features (
     id INT(11) NOT NULL AUTO_INCREMENT PRIMARY KEY,
     resume_id CHAR(32) NOT NULL,
@@ -18,11 +19,17 @@ CREATE TABLE IF NOT EXISTS match_resume_features (
     user_id INT(11) NOT NULL,
     feat_version BIGINT NOT NULL,
     head VARBINARY(1100) NOT NULL,
-    terms MEDIUMBLOB NOT NULL,
     updated_at DATETIME(6) NOT NULL,
     UNIQUE KEY match_resume_features_resume (resume_id),
     KEY match_resume_features_user (user_id),
     CONSTRAINT match_resume_features_resume_fk FOREIGN KEY (resume_id) REFERENCES api_resume (id)
+        ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS match_resume_terms (
+    feature_id INT(11) NOT NULL PRIMARY KEY,
+    terms MEDIUMBLOB NOT NULL,    -- n x (u32 term key, u16 count), keys ascending
+    CONSTRAINT match_resume_terms_feature_fk FOREIGN KEY (feature_id) REFERENCES match_resume_features (id)
         ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 

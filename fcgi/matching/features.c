@@ -149,15 +149,29 @@ int match_index_version(db_t *db, zm_arena_t *a, const char *version_id)
         (rc = an_features_pack(a, &f, &head, &hlen, &terms, &tlen)) != ZM_OK) {
         return rc;
     }
+    /* the head and the term vector together; the id (LAST_INSERT_ID) whether inserted or updated */
+    if ((rc = db_begin(db)) != ZM_OK) {
+        return rc;
+    }
     n = db_exec(db,
-                "INSERT INTO match_resume_features (resume_id, version_id, user_id, feat_version, head, terms, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE version_id = "
-                "VALUES(version_id), user_id = VALUES(user_id), feat_version = VALUES(feat_version), head = "
-                "VALUES(head), terms = VALUES(terms), updated_at = VALUES(updated_at)",
-                "ssiiSS", db_val(&res, 0, V_RESUME), version_id, db_int(&res, 0, V_USER), an_features_version(), head,
-                hlen, terms, tlen);
+                "INSERT INTO match_resume_features (resume_id, version_id, user_id, feat_version, head, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), "
+                "version_id = VALUES(version_id), user_id = VALUES(user_id), feat_version = VALUES(feat_version), "
+                "head = VALUES(head), updated_at = VALUES(updated_at)",
+                "ssiiS", db_val(&res, 0, V_RESUME), version_id, db_int(&res, 0, V_USER), an_features_version(), head,
+                hlen);
+    if (n >= 0) {
+        n = db_exec(db,
+                    "INSERT INTO match_resume_terms (feature_id, terms) VALUES (?, ?) ON DUPLICATE KEY UPDATE terms = "
+                    "VALUES(terms)",
+                    "iS", db_insert_id(db), terms, tlen);
+    }
     if (n < 0) {
+        db_rollback(db);
         return (int)n;
+    }
+    if ((rc = db_commit(db)) != ZM_OK) {
+        return rc;
     }
     if (db_int(&res, 0, V_DISC) == 0) {
         return ZM_OK; /* not in the pool: no ranking to join */

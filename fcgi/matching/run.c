@@ -50,7 +50,7 @@ static int score_terms(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv, 
     db_res_t res;
     an_features_t f;
 
-    if (db_query(ctx->db, tmp, &res, "SELECT terms FROM match_resume_features WHERE id = ?", "i", id) != ZM_OK ||
+    if (db_query(ctx->db, tmp, &res, "SELECT terms FROM match_resume_terms WHERE feature_id = ?", "i", id) != ZM_OK ||
         res.nrows == 0) {
         return -1;
     }

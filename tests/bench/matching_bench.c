@@ -3,7 +3,7 @@
  * candidates the end-to-end bench loads (tests/bench/matching_bench.py).
  *
  *   matching_bench <data dir> score [candidates]      (default 1000000)
- *   matching_bench <data dir> gen <count> <first> <user_id,...>   SQL on stdout
+ *   matching_bench <data dir> gen <count> <first> <user_id,...> [id base]   SQL on stdout
  *
  * Synthetic candidates: resume texts generated from a seeded PRNG (a name,
  * 2-9 skills from a list of 60 across backend, frontend, data, finance,
@@ -129,7 +129,8 @@ static void hex(const char *s, size_t n)
     }
 }
 
-static int gen(zm_arena_t *a, long count, long first, const char *users)
+/* ids from base + first: above every real row (the bench passes base) */
+static int gen(zm_arena_t *a, long count, long first, long base, const char *users)
 {
     tmpl_t *t = templates(a);
     long nu = 0, uid[256];
@@ -146,7 +147,7 @@ static int gen(zm_arena_t *a, long count, long first, const char *users)
             printf("%s('b%031lx','synthetic','%ld',UTC_TIMESTAMP(6),UTC_TIMESTAMP(6))", k ? "," : "", first + i + k,
                    uid[(first + i + k) % nu]);
         }
-        printf(";\nINSERT INTO match_resume_features (resume_id, version_id, user_id, feat_version, head, terms, "
+        printf(";\nINSERT INTO match_resume_features (id, resume_id, version_id, user_id, feat_version, head, "
                "updated_at) VALUES ");
         for (long k = 0; k < n; k++) {
             long id = first + i + k;
@@ -154,12 +155,18 @@ static int gen(zm_arena_t *a, long count, long first, const char *users)
             unsigned char h[AN_HEAD_MAX];
             memcpy(h, m->head, m->hlen);
             perturb(h);
-            printf("%s('b%031lx','b%031lx',%ld,%lld,", k ? "," : "", id, id, uid[id % nu],
+            printf("%s(%ld,'b%031lx','b%031lx',%ld,%lld,", k ? "," : "", base + id, id, id, uid[id % nu],
                    (long long)an_features_version());
             hex((char *)h, m->hlen);
-            putchar(',');
-            hex(m->terms, m->tlen);
             printf(",UTC_TIMESTAMP(6))");
+        }
+        printf(";\nINSERT INTO match_resume_terms (feature_id, terms) VALUES ");
+        for (long k = 0; k < n; k++) {
+            long id = first + i + k;
+            tmpl_t *m = &t[id % TEMPLATES];
+            printf("%s(%ld,", k ? "," : "", base + id);
+            hex(m->terms, m->tlen);
+            putchar(')');
         }
         printf(";\n");
     }
@@ -284,7 +291,7 @@ int main(int argc, char **argv)
     }
     zm_arena_init(&a, 1 << 20, 0);
     if (strcmp(argv[2], "gen") == 0 && argc >= 6) {
-        rc = gen(&a, atol(argv[3]), atol(argv[4]), argv[5]);
+        rc = gen(&a, atol(argv[3]), atol(argv[4]), argc > 6 ? atol(argv[6]) : 1000000, argv[5]);
     } else {
         rc = score(&a, argc > 3 ? atol(argv[3]) : 1000000);
     }
