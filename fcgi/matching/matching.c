@@ -188,8 +188,8 @@ int match_start(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id
     return ZM_OK;
 }
 
-/* the job (for access and its updated_at) */
-static int load_job(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char **updated)
+/* the job (for access and its updated_at); *text (may be NULL) gets what it is matched as */
+static int load_job(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char **updated, char **text)
 {
     json_object *job = NULL;
     int rc = job_get(db, a, who, job_id, &job);
@@ -198,6 +198,9 @@ static int load_job(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t jo
         return rc;
     }
     *updated = zm_pstrdup(a, js_str(job, "updated_at"));
+    if (text) {
+        *text = match_job_text(a, job);
+    }
     json_object_put(job);
     return ZM_OK;
 }
@@ -227,7 +230,7 @@ int match_status(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     int rc, progress = 0;
     json_object *o;
 
-    if ((rc = load_job(db, a, who, job_id, &updated)) != ZM_OK ||
+    if ((rc = load_job(db, a, who, job_id, &updated, NULL)) != ZM_OK ||
         (rc = load_runs(db, a, job_id, &last, &cur)) != ZM_OK) {
         return rc;
     }
@@ -286,10 +289,11 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     const char *updated, *status = "pending", *st;
     db_res_t last, cur, res, cnt;
     an_jobvec_t *jv = NULL;
-    json_object *o, *items, *job = NULL;
+    json_object *o, *items;
+    char *text = NULL;
     int rc;
 
-    if ((rc = load_job(db, a, who, job_id, &updated)) != ZM_OK ||
+    if ((rc = load_job(db, a, who, job_id, &updated, &text)) != ZM_OK ||
         (rc = load_runs(db, a, job_id, &last, &cur)) != ZM_OK) {
         return rc;
     }
@@ -319,8 +323,8 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     int64_t run = db_int(&cur, 0, T_ID);
     /* a candidate who since left the pool (not discoverable any more, resume deleted) is not shown */
 #define RES_FROM                                                                                                       \
-    "FROM match_result r JOIN match_resume_features f ON f.resume_id = r.resume_id "                                   \
-    "JOIN auth_user u ON u.id = f.user_id JOIN zm_user_profile p ON p.user_id = u.id "                                 \
+    "FROM match_result r STRAIGHT_JOIN match_resume_features f ON f.resume_id = r.resume_id "                          \
+    "STRAIGHT_JOIN auth_user u ON u.id = f.user_id STRAIGHT_JOIN zm_user_profile p ON p.user_id = u.id "               \
     "WHERE r.task_id = ? AND r.match_score >= ? AND p.job_status <> '在职，暂无跳槽打算' "
     rc = db_query(db, a, &cnt, "SELECT COUNT(*) " RES_FROM, "id", run, min_score);
     if (rc == ZM_OK) {
@@ -333,9 +337,8 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
         return rc;
     }
     json_object_object_add(o, "total", json_object_new_int64(db_int(&cnt, 0, 0)));
-    if (res.nrows && job_get(db, a, who, job_id, &job) == ZM_OK) {
-        an_jobvec(a, match_job_text(a, job), &jv);
-        json_object_put(job);
+    if (res.nrows && an_jobvec(a, text, &jv) != ZM_OK) {
+        jv = NULL;
     }
     for (size_t i = 0; i < res.nrows; i++) {
         json_object *c = json_object_new_object(), *skills = json_object_new_array();
@@ -373,7 +376,7 @@ int match_cancel(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     int64_t n;
     int rc;
 
-    if ((rc = load_job(db, a, who, job_id, &updated)) != ZM_OK) {
+    if ((rc = load_job(db, a, who, job_id, &updated, NULL)) != ZM_OK) {
         return rc;
     }
     n = db_exec(db,

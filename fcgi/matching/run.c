@@ -23,7 +23,7 @@
 
 #define NOT_DISCOVERABLE "在职，暂无跳槽打算"
 #define POOL_FROM                                                                                                      \
-    "FROM match_resume_features f JOIN zm_user_profile p ON p.user_id = f.user_id "                                    \
+    "FROM match_resume_features f STRAIGHT_JOIN zm_user_profile p ON p.user_id = f.user_id "                           \
     "WHERE f.id > ? AND f.feat_version = ? AND p.job_status <> '" NOT_DISCOVERABLE "' "
 
 static double mono_s(void)
@@ -43,23 +43,59 @@ static int fail_run(task_ctx_t *ctx, int64_t id, const char *why)
     return ZM_OK;
 }
 
-/* the full score of candidate id: its term vector read now */
-static int score_terms(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv, int64_t id, const char *head,
-                       size_t hlen)
-{
-    db_res_t res;
-    an_features_t f;
+#define CHUNK 32
+#define Q4 "?, ?, ?, ?, "
+#define Q32 Q4 Q4 Q4 Q4 Q4 Q4 Q4 "?, ?, ?, ?"
+#define V4(b) v[b], v[b + 1], v[b + 2], v[b + 3]
+#define V32 V4(0), V4(4), V4(8), V4(12), V4(16), V4(20), V4(24), V4(28)
 
-    if (db_query(ctx->db, tmp, &res, "SELECT terms FROM match_resume_terms WHERE feature_id = ?", "i", id) != ZM_OK ||
-        res.nrows == 0) {
-        return -1;
+typedef struct {
+    uint32_t id;
+    const char *head;
+    size_t hlen;
+} pend_t;
+
+/* The full scores of pending candidates: their term vectors read CHUNK at a time (ids 0 pad the last
+ * query: no row has it), scored, counted and offered to the top K. */
+static int score_pending(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv, const pend_t *p, size_t n, int thr,
+                         match_topk_t *top, int64_t *matched)
+{
+    for (size_t b = 0; b < n; b += CHUNK) {
+        int64_t v[CHUNK] = {0};
+        size_t m = n - b < CHUNK ? n - b : CHUNK;
+        db_res_t res;
+        int rc;
+
+        for (size_t k = 0; k < m; k++) {
+            v[k] = p[b + k].id;
+        }
+        rc = db_query(ctx->db, tmp, &res,
+                      "SELECT feature_id, terms FROM match_resume_terms WHERE feature_id IN (" Q32 ")",
+                      "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", V32);
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        for (size_t r = 0; r < res.nrows; r++) {
+            uint32_t id = (uint32_t)db_int(&res, r, 0);
+            const pend_t *c = NULL;
+            an_features_t f;
+            int score;
+            for (size_t k = 0; k < m; k++) {
+                if (p[b + k].id == id) {
+                    c = &p[b + k];
+                }
+            }
+            /* the head holds the term vector's length (BM25's document length) */
+            if (c == NULL || an_features_unpack_head(tmp, c->head, c->hlen, &f) != ZM_OK ||
+                an_features_unpack_terms(tmp, db_val(&res, r, 1), res.lens[r][1], &f) != ZM_OK) {
+                continue; /* a malformed vector: not a candidate */
+            }
+            score = an_jobvec_score_head(jv, c->head, c->hlen, an_jobvec_similarity(jv, &f.terms));
+            *matched += score >= thr;
+            match_topk_push(top, score, id);
+        }
     }
-    /* the head holds the term vector's length (BM25's document length) */
-    if (an_features_unpack_head(tmp, head, hlen, &f) != ZM_OK ||
-        an_features_unpack_terms(tmp, db_val(&res, 0, 0), res.lens[0][0], &f) != ZM_OK) {
-        return -1;
-    }
-    return an_jobvec_score_head(jv, head, hlen, an_jobvec_similarity(jv, &f.terms));
+    return ZM_OK;
 }
 
 /* the end: results under this run, the job's pointer switched, the old run's results gone; one transaction */
@@ -125,7 +161,8 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
     int64_t job_id, last, scanned, matched, total, fver = an_features_version();
     int k = (int)zm_conf_int("matching.top_k"), thr = (int)zm_conf_int("matching.threshold");
     int64_t batch_max = zm_conf_int("matching.batch"), pace_ms = 0, batch;
-    double secs, t0;
+    double secs, t0, qsecs = 0, tsecs = 0;
+    int64_t terms_read = 0;
     zm_arena_t tmpa, *tmp = &tmpa;
 
     rc = db_query(ctx->db, ctx->a, &res,
@@ -209,35 +246,45 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
         zm_arena_reset(tmp);
         rc = db_query(ctx->db, tmp, &res, "SELECT f.id, f.head " POOL_FROM "ORDER BY f.id LIMIT ?", "iii", last, fver,
                       batch);
+        qsecs += mono_s() - t0;
         if (rc != ZM_OK) {
+            break;
+        }
+        /* the heads first: what they decide is done; the rest waits for its term vector.  The top K
+         * only improves meanwhile, so a head judged out stays out, and the K best do not depend on
+         * the order they were offered in (ties go to the lower id). */
+        pend_t *pend = zm_palloc(tmp, (res.nrows + 1) * sizeof(pend_t));
+        size_t np = 0;
+        if (pend == NULL) {
+            rc = ZM_ENOMEM;
             break;
         }
         for (size_t i = 0; i < res.nrows; i++) {
             uint32_t cid = (uint32_t)db_int(&res, i, 0);
             const char *head = res.rows[i][1];
             size_t hlen = res.lens[i][1];
-            int lo = an_jobvec_score_head(jv, head, hlen, 0), hi, score;
+            int lo = an_jobvec_score_head(jv, head, hlen, 0), hi;
 
             if (lo < 0) {
                 continue; /* a malformed head: not a candidate */
             }
             hi = an_jobvec_score_head(jv, head, hlen, 100);
-            if (lo == hi || (!match_topk_admits(&top, hi, cid) && (lo >= thr || hi < thr))) {
-                /* the similarity cannot change where it goes */
-                score = lo;
-                if (lo != hi) {
-                    matched += lo >= thr;
-                    continue;
-                }
+            if (lo == hi) {
+                matched += lo >= thr;
+                match_topk_push(&top, lo, cid);
+            } else if (!match_topk_admits(&top, hi, cid) && (lo >= thr || hi < thr)) {
+                matched += lo >= thr; /* the similarity cannot change where it goes */
             } else {
-                score = score_terms(ctx, tmp, jv, cid, head, hlen);
-                if (score < 0) {
-                    continue;
-                }
+                pend[np].id = cid;
+                pend[np].head = head;
+                pend[np].hlen = hlen;
+                np++;
             }
-            matched += score >= thr;
-            match_topk_push(&top, score, cid);
         }
+        double t1 = mono_s();
+        rc = score_pending(ctx, tmp, jv, pend, np, thr, &top, &matched);
+        tsecs += mono_s() - t1;
+        terms_read += (int64_t)np;
         if (rc != ZM_OK) {
             break;
         }
@@ -293,5 +340,8 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
     json_object_object_add(*result, "scanned", json_object_new_int64(scanned));
     json_object_object_add(*result, "matched_count", json_object_new_int64(matched));
     json_object_object_add(*result, "seconds", json_object_new_double(secs));
+    json_object_object_add(*result, "query_seconds", json_object_new_double(qsecs));
+    json_object_object_add(*result, "terms_read", json_object_new_int64(terms_read));
+    json_object_object_add(*result, "terms_seconds", json_object_new_double(tsecs));
     return ZM_OK;
 }
