@@ -172,3 +172,13 @@ print("GET /api/resumes p99: %.2f ms   (target <= 10 ms)" % rp99)
 print("without the query cache: zhimai / Django %.1fx, zhimai p99 %.2f ms, vs /healthz %.0f%%"
       % (n / m, np99, 100 * n / z))
 PY
+
+# job <-> resume matching (issue 13) on the same stack: its scorer per core, the one-by-one builtin
+# baseline, POST /match/start -> matched for 100k and 1M synthetic candidates, result page p99.
+# ZM_BENCH_MATCHING sets the sizes ("" skips it).
+MATCH_SIZES=${ZM_BENCH_MATCHING-100000 1000000}
+if [ -n "$MATCH_SIZES" ]; then
+    printf '\n== matching (tests/bench/matching_bench.py %s)\n' "$MATCH_SIZES"
+    # shellcheck disable=SC2086
+    python3 "$ROOT/tests/bench/matching_bench.py" $MATCH_SIZES || echo "bench: matching missed a target" >&2
+fi
