@@ -29,6 +29,7 @@ function lazyPage(load, name) {
 }
 const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
 const Partners = lazyPage(() => import('./pages/partners.jsx'), 'Partners');
+const Matching = lazyPage(() => import('./pages/matching.jsx'), 'Matching');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -40,6 +41,7 @@ const appRoutes = [
   ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
   ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
+  ['/matching/:job', Matching],
 ];
 
 function NotFound() {
