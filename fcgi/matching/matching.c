@@ -205,10 +205,24 @@ static int load_job(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t jo
     return ZM_OK;
 }
 
-enum { T_ID, T_STATUS, T_PROGRESS, T_TOTAL, T_SCANNED, T_MATCHED, T_SECONDS, T_ERROR, T_JOBUPD, T_CREATED, T_DONE };
+enum {
+    T_ID,
+    T_STATUS,
+    T_PROGRESS,
+    T_TOTAL,
+    T_SCANNED,
+    T_MATCHED,
+    T_SECONDS,
+    T_ERROR,
+    T_JOBUPD,
+    T_CREATED,
+    T_DONE,
+    T_QUEUE
+};
 #define RUN_COLS                                                                                                       \
     "t.id, t.status, t.progress, t.total_candidates, t.scanned, t.matched_count, t.run_seconds, "                      \
-    "t.error_message, " ISO("t.job_updated_at") ", " ISO("t.created_at") ", " ISO("t.completed_at") " "
+    "t.error_message, " ISO("t.job_updated_at") ", " ISO("t.created_at") ", " ISO(                                     \
+        "t.completed_at") ", t.queue_task_id "
 
 /* the latest run (res row 0) and the current ranking's run (cur row 0); either may be empty */
 static int load_runs(db_t *db, zm_arena_t *a, int64_t job_id, db_res_t *last, db_res_t *cur)
@@ -260,6 +274,10 @@ int match_status(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     json_object_object_add(o, "task_id",
                            last.nrows ? json_object_new_string(zm_psprintf(a, "match_task_%s", db_val(&last, 0, T_ID)))
                                       : NULL);
+    /* the run's queue task: its live progress events at /api/v1/events/tasks/{id} (nchan) */
+    json_object_object_add(o, "queue_task_id",
+                           last.nrows && db_val(&last, 0, T_QUEUE) ? json_object_new_int64(db_int(&last, 0, T_QUEUE))
+                                                                   : NULL);
     json_object_object_add(o, "error_message",
                            last.nrows && db_val(&last, 0, T_ERROR) ? json_object_new_string(db_val(&last, 0, T_ERROR))
                                                                    : NULL);

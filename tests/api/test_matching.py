@@ -224,7 +224,7 @@ def test_ranking_shapes_and_scores():
 
     before = status(job["id"])
     assert before == {"job_id": job["id"], "status": "not_started", "progress": 0, "estimated_time": "",
-                      "task_id": None, "error_message": None, "stale": False}, before
+                      "task_id": None, "queue_task_id": None, "error_message": None, "stale": False}, before
     r = start(job["id"], body={"job_id": job["id"], "priority": "high"})
     assert r.status == 200, r
     body = r.json
@@ -234,6 +234,9 @@ def test_ranking_shapes_and_scores():
 
     st = matched(job["id"])
     assert st["progress"] == 100 and st["task_id"] == body["task_id"] and st["stale"] is False, st
+    # the run is a queue task of the HR user's: its progress events are theirs to follow
+    q = data_of(call("GET", "/api/v1/tasks/%d" % st["queue_task_id"], hr()), 200, "the run's queue task")
+    assert q["type"] == "matching.run" and q["state"] == "done" and q["result"]["status"] == "completed", q
     assert isinstance(st["estimated_time"], str)
 
     d = result(job["id"])

@@ -2,7 +2,7 @@
  * the ETA, the ranked candidates (score bar, key skills, years, education, job-seeking status) with a
  * minimum-score filter.  Route: /matching/:job (the job's id). */
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, watchTask } from '../api.js';
 import { Alert, Chips, Empty, ErrorBox, Loading, Progress } from '../ui.jsx';
 
 const PRIORITIES = [['high', '高'], ['normal', '普通'], ['low', '低']];
@@ -22,13 +22,21 @@ export function Matching({ params }) {
 
   useEffect(() => { loadStatus(); }, [job]);
   useEffect(() => { loadResults(); }, [job, page, minScore]);
-  /* while a run goes on: its progress every second, the ranking once it is done */
+  /* while a run goes on: its progress live (the run's queue task over nchan), the ETA every 2 s, the
+   * ranking once it is done */
+  const running = st && st.status === 'matching';
   useEffect(() => {
-    if (!st || st.status !== 'matching') return undefined;
+    if (!running || !st.queue_task_id) return undefined;
+    const w = watchTask(st.queue_task_id, (pct) => setSt((s) => (s && s.status === 'matching' ? { ...s, progress: pct } : s)));
+    w.promise.then(() => { loadStatus(); loadResults(); }, () => loadStatus());
+    return () => w.cancel();
+  }, [running, st && st.queue_task_id]);
+  useEffect(() => {
+    if (!running) return undefined;
     const id = setTimeout(() => api('GET', `/match/status/${job}/`).then((s) => {
-      setSt(s);
+      setSt((old) => ({ ...s, progress: Math.max(s.progress, old && old.status === 'matching' ? old.progress : 0) }));
       if (s.status !== 'matching') loadResults();
-    }, setError), 1000);
+    }, setError), 2000);
     return () => clearTimeout(id);
   }, [st]);
 
