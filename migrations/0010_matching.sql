@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS match_resume_features (
     version_id CHAR(32) NOT NULL,
     user_id INT(11) NOT NULL,
     feat_version BIGINT NOT NULL,
-    head VARBINARY(1100) NOT NULL,
+    head VARBINARY(4200) NOT NULL,     -- at most AN_HEAD_MAX bytes
     updated_at DATETIME(6) NOT NULL,
     UNIQUE KEY match_resume_features_resume (resume_id),
     KEY match_resume_features_user (user_id),

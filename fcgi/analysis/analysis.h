@@ -112,7 +112,8 @@ typedef struct {
 /* packed head: format, edu, empty, 0, total (u32), years (f64), nskills (u16), skills (u16 each); little-endian */
 #define AN_FEAT_FORMAT 1
 #define AN_HEAD_FIXED 18
-#define AN_HEAD_MAX (AN_HEAD_FIXED + 2 * 512)
+#define AN_MAX_SKILLS 2048 /* a dictionary larger than this would cut a resume's skills: an_init refuses it */
+#define AN_HEAD_MAX (AN_HEAD_FIXED + 2 * AN_MAX_SKILLS)
 
 /** The version features carry: their format and the dictionary's; others must be rebuilt. */
 int64_t an_features_version(void);

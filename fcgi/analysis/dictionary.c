@@ -403,6 +403,11 @@ int an_init(const char *data_dir)
         zm_log_error("analysis: cannot load the dictionaries from %s", data_dir);
         return rc;
     }
+    if (an_dict.nskills > AN_MAX_SKILLS) {
+        zm_log_error("analysis: %d skills in %s: job matching's features hold at most %d", an_dict.nskills, data_dir,
+                     AN_MAX_SKILLS);
+        return ZM_EINVAL;
+    }
     an_dict.ready = 1;
     return ZM_OK;
 }

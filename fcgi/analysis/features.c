@@ -37,7 +37,7 @@ static int an_features_doc(zm_arena_t *a, const an_doc_t *d, an_features_t *out)
     if (out->skills == NULL) {
         return ZM_ENOMEM;
     }
-    for (int s = 0; s < an_dict.nskills && n < 512; s++) {
+    for (int s = 0; s < an_dict.nskills && n < AN_MAX_SKILLS; s++) {
         if (d->count[s] > 0) {
             out->skills[n++] = (uint16_t)s;
         }
@@ -88,7 +88,7 @@ int an_features_pack(zm_arena_t *a, const an_features_t *f, char **head, size_t 
     *tlen = 6 * (size_t)f->terms.n;
     h = zm_palloc(a, *hlen);
     t = zm_palloc(a, *tlen + 1);
-    if (h == NULL || t == NULL || f->nskills > 512) {
+    if (h == NULL || t == NULL || f->nskills > AN_MAX_SKILLS) {
         return ZM_ENOMEM;
     }
     h[0] = AN_FEAT_FORMAT;

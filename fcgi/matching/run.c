@@ -57,6 +57,53 @@ typedef struct {
 
 /* The full scores of pending candidates: their term vectors read CHUNK at a time (ids 0 pad the last
  * query: no row has it), scored, counted and offered to the top K. */
+/* one candidate's full score from its term vector; -1 when malformed */
+static int score_one(zm_arena_t *tmp, const an_jobvec_t *jv, const pend_t *c, const char *terms, size_t tlen)
+{
+    an_features_t f;
+
+    /* the head holds the term vector's length (BM25's document length) */
+    if (an_features_unpack_head(tmp, c->head, c->hlen, &f) != ZM_OK ||
+        an_features_unpack_terms(tmp, terms, tlen, &f) != ZM_OK) {
+        return -1;
+    }
+    return an_jobvec_score_head(jv, c->head, c->hlen, an_jobvec_similarity(jv, &f.terms));
+}
+
+/* Many of a batch's candidates pending (a quarter or more): the batch's term vectors in one range read,
+ * in id order (sequential in the table), merged with the pending ones. */
+static int score_range(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv, const pend_t *p, size_t n,
+                       int64_t after, int thr, match_topk_t *top, int64_t *matched)
+{
+    db_res_t res;
+    size_t k = 0;
+    int rc = db_query(ctx->db, tmp, &res,
+                      "SELECT feature_id, terms FROM match_resume_terms WHERE feature_id > ? AND feature_id <= ? "
+                      "ORDER BY feature_id",
+                      "ii", after, (int64_t)p[n - 1].id);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    for (size_t r = 0; r < res.nrows && k < n; r++) {
+        uint32_t id = (uint32_t)db_int(&res, r, 0);
+        int score;
+        while (k < n && p[k].id < id) {
+            k++; /* its vector is gone (deleted meanwhile): not a candidate */
+        }
+        if (k == n || p[k].id != id) {
+            continue;
+        }
+        score = score_one(tmp, jv, &p[k], db_val(&res, r, 1), res.lens[r][1]);
+        k++;
+        if (score >= 0) {
+            *matched += score >= thr;
+            match_topk_push(top, score, id);
+        }
+    }
+    return ZM_OK;
+}
+
 static int score_pending(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv, const pend_t *p, size_t n, int thr,
                          match_topk_t *top, int64_t *matched)
 {
@@ -78,19 +125,15 @@ static int score_pending(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv
         for (size_t r = 0; r < res.nrows; r++) {
             uint32_t id = (uint32_t)db_int(&res, r, 0);
             const pend_t *c = NULL;
-            an_features_t f;
             int score;
             for (size_t k = 0; k < m; k++) {
                 if (p[b + k].id == id) {
                     c = &p[b + k];
                 }
             }
-            /* the head holds the term vector's length (BM25's document length) */
-            if (c == NULL || an_features_unpack_head(tmp, c->head, c->hlen, &f) != ZM_OK ||
-                an_features_unpack_terms(tmp, db_val(&res, r, 1), res.lens[r][1], &f) != ZM_OK) {
+            if (c == NULL || (score = score_one(tmp, jv, c, db_val(&res, r, 1), res.lens[r][1])) < 0) {
                 continue; /* a malformed vector: not a candidate */
             }
-            score = an_jobvec_score_head(jv, c->head, c->hlen, an_jobvec_similarity(jv, &f.terms));
             *matched += score >= thr;
             match_topk_push(top, score, id);
         }
@@ -282,7 +325,11 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
             }
         }
         double t1 = mono_s();
-        rc = score_pending(ctx, tmp, jv, pend, np, thr, &top, &matched);
+        if (np > 0 && np * 4 >= res.nrows) {
+            rc = score_range(ctx, tmp, jv, pend, np, last, thr, &top, &matched);
+        } else {
+            rc = score_pending(ctx, tmp, jv, pend, np, thr, &top, &matched);
+        }
         tsecs += mono_s() - t1;
         terms_read += (int64_t)np;
         if (rc != ZM_OK) {
