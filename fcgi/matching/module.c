@@ -38,7 +38,7 @@ static const task_type_t matching_tasks[] = {
 };
 
 static const task_schedule_t matching_schedules[] = {
-    {"matching.features", 60, TASK_PRIO_LOW},
+    {"matching.features", 300, TASK_PRIO_LOW},
 };
 
 /* in zhimai-worker's parent (and zhimai-fcgi's master): the runners it forks inherit the hook */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <time.h> /* nanosleep */
 
 #include "analysis.h"
 #include "clock.h"
@@ -28,10 +28,7 @@
 
 static double mono_s(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return (double)zm_mono_us() / 1e6;
 }
 
 static int fail_run(task_ctx_t *ctx, int64_t id, const char *why)

@@ -419,4 +419,22 @@ def test_new_resume_scored_incrementally():
     assert [x["match_score"] for x in rows] == sorted([x["match_score"] for x in rows], reverse=True)
 
 
+def test_backfill_rebuilds_missing_and_outdated_features():
+    """matching.features rebuilds features that are missing (a hook that did not run) or of another
+    version (a new dictionary), as the queue runs it (here enqueued by hand instead of its schedule)."""
+    a, b = candidate(PY_RESUME), candidate(JAVA_RESUME)
+    ha, hb = a["resume_id"].replace("-", ""), b["resume_id"].replace("-", "")
+    for h in (ha, hb):
+        features_ready(h)
+    head_b = one("SELECT HEX(head) FROM match_resume_features WHERE resume_id = '%s'" % hb)
+    sql("DELETE FROM match_resume_features WHERE resume_id = '%s'" % ha)
+    sql("UPDATE match_resume_features SET feat_version = 1, head = 0x00 WHERE resume_id = '%s'" % hb)
+    sql("INSERT INTO zm_task (type, payload, priority, state, run_after, created_at, updated_at) VALUES "
+        "('matching.features', '{}', 0, 'queued', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))")
+    features_ready(a["resume_id"])
+    wait_for(lambda: one("SELECT HEX(head) FROM match_resume_features WHERE resume_id = '%s'" % hb) == head_b,
+             timeout=15, what="the outdated features rebuilt")
+    assert one("SELECT feat_version FROM match_resume_features WHERE resume_id = '%s'" % hb) != "1"
+
+
 zmtest.main(globals())
