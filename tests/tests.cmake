@@ -38,6 +38,8 @@ zm_unit_test(openai zmanalysis)
 zm_unit_test(partners zmpartners)
 # points: levels, packages, the FIFO of expiring lots
 zm_unit_test(points zmpoints zmmodules)
+# matching: features scored = the builtin match's score, the top K, the ETA words
+zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -66,6 +68,9 @@ target_link_libraries(analysis_bench zmanalyzer)
 # not a test: one notification's verification + decryption, one request's signature (per-call p50/p99)
 add_executable(wechatpay_bench tests/bench/wechatpay_bench.c)
 target_link_libraries(wechatpay_bench zmservices)
+# matching's scorer per core, and the synthetic candidates of tests/bench/matching_bench.py
+add_executable(matching_bench tests/bench/matching_bench.c)
+target_link_libraries(matching_bench zmmatching)
 
 # ./dev test builds into build-test/, not into a running stack's build (stub cmake and ctest)
 add_test(NAME unit.dev COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_dev.py)
@@ -122,6 +127,8 @@ zm_api_test(jobs test_jobs.py)
 zm_api_test(live test_live.py)
 # points, membership, packages, referral rewards (issue 15); restarts zhimai-fcgi and zhimai-worker once with prices
 zm_api_test(points test_points.py)
+# job <-> resume matching (issue 13)
+zm_api_test(matching test_matching.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

@@ -51,7 +51,13 @@ typedef struct {
     int is_active;
     const char *date_joined; /* ISO 8601 UTC */
     const char *last_login;  /* NULL = never */
+    const char *job_status;  /* 求职状态: one of acc_job_statuses */
 } acc_user_t;
+
+/* A seeker's job-seeking status (求职状态), the original match module's four values; the first three
+ * make the seeker discoverable (their latest resume enters HR's matching), the last is the default. */
+#define ACC_JOB_STATUS_DEFAULT "在职，暂无跳槽打算"
+extern const char *const acc_job_statuses[]; /* NULL-terminated; the default last */
 
 typedef struct {
     const char *access;
@@ -142,7 +148,7 @@ int acc_reset_password(db_t *db, zm_arena_t *a, const char *token, const char *n
 
 /** Profile fields a user may change: username, first_name, last_name, company (NULL = keep). */
 int acc_update_profile(db_t *db, zm_arena_t *a, int64_t user_id, const char *username, const char *first_name,
-                       const char *last_name, const char *company, acc_user_t *out);
+                       const char *last_name, const char *company, const char *job_status, acc_user_t *out);
 
 /** Admin: role (0 = keep) and is_active (-1 = keep); admin role sets is_staff and is_superuser. */
 int acc_admin_update(db_t *db, zm_arena_t *a, int64_t user_id, int role, int is_active, acc_user_t *out);

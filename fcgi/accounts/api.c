@@ -285,12 +285,17 @@ int accounts_api_me(zm_req_t *r)
 int accounts_api_me_update(zm_req_t *r)
 {
     zm_form_t f;
-    const char *username, *first, *last, *company, *why;
+    const char *username, *first, *last, *company, *why, *job_status = NULL;
     acc_user_t u;
-    int rc;
+    int rc, js;
 
     if (zm_form_json(&f, r, NULL) != ZM_OK) {
         return ZM_OK;
+    }
+    js = zm_form_enum(&f, "job_status", 0, acc_job_statuses,
+                      "应为 离职，正在找工作 / 在职，急寻新工作 / 在职，看看新机会 / 在职，暂无跳槽打算");
+    if (js >= 0) {
+        job_status = acc_job_statuses[js];
     }
     username = zm_form_str(&f, "username", 0, 150);
     first = zm_form_str(&f, "first_name", 0, 150);
@@ -311,7 +316,7 @@ int accounts_api_me_update(zm_req_t *r)
     if (zm_form_done(&f) != ZM_OK) {
         return ZM_OK;
     }
-    rc = acc_update_profile(r->db, r->a, r->user_id, username, first, last, company, &u);
+    rc = acc_update_profile(r->db, r->a, r->user_id, username, first, last, company, job_status, &u);
     return rc == ZM_OK ? reply_user(r, 200, &u) : ZM_REPLY_MAPPED(r, profile_errors, rc);
 }
 

@@ -20,7 +20,7 @@
     "u.id, u.email, u.username, u.first_name, u.last_name, u.is_superuser, u.is_active, "                              \
     "DATE_FORMAT(u.date_joined, '%Y-%m-%dT%H:%i:%s.%fZ'), DATE_FORMAT(u.last_login, '%Y-%m-%dT%H:%i:%s.%fZ'), "        \
     "p.role, p.company, p.invite_code, p.invited_by_id, p.email_verified, u.password, "                                \
-    "UNIX_TIMESTAMP(p.tokens_valid_after) "                                                                            \
+    "UNIX_TIMESTAMP(p.tokens_valid_after), p.job_status "                                                              \
     "FROM auth_user u LEFT JOIN zm_user_profile p ON p.user_id = u.id "
 
 enum {
@@ -39,11 +39,15 @@ enum {
     C_INVITER,
     C_VERIFIED,
     C_PASSWORD,
-    C_VALID_AFTER
+    C_VALID_AFTER,
+    C_JOB_STATUS
 };
 
 #define INVITE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #define INVITE_LEN 8
+
+const char *const acc_job_statuses[] = {"离职，正在找工作", "在职，急寻新工作", "在职，看看新机会",
+                                        ACC_JOB_STATUS_DEFAULT, NULL};
 
 const char *acc_role_name(int role)
 {
@@ -105,6 +109,7 @@ static void user_from_row(const db_res_t *res, size_t r, acc_user_t *u, const ch
     u->invite_code = nz(db_val(res, r, C_INVITE));
     u->invited_by = db_int(res, r, C_INVITER);
     u->email_verified = db_int(res, r, C_VERIFIED) != 0;
+    u->job_status = db_val(res, r, C_JOB_STATUS) ? db_val(res, r, C_JOB_STATUS) : ACC_JOB_STATUS_DEFAULT;
     if (hash) {
         *hash = db_val(res, r, C_PASSWORD);
     }
@@ -130,6 +135,7 @@ json_object *acc_user_json(const acc_user_t *u)
     json_object_object_add(o, "is_active", json_object_new_boolean(u->is_active));
     json_object_object_add(o, "date_joined", json_object_new_string(u->date_joined));
     json_object_object_add(o, "last_login", u->last_login ? json_object_new_string(u->last_login) : NULL);
+    json_object_object_add(o, "job_status", json_object_new_string(u->job_status));
     return o;
 }
 
@@ -533,7 +539,7 @@ int acc_signup(db_t *db, zm_arena_t *a, const char *email, const char *password,
 }
 
 int acc_update_profile(db_t *db, zm_arena_t *a, int64_t user_id, const char *username, const char *first_name,
-                       const char *last_name, const char *company, acc_user_t *out)
+                       const char *last_name, const char *company, const char *job_status, acc_user_t *out)
 {
     acc_user_t u;
     int64_t n;
@@ -561,6 +567,11 @@ int acc_update_profile(db_t *db, zm_arena_t *a, int64_t user_id, const char *use
     if (rc == ZM_OK && company) {
         n = db_exec(db, "UPDATE zm_user_profile SET company = ?, updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?", "si",
                     company, user_id);
+        rc = n < 0 ? (int)n : ZM_OK;
+    }
+    if (rc == ZM_OK && job_status) {
+        n = db_exec(db, "UPDATE zm_user_profile SET job_status = ?, updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
+                    "si", job_status, user_id);
         rc = n < 0 ? (int)n : ZM_OK;
     }
     if (rc != ZM_OK) {

@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "zm.h"
@@ -74,6 +75,78 @@ int an_builtin_diagnose(zm_arena_t *a, const char *resume_text, const char *targ
  * job is a job description or a target role (may be NULL); count 1..50 in all.
  */
 int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job, int count, json_object **out);
+
+/* ---- the match as features: what job matching scores a million resumes with ----
+ *
+ * The builtin match splits into what depends on the resume alone (its
+ * features: found skills, education, years, a term vector), computed once
+ * when its text is extracted, and a job description compiled once per run
+ * (an_jobvec_t).  an_jobvec_score() of a resume's features equals
+ * an_builtin_match()'s score of its text against that job description: the
+ * same components, computed by the same functions.
+ */
+
+typedef struct {
+    uint32_t *keys; /* distinct terms (folded to 32 bits), ascending */
+    uint16_t *tf;   /* their counts, saturated */
+    int n;
+    uint32_t total; /* term occurrences: the BM25 length */
+} an_termvec_t;
+
+typedef struct {
+    uint32_t *keys; /* distinct terms, ascending (merged with a resume's in one pass) */
+    double *w;      /* their weights */
+    int n;
+    double den; /* the weights' sum */
+} an_jdterms_t;
+
+typedef struct {
+    int empty;    /* the text was empty: it scores 0 */
+    int edu;      /* AN_EDU_* */
+    double years; /* -1 unknown */
+    int nskills;
+    uint16_t *skills; /* dictionary ids of the skills found, ascending */
+    an_termvec_t terms;
+} an_features_t;
+
+/* packed head: format, edu, empty, 0, total (u32), years (f64), nskills (u16), skills (u16 each); little-endian */
+#define AN_FEAT_FORMAT 1
+#define AN_HEAD_FIXED 18
+#define AN_MAX_SKILLS 2048 /* a dictionary larger than this would cut a resume's skills: an_init refuses it */
+#define AN_HEAD_MAX (AN_HEAD_FIXED + 2 * AN_MAX_SKILLS)
+
+/** The version features carry: their format and the dictionary's; others must be rebuilt. */
+int64_t an_features_version(void);
+
+/** The features of a resume's text. */
+int an_features(zm_arena_t *a, const char *text, an_features_t *out);
+
+/** Pack f: head (everything but the term vector, at most AN_HEAD_MAX bytes) and terms (n x (u32 key, u16 tf)). */
+int an_features_pack(zm_arena_t *a, const an_features_t *f, char **head, size_t *hlen, char **terms, size_t *tlen);
+/** Unpack a head into f (skills in a; terms left empty).  ZM_EINVAL when malformed. */
+int an_features_unpack_head(zm_arena_t *a, const char *head, size_t len, an_features_t *f);
+/** Unpack a term vector into f->terms.  ZM_EINVAL when malformed. */
+int an_features_unpack_terms(zm_arena_t *a, const char *terms, size_t len, an_features_t *f);
+
+typedef struct an_jobvec_s an_jobvec_t;
+
+/** Compile a job description for scoring features. */
+int an_jobvec(zm_arena_t *a, const char *job_description, an_jobvec_t **out);
+
+/** The score of a packed head with the similarity component taken as sim (0..100): sim = 0 and 100
+ *  bound the real score from below and above.  -1 for a malformed head.  The hot loop: no allocation. */
+int an_jobvec_score_head(const an_jobvec_t *j, const char *head, size_t len, int sim);
+/** 0..100: the similarity component of a resume's term vector. */
+int an_jobvec_similarity(const an_jobvec_t *j, const an_termvec_t *terms);
+/** The full score of features: equals an_builtin_match()'s score of the text they came from. */
+int an_jobvec_score(const an_jobvec_t *j, const an_features_t *f);
+
+/** Does the job description name this skill (required or preferred)? */
+int an_jobvec_wants(const an_jobvec_t *j, int skill);
+/** A dictionary skill's canonical name ("" for an id out of range). */
+const char *an_skill_name(int skill);
+/** An AN_EDU_* level's name ("" for none). */
+const char *an_edu_name(int level);
 
 /** Tests: fix "today" (the end of "2019.07-至今") to year/month; year 0 = the real date. */
 void an_set_today(int year, int month);

@@ -63,6 +63,7 @@ typedef struct {
     int maxtok;
     an_q_t *qs;
     int nqs;
+    uint32_t version; /* FNV-1a of skills.tsv */
 } an_dict_t;
 
 typedef struct an_lat_s {
@@ -144,6 +145,51 @@ static inline uint32_t an_cjk_bucket(unsigned char b0, unsigned char b1)
 {
     return ((uint32_t)b0 * 257u + b1) & (AN_CJK_BUCKETS - 1);
 }
+/* ---- the match's components, shared by the match (match.c) and the scoring of features (features.c) ---- */
+
+/* experience fit: the resume's years (-1 unknown) against the job's requirement (-1 none) */
+static inline int an_exp_score(double years, double years_req)
+{
+    if (years_req < 0) {
+        return years >= 0 ? 100 : 70;
+    }
+    if (years < 0) {
+        return 40;
+    }
+    return years >= years_req ? 100 : (int)(100 * years / years_req + 0.5);
+}
+
+/* education fit: AN_EDU_* levels (0: none named / no requirement) */
+static inline int an_edu_score(int edu, int edu_req)
+{
+    if (edu_req == 0) {
+        return edu ? 100 : 80;
+    }
+    if (edu == 0) {
+        return 40;
+    }
+    return edu >= edu_req ? 100 : edu == edu_req - 1 ? 50 : 20;
+}
+
+/* the weighted total: skills 45, experience 20, education 15, similarity 20; an empty resume scores 0 */
+static inline int an_total_score(int s_skill, int s_exp, int s_edu, int s_sim, int empty)
+{
+    int score = (int)((45.0 * s_skill + 20.0 * s_exp + 15.0 * s_edu + 20.0 * s_sim) / 100 + 0.5);
+
+    if (score > 100) {
+        score = 100;
+    }
+    return empty ? 0 : score;
+}
+
+/* skill coverage: required skills count 2, preferred 1 (half weight); have2 and want2 in those units */
+static inline int an_skill_score(int have2, int want2)
+{
+    double have = have2 / 2.0, want = want2 / 2.0;
+
+    return (int)(100 * have / want + 0.5);
+}
+
 int an_token(const char *s, size_t len, size_t *i, size_t *ts, size_t *te);
 int an_skill_find(const char *name);
 int an_today(void);

@@ -251,6 +251,8 @@ static int an_load_skills(const char *dir)
     if (buf == NULL) {
         return ZM_ERR;
     }
+    /* the dictionary's version: features computed with another one are rebuilt */
+    an_dict.version = an_hash(buf, strlen(buf));
     an_dict.skills = zm_xcalloc((size_t)cap_s, sizeof(an_skill_t));
     an_dict.cats = zm_xcalloc((size_t)cap_c, sizeof(an_cat_t));
     for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -400,6 +402,11 @@ int an_init(const char *data_dir)
     if (rc != ZM_OK) {
         zm_log_error("analysis: cannot load the dictionaries from %s", data_dir);
         return rc;
+    }
+    if (an_dict.nskills > AN_MAX_SKILLS) {
+        zm_log_error("analysis: %d skills in %s: job matching's features hold at most %d", an_dict.nskills, data_dir,
+                     AN_MAX_SKILLS);
+        return ZM_EINVAL;
     }
     an_dict.ready = 1;
     return ZM_OK;

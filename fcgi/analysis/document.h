@@ -56,6 +56,11 @@ extern const char *const an_sec_names[];
 
 /** 0..100: how close res is to jd (CJK bigrams and Latin tokens, BM25-weighted). */
 int an_similarity(zm_arena_t *a, const an_doc_t *res, const an_doc_t *jd);
+/** A resume's terms (analysis.h's an_termvec_t), and a job description's weighted terms. */
+int an_term_vector(zm_arena_t *a, const an_doc_t *d, an_termvec_t *out);
+int an_jd_terms(zm_arena_t *a, const an_doc_t *jd, an_jdterms_t *out);
+/** 0..100: the similarity of term vectors. */
+int an_similarity_vec(const an_jdterms_t *jd, const an_termvec_t *res);
 
 typedef struct {
     size_t s, e;    /* the text without its bullet mark, in norm */

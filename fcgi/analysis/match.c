@@ -115,8 +115,7 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
         s_skill = s_sim;
         d_skill = "岗位描述中没有识别出具体技能要求，按文本相似度计分";
     } else {
-        double have = nmr + 0.5 * nmp, want = (nmr + nxr) + 0.5 * (nmp + nxp);
-        s_skill = (int)(100 * have / want + 0.5);
+        s_skill = an_skill_score(2 * nmr + nmp, 2 * (nmr + nxr) + (nmp + nxp));
         d_skill = zm_psprintf(a, "必备技能 %d/%d 项", nmr, nmr + nxr);
         if (nmp + nxp) {
             d_skill = zm_psprintf(a, "%s，加分技能 %d/%d 项（按一半权重计）", d_skill, nmp, nmp + nxp);
@@ -126,45 +125,33 @@ int an_builtin_match(zm_arena_t *a, const char *resume_text, const char *job_des
         }
     }
 
+    s_exp = an_exp_score(r.years, j.years_req);
     if (j.years_req < 0) {
-        s_exp = r.years >= 0 ? 100 : 70;
         d_exp = r.years >= 0 ? zm_psprintf(a, "岗位未写明年限；简历约 %s 年经验", an_years_text(a, r.years))
                              : "岗位未写明年限；简历中没有识别出工作年限";
     } else if (r.years < 0) {
-        s_exp = 40;
         d_exp = zm_psprintf(a, "岗位要求 %s 年以上，简历中没有识别出工作年限", an_years_text(a, j.years_req));
     } else if (r.years >= j.years_req) {
-        s_exp = 100;
         d_exp = zm_psprintf(a, "约 %s 年经验，满足岗位 %s 年以上的要求", an_years_text(a, r.years),
                             an_years_text(a, j.years_req));
     } else {
-        s_exp = (int)(100 * r.years / j.years_req + 0.5);
         d_exp = zm_psprintf(a, "约 %s 年经验，岗位要求 %s 年以上", an_years_text(a, r.years),
                             an_years_text(a, j.years_req));
     }
 
+    s_edu = an_edu_score(r.edu, j.edu_req);
     if (j.edu_req == 0) {
-        s_edu = r.edu ? 100 : 80;
         d_edu = r.edu ? zm_psprintf(a, "岗位未写明学历要求；简历为%s", an_edu_names[r.edu])
                       : "岗位未写明学历要求；简历中没有识别出学历";
     } else if (r.edu == 0) {
-        s_edu = 40;
         d_edu = zm_psprintf(a, "岗位要求%s及以上，简历中没有识别出学历", an_edu_names[j.edu_req]);
     } else if (r.edu >= j.edu_req) {
-        s_edu = 100;
         d_edu = zm_psprintf(a, "%s，满足岗位%s及以上的要求", an_edu_names[r.edu], an_edu_names[j.edu_req]);
     } else {
-        s_edu = r.edu == j.edu_req - 1 ? 50 : 20;
         d_edu = zm_psprintf(a, "%s，岗位要求%s及以上", an_edu_names[r.edu], an_edu_names[j.edu_req]);
     }
 
-    score = (int)((45.0 * s_skill + 20.0 * s_exp + 15.0 * s_edu + 20.0 * s_sim) / 100 + 0.5);
-    if (score > 100) {
-        score = 100;
-    }
-    if (r.len == 0) {
-        score = 0;
-    }
+    score = an_total_score(s_skill, s_exp, s_edu, s_sim, r.len == 0);
 
     comps = json_object_new_array();
     an_component(comps, "skills", "技能匹配", 45, s_skill, d_skill);

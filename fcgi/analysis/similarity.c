@@ -139,32 +139,121 @@ static int an_terms(zm_arena_t *a, const an_doc_t *d, an_terms_t *t)
     return ZM_OK;
 }
 
-/* 0..100: how much of the job description's vocabulary the resume uses, BM25-saturated. */
-int an_similarity(zm_arena_t *a, const an_doc_t *res, const an_doc_t *jd)
+/* A term's compact key: the 64-bit key folded to 32 bits (what features store). */
+static uint32_t an_key32(uint64_t k)
 {
-    an_terms_t tr, tj;
-    double k1 = 1.2, b = 0.75, avgdl = 1200, num = 0, den = 0, norm;
-    size_t i, n;
+    return (uint32_t)(k >> 32) ^ (uint32_t)k;
+}
 
-    if (an_terms(a, res, &tr) != ZM_OK || an_terms(a, jd, &tj) != ZM_OK) {
-        return 0;
+static int an_u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+int an_term_vector(zm_arena_t *a, const an_doc_t *d, an_termvec_t *out)
+{
+    an_terms_t t;
+    size_t n = 0;
+    uint64_t *pairs;
+
+    memset(out, 0, sizeof(*out));
+    if (an_terms(a, d, &t) != ZM_OK) {
+        return ZM_ENOMEM;
     }
-    if (tj.total == 0 || tr.total == 0) {
-        return 0;
+    out->total = t.total > UINT32_MAX ? UINT32_MAX : (uint32_t)t.total;
+    for (size_t i = 0; i <= t.mask; i++) {
+        n += t.keys[i] != 0;
     }
-    norm = k1 * (1 - b + b * (double)tr.total / avgdl);
-    /* weights need the term's text: walk the job description again */
-    an_terms_t seen;
-    size_t size = tj.mask + 1;
-    seen.keys = zm_pcalloc(a, size * sizeof(uint64_t));
-    seen.tf = zm_pcalloc(a, size * sizeof(uint32_t));
-    seen.mask = tj.mask;
-    seen.total = 0;
-    if (!seen.keys || !seen.tf) {
-        return 0;
+    pairs = zm_palloc(a, (n + 1) * sizeof(uint64_t));
+    out->keys = zm_palloc(a, (n + 1) * sizeof(uint32_t));
+    out->tf = zm_palloc(a, (n + 1) * sizeof(uint16_t));
+    if (!pairs || !out->keys || !out->tf) {
+        return ZM_ENOMEM;
     }
+    /* key32 << 32 | tf, sorted: equal folded keys (a collision) become one term with the summed count */
+    n = 0;
+    for (size_t i = 0; i <= t.mask; i++) {
+        if (t.keys[i]) {
+            pairs[n++] = (uint64_t)an_key32(t.keys[i]) << 32 | t.tf[i];
+        }
+    }
+    qsort(pairs, n, sizeof(uint64_t), an_u64_cmp);
+    out->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = (uint32_t)(pairs[i] >> 32), tf = (uint32_t)pairs[i];
+        if (out->n && out->keys[out->n - 1] == k) {
+            tf += out->tf[out->n - 1];
+            out->tf[out->n - 1] = tf > UINT16_MAX ? UINT16_MAX : (uint16_t)tf;
+            continue;
+        }
+        out->keys[out->n] = k;
+        out->tf[out->n] = tf > UINT16_MAX ? UINT16_MAX : (uint16_t)tf;
+        out->n++;
+    }
+    return ZM_OK;
+}
+
+typedef struct {
+    uint32_t key;
+    double w;
+} an_kw_t;
+
+static int an_kw_cmp(const void *x, const void *y)
+{
+    const an_kw_t *a = x, *b = y;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* keys ascending for the merge; equal folded keys (a collision) become one term with the summed weight */
+static int an_jd_sort(zm_arena_t *a, an_jdterms_t *t)
+{
+    an_kw_t *v = zm_palloc(a, (size_t)(t->n + 1) * sizeof(an_kw_t));
+    int n = 0;
+
+    if (v == NULL) {
+        return ZM_ENOMEM;
+    }
+    for (int i = 0; i < t->n; i++) {
+        v[i].key = t->keys[i];
+        v[i].w = t->w[i];
+    }
+    qsort(v, (size_t)t->n, sizeof(an_kw_t), an_kw_cmp);
+    for (int i = 0; i < t->n; i++) {
+        if (n && t->keys[n - 1] == v[i].key) {
+            t->w[n - 1] += v[i].w;
+            continue;
+        }
+        t->keys[n] = v[i].key;
+        t->w[n] = v[i].w;
+        n++;
+    }
+    t->n = n;
+    return ZM_OK;
+}
+
+int an_jd_terms(zm_arena_t *a, const an_doc_t *jd, an_jdterms_t *out)
+{
+    an_terms_t tj, seen;
+    size_t i, n, cap;
     uint32_t prev = 0;
     size_t pi = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (an_terms(a, jd, &tj) != ZM_OK) {
+        return ZM_ENOMEM;
+    }
+    cap = tj.total + 1;
+    out->keys = zm_palloc(a, cap * sizeof(uint32_t));
+    out->w = zm_palloc(a, cap * sizeof(double));
+    seen.keys = zm_pcalloc(a, (tj.mask + 1) * sizeof(uint64_t));
+    seen.tf = zm_pcalloc(a, (tj.mask + 1) * sizeof(uint32_t));
+    seen.mask = tj.mask;
+    seen.total = 0;
+    if (!out->keys || !out->w || !seen.keys || !seen.tf) {
+        return ZM_ENOMEM;
+    }
+    /* weights need the term's text: walk the job description again, in its order */
     for (i = 0; i < jd->len; i += n) {
         uint32_t cp = an_utf8(jd->low, jd->len, i, &n);
         uint64_t k = 0;
@@ -194,16 +283,51 @@ int an_similarity(zm_arena_t *a, const an_doc_t *res, const an_doc_t *jd)
             continue;
         }
         an_terms_add(&seen, k);
-        double tf = an_terms_get(&tr, k);
         /* a term the job description repeats matters more, with diminishing returns */
         w *= 1 + log((double)an_terms_get(&tj, k));
-        num += w * (tf * (k1 + 1) / (tf + norm)) / (k1 + 1);
-        den += w;
+        out->keys[out->n] = an_key32(k);
+        out->w[out->n] = w;
+        out->den += w;
+        out->n++;
     }
-    if (den <= 0) {
+    return an_jd_sort(a, out);
+}
+
+int an_similarity_vec(const an_jdterms_t *jd, const an_termvec_t *res)
+{
+    double k1 = 1.2, b = 0.75, avgdl = 1200, num = 0, norm;
+
+    if (jd->n == 0 || res->total == 0 || jd->den <= 0) {
         return 0;
     }
+    norm = k1 * (1 - b + b * (double)res->total / avgdl);
+    /* both ascending: one merge */
+    for (int i = 0, j = 0; i < jd->n && j < res->n;) {
+        uint32_t x = jd->keys[i], y = res->keys[j];
+        if (x < y) {
+            i++;
+        } else if (x > y) {
+            j++;
+        } else {
+            double tf = res->tf[j];
+            num += jd->w[i] * (tf * (k1 + 1) / (tf + norm)) / (k1 + 1);
+            i++;
+            j++;
+        }
+    }
     /* a resume never repeats a JD's wording wholesale: ~55% of the weighted vocabulary is a full match */
-    double sc = num / den / 0.55 * 100;
+    double sc = num / jd->den / 0.55 * 100;
     return sc > 100 ? 100 : (int)(sc + 0.5);
+}
+
+/* 0..100: how much of the job description's vocabulary the resume uses, BM25-saturated. */
+int an_similarity(zm_arena_t *a, const an_doc_t *res, const an_doc_t *jd)
+{
+    an_termvec_t tr;
+    an_jdterms_t tj;
+
+    if (an_term_vector(a, res, &tr) != ZM_OK || an_jd_terms(a, jd, &tj) != ZM_OK) {
+        return 0;
+    }
+    return an_similarity_vec(&tj, &tr);
 }

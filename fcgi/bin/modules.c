@@ -19,7 +19,10 @@ extern const zm_module_t zm_analysis_module;
 extern const zm_module_t zm_jobs_module;
 extern const zm_module_t zm_partners_module;
 extern const zm_module_t zm_referrals_module;
+extern const zm_module_t zm_matching_module;
 
+/* one module a line */
+/* clang-format off */
 const zm_module_t *const zm_modules[] = {
     &zm_core_module,
     &zm_db_module,
@@ -32,6 +35,8 @@ const zm_module_t *const zm_modules[] = {
     &zm_analysis_module,
     &zm_jobs_module,
     &zm_partners_module,
+    &zm_matching_module,
     &zm_referrals_module,
     NULL,
 };
+/* clang-format on */

@@ -89,4 +89,11 @@ int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *res
 /** May user_id read resumes of owner_id?  (Today: only their own.) */
 int resume_can_read(db_t *db, int64_t user_id, int64_t owner_id);
 
+/**
+ * Called by resume.extract after a version's text was stored as done, in the same runner (a domain
+ * above sets it in its init_process: matching computes the resume's features there).  NULL: nothing.
+ * Its failure is logged; the extraction stays done.
+ */
+extern int (*resume_extracted_hook)(db_t *db, zm_arena_t *a, const char *version_id);
+
 #endif

@@ -1,5 +1,7 @@
 #include "resumes_tasks.h"
 
+#include "resumes.h"
+
 #include <string.h>
 
 #include "extract.h"
@@ -8,6 +10,8 @@
 #include "log.h"
 #include "storage.h"
 #include "str.h"
+
+int (*resume_extracted_hook)(db_t *db, zm_arena_t *a, const char *version_id);
 
 /* one storage handle per runner process, opened on first use */
 static storage_t *runner_storage(void)
@@ -105,6 +109,9 @@ int resume_task_extract(task_ctx_t *ctx, json_object **result, char **error)
     rc = record(ctx, version_id, "done", chars == 0 ? "未找到文字（可能是扫描件）" : NULL, text, chars);
     if (rc != ZM_OK) {
         return rc;
+    }
+    if (resume_extracted_hook && (rc = resume_extracted_hook(ctx->db, ctx->a, version_id)) != ZM_OK) {
+        zm_log_warn("after extracting %s: %s", version_id, zm_strerror(rc));
     }
     *result = json_object_new_object();
     json_object_object_add(*result, "status", json_object_new_string("done"));

@@ -176,3 +176,12 @@ PY
 # points: balance and history reads at 1M ledger rows of one user (issue 15); generated once per benchstack
 printf '\n'
 python3 "$ROOT/tests/bench/points_bench.py" 1000000
+# job <-> resume matching (issue 13) on the same stack: its scorer per core, the one-by-one builtin
+# baseline, POST /match/start -> matched for 100k and 1M synthetic candidates, result page p99.
+# ZM_BENCH_MATCHING sets the sizes ("" skips it).
+MATCH_SIZES=${ZM_BENCH_MATCHING-100000 1000000}
+if [ -n "$MATCH_SIZES" ]; then
+    printf '\n== matching (tests/bench/matching_bench.py %s)\n' "$MATCH_SIZES"
+    # shellcheck disable=SC2086
+    python3 "$ROOT/tests/bench/matching_bench.py" $MATCH_SIZES || echo "bench: matching missed a target" >&2
+fi

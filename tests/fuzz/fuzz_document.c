@@ -85,6 +85,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (an_builtin_match(&a, resume, jd, &m) != ZM_OK || m.score < 0 || m.score > 100) {
         abort();
     }
+    /* job matching's features of the same texts: the same score, packed and unpacked, inside the bounds;
+     * and the raw input taken as a packed head and term vector: refused or scored in 0..100 */
+    {
+        an_jobvec_t *jv;
+        an_features_t f, g;
+        char *head, *terms;
+        size_t hlen, tlen;
+        int lo, hi, s;
+        if (an_jobvec(&a, jd, &jv) != ZM_OK || an_features(&a, resume, &f) != ZM_OK ||
+            an_jobvec_score(jv, &f) != m.score || an_features_pack(&a, &f, &head, &hlen, &terms, &tlen) != ZM_OK ||
+            an_features_unpack_head(&a, head, hlen, &g) != ZM_OK ||
+            an_features_unpack_terms(&a, terms, tlen, &g) != ZM_OK || an_jobvec_score(jv, &g) != m.score) {
+            abort();
+        }
+        lo = an_jobvec_score_head(jv, head, hlen, 0);
+        hi = an_jobvec_score_head(jv, head, hlen, 100);
+        if (lo > m.score || hi < m.score) {
+            abort();
+        }
+        s = an_jobvec_score_head(jv, (const char *)data, size, 50);
+        if (s < -1 || s > 100) {
+            abort();
+        }
+        if (an_features_unpack_head(&a, (const char *)data, size, &g) == ZM_OK &&
+            an_features_unpack_terms(&a, (const char *)data, size, &g) == ZM_OK &&
+            (an_jobvec_similarity(jv, &g.terms) < 0 || an_jobvec_similarity(jv, &g.terms) > 100)) {
+            abort();
+        }
+    }
     o = an_match_json(&m);
     if (o == NULL) {
         abort();

@@ -35,6 +35,7 @@ const Applications = lazyPage(() => import('./pages/jobs.jsx'), 'Applications');
 const HrJobs = lazyPage(() => import('./pages/hr.jsx'), 'HrJobs');
 const HrJob = lazyPage(() => import('./pages/hr.jsx'), 'HrJob');
 const SyncDashboard = lazyPage(() => import('./pages/sync.jsx'), 'SyncDashboard');
+const Matching = lazyPage(() => import('./pages/matching.jsx'), 'Matching');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -50,6 +51,7 @@ const appRoutes = [
   ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob],
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
   ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
+  ['/matching/:job', Matching],
 ];
 
 function NotFound() {
