@@ -9,6 +9,9 @@
 #
 #   tests/bench/run.sh [seconds] [connections]      (defaults: 10 s, 64)
 #
+# Then the jobs benchmark (tests/bench/jobs_bench.py: search, sync lag, full resync) on the same
+# stack; ZM_BENCH_JOBS sets how many jobs it generates (default 100000; 0 skips it).
+#
 # It starts its own Release stack in build/benchstack and stops it after.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -172,3 +175,8 @@ print("GET /api/resumes p99: %.2f ms   (target <= 10 ms)" % rp99)
 print("without the query cache: zhimai / Django %.1fx, zhimai p99 %.2f ms, vs /healthz %.0f%%"
       % (n / m, np99, 100 * n / z))
 PY
+
+if [ "${ZM_BENCH_JOBS:-100000}" != 0 ]; then
+    printf '\njobs (issue 12), %s jobs:\n' "${ZM_BENCH_JOBS:-100000}"
+    /usr/bin/python3 "$ROOT/tests/bench/jobs_bench.py" "${ZM_BENCH_JOBS:-100000}" "$SECS" || true
+fi
