@@ -64,12 +64,16 @@ static int reply_out(zm_req_t *r, int rc, int status, json_object **out, const c
     return rc == ZM_OK ? zm_reply_data(r, status, *out) : reply_rc(r, rc, what);
 }
 
+/* http.h's paging with this list's largest page */
 static int page_args(zm_req_t *r, int64_t max, int64_t *page, int64_t *page_size)
 {
-    if (zm_req_query_int(r, "page", 1, 1, 1000000, page) != ZM_OK ||
-        zm_req_query_int(r, "page_size", 20, 1, max, page_size) != ZM_OK) {
+    zm_page_t p;
+
+    if (zm_req_page(r, max, &p) != ZM_OK) {
         return ZM_EINVAL;
     }
+    *page = p.page;
+    *page_size = p.size;
     return ZM_OK;
 }
 

@@ -184,7 +184,7 @@ int resumes_api_list(zm_req_t *r)
     int64_t total;
     int rc;
 
-    if (zm_req_page(r, &page) != ZM_OK) {
+    if (zm_req_page(r, ZM_PAGE_MAX, &page) != ZM_OK) {
         return ZM_OK;
     }
     rc = resume_list(r->db, r->a, r->user_id, page.page, page.size, &items, &total);
