@@ -13,7 +13,9 @@
  * newest SEARCH_CAP matching jobs), paging reaches no further, and total
  * is then a lower bound ("total_exact": false).  Without a query the
  * newest jobs are listed straight from jobs_openjob by its publication
- * index, and the total counts up to SEARCH_CAP + 1 too.  The statements
+ * index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the
+ * equality filters' values (city, education, ...: indexed fields) add
+ * their terms as required but unscored ones.  The statements
  * have fixed numbers of slots, padded, so each is prepared once.
  */
 #include <stdlib.h>
@@ -32,7 +34,9 @@
 
 typedef struct {
     const char *t[QUERY_TERMS];
+    unsigned char scored[QUERY_TERMS]; /* 0: a filter's term, required but not scored */
     size_t n;
+    int scoring; /* what q_emit's next terms are */
     zm_arena_t *a;
 } qterms_t;
 
@@ -46,6 +50,7 @@ static void q_emit(void *ctx, const char *term, size_t len)
         }
     }
     if (q->n < QUERY_TERMS) {
+        q->scored[q->n] = (unsigned char)q->scoring;
         q->t[q->n++] = zm_pstrndup(q->a, term, len);
     }
 }
@@ -207,7 +212,7 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
                 int64_t score = 0;
                 size_t ti = 0;
                 for (; ti < qt->n && w[bi][ti][low]; ti++) {
-                    score += w[bi][ti][low];
+                    score += qt->scored[ti] ? w[bi][ti][low] : 0;
                 }
                 if (ti == qt->n) {
                     h[nh].id = (B[bi] << TERMS_BLOCK_SHIFT) | low;
@@ -293,13 +298,24 @@ static int record_session(db_t *db, zm_arena_t *a, int64_t user_id, const job_se
 
 int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out)
 {
-    qterms_t qt = {{0}, 0, a};
+    qterms_t qt = {{0}, {0}, 0, 1, a};
     int64_t off = (q->page - 1) * q->page_size, total, session = 0;
     json_object *items = json_object_new_array();
     int rc, more = 0;
 
     if (q->q) {
         terms_split(q->q, strlen(q->q), 1, q_emit, &qt);
+    }
+    if (qt.n > 0) {
+        /* an equality filter's value is indexed too (the city, education, ... are indexed fields):
+         * its terms narrow the candidates before jobs_openjob checks the filter exactly */
+        const char *fv[] = {q->city, q->education, q->experience, q->language};
+        qt.scoring = 0;
+        for (size_t i = 0; i < sizeof(fv) / sizeof(fv[0]); i++) {
+            if (fv[i]) {
+                terms_split(fv[i], strlen(fv[i]), 1, q_emit, &qt);
+            }
+        }
     }
     if (qt.n > 0) {
         hit_t *h = NULL;
