@@ -374,7 +374,9 @@ int jobs_api_hr_application_status(zm_req_t *r)
 
 /* ---- export ---- */
 
-static int reply_csv(zm_req_t *r, int rc, const zm_buf_t *csv, const char *file_name)
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static int reply_file(zm_req_t *r, int rc, const zm_buf_t *csv, const char *file_name, int xlsx)
 {
     if (rc == ZM_ETOOBIG) {
         return zm_reply_error(r, 413, "export_too_large", "导出内容过大，请分批导出", NULL);
@@ -383,28 +385,48 @@ static int reply_csv(zm_req_t *r, int rc, const zm_buf_t *csv, const char *file_
         return reply_rc(r, rc, "职位不存在");
     }
     zm_reply_header(r, "Content-Disposition", zm_content_disposition(r->a, file_name));
-    return zm_reply_raw(r, 200, "text/csv; charset=utf-8", csv->data ? csv->data : "", csv->len);
+    return zm_reply_raw(r, 200, xlsx ? XLSX_TYPE : "text/csv; charset=utf-8", csv->data ? csv->data : "", csv->len);
 }
 
-int jobs_api_export_jobs(zm_req_t *r)
+static int export_jobs(zm_req_t *r, int xlsx)
 {
     jobs_actor_t who = actor(r);
-    zm_buf_t csv = {0};
+    zm_buf_t out = {0};
 
-    return reply_csv(r, job_export_csv(r->db, r->a, &who, &csv), &csv, "职位.csv");
+    return reply_file(r, job_export(r->db, r->a, &who, xlsx, &out), &out, xlsx ? "职位.xlsx" : "职位.csv", xlsx);
 }
 
-int jobs_api_export_applications(zm_req_t *r)
+static int export_applications(zm_req_t *r, int xlsx)
 {
     jobs_actor_t who = actor(r);
     int64_t id = path_id(r, "id");
-    zm_buf_t csv = {0};
+    zm_buf_t out = {0};
 
     if (id == 0) {
         return reply_rc(r, ZM_ENOTFOUND, "职位不存在");
     }
-    return reply_csv(r, app_export_csv(r->db, r->a, &who, id, &csv), &csv,
-                     zm_psprintf(r->a, "职位%lld-候选人.csv", (long long)id));
+    return reply_file(r, app_export(r->db, r->a, &who, id, xlsx, &out), &out,
+                      zm_psprintf(r->a, "职位%lld-候选人.%s", (long long)id, xlsx ? "xlsx" : "csv"), xlsx);
+}
+
+int jobs_api_export_jobs(zm_req_t *r)
+{
+    return export_jobs(r, 0);
+}
+
+int jobs_api_export_jobs_xlsx(zm_req_t *r)
+{
+    return export_jobs(r, 1);
+}
+
+int jobs_api_export_applications(zm_req_t *r)
+{
+    return export_applications(r, 0);
+}
+
+int jobs_api_export_applications_xlsx(zm_req_t *r)
+{
+    return export_applications(r, 1);
 }
 
 /* ---- search ---- */

@@ -118,10 +118,11 @@ int sync_retry(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t event_i
 
 /* ---- export (export.c) ---- */
 
-/** The actor's jobs as CSV (UTF-8 with a BOM for Excel) appended to out; at most 10000 rows. */
-int job_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, zm_buf_t *out);
-/** A job's applicants as CSV; ZM_ENOTFOUND when the actor may not see the job. */
-int app_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, zm_buf_t *out);
+/** The actor's jobs as CSV (UTF-8 with a BOM for Excel; xlsx = 0) or an XLSX workbook (xlsx = 1)
+ *  appended to out; at most 10000 rows; ZM_ETOOBIG past 32 MB (or a cell over Excel's limit). */
+int job_export(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int xlsx, zm_buf_t *out);
+/** A job's applicants, the same ways; ZM_ENOTFOUND when the actor may not see the job. */
+int app_export(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, int xlsx, zm_buf_t *out);
 
 /* ---- search (search.c) ---- */
 

@@ -39,6 +39,10 @@ static const zm_route_t jobs_routes[] = {
     {"GET", "/api/v1/hr/export/jobs.csv", jobs_api_export_jobs, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/hr/export/jobs/{id}/applications.csv", jobs_api_export_applications, ZM_AUTH_HR, NULL,
      ZM_BODY_ANY},
+    /* ... and XLSX (libxlsxwriter) */
+    {"GET", "/api/v1/hr/export/jobs.xlsx", jobs_api_export_jobs_xlsx, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/hr/export/jobs/{id}/applications.xlsx", jobs_api_export_applications_xlsx, ZM_AUTH_HR, NULL,
+     ZM_BODY_ANY},
     /* seekers' applications */
     {"POST", "/api/v1/applications", jobs_api_apply, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
     {"GET", "/api/v1/applications", jobs_api_my_applications, ZM_AUTH_USER, NULL, ZM_BODY_ANY},

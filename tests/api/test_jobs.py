@@ -462,6 +462,34 @@ def test_csv_export():
     expect_error(call("GET", "/api/v1/hr/export/jobs.csv", s), 403)
 
 
+def test_xlsx_export():
+    """The same exports as XLSX: a valid workbook whose first sheet holds the Chinese text as it is, a
+    formula-like cell as a string cell (never a formula), another HR's job 404, a seeker 403."""
+    import io
+    import zipfile
+    a = hr("xlsx")
+    j = create_job(a, name="=SUM(A1:A2) 数据工程师" + TAG, requirements=["熟悉 SQL", "有\"大数据\"经验"])
+    s = new_user("seeker")
+    data_of(call("POST", "/api/v1/applications", s, {"job_id": j["id"], "resume_id": resume_of(s)}), 201, "apply")
+    r = call("GET", "/api/v1/hr/export/jobs.xlsx", a)
+    assert r.status == 200 and r.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), r
+    assert "attachment" in r.headers["Content-Disposition"] and ".xlsx" in r.headers["Content-Disposition"], r.headers
+    z = zipfile.ZipFile(io.BytesIO(r.body))
+    assert z.testzip() is None, "a valid zip"
+    sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "职位名称" in sheet and "数据工程师" + TAG in sheet and re.search(r'熟悉 SQL; 有(&quot;|")大数据(&quot;|")经验', sheet), sheet[:2000]
+    assert "<f>" not in sheet, "no cell is a formula"
+    r = call("GET", "/api/v1/hr/export/jobs/%d/applications.xlsx" % j["id"], a)
+    assert r.status == 200, r
+    sheet = zipfile.ZipFile(io.BytesIO(r.body)).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "申请人邮箱" in sheet and s["email"] in sheet and "submitted" in sheet, sheet[:2000]
+    expect_404(call("GET", "/api/v1/hr/export/jobs/%d/applications.xlsx" % j["id"], hr("b")), "another HR's job")
+    other = zipfile.ZipFile(io.BytesIO(call("GET", "/api/v1/hr/export/jobs.xlsx", hr("b")).body))
+    assert "数据工程师" + TAG not in other.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    expect_error(call("GET", "/api/v1/hr/export/jobs.xlsx", s), 403)
+
+
 def test_events_wait_for_a_stopped_worker_and_apply_once():
     """The outbox is durable: with zhimai-worker stopped a write stays pending (and the dashboard says
     so); after a restart it is applied, exactly once."""
