@@ -12,6 +12,7 @@
 
 #include "jobs.h"
 #include "resumes.h"
+#include "resumes_api.h"
 #include "uuid.h"
 
 static jobs_actor_t actor(zm_req_t *r)
@@ -370,6 +371,20 @@ int jobs_api_hr_application_status(zm_req_t *r)
         return reply_rc(r, ZM_ENOTFOUND, "申请不存在");
     }
     return reply_out(r, app_set_status(r->db, r->a, &who, id, status, &out), 200, &out, "申请不存在");
+}
+
+/* HR opens an applicant's resume file: the newest version (resume updated), only for its own jobs */
+int jobs_api_hr_application_resume(zm_req_t *r)
+{
+    jobs_actor_t who = actor(r);
+    int64_t id = path_id(r, "id"), user_id = 0;
+    const char *version_id = NULL;
+    int rc = id == 0 ? ZM_ENOTFOUND : app_resume_file(r->db, r->a, &who, id, &user_id, &version_id);
+
+    if (rc != ZM_OK) {
+        return reply_rc(r, rc, "申请不存在");
+    }
+    return resumes_api_send_file(r, user_id, version_id, "简历文件不存在");
 }
 
 /* ---- export ---- */

@@ -91,6 +91,12 @@ int app_list_for_job(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t j
 /** HR moves an application: JOBS_ESTATE (409) for a transition the machine does not allow. */
 int app_set_status(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t app_id, const char *status,
                    json_object **out);
+/** The applicant's resume file HR may open for an application on its job (admins: any): the
+ *  newest version HR's read model has (after "resume updated"), else the one applied with.
+ *  ZM_ENOTFOUND for another HR's application or an unknown id. */
+int app_resume_file(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t app_id, int64_t *user_id,
+                    const char **version_id);
+
 /** A status HR may set: viewed, interviewing, offered, rejected. */
 int app_status_settable(const char *s);
 

@@ -56,6 +56,25 @@ int outbox_append(db_t *db, const char *entity, int64_t id, const char *action, 
     return enqueue_sync(db, entity, id);
 }
 
+int outbox_resume_versioned(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res,
+                      "SELECT DISTINCT j.owner_id FROM jobs_application a JOIN jobs_jobposition j ON j.id = a.job_id "
+                      "WHERE a.user_id = ? AND a.resume_id = ? ORDER BY j.owner_id LIMIT 100",
+                      "is", user_id, resume_id);
+
+    for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "resume_id", json_object_new_string(resume_id));
+        rc =
+            outbox_append(db, "user", user_id, "resume",
+                          zm_pstrdup(a, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN)), db_int(&res, r, 0));
+        json_object_put(p);
+    }
+    return rc;
+}
+
 /* ---- projections: one entity's read-model rows from the source ---- */
 
 static int exec_ok(int64_t n)
