@@ -6,7 +6,7 @@
  * job; relevance is the sum of the matched terms' weights (a term in the
  * name counts more than one in the description).  The plan starts from
  * the query's rarest term (jobs_termstat): its posting blocks, newest
- * first, SEARCH_BLOCKS at a time, with the other terms' rows of the same
+ * first (SEARCH_BLOCKS, then up to SEARCH_BLOCKS_MAX a round), with the other terms' rows of the same
  * blocks; a job is a match when every term has a posting for it (and it
  * passes the filters, checked in jobs_openjob for the block's matches).
  * It stops once SEARCH_CAP matches are found: relevance ranks those (the
@@ -25,10 +25,11 @@
 #include "jobs.h"
 #include "terms.h"
 
-#define QUERY_TERMS 16   /* a longer query: its first 16 terms decide */
-#define SEARCH_CAP 1000  /* matches ranked at most */
-#define SEARCH_BLOCKS 16 /* posting blocks read per round */
-#define PAGE_SLOTS 64    /* a page of results at most (the API allows 50) */
+#define QUERY_TERMS 16        /* a longer query: its first 16 terms decide */
+#define SEARCH_CAP 1000       /* matches ranked at most */
+#define SEARCH_BLOCKS 16      /* posting blocks read in the first round (and per round by list) */
+#define SEARCH_BLOCKS_MAX 128 /* ... in later rounds by range */
+#define PAGE_SLOTS 64         /* a page of results at most (the API allows 50) */
 
 /* ---- searching ---- */
 
@@ -132,15 +133,14 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
                        int *more)
 {
     const char *T[QUERY_TERMS];
-    size_t rarest = 0, nh = 0, cap = SEARCH_CAP + SEARCH_BLOCKS * TERMS_BLOCK_JOBS;
+    size_t rarest = 0, nh = 0, cap = SEARCH_CAP + SEARCH_BLOCKS_MAX * TERMS_BLOCK_JOBS;
     int64_t rdf = -1, cursor = INT32_MAX, filtered = has_filters(q);
-    unsigned char(*w)[QUERY_TERMS][TERMS_BLOCK_JOBS];
+    unsigned char *w;
     hit_t *h = zm_palloc(a, cap * sizeof(*h));
     db_res_t st;
     int rc;
 
-    w = zm_palloc(a, sizeof(*w) * SEARCH_BLOCKS);
-    if (h == NULL || w == NULL) {
+    if (h == NULL) {
         return ZM_ENOMEM;
     }
     for (size_t i = 0; i < QUERY_TERMS; i++) {
@@ -163,14 +163,16 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         }
     }
     *more = 0;
-    for (;;) {
+    for (size_t want = SEARCH_BLOCKS;; want = SEARCH_BLOCKS_MAX) {
         db_res_t bl, rows;
-        int64_t B[SEARCH_BLOCKS];
-        size_t nb, from = nh;
+        int64_t B[SEARCH_BLOCKS], *blocks, lo, hi;
+        size_t nb, from = nh, nt = qt->n;
+        int dense;
+        short *at;
 
         rc = db_query(db, a, &bl,
                       "SELECT block FROM jobs_jobterm WHERE term = ? AND block < ? ORDER BY block DESC LIMIT ?", "sii",
-                      qt->t[rarest], cursor, (int64_t)SEARCH_BLOCKS);
+                      qt->t[rarest], cursor, (int64_t)want);
         if (rc != ZM_OK) {
             return rc;
         }
@@ -182,51 +184,77 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
             *more = 1; /* matches remain beyond the cap */
             break;
         }
-        for (size_t i = 0; i < SEARCH_BLOCKS; i++) {
-            B[i] = db_int(&bl, i < nb ? i : 0, 0);
+        hi = db_int(&bl, 0, 0);
+        lo = db_int(&bl, nb - 1, 0);
+        /* the rarest term in most blocks of its range: the others' rows by range; else by list */
+        dense = hi - lo + 1 <= (int64_t)(2 * nb);
+        if (!dense) {
+            nb = nb < SEARCH_BLOCKS ? nb : SEARCH_BLOCKS;
+            lo = db_int(&bl, nb - 1, 0);
+            for (size_t i = 0; i < SEARCH_BLOCKS; i++) {
+                B[i] = db_int(&bl, i < nb ? i : 0, 0);
+            }
         }
-        cursor = B[nb - 1];
-        rc = db_query(db, a, &rows,
-                      "SELECT term, block, postings FROM jobs_jobterm WHERE term IN (" Q16 ") AND block IN (" Q16 ")",
-                      S16 B16, T16(0), B[0], B[1], B[2], B[3], B[4], B[5], B[6], B[7], B[8], B[9], B[10], B[11], B[12],
-                      B[13], B[14], B[15]);
+        cursor = lo;
+        blocks = zm_palloc(a, nb * sizeof(*blocks));
+        at = zm_palloc(a, (size_t)(hi - lo + 1) * sizeof(*at));
+        w = zm_palloc(a, nb * nt * TERMS_BLOCK_JOBS);
+        if (blocks == NULL || at == NULL || w == NULL) {
+            return ZM_ENOMEM;
+        }
+        memset(at, 0xff, (size_t)(hi - lo + 1) * sizeof(*at));
+        memset(w, 0, nb * nt * TERMS_BLOCK_JOBS);
+        for (size_t i = 0; i < nb; i++) {
+            blocks[i] = db_int(&bl, i, 0);
+            at[blocks[i] - lo] = (short)i;
+        }
+        if (dense) {
+            rc = db_query(db, a, &rows,
+                          "SELECT term, block, postings FROM jobs_jobterm WHERE term IN (" Q16
+                          ") AND block BETWEEN ? AND ?",
+                          S16 "ii", T16(0), lo, hi);
+        } else {
+            rc = db_query(db, a, &rows,
+                          "SELECT term, block, postings FROM jobs_jobterm WHERE term IN (" Q16 ") AND block IN (" Q16
+                          ")",
+                          S16 B16, T16(0), B[0], B[1], B[2], B[3], B[4], B[5], B[6], B[7], B[8], B[9], B[10], B[11],
+                          B[12], B[13], B[14], B[15]);
+        }
         if (rc != ZM_OK) {
             return rc;
         }
-        memset(w, 0, sizeof(*w) * nb);
         for (size_t r = 0; r < rows.nrows; r++) {
-            size_t bi = 0, ti = 0;
-            while (bi < nb && B[bi] != db_int(&rows, r, 1)) {
-                bi++;
-            }
-            while (ti < qt->n && strcmp(qt->t[ti], db_val(&rows, r, 0)) != 0) {
+            int64_t blk = db_int(&rows, r, 1);
+            size_t ti = 0;
+            while (ti < nt && strcmp(qt->t[ti], db_val(&rows, r, 0)) != 0) {
                 ti++;
             }
-            if (bi < nb && ti < qt->n) {
-                terms_postings_decode(db_val(&rows, r, 2), w[bi][ti]);
+            if (blk >= lo && blk <= hi && at[blk - lo] >= 0 && ti < nt) {
+                terms_postings_decode(db_val(&rows, r, 2), w + ((size_t)at[blk - lo] * nt + ti) * TERMS_BLOCK_JOBS);
             }
         }
         /* blocks newest first, and within a block the highest ids first */
         for (size_t bi = 0; bi < nb; bi++) {
+            const unsigned char *wb = w + bi * nt * TERMS_BLOCK_JOBS;
             for (int low = TERMS_BLOCK_JOBS - 1; low >= 0; low--) {
                 int64_t score = 0;
                 size_t ti = 0;
-                for (; ti < qt->n && w[bi][ti][low]; ti++) {
-                    score += qt->scored[ti] ? w[bi][ti][low] : 0;
+                for (; ti < nt && wb[ti * TERMS_BLOCK_JOBS + low]; ti++) {
+                    score += qt->scored[ti] ? wb[ti * TERMS_BLOCK_JOBS + low] : 0;
                 }
-                if (ti == qt->n) {
-                    h[nh].id = (B[bi] << TERMS_BLOCK_SHIFT) | low;
+                if (ti == nt) {
+                    h[nh].id = (blocks[bi] << TERMS_BLOCK_SHIFT) | low;
                     h[nh].score = score;
                     nh++;
                 }
             }
         }
-        if (filtered && (rc = filter_hits(db, a, q, B[nb - 1] << TERMS_BLOCK_SHIFT,
-                                          ((B[0] + 1) << TERMS_BLOCK_SHIFT) - 1, h, from, &nh)) != ZM_OK) {
+        if (filtered && (rc = filter_hits(db, a, q, lo << TERMS_BLOCK_SHIFT, ((hi + 1) << TERMS_BLOCK_SHIFT) - 1, h,
+                                          from, &nh)) != ZM_OK) {
             return rc;
         }
-        if (nb < SEARCH_BLOCKS) {
-            break;
+        if (dense && nb < want) {
+            break; /* the rarest term has no older blocks */
         }
     }
     if (nh > SEARCH_CAP) {
