@@ -139,7 +139,10 @@ typedef struct {
     int64_t page, page_size;
 } job_search_t;
 
-/** Open jobs from the seekers' read model; records a search session for user_id (> 0). */
+/** Open jobs from the seekers' read model; records a search session for user_id (> 0).  With a
+ *  query at most the newest 1000 matches are ranked and paged, and without one the total counts
+ *  up to 1000: {"items", "total", "total_exact" (false: total is that cap, a lower bound), "page",
+ *  "page_size", "sort", "session_id"}. */
 int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out);
 
 /** Record a search session by hand (POST /api/v1/search/sessions). */

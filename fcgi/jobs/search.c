@@ -163,7 +163,7 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         }
     }
     *more = 0;
-    for (size_t want = SEARCH_BLOCKS;; want = SEARCH_BLOCKS_MAX) {
+    for (size_t want = SEARCH_BLOCKS, seen = 0;;) {
         db_res_t bl, rows;
         int64_t B[SEARCH_BLOCKS], *blocks, lo, hi;
         size_t nb, from = nh, nt = qt->n;
@@ -256,6 +256,10 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         if (dense && nb < want) {
             break; /* the rarest term has no older blocks */
         }
+        /* the next round: about the blocks the matches so far say the cap still needs */
+        seen += nb;
+        want = nh > 0 ? (SEARCH_CAP - (nh < SEARCH_CAP ? nh : SEARCH_CAP)) * seen / nh + 1 : SEARCH_BLOCKS_MAX;
+        want = want < SEARCH_BLOCKS ? SEARCH_BLOCKS : want > SEARCH_BLOCKS_MAX ? SEARCH_BLOCKS_MAX : want;
     }
     if (nh > SEARCH_CAP) {
         nh = SEARCH_CAP;
