@@ -6,28 +6,28 @@
  * job; relevance is the sum of the matched terms' weights (a term in the
  * name counts more than one in the description).  The plan starts from
  * the query's rarest term (jobs_termstat): its posting blocks, newest
- * first (SEARCH_BLOCKS, then up to SEARCH_BLOCKS_MAX a round), with the other terms' rows of the same
- * blocks; a job is a match when every term has a posting for it (and it
- * passes the filters, checked in jobs_openjob for the block's matches).
- * It stops once SEARCH_CAP matches are found: relevance ranks those (the
- * newest SEARCH_CAP matching jobs), paging reaches no further, and total
- * is then a lower bound ("total_exact": false).  Without a query the
- * newest jobs are listed straight from jobs_openjob by its publication
+ * first (SEARCH_BLOCKS, then as many as the cap needs, up to SEARCH_BLOCKS_MAX), in one statement a round with the
+ * other terms' rows of the same blocks; a job is a match when every term has a posting for it (and it passes the
+ * filters, checked in jobs_openjob for the block's matches). It stops once SEARCH_CAP matches are found: relevance
+ * ranks those (the newest SEARCH_CAP matching jobs), paging reaches no further, and total is then a lower bound
+ * ("total_exact": false).  Without a query the newest jobs are listed straight from jobs_openjob by its publication
  * index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the
  * equality filters' values (city, education, ...: indexed fields) add
  * their terms as required but unscored ones.  The statements
  * have fixed numbers of slots, padded, so each is prepared once.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "fields.h"
 #include "jobs.h"
 #include "terms.h"
 
 #define QUERY_TERMS 16        /* a longer query: its first 16 terms decide */
 #define SEARCH_CAP 1000       /* matches ranked at most */
-#define SEARCH_BLOCKS 16      /* posting blocks read in the first round (and per round by list) */
+#define SEARCH_BLOCKS 16      /* posting blocks of the rarest term read in the first round */
 #define SEARCH_BLOCKS_MAX 128 /* ... in later rounds by range */
 #define PAGE_SLOTS 64         /* a page of results at most (the API allows 50) */
 
@@ -128,100 +128,148 @@ static int filter_hits(db_t *db, zm_arena_t *a, const job_search_t *q, int64_t l
     return ZM_OK;
 }
 
-/* The matches of the query's terms, newest first, up to SEARCH_CAP (then *more). */
-static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qterms_t *qt, hit_t **out, size_t *nout,
-                       int *more)
+/* Document frequencies, kept a minute per process: they only steer the plan, and a search then
+ * needs no statement for them. */
+#define DF_SLOTS 1024
+#define DF_TTL_MS 60000
+
+typedef struct {
+    char t[TERMS_MAX_BYTES + 1];
+    int64_t df, at;
+} df_slot_t;
+
+static df_slot_t *df_find(const char *t)
+{
+    static df_slot_t slots[DF_SLOTS];
+    uint32_t h = 2166136261u;
+
+    for (const char *p = t; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    return &slots[h & (DF_SLOTS - 1)];
+}
+
+static int term_dfs(db_t *db, zm_arena_t *a, const qterms_t *qt, int64_t *df)
 {
     const char *T[QUERY_TERMS];
-    size_t rarest = 0, nh = 0, cap = SEARCH_CAP + SEARCH_BLOCKS_MAX * TERMS_BLOCK_JOBS;
-    int64_t rdf = -1, cursor = INT32_MAX, filtered = has_filters(q);
-    unsigned char *w;
-    hit_t *h = zm_palloc(a, cap * sizeof(*h));
+    size_t miss = 0;
+    int64_t now = zm_mono_ms();
     db_res_t st;
     int rc;
 
-    if (h == NULL) {
-        return ZM_ENOMEM;
+    for (size_t i = 0; i < qt->n; i++) {
+        df_slot_t *s = df_find(qt->t[i]);
+        if (s->at > 0 && now - s->at < DF_TTL_MS && strcmp(s->t, qt->t[i]) == 0) {
+            df[i] = s->df;
+        } else {
+            df[i] = -1;
+            T[miss++] = qt->t[i];
+        }
     }
-    for (size_t i = 0; i < QUERY_TERMS; i++) {
-        T[i] = qt->t[i < qt->n ? i : 0];
+    if (miss == 0 || qt->n == 1) {
+        if (qt->n == 1) {
+            df[0] = 0; /* one term: nothing to choose */
+        }
+        return ZM_OK;
+    }
+    for (size_t i = miss; i < QUERY_TERMS; i++) {
+        T[i] = T[0];
     }
     rc = db_query(db, a, &st, "SELECT term, df FROM jobs_termstat WHERE term IN (" Q16 ")", S16, T16(0));
     if (rc != ZM_OK) {
         return rc;
     }
     for (size_t i = 0; i < qt->n; i++) {
-        int64_t df = 0; /* no statistics: rare (a term new since they were kept) */
+        df_slot_t *s;
+        if (df[i] >= 0) {
+            continue;
+        }
+        df[i] = 0; /* no statistics: rare (a term new since they were kept) */
         for (size_t r = 0; r < st.nrows; r++) {
             if (strcmp(db_val(&st, r, 0), qt->t[i]) == 0) {
-                df = db_int(&st, r, 1);
+                df[i] = db_int(&st, r, 1);
             }
         }
-        if (rdf < 0 || df < rdf) {
-            rdf = df;
+        s = df_find(qt->t[i]);
+        snprintf(s->t, sizeof(s->t), "%s", qt->t[i]);
+        s->df = df[i];
+        s->at = now;
+    }
+    return ZM_OK;
+}
+
+static int cmp_desc(const void *x, const void *y)
+{
+    int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
+    return p > q ? -1 : p < q ? 1 : 0;
+}
+
+/* The matches of the query's terms, newest first, up to SEARCH_CAP (then *more).  A round is one
+ * statement: every term's rows over the range of the rarest term's next `want` blocks. */
+static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qterms_t *qt, hit_t **out, size_t *nout,
+                       int *more)
+{
+    const char *T[QUERY_TERMS];
+    size_t rarest = 0, nh = 0, nt = qt->n, cap = SEARCH_CAP + SEARCH_BLOCKS_MAX * TERMS_BLOCK_JOBS;
+    int64_t df[QUERY_TERMS], cursor = INT32_MAX, filtered = has_filters(q);
+    hit_t *h = zm_palloc(a, cap * sizeof(*h));
+    int rc;
+
+    if (h == NULL) {
+        return ZM_ENOMEM;
+    }
+    for (size_t i = 0; i < QUERY_TERMS; i++) {
+        T[i] = qt->t[i < nt ? i : 0];
+    }
+    if ((rc = term_dfs(db, a, qt, df)) != ZM_OK) {
+        return rc;
+    }
+    for (size_t i = 1; i < nt; i++) {
+        if (df[i] < df[rarest]) {
             rarest = i;
         }
     }
     *more = 0;
     for (size_t want = SEARCH_BLOCKS, seen = 0;;) {
-        db_res_t bl, rows;
-        int64_t B[SEARCH_BLOCKS], *blocks, lo, hi;
-        size_t nb, from = nh, nt = qt->n;
-        int dense;
+        db_res_t rows;
+        int64_t *blocks, lo, hi;
+        size_t nb = 0, from = nh;
+        unsigned char *w;
         short *at;
 
-        rc = db_query(db, a, &bl,
-                      "SELECT block FROM jobs_jobterm WHERE term = ? AND block < ? ORDER BY block DESC LIMIT ?", "sii",
-                      qt->t[rarest], cursor, (int64_t)want);
+        rc = db_query(db, a, &rows,
+                      "SELECT term, block, postings FROM jobs_jobterm WHERE term IN (" Q16 ") AND block < ? AND "
+                      "block >= (SELECT COALESCE(MIN(x.b), 0) FROM (SELECT block AS b FROM jobs_jobterm WHERE term = ? "
+                      "AND block < ? ORDER BY block DESC LIMIT ?) x)",
+                      S16 "isii", T16(0), cursor, qt->t[rarest], cursor, (int64_t)want);
         if (rc != ZM_OK) {
             return rc;
         }
-        nb = bl.nrows;
+        blocks = zm_palloc(a, (rows.nrows + 1) * sizeof(*blocks));
+        if (blocks == NULL) {
+            return ZM_ENOMEM;
+        }
+        for (size_t r = 0; r < rows.nrows; r++) {
+            if (strcmp(db_val(&rows, r, 0), qt->t[rarest]) == 0) {
+                blocks[nb++] = db_int(&rows, r, 1);
+            }
+        }
         if (nb == 0) {
             break;
         }
-        if (nh >= SEARCH_CAP) {
-            *more = 1; /* matches remain beyond the cap */
-            break;
-        }
-        hi = db_int(&bl, 0, 0);
-        lo = db_int(&bl, nb - 1, 0);
-        /* the rarest term in most blocks of its range: the others' rows by range; else by list */
-        dense = hi - lo + 1 <= (int64_t)(2 * nb);
-        if (!dense) {
-            nb = nb < SEARCH_BLOCKS ? nb : SEARCH_BLOCKS;
-            lo = db_int(&bl, nb - 1, 0);
-            for (size_t i = 0; i < SEARCH_BLOCKS; i++) {
-                B[i] = db_int(&bl, i < nb ? i : 0, 0);
-            }
-        }
+        qsort(blocks, nb, sizeof(*blocks), cmp_desc);
+        hi = blocks[0];
+        lo = blocks[nb - 1];
         cursor = lo;
-        blocks = zm_palloc(a, nb * sizeof(*blocks));
         at = zm_palloc(a, (size_t)(hi - lo + 1) * sizeof(*at));
         w = zm_palloc(a, nb * nt * TERMS_BLOCK_JOBS);
-        if (blocks == NULL || at == NULL || w == NULL) {
+        if (at == NULL || w == NULL) {
             return ZM_ENOMEM;
         }
         memset(at, 0xff, (size_t)(hi - lo + 1) * sizeof(*at));
         memset(w, 0, nb * nt * TERMS_BLOCK_JOBS);
         for (size_t i = 0; i < nb; i++) {
-            blocks[i] = db_int(&bl, i, 0);
             at[blocks[i] - lo] = (short)i;
-        }
-        if (dense) {
-            rc = db_query(db, a, &rows,
-                          "SELECT term, block, postings FROM jobs_jobterm WHERE term IN (" Q16
-                          ") AND block BETWEEN ? AND ?",
-                          S16 "ii", T16(0), lo, hi);
-        } else {
-            rc = db_query(db, a, &rows,
-                          "SELECT term, block, postings FROM jobs_jobterm WHERE term IN (" Q16 ") AND block IN (" Q16
-                          ")",
-                          S16 B16, T16(0), B[0], B[1], B[2], B[3], B[4], B[5], B[6], B[7], B[8], B[9], B[10], B[11],
-                          B[12], B[13], B[14], B[15]);
-        }
-        if (rc != ZM_OK) {
-            return rc;
         }
         for (size_t r = 0; r < rows.nrows; r++) {
             int64_t blk = db_int(&rows, r, 1);
@@ -253,12 +301,16 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
                                           from, &nh)) != ZM_OK) {
             return rc;
         }
-        if (dense && nb < want) {
+        if (nb < want) {
             break; /* the rarest term has no older blocks */
+        }
+        if (nh >= SEARCH_CAP) {
+            *more = 1; /* older blocks remain: there may be more matches */
+            break;
         }
         /* the next round: about the blocks the matches so far say the cap still needs */
         seen += nb;
-        want = nh > 0 ? (SEARCH_CAP - (nh < SEARCH_CAP ? nh : SEARCH_CAP)) * seen / nh + 1 : SEARCH_BLOCKS_MAX;
+        want = nh > 0 ? (SEARCH_CAP - nh) * seen / nh + 1 : SEARCH_BLOCKS_MAX;
         want = want < SEARCH_BLOCKS ? SEARCH_BLOCKS : want > SEARCH_BLOCKS_MAX ? SEARCH_BLOCKS_MAX : want;
     }
     if (nh > SEARCH_CAP) {
