@@ -29,6 +29,7 @@
 #define SEARCH_CAP 1000       /* matches ranked at most */
 #define SEARCH_BLOCKS 16      /* posting blocks of the rarest term read in the first round */
 #define SEARCH_BLOCKS_MAX 128 /* ... in later rounds by range */
+#define SEARCH_SCAN_MAX 96    /* blocks of the rarest term a search reads at most (its newest 24576 jobs) */
 #define PAGE_SLOTS 64         /* a page of results at most (the API allows 50) */
 
 /* ---- searching ---- */
@@ -304,14 +305,15 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         if (nb < want) {
             break; /* the rarest term has no older blocks */
         }
-        if (nh >= SEARCH_CAP) {
+        seen += nb;
+        if (nh >= SEARCH_CAP || seen >= SEARCH_SCAN_MAX) {
             *more = 1; /* older blocks remain: there may be more matches */
             break;
         }
         /* the next round: about the blocks the matches so far say the cap still needs */
-        seen += nb;
         want = nh > 0 ? (SEARCH_CAP - nh) * seen / nh + 1 : SEARCH_BLOCKS_MAX;
         want = want < SEARCH_BLOCKS ? SEARCH_BLOCKS : want > SEARCH_BLOCKS_MAX ? SEARCH_BLOCKS_MAX : want;
+        want = want < SEARCH_SCAN_MAX - seen ? want : SEARCH_SCAN_MAX - seen;
     }
     if (nh > SEARCH_CAP) {
         nh = SEARCH_CAP;

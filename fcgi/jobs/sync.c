@@ -452,7 +452,8 @@ static int repair_list(db_t *db, zm_arena_t *a, const char *entity, const db_res
 
 /* A full resync's jobs, set-based: the drifted ids into a temporary table, then per range of
  * BULK_BLOCKS index blocks one transaction that rebuilds their jobs_openjob rows with INSERT ...
- * SELECT, the blocks' index rows from those, stamps last_synced and logs the repairs.  *handled = 0
+ * SELECT, the blocks' index rows from those, stamps last_synced and logs the range's repairs as one
+ * applied "resync" event ({"repaired": n, "from": id, "to": id}).  *handled = 0
  * when fewer than BULK_MIN drifted (the caller repairs them one by one). */
 static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s, json_object *repaired, int64_t *count,
                             int *handled)
@@ -483,7 +484,7 @@ static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s,
     }
     *handled = 1;
     for (;;) {
-        int64_t lo, first, last, hi;
+        int64_t lo, first, last, hi, n = 0;
         zm_arena_t one;
 
         rc = db_query(db, a, &res, "SELECT MIN(id) FROM jobs_tmp_drift WHERE id >= ?", "i", next);
@@ -537,16 +538,32 @@ static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s,
                                      "ii", lo, hi));
             }
             if (rc == ZM_OK) {
-                rc = exec_ok(db_exec(db,
-                                     "INSERT INTO jobs_syncevent (entity, entity_id, action, payload, owner_id, "
-                                     "status, attempts, created_at, applied_at) SELECT 'job', d.id, 'resync', "
-                                     "'{\"repaired\": true}', NULLIF(?, 0), 'applied', 1, UTC_TIMESTAMP(6), "
-                                     "UTC_TIMESTAMP(6) FROM jobs_tmp_drift d WHERE d.id BETWEEN ? AND ?",
-                                     "iii", owner, lo, hi));
+                /* the ids (while repaired_ids has room), else how many */
+                if (json_object_array_length(repaired) < REPAIRED_LISTED) {
+                    rc = db_query(db, &one, &res, "SELECT id FROM jobs_tmp_drift WHERE id BETWEEN ? AND ? ORDER BY id",
+                                  "ii", lo, hi);
+                    n = (int64_t)res.nrows;
+                } else {
+                    rc = db_query(db, &one, &res, "SELECT COUNT(*) FROM jobs_tmp_drift WHERE id BETWEEN ? AND ?", "ii",
+                                  lo, hi);
+                    n = rc == ZM_OK ? db_int(&res, 0, 0) : 0;
+                    res.nrows = 0;
+                }
             }
             if (rc == ZM_OK) {
-                rc = db_query(db, &one, &res, "SELECT id FROM jobs_tmp_drift WHERE id BETWEEN ? AND ? ORDER BY id",
-                              "ii", lo, hi);
+                /* one applied "resync" event for the range (a row per job was 100k rows for a full resync) */
+                json_object *p = json_object_new_object();
+                const char *payload;
+                json_object_object_add(p, "repaired", json_object_new_int64(n));
+                json_object_object_add(p, "from", json_object_new_int64(lo));
+                json_object_object_add(p, "to", json_object_new_int64(hi));
+                payload = zm_pstrdup(&one, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN));
+                json_object_put(p);
+                rc = exec_ok(db_exec(db,
+                                     "INSERT INTO jobs_syncevent (entity, entity_id, action, payload, owner_id, "
+                                     "status, attempts, created_at, applied_at) VALUES ('job', ?, 'resync', ?, "
+                                     "NULLIF(?, 0), 'applied', 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                                     "isi", lo, payload, owner));
             }
             rc = rc == ZM_OK ? db_commit(db) : rc;
             if (rc != ZM_OK) {
