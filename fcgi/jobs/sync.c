@@ -575,8 +575,8 @@ static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s,
                 json_object_array_add(
                     repaired, json_object_new_string(zm_psprintf(a, "job:%lld", (long long)db_int(&res, r, 0))));
             }
-            (*count)++;
         }
+        *count += rc == ZM_OK ? n : 0;
         zm_arena_destroy(&one);
         if (rc != ZM_OK) {
             break;
