@@ -437,7 +437,9 @@ int terms_rebuild_blocks(db_t *db, zm_arena_t *a, int64_t first_block, int64_t l
             rows[i] = (trow_t){zm_pstrndup(a, s->t, s->len), block, 0, post};
             rows[i].n = postings_encode(s->w, post);
             stats[nstats++] = (srow_t){rows[i].term, rows[i].n};
-            s->len = 0;
+        }
+        for (size_t i = 0; i < b.n; i++) { /* the table is the process's: empty it whatever happened */
+            bslots[bused[i]].len = 0;
         }
         if (rc == ZM_OK) {
             qsort(rows, b.n, sizeof(*rows), cmp_trow);
