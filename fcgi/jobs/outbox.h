@@ -31,6 +31,13 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
                  char **error);
 
 /**
+ * Apply other entities' pending first-attempt events, oldest first, for up to budget_ms (a jobs.sync
+ * task drains what queued behind it, so the tasks of those events find nothing left and end at
+ * once).  *applied: how many events.
+ */
+int outbox_drain(db_t *db, zm_arena_t *a, int max_attempts, int64_t budget_ms, int64_t *applied);
+
+/**
  * Rebuild what the read model should hold for the scope ("all", "job", "application", "user";
  * owner_id > 0 limits "all" to that HR's jobs), repairing rows that differ, and log each repair as
  * an applied "resync" event.  *result: {"scope", "checked", "repaired", "repaired_ids"}.

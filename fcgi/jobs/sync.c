@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "fields.h"
 #include "jobs.h"
@@ -255,6 +256,14 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
     int rc;
 
     *result = json_object_new_object();
+    /* applied already (by another runner's drain, a repair, another delivery): one read, no transaction */
+    rc = db_query(db, a, &ev,
+                  "SELECT id FROM jobs_syncevent WHERE entity = ? AND entity_id = ? AND status = 'pending' LIMIT 1",
+                  "si", entity, id);
+    if (rc == ZM_OK && ev.nrows == 0) {
+        json_object_object_add(*result, "applied", json_object_new_int(0));
+        return ZM_OK;
+    }
     user_row(db, entity, id);
     if ((rc = begin_applier(db)) != ZM_OK) {
         return rc;
@@ -319,6 +328,38 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
         *error = (char *)why;
         return ZM_EAGAIN;
     }
+}
+
+int outbox_drain(db_t *db, zm_arena_t *a, int max_attempts, int64_t budget_ms, int64_t *applied)
+{
+    int64_t until = zm_mono_ms() + budget_ms;
+    int rc = ZM_OK;
+
+    *applied = 0;
+    while (rc == ZM_OK && zm_mono_ms() < until) {
+        db_res_t ev;
+        size_t done = 0;
+        /* the oldest first-attempt events: a failing one keeps its own task and backoff */
+        rc = db_query(db, a, &ev,
+                      "SELECT entity, entity_id FROM jobs_syncevent WHERE status = 'pending' AND attempts = 0 "
+                      "ORDER BY id LIMIT 16",
+                      NULL);
+        for (size_t r = 0; rc == ZM_OK && r < ev.nrows && zm_mono_ms() < until; r++) {
+            json_object *res = NULL;
+            char *err = NULL;
+            int arc = outbox_apply(db, a, db_val(&ev, r, 0), db_int(&ev, r, 1), max_attempts, &res, &err);
+            json_object *n;
+            if (arc == ZM_OK && json_object_object_get_ex(res, "applied", &n) && json_object_get_int64(n) > 0) {
+                *applied += json_object_get_int64(n);
+                done++;
+            }
+            json_object_put(res);
+        }
+        if (rc != ZM_OK || ev.nrows < 16 || done == 0) {
+            break;
+        }
+    }
+    return rc;
 }
 
 /* ---- repairs ---- */
