@@ -390,7 +390,7 @@ int accounts_api_admin_users(zm_req_t *r)
     const char *role = zm_req_query(r, "role");
     int rc;
 
-    if (zm_req_page(r, &page) != ZM_OK) {
+    if (zm_req_page(r, ZM_PAGE_MAX, &page) != ZM_OK) {
         return ZM_OK;
     }
     if (search && strlen(search) > 254) {

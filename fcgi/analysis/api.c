@@ -76,7 +76,7 @@ int analysis_api_suggestions(zm_req_t *r)
     int64_t total;
     int rc;
 
-    if (zm_req_page(r, &page) != ZM_OK) {
+    if (zm_req_page(r, ZM_PAGE_MAX, &page) != ZM_OK) {
         return ZM_OK;
     }
     rc = rv_suggestion_list(r->db, r->a, r->user_id, page.page, page.size, &items, &total);
@@ -138,7 +138,7 @@ static int history(zm_req_t *r, const char *kind)
     int64_t total;
     int rc;
 
-    if (zm_req_page(r, &page) != ZM_OK) {
+    if (zm_req_page(r, ZM_PAGE_MAX, &page) != ZM_OK) {
         return ZM_OK;
     }
     rc = rv_analysis_history(r->db, r->a, r->user_id, kind, page.page, page.size, &items, &total);

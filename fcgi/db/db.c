@@ -14,7 +14,7 @@
 #include "conf.h"
 #include "log.h"
 
-#define DB_MAX_PARAMS 64
+#define DB_MAX_PARAMS 256
 #define DB_MAX_COLS 128
 #define DB_CACHE_SIZE 256
 #define DB_RECONNECT_SPACING_MS 500

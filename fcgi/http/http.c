@@ -105,10 +105,10 @@ int zm_req_query_int(zm_req_t *r, const char *name, int64_t def, int64_t min, in
     return ZM_OK;
 }
 
-int zm_req_page(zm_req_t *r, zm_page_t *page)
+int zm_req_page(zm_req_t *r, int64_t max_size, zm_page_t *page)
 {
     if (zm_req_query_int(r, "page", 1, 1, 1000000, &page->page) != ZM_OK ||
-        zm_req_query_int(r, "page_size", 20, 1, 100, &page->size) != ZM_OK) {
+        zm_req_query_int(r, "page_size", 20, 1, max_size, &page->size) != ZM_OK) {
         return ZM_EINVAL;
     }
     return ZM_OK;

@@ -107,8 +107,10 @@ const char *zm_req_query(zm_req_t *r, const char *name);
 /** A query parameter as an integer in [min, max]; def when absent.  ZM_EINVAL (400 answered) when bad. */
 int zm_req_query_int(zm_req_t *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out);
 
-/** ?page= (default 1, at most 1000000) and ?page_size= (default 20, 1..100).  ZM_EINVAL (400 answered) when bad. */
-int zm_req_page(zm_req_t *r, zm_page_t *page);
+/** ?page= (default 1, at most 1000000) and ?page_size= (default 20, 1..max_size; ZM_PAGE_MAX the
+ *  usual 100).  ZM_EINVAL (400 answered) when bad. */
+#define ZM_PAGE_MAX 100
+int zm_req_page(zm_req_t *r, int64_t max_size, zm_page_t *page);
 
 /** Is the body declared JSON (Content-Type: application/json, parameters allowed)? */
 int zm_req_is_json(zm_req_t *r);

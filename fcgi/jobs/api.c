@@ -12,6 +12,7 @@
 
 #include "jobs.h"
 #include "resumes.h"
+#include "resumes_api.h"
 #include "uuid.h"
 
 static jobs_actor_t actor(zm_req_t *r)
@@ -64,12 +65,16 @@ static int reply_out(zm_req_t *r, int rc, int status, json_object **out, const c
     return rc == ZM_OK ? zm_reply_data(r, status, *out) : reply_rc(r, rc, what);
 }
 
+/* http.h's paging with this list's largest page */
 static int page_args(zm_req_t *r, int64_t max, int64_t *page, int64_t *page_size)
 {
-    if (zm_req_query_int(r, "page", 1, 1, 1000000, page) != ZM_OK ||
-        zm_req_query_int(r, "page_size", 20, 1, max, page_size) != ZM_OK) {
+    zm_page_t p;
+
+    if (zm_req_page(r, max, &p) != ZM_OK) {
         return ZM_EINVAL;
     }
+    *page = p.page;
+    *page_size = p.size;
     return ZM_OK;
 }
 
@@ -368,9 +373,25 @@ int jobs_api_hr_application_status(zm_req_t *r)
     return reply_out(r, app_set_status(r->db, r->a, &who, id, status, &out), 200, &out, "申请不存在");
 }
 
+/* HR opens an applicant's resume file: the newest version (resume updated), only for its own jobs */
+int jobs_api_hr_application_resume(zm_req_t *r)
+{
+    jobs_actor_t who = actor(r);
+    int64_t id = path_id(r, "id"), user_id = 0;
+    const char *version_id = NULL;
+    int rc = id == 0 ? ZM_ENOTFOUND : app_resume_file(r->db, r->a, &who, id, &user_id, &version_id);
+
+    if (rc != ZM_OK) {
+        return reply_rc(r, rc, "申请不存在");
+    }
+    return resumes_api_send_file(r, user_id, version_id, "简历文件不存在");
+}
+
 /* ---- export ---- */
 
-static int reply_csv(zm_req_t *r, int rc, const zm_buf_t *csv, const char *file_name)
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static int reply_file(zm_req_t *r, int rc, const zm_buf_t *csv, const char *file_name, int xlsx)
 {
     if (rc == ZM_ETOOBIG) {
         return zm_reply_error(r, 413, "export_too_large", "导出内容过大，请分批导出", NULL);
@@ -379,28 +400,48 @@ static int reply_csv(zm_req_t *r, int rc, const zm_buf_t *csv, const char *file_
         return reply_rc(r, rc, "职位不存在");
     }
     zm_reply_header(r, "Content-Disposition", zm_content_disposition(r->a, file_name));
-    return zm_reply_raw(r, 200, "text/csv; charset=utf-8", csv->data ? csv->data : "", csv->len);
+    return zm_reply_raw(r, 200, xlsx ? XLSX_TYPE : "text/csv; charset=utf-8", csv->data ? csv->data : "", csv->len);
 }
 
-int jobs_api_export_jobs(zm_req_t *r)
+static int export_jobs(zm_req_t *r, int xlsx)
 {
     jobs_actor_t who = actor(r);
-    zm_buf_t csv = {0};
+    zm_buf_t out = {0};
 
-    return reply_csv(r, job_export_csv(r->db, r->a, &who, &csv), &csv, "职位.csv");
+    return reply_file(r, job_export(r->db, r->a, &who, xlsx, &out), &out, xlsx ? "职位.xlsx" : "职位.csv", xlsx);
 }
 
-int jobs_api_export_applications(zm_req_t *r)
+static int export_applications(zm_req_t *r, int xlsx)
 {
     jobs_actor_t who = actor(r);
     int64_t id = path_id(r, "id");
-    zm_buf_t csv = {0};
+    zm_buf_t out = {0};
 
     if (id == 0) {
         return reply_rc(r, ZM_ENOTFOUND, "职位不存在");
     }
-    return reply_csv(r, app_export_csv(r->db, r->a, &who, id, &csv), &csv,
-                     zm_psprintf(r->a, "职位%lld-候选人.csv", (long long)id));
+    return reply_file(r, app_export(r->db, r->a, &who, id, xlsx, &out), &out,
+                      zm_psprintf(r->a, "职位%lld-候选人.%s", (long long)id, xlsx ? "xlsx" : "csv"), xlsx);
+}
+
+int jobs_api_export_jobs(zm_req_t *r)
+{
+    return export_jobs(r, 0);
+}
+
+int jobs_api_export_jobs_xlsx(zm_req_t *r)
+{
+    return export_jobs(r, 1);
+}
+
+int jobs_api_export_applications(zm_req_t *r)
+{
+    return export_applications(r, 0);
+}
+
+int jobs_api_export_applications_xlsx(zm_req_t *r)
+{
+    return export_applications(r, 1);
 }
 
 /* ---- search ---- */

@@ -534,3 +534,25 @@ int app_set_status(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t app
 
     return rc == ZM_OK ? hr_view(db, a, app_id, out) : rc;
 }
+
+int app_resume_file(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t app_id, int64_t *user_id,
+                    const char **version_id)
+{
+    db_res_t res;
+    /* HR's side: the newest version its read model knows of, else the one applied with */
+    int rc = db_query(db, a, &res,
+                      "SELECT a.user_id, COALESCE(c.latest_version_id, a.resume_version_id) FROM jobs_application a "
+                      "JOIN jobs_jobposition j ON j.id = a.job_id LEFT JOIN jobs_candidateresume c ON c.resume_id = "
+                      "a.resume_id WHERE a.id = ? AND j.status <> 'deleted' AND (j.owner_id = ? OR ? = 1)",
+                      "iiI", app_id, who->user_id, who->admin ? 1 : 0);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res.nrows == 0) {
+        return ZM_ENOTFOUND;
+    }
+    *user_id = db_int(&res, 0, 0);
+    *version_id = db_val(&res, 0, 1);
+    return ZM_OK;
+}

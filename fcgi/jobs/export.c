@@ -2,9 +2,16 @@
  * export.c -- HR's jobs and a job's applicants as CSV (the sync document's
  * 数据导出): UTF-8 with a byte-order mark so Excel shows the Chinese text,
  * RFC 4180 quoting, and a cell that starts like a formula (= + - @) is
- * prefixed with ' so a spreadsheet shows it instead of running it.
+ * prefixed with ' so a spreadsheet shows it instead of running it.  Or as
+ * XLSX (libxlsxwriter): every cell a string cell (text, never a formula,
+ * whatever it starts with), the same rows and caps.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "fields.h"
 #include "jobs.h"
@@ -61,7 +68,89 @@ static const char *joined(zm_arena_t *a, const char *json)
     return b.data ? b.data : "";
 }
 
-int job_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, zm_buf_t *out)
+/* rows of cells, the head first */
+typedef struct {
+    const char *const *head;
+    size_t ncols, nrows;
+    const char ***rows;
+} table_t;
+
+static int table_csv(zm_arena_t *a, const table_t *t, zm_buf_t *out)
+{
+    int rc = zm_buf_append(a, out, "\xef\xbb\xbf", 3, EXPORT_MAX_BYTES);
+
+    if (rc == ZM_OK) {
+        rc = row(a, out, t->head, t->ncols);
+    }
+    for (size_t r = 0; rc == ZM_OK && r < t->nrows; r++) {
+        rc = row(a, out, t->rows[r], t->ncols);
+    }
+    return rc;
+}
+
+/* The workbook goes through a temporary file (libxlsxwriter 1.1 writes files), read back into out. */
+static int table_xlsx(zm_arena_t *a, const table_t *t, const char *sheet, zm_buf_t *out)
+{
+    const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char *path = zm_psprintf(a, "%s/zhimai-export-XXXXXX", dir);
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)dir};
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    int fd, rc = ZM_OK;
+    FILE *f;
+
+    if (path == NULL || (fd = mkstemp(path)) < 0) {
+        return ZM_ERR;
+    }
+    close(fd);
+    wb = workbook_new_opt(path, &opt);
+    ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
+    if (ws == NULL) {
+        if (wb) {
+            workbook_close(wb);
+        }
+        unlink(path);
+        return ZM_ERR;
+    }
+    for (size_t c = 0; c < t->ncols; c++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)c, t->head[c], NULL);
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *v = t->rows[r][c];
+            if (v && *v && worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, NULL) != LXW_NO_ERROR) {
+                rc = ZM_ETOOBIG; /* over Excel's 32767 characters a cell */
+            }
+        }
+    }
+    if (workbook_close(wb) != LXW_NO_ERROR && rc == ZM_OK) {
+        rc = ZM_ERR;
+    }
+    f = rc == ZM_OK ? fopen(path, "rb") : NULL;
+    if (rc == ZM_OK && f == NULL) {
+        rc = ZM_ERR;
+    }
+    while (rc == ZM_OK) {
+        char buf[65536];
+        size_t n = fread(buf, 1, sizeof(buf), f);
+        if (n == 0) {
+            break;
+        }
+        rc = zm_buf_append(a, out, buf, n, EXPORT_MAX_BYTES);
+    }
+    if (f) {
+        fclose(f);
+    }
+    unlink(path);
+    return rc;
+}
+
+static int table_out(zm_arena_t *a, const table_t *t, int xlsx, const char *sheet, zm_buf_t *out)
+{
+    return xlsx ? table_xlsx(a, t, sheet, out) : table_csv(a, t, out);
+}
+
+int job_export(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int xlsx, zm_buf_t *out)
 {
     static const char *const head[] = {"职位ID",     "职位名称", "公司",     "城市",     "薪资",    "最低(k/月)",
                                        "最高(k/月)", "学历",     "工作年限", "语言",     "职责",    "要求",
@@ -76,26 +165,28 @@ int job_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, zm_buf_t *o
                                                                     "ORDER BY j.id LIMIT ?",
                       "iIi", who->user_id, who->admin ? 1 : 0, (int64_t)EXPORT_MAX_ROWS);
 
+    table_t t = {head, ZM_ARRAY_LEN(head), 0, NULL};
+
     if (rc != ZM_OK) {
         return rc;
     }
-    rc = zm_buf_append(a, out, "\xef\xbb\xbf", 3, EXPORT_MAX_BYTES);
-    if (rc == ZM_OK) {
-        rc = row(a, out, head, ZM_ARRAY_LEN(head));
-    }
-    for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
-        const char *c[ZM_ARRAY_LEN(head)];
+    t.rows = zm_palloc(a, (res.nrows + 1) * sizeof(*t.rows));
+    for (size_t r = 0; t.rows && r < res.nrows; r++) {
+        const char **c = zm_palloc(a, ZM_ARRAY_LEN(head) * sizeof(*c));
+        if (c == NULL) {
+            return ZM_ENOMEM;
+        }
         for (unsigned i = 0; i < ZM_ARRAY_LEN(head); i++) {
             c[i] = db_val(&res, r, i);
         }
         c[10] = joined(a, c[10]);
         c[11] = joined(a, c[11]);
-        rc = row(a, out, c, ZM_ARRAY_LEN(head));
+        t.rows[t.nrows++] = c;
     }
-    return rc;
+    return t.rows ? table_out(a, &t, xlsx, "职位", out) : ZM_ENOMEM;
 }
 
-int app_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, zm_buf_t *out)
+int app_export(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, int xlsx, zm_buf_t *out)
 {
     static const char *const head[] = {"申请ID",   "职位ID", "申请人ID", "申请人邮箱", "简历ID",   "简历版本ID",
                                        "简历名称", "状态",   "关闭原因", "申请时间",   "更新时间", "最后同步"};
@@ -119,18 +210,18 @@ int app_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job
     if (rc != ZM_OK) {
         return rc;
     }
-    rc = zm_buf_append(a, out, "\xef\xbb\xbf", 3, EXPORT_MAX_BYTES);
-    if (rc == ZM_OK) {
-        rc = row(a, out, head, ZM_ARRAY_LEN(head));
-    }
-    for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
-        const char *c[ZM_ARRAY_LEN(head)];
+    table_t t = {head, ZM_ARRAY_LEN(head), 0, zm_palloc(a, (res.nrows + 1) * sizeof(const char **))};
+    for (size_t r = 0; t.rows && r < res.nrows; r++) {
+        const char **c = zm_palloc(a, ZM_ARRAY_LEN(head) * sizeof(*c));
+        if (c == NULL) {
+            return ZM_ENOMEM;
+        }
         for (unsigned i = 0; i < ZM_ARRAY_LEN(head); i++) {
             c[i] = db_val(&res, r, i);
         }
         c[4] = zm_uuid_dashed(a, c[4]);
         c[5] = zm_uuid_dashed(a, c[5]);
-        rc = row(a, out, c, ZM_ARRAY_LEN(head));
+        t.rows[t.nrows++] = c;
     }
-    return rc;
+    return t.rows ? table_out(a, &t, xlsx, "候选人", out) : ZM_ENOMEM;
 }

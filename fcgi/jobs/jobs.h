@@ -91,6 +91,12 @@ int app_list_for_job(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t j
 /** HR moves an application: JOBS_ESTATE (409) for a transition the machine does not allow. */
 int app_set_status(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t app_id, const char *status,
                    json_object **out);
+/** The applicant's resume file HR may open for an application on its job (admins: any): the
+ *  newest version HR's read model has (after "resume updated"), else the one applied with.
+ *  ZM_ENOTFOUND for another HR's application or an unknown id. */
+int app_resume_file(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t app_id, int64_t *user_id,
+                    const char **version_id);
+
 /** A status HR may set: viewed, interviewing, offered, rejected. */
 int app_status_settable(const char *s);
 
@@ -118,10 +124,11 @@ int sync_retry(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t event_i
 
 /* ---- export (export.c) ---- */
 
-/** The actor's jobs as CSV (UTF-8 with a BOM for Excel) appended to out; at most 10000 rows. */
-int job_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, zm_buf_t *out);
-/** A job's applicants as CSV; ZM_ENOTFOUND when the actor may not see the job. */
-int app_export_csv(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, zm_buf_t *out);
+/** The actor's jobs as CSV (UTF-8 with a BOM for Excel; xlsx = 0) or an XLSX workbook (xlsx = 1)
+ *  appended to out; at most 10000 rows; ZM_ETOOBIG past 32 MB (or a cell over Excel's limit). */
+int job_export(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int xlsx, zm_buf_t *out);
+/** A job's applicants, the same ways; ZM_ENOTFOUND when the actor may not see the job. */
+int app_export(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, int xlsx, zm_buf_t *out);
 
 /* ---- search (search.c) ---- */
 
@@ -132,7 +139,10 @@ typedef struct {
     int64_t page, page_size;
 } job_search_t;
 
-/** Open jobs from the seekers' read model; records a search session for user_id (> 0). */
+/** Open jobs from the seekers' read model; records a search session for user_id (> 0).  With a
+ *  query at most the newest 1000 matches are ranked and paged, and without one the total counts
+ *  up to 1000: {"items", "total", "total_exact" (false: total is that cap, a lower bound), "page",
+ *  "page_size", "sort", "session_id"}. */
 int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out);
 
 /** Record a search session by hand (POST /api/v1/search/sessions). */

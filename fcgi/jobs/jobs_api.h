@@ -17,6 +17,9 @@ int jobs_api_hr_applications(zm_req_t *r);
 int jobs_api_hr_application_status(zm_req_t *r);
 int jobs_api_export_jobs(zm_req_t *r);
 int jobs_api_export_applications(zm_req_t *r);
+int jobs_api_export_jobs_xlsx(zm_req_t *r);
+int jobs_api_hr_application_resume(zm_req_t *r);
+int jobs_api_export_applications_xlsx(zm_req_t *r);
 
 int jobs_api_apply(zm_req_t *r);
 int jobs_api_my_applications(zm_req_t *r);

@@ -9,6 +9,7 @@
 #include "jobs_tasks.h"
 #include "outbox.h"
 #include "registry.h"
+#include "resumes.h"
 #include "server.h"
 
 static const zm_conf_key_t jobs_keys[] = {
@@ -35,9 +36,14 @@ static const zm_route_t jobs_routes[] = {
     {"DELETE", "/api/v1/hr/jobs/{id}", jobs_api_hr_delete, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/hr/jobs/{id}/applications", jobs_api_hr_applications, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     {"PATCH", "/api/v1/hr/applications/{id}", jobs_api_hr_application_status, ZM_AUTH_HR, NULL, ZM_BODY_JSON},
+    {"GET", "/api/v1/hr/applications/{id}/resume", jobs_api_hr_application_resume, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     /* 数据导出 (seed 002): CSV that Excel opens with the Chinese intact */
     {"GET", "/api/v1/hr/export/jobs.csv", jobs_api_export_jobs, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/hr/export/jobs/{id}/applications.csv", jobs_api_export_applications, ZM_AUTH_HR, NULL,
+     ZM_BODY_ANY},
+    /* ... and XLSX (libxlsxwriter) */
+    {"GET", "/api/v1/hr/export/jobs.xlsx", jobs_api_export_jobs_xlsx, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/hr/export/jobs/{id}/applications.xlsx", jobs_api_export_applications_xlsx, ZM_AUTH_HR, NULL,
      ZM_BODY_ANY},
     /* seekers' applications */
     {"POST", "/api/v1/applications", jobs_api_apply, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
@@ -74,6 +80,13 @@ static const task_purge_t jobs_purges[] = {
      "jobs.sync_log_days"},
 };
 
+/* resumes (a lower layer) tells jobs of a new version inside its upload transaction */
+static int jobs_init_process(void)
+{
+    resumes_on_new_version(outbox_resume_versioned);
+    return ZM_OK;
+}
+
 const zm_module_t zm_jobs_module = {
     .name = "jobs",
     .conf = jobs_keys,
@@ -87,4 +100,5 @@ const zm_module_t zm_jobs_module = {
     .purges = jobs_purges,
     .npurges = ZM_ARRAY_LEN(jobs_purges),
     .metrics = outbox_metrics,
+    .init_process = jobs_init_process,
 };

@@ -31,6 +31,13 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
                  char **error);
 
 /**
+ * Apply other entities' pending first-attempt events, oldest first, for up to budget_ms (a jobs.sync
+ * task drains what queued behind it, so the tasks of those events find nothing left and end at
+ * once).  *applied: how many events.
+ */
+int outbox_drain(db_t *db, zm_arena_t *a, int max_attempts, int64_t budget_ms, int64_t *applied);
+
+/**
  * Rebuild what the read model should hold for the scope ("all", "job", "application", "user";
  * owner_id > 0 limits "all" to that HR's jobs), repairing rows that differ, and log each repair as
  * an applied "resync" event.  *result: {"scope", "checked", "repaired", "repaired_ids"}.
@@ -38,6 +45,13 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
  */
 int outbox_resync(db_t *db, zm_arena_t *a, const char *scope, int64_t id, int64_t owner_id, int stale_s,
                   json_object **result);
+
+/**
+ * resumes' new-version hook (registered at process init): inside the upload's transaction, a "user"
+ * event for each HR whose job user_id applied to with resume_id, so HR's view of the applicant's
+ * resumes (jobs_candidateresume, cv_last_synced) catches up: "resume updated".
+ */
+int outbox_resume_versioned(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id);
 
 /** Gauges for GET /metrics: pending and dead-lettered events, the oldest pending one's age. */
 int outbox_metrics(db_t *db, zm_arena_t *a, zm_buf_t *out);

@@ -4,125 +4,41 @@
  *
  * A query's terms (terms.h: Chinese bigrams, words) must all occur in a
  * job; relevance is the sum of the matched terms' weights (a term in the
- * name counts more than one in the description).  The statements have a
- * fixed number of term slots, padded with the first term, so each is
- * prepared once.
+ * name counts more than one in the description).  The plan starts from
+ * the query's rarest term (jobs_termstat): its posting blocks, newest
+ * first (SEARCH_BLOCKS, then as many as the cap needs, up to SEARCH_BLOCKS_MAX), in one statement a round with the
+ * other terms' rows of the same blocks; a job is a match when every term has a posting for it (and it passes the
+ * filters, checked in jobs_openjob for the block's matches). It stops once SEARCH_CAP matches are found: relevance
+ * ranks those (the newest SEARCH_CAP matching jobs), paging reaches no further, and total is then a lower bound
+ * ("total_exact": false).  Without a query the newest jobs are listed straight from jobs_openjob by its publication
+ * index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the
+ * equality filters' values (city, education, ...: indexed fields) add
+ * their terms as required but unscored ones.  The statements
+ * have fixed numbers of slots, padded, so each is prepared once.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "fields.h"
 #include "jobs.h"
 #include "terms.h"
 
-#define QUERY_TERMS 16 /* a longer query: its first 16 terms decide */
-#define INDEX_SLOTS 8192
-#define INDEX_MAX_TERMS 6000
-
-/* ---- the index ---- */
-
-typedef struct {
-    char t[TERMS_MAX_BYTES + 1];
-    unsigned char len;
-    int w, last;
-} slot_t;
-
-typedef struct {
-    slot_t *s;
-    size_t n;
-    int cur, cur_w;
-} agg_t;
-
-static uint32_t fnv(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    }
-    return h;
-}
-
-static void agg_emit(void *ctx, const char *term, size_t len)
-{
-    agg_t *g = ctx;
-    size_t i = fnv(term, len) & (INDEX_SLOTS - 1);
-
-    for (;;) {
-        slot_t *s = &g->s[i];
-        if (s->len == 0) {
-            if (g->n >= INDEX_MAX_TERMS) {
-                return;
-            }
-            memcpy(s->t, term, len);
-            s->t[len] = '\0';
-            s->len = (unsigned char)len;
-            s->w = g->cur_w;
-            s->last = g->cur;
-            g->n++;
-            return;
-        }
-        if (s->len == len && memcmp(s->t, term, len) == 0) {
-            if (s->last != g->cur) { /* once per text */
-                s->w += g->cur_w;
-                s->last = g->cur;
-            }
-            return;
-        }
-        i = (i + 1) & (INDEX_SLOTS - 1);
-    }
-}
-
-#define ROW "(?, ?, ?)"
-#define ROWS4 ROW ", " ROW ", " ROW ", " ROW
-#define B(k) b[k]->t, job_id, (int64_t)b[k]->w
-#define B4(k) B(k), B(k + 1), B(k + 2), B(k + 3)
-
-int terms_index_job(db_t *db, zm_arena_t *a, int64_t job_id, const char *const *texts, const int *weights, size_t n)
-{
-    /* one table per process, cleared per job: a full resync indexes 100k jobs in one task, and
-     * 360 KB from its arena for each would run the arena out (not reentrant: no threads index) */
-    static slot_t slots[INDEX_SLOTS];
-    agg_t g = {slots, 0, 0, 0};
-    const slot_t *b[16];
-    size_t nb = 0;
-    int64_t rc;
-
-    ZM_UNUSED(a);
-    memset(slots, 0, sizeof(slots));
-    for (size_t i = 0; i < n; i++) {
-        if (texts[i]) {
-            g.cur = (int)i + 1;
-            g.cur_w = weights[i];
-            terms_split(texts[i], strlen(texts[i]), 0, agg_emit, &g);
-        }
-    }
-    rc = db_exec(db, "DELETE FROM jobs_jobterm WHERE job_id = ?", "i", job_id);
-    for (size_t i = 0; rc >= 0 && i <= INDEX_SLOTS; i++) {
-        if (i < INDEX_SLOTS && g.s[i].len == 0) {
-            continue;
-        }
-        if (i < INDEX_SLOTS) {
-            b[nb++] = &g.s[i];
-        }
-        if (nb == 16 || (i == INDEX_SLOTS && nb > 0)) {
-            /* a short batch repeats its first row: the duplicate changes nothing */
-            for (size_t k = nb; k < 16; k++) {
-                b[k] = b[0];
-            }
-            rc = db_exec(db,
-                         "INSERT INTO jobs_jobterm (term, job_id, weight) VALUES " ROWS4 ", " ROWS4 ", " ROWS4
-                         ", " ROWS4 " ON DUPLICATE KEY UPDATE weight = weight",
-                         "siisiisiisiisiisiisiisiisiisiisiisiisiisiisiisii", B4(0), B4(4), B4(8), B4(12));
-            nb = 0;
-        }
-    }
-    return rc < 0 ? (int)rc : ZM_OK;
-}
+#define QUERY_TERMS 16        /* a longer query: its first 16 terms decide */
+#define SEARCH_CAP 1000       /* matches ranked at most */
+#define SEARCH_BLOCKS 16      /* posting blocks of the rarest term read in the first round */
+#define SEARCH_BLOCKS_MAX 128 /* ... in later rounds by range */
+#define SEARCH_SCAN_MAX 96    /* blocks of the rarest term a search reads at most (its newest 24576 jobs) */
+#define PAGE_SLOTS 64         /* a page of results at most (the API allows 50) */
 
 /* ---- searching ---- */
 
 typedef struct {
     const char *t[QUERY_TERMS];
+    unsigned char scored[QUERY_TERMS]; /* 0: a filter's term, required but not scored */
     size_t n;
+    int scoring; /* what q_emit's next terms are */
     zm_arena_t *a;
 } qterms_t;
 
@@ -136,6 +52,7 @@ static void q_emit(void *ctx, const char *term, size_t len)
         }
     }
     if (q->n < QUERY_TERMS) {
+        q->scored[q->n] = (unsigned char)q->scoring;
         q->t[q->n++] = zm_pstrndup(q->a, term, len);
     }
 }
@@ -143,22 +60,271 @@ static void q_emit(void *ctx, const char *term, size_t len)
 #define OUT_COLS                                                                                                       \
     "o.job_id, o.name, o.company, o.city, o.salary, o.salary_min, o.salary_max, o.education, o.years_of_working, "     \
     "o.language, " ISO("o.published_at")
-#define MATCHED                                                                                                        \
-    "(SELECT job_id, SUM(weight) AS score FROM jobs_jobterm WHERE term IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " \
-    "?, ?) GROUP BY job_id "                                                                                           \
-    "HAVING COUNT(*) >= ?) t JOIN jobs_openjob o ON o.job_id = t.job_id "
 #define FILTERS                                                                                                        \
-    "WHERE (? IS NULL OR o.city = ?) AND (? IS NULL OR o.education = ?) AND (? IS NULL OR o.years_of_working = ?) "    \
+    "(? IS NULL OR o.city = ?) AND (? IS NULL OR o.education = ?) AND (? IS NULL OR o.years_of_working = ?) "          \
     "AND (? IS NULL OR o.language = ?) AND (? < 0 OR o.salary_max >= ?) AND (? < 0 OR o.salary_min <= ?) "
-#define TERM_ARGS                                                                                                      \
-    T[0], T[1], T[2], T[3], T[4], T[5], T[6], T[7], T[8], T[9], T[10], T[11], T[12], T[13], T[14], T[15], (int64_t)qt.n
-#define TERM_FMT "ssssssssssssssssi"
 #define FILTER_FMT "ssssssssiiii"
 #define FILTER_ARGS                                                                                                    \
     q->city, q->city, q->education, q->education, q->experience, q->experience, q->language, q->language,              \
         q->salary_min, q->salary_min, q->salary_max, q->salary_max
+#define T16(k)                                                                                                         \
+    T[k], T[k + 1], T[k + 2], T[k + 3], T[k + 4], T[k + 5], T[k + 6], T[k + 7], T[k + 8], T[k + 9], T[k + 10],         \
+        T[k + 11], T[k + 12], T[k + 13], T[k + 14], T[k + 15]
+#define Q16 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+#define S16 "ssssssssssssssss"
+#define B16 "iiiiiiiiiiiiiiii"
 
-static json_object *hit_json(const db_res_t *res, size_t r)
+typedef struct {
+    int64_t id, score;
+} hit_t;
+
+static int has_filters(const job_search_t *q)
+{
+    return q->city || q->education || q->experience || q->language || q->salary_min >= 0 || q->salary_max >= 0;
+}
+
+static int cmp_score(const void *x, const void *y)
+{
+    const hit_t *p = x, *q = y;
+    if (p->score != q->score) {
+        return p->score > q->score ? -1 : 1;
+    }
+    return p->id > q->id ? -1 : p->id < q->id ? 1 : 0;
+}
+
+static int cmp_newest(const void *x, const void *y)
+{
+    const hit_t *p = x, *q = y;
+    return p->id > q->id ? -1 : p->id < q->id ? 1 : 0;
+}
+
+/* Keep the hits h[from..*n) (descending ids, within lo..hi) that pass the filters: the range's
+ * passing ids from jobs_openjob (a range the query cache keeps, unlike a list of ids). */
+static int filter_hits(db_t *db, zm_arena_t *a, const job_search_t *q, int64_t lo, int64_t hi, hit_t *h, size_t from,
+                       size_t *n)
+{
+    db_res_t res;
+    size_t k = from, r = 0;
+    int rc;
+
+    if (*n == from) {
+        return ZM_OK;
+    }
+    rc = db_query(db, a, &res,
+                  "SELECT o.job_id FROM jobs_openjob o WHERE o.job_id BETWEEN ? AND ? AND " FILTERS
+                  "ORDER BY o.job_id DESC",
+                  "ii" FILTER_FMT, lo, hi, FILTER_ARGS);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    for (size_t i = from; i < *n; i++) {
+        while (r < res.nrows && db_int(&res, r, 0) > h[i].id) {
+            r++;
+        }
+        if (r < res.nrows && db_int(&res, r, 0) == h[i].id) {
+            h[k++] = h[i];
+        }
+    }
+    *n = k;
+    return ZM_OK;
+}
+
+/* Document frequencies, kept a minute per process: they only steer the plan, and a search then
+ * needs no statement for them. */
+#define DF_SLOTS 1024
+#define DF_TTL_MS 60000
+
+typedef struct {
+    char t[TERMS_MAX_BYTES + 1];
+    int64_t df, at;
+} df_slot_t;
+
+static df_slot_t *df_find(const char *t)
+{
+    static df_slot_t slots[DF_SLOTS];
+    uint32_t h = 2166136261u;
+
+    for (const char *p = t; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    return &slots[h & (DF_SLOTS - 1)];
+}
+
+static int term_dfs(db_t *db, zm_arena_t *a, const qterms_t *qt, int64_t *df)
+{
+    const char *T[QUERY_TERMS];
+    size_t miss = 0;
+    int64_t now = zm_mono_ms();
+    db_res_t st;
+    int rc;
+
+    for (size_t i = 0; i < qt->n; i++) {
+        df_slot_t *s = df_find(qt->t[i]);
+        if (s->at > 0 && now - s->at < DF_TTL_MS && strcmp(s->t, qt->t[i]) == 0) {
+            df[i] = s->df;
+        } else {
+            df[i] = -1;
+            T[miss++] = qt->t[i];
+        }
+    }
+    if (miss == 0 || qt->n == 1) {
+        if (qt->n == 1) {
+            df[0] = 0; /* one term: nothing to choose */
+        }
+        return ZM_OK;
+    }
+    for (size_t i = miss; i < QUERY_TERMS; i++) {
+        T[i] = T[0];
+    }
+    rc = db_query(db, a, &st, "SELECT term, df FROM jobs_termstat WHERE term IN (" Q16 ")", S16, T16(0));
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    for (size_t i = 0; i < qt->n; i++) {
+        df_slot_t *s;
+        if (df[i] >= 0) {
+            continue;
+        }
+        df[i] = 0; /* no statistics: rare (a term new since they were kept) */
+        for (size_t r = 0; r < st.nrows; r++) {
+            if (strcmp(db_val(&st, r, 0), qt->t[i]) == 0) {
+                df[i] = db_int(&st, r, 1);
+            }
+        }
+        s = df_find(qt->t[i]);
+        snprintf(s->t, sizeof(s->t), "%s", qt->t[i]);
+        s->df = df[i];
+        s->at = now;
+    }
+    return ZM_OK;
+}
+
+static int cmp_desc(const void *x, const void *y)
+{
+    int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
+    return p > q ? -1 : p < q ? 1 : 0;
+}
+
+/* The matches of the query's terms, newest first, up to SEARCH_CAP (then *more).  A round is one
+ * statement: every term's rows over the range of the rarest term's next `want` blocks. */
+static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qterms_t *qt, hit_t **out, size_t *nout,
+                       int *more)
+{
+    const char *T[QUERY_TERMS];
+    size_t rarest = 0, nh = 0, nt = qt->n, cap = SEARCH_CAP + SEARCH_BLOCKS_MAX * TERMS_BLOCK_JOBS;
+    int64_t df[QUERY_TERMS], cursor = INT32_MAX, filtered = has_filters(q);
+    hit_t *h = zm_palloc(a, cap * sizeof(*h));
+    int rc;
+
+    if (h == NULL) {
+        return ZM_ENOMEM;
+    }
+    for (size_t i = 0; i < QUERY_TERMS; i++) {
+        T[i] = qt->t[i < nt ? i : 0];
+    }
+    if ((rc = term_dfs(db, a, qt, df)) != ZM_OK) {
+        return rc;
+    }
+    for (size_t i = 1; i < nt; i++) {
+        if (df[i] < df[rarest]) {
+            rarest = i;
+        }
+    }
+    *more = 0;
+    for (size_t want = SEARCH_BLOCKS, seen = 0;;) {
+        db_res_t rows;
+        int64_t *blocks, lo, hi;
+        size_t nb = 0, from = nh;
+        unsigned char *w;
+        short *at;
+
+        rc = db_query(db, a, &rows,
+                      "SELECT term, block, postings FROM jobs_jobterm WHERE term IN (" Q16 ") AND block < ? AND "
+                      "block >= (SELECT COALESCE(MIN(x.b), 0) FROM (SELECT block AS b FROM jobs_jobterm WHERE term = ? "
+                      "AND block < ? ORDER BY block DESC LIMIT ?) x)",
+                      S16 "isii", T16(0), cursor, qt->t[rarest], cursor, (int64_t)want);
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        blocks = zm_palloc(a, (rows.nrows + 1) * sizeof(*blocks));
+        if (blocks == NULL) {
+            return ZM_ENOMEM;
+        }
+        for (size_t r = 0; r < rows.nrows; r++) {
+            if (strcmp(db_val(&rows, r, 0), qt->t[rarest]) == 0) {
+                blocks[nb++] = db_int(&rows, r, 1);
+            }
+        }
+        if (nb == 0) {
+            break;
+        }
+        qsort(blocks, nb, sizeof(*blocks), cmp_desc);
+        hi = blocks[0];
+        lo = blocks[nb - 1];
+        cursor = lo;
+        at = zm_palloc(a, (size_t)(hi - lo + 1) * sizeof(*at));
+        w = zm_palloc(a, nb * nt * TERMS_BLOCK_JOBS);
+        if (at == NULL || w == NULL) {
+            return ZM_ENOMEM;
+        }
+        memset(at, 0xff, (size_t)(hi - lo + 1) * sizeof(*at));
+        memset(w, 0, nb * nt * TERMS_BLOCK_JOBS);
+        for (size_t i = 0; i < nb; i++) {
+            at[blocks[i] - lo] = (short)i;
+        }
+        for (size_t r = 0; r < rows.nrows; r++) {
+            int64_t blk = db_int(&rows, r, 1);
+            size_t ti = 0;
+            while (ti < nt && strcmp(qt->t[ti], db_val(&rows, r, 0)) != 0) {
+                ti++;
+            }
+            if (blk >= lo && blk <= hi && at[blk - lo] >= 0 && ti < nt) {
+                terms_postings_decode(db_val(&rows, r, 2), w + ((size_t)at[blk - lo] * nt + ti) * TERMS_BLOCK_JOBS);
+            }
+        }
+        /* blocks newest first, and within a block the highest ids first */
+        for (size_t bi = 0; bi < nb; bi++) {
+            const unsigned char *wb = w + bi * nt * TERMS_BLOCK_JOBS;
+            for (int low = TERMS_BLOCK_JOBS - 1; low >= 0; low--) {
+                int64_t score = 0;
+                size_t ti = 0;
+                for (; ti < nt && wb[ti * TERMS_BLOCK_JOBS + low]; ti++) {
+                    score += qt->scored[ti] ? wb[ti * TERMS_BLOCK_JOBS + low] : 0;
+                }
+                if (ti == nt) {
+                    h[nh].id = (blocks[bi] << TERMS_BLOCK_SHIFT) | low;
+                    h[nh].score = score;
+                    nh++;
+                }
+            }
+        }
+        if (filtered && (rc = filter_hits(db, a, q, lo << TERMS_BLOCK_SHIFT, ((hi + 1) << TERMS_BLOCK_SHIFT) - 1, h,
+                                          from, &nh)) != ZM_OK) {
+            return rc;
+        }
+        if (nb < want) {
+            break; /* the rarest term has no older blocks */
+        }
+        seen += nb;
+        if (nh >= SEARCH_CAP || seen >= SEARCH_SCAN_MAX) {
+            *more = 1; /* older blocks remain: there may be more matches */
+            break;
+        }
+        /* the next round: about the blocks the matches so far say the cap still needs */
+        want = nh > 0 ? (SEARCH_CAP - nh) * seen / nh + 1 : SEARCH_BLOCKS_MAX;
+        want = want < SEARCH_BLOCKS ? SEARCH_BLOCKS : want > SEARCH_BLOCKS_MAX ? SEARCH_BLOCKS_MAX : want;
+        want = want < SEARCH_SCAN_MAX - seen ? want : SEARCH_SCAN_MAX - seen;
+    }
+    if (nh > SEARCH_CAP) {
+        nh = SEARCH_CAP;
+        *more = 1;
+    }
+    *out = h;
+    *nout = nh;
+    return ZM_OK;
+}
+
+static json_object *hit_json(const db_res_t *res, size_t r, int64_t score)
 {
     json_object *o = json_object_new_object();
 
@@ -174,7 +340,7 @@ static json_object *hit_json(const db_res_t *res, size_t r)
     json_object_object_add(o, "years_of_working", json_object_new_string(db_val(res, r, 8)));
     json_object_object_add(o, "language", json_object_new_string(db_val(res, r, 9)));
     json_object_object_add(o, "published_at", json_object_new_string(db_val(res, r, 10)));
-    json_object_object_add(o, "score", json_object_new_int64(db_int(res, r, 11)));
+    json_object_object_add(o, "score", json_object_new_int64(score));
     return o;
 }
 
@@ -218,54 +384,90 @@ static int record_session(db_t *db, zm_arena_t *a, int64_t user_id, const job_se
 
 int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out)
 {
-    qterms_t qt = {{0}, 0, a};
-    const char *T[QUERY_TERMS];
+    qterms_t qt = {{0}, {0}, 0, 1, a};
     int64_t off = (q->page - 1) * q->page_size, total, session = 0;
-    db_res_t res, cnt;
-    json_object *items;
-    int rc;
+    json_object *items = json_object_new_array();
+    int rc, more = 0;
 
     if (q->q) {
         terms_split(q->q, strlen(q->q), 1, q_emit, &qt);
     }
-    for (size_t i = 0; i < QUERY_TERMS; i++) {
-        T[i] = i < qt.n ? qt.t[i] : qt.t[0];
+    if (qt.n > 0) {
+        /* an equality filter's value is indexed too (the city, education, ... are indexed fields):
+         * its terms narrow the candidates before jobs_openjob checks the filter exactly */
+        const char *fv[] = {q->city, q->education, q->experience, q->language};
+        qt.scoring = 0;
+        for (size_t i = 0; i < sizeof(fv) / sizeof(fv[0]); i++) {
+            if (fv[i]) {
+                terms_split(fv[i], strlen(fv[i]), 1, q_emit, &qt);
+            }
+        }
     }
     if (qt.n > 0) {
-        rc =
-            db_query(db, a, &cnt, "SELECT COUNT(*) FROM " MATCHED FILTERS, TERM_FMT FILTER_FMT, TERM_ARGS, FILTER_ARGS);
+        hit_t *h = NULL;
+        size_t nh = 0;
+        db_res_t res;
+
+        rc = match_terms(db, a, q, &qt, &h, &nh, &more);
         if (rc == ZM_OK) {
+            qsort(h, nh, sizeof(*h), q->newest ? cmp_newest : cmp_score);
+        }
+        total = (int64_t)nh;
+        if (rc == ZM_OK && off < total) {
+            size_t n = (size_t)(total - off < q->page_size ? total - off : q->page_size);
+            int64_t P[PAGE_SLOTS];
+            for (size_t i = 0; i < PAGE_SLOTS; i++) {
+                P[i] = h[off + (i < n ? i : 0)].id;
+            }
             rc = db_query(db, a, &res,
-                          q->newest ? "SELECT " OUT_COLS ", t.score FROM " MATCHED FILTERS
-                                      "ORDER BY o.published_at DESC, o.job_id DESC LIMIT ? OFFSET ?"
-                                    : "SELECT " OUT_COLS ", t.score FROM " MATCHED FILTERS
-                                      "ORDER BY t.score DESC, o.published_at DESC, o.job_id DESC LIMIT ? OFFSET ?",
-                          TERM_FMT FILTER_FMT "ii", TERM_ARGS, FILTER_ARGS, q->page_size, off);
+                          "SELECT " OUT_COLS " FROM jobs_openjob o WHERE o.job_id IN (" Q16 ", " Q16 ", " Q16 ", " Q16
+                          ")",
+                          B16 B16 B16 B16, P[0], P[1], P[2], P[3], P[4], P[5], P[6], P[7], P[8], P[9], P[10], P[11],
+                          P[12], P[13], P[14], P[15], P[16], P[17], P[18], P[19], P[20], P[21], P[22], P[23], P[24],
+                          P[25], P[26], P[27], P[28], P[29], P[30], P[31], P[32], P[33], P[34], P[35], P[36], P[37],
+                          P[38], P[39], P[40], P[41], P[42], P[43], P[44], P[45], P[46], P[47], P[48], P[49], P[50],
+                          P[51], P[52], P[53], P[54], P[55], P[56], P[57], P[58], P[59], P[60], P[61], P[62], P[63]);
+            /* in the ranking's order */
+            for (size_t i = 0; rc == ZM_OK && i < n; i++) {
+                for (size_t r = 0; r < res.nrows; r++) {
+                    if (db_int(&res, r, 0) == h[off + i].id) {
+                        json_object_array_add(items, hit_json(&res, r, h[off + i].score));
+                        break;
+                    }
+                }
+            }
         }
     } else {
-        rc = db_query(db, a, &cnt, "SELECT COUNT(*) FROM jobs_openjob o " FILTERS, FILTER_FMT, FILTER_ARGS);
+        db_res_t res, cnt;
+        rc = db_query(db, a, &cnt, "SELECT COUNT(*) FROM (SELECT 1 FROM jobs_openjob o WHERE " FILTERS "LIMIT ?) x",
+                      FILTER_FMT "i", FILTER_ARGS, (int64_t)SEARCH_CAP + 1);
         if (rc == ZM_OK) {
             rc = db_query(db, a, &res,
-                          "SELECT " OUT_COLS ", 0 FROM jobs_openjob o " FILTERS
+                          "SELECT " OUT_COLS " FROM jobs_openjob o WHERE " FILTERS
                           "ORDER BY o.published_at DESC, o.job_id DESC LIMIT ? OFFSET ?",
                           FILTER_FMT "ii", FILTER_ARGS, q->page_size, off);
         }
+        total = rc == ZM_OK ? db_int(&cnt, 0, 0) : 0;
+        if (total > SEARCH_CAP) {
+            total = SEARCH_CAP;
+            more = 1;
+        }
+        for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
+            json_object_array_add(items, hit_json(&res, r, 0));
+        }
+    }
+    /* a new search, not the next page of one, is a 找工作 session */
+    if (rc == ZM_OK && user_id > 0 && q->page == 1) {
+        rc = record_session(db, a, user_id, q, total, &session);
     }
     if (rc != ZM_OK) {
+        json_object_put(items);
         return rc;
-    }
-    total = db_int(&cnt, 0, 0);
-    /* a new search, not the next page of one, is a 找工作 session */
-    if (user_id > 0 && q->page == 1 && (rc = record_session(db, a, user_id, q, total, &session)) != ZM_OK) {
-        return rc;
-    }
-    items = json_object_new_array();
-    for (size_t r = 0; r < res.nrows; r++) {
-        json_object_array_add(items, hit_json(&res, r));
     }
     *out = json_object_new_object();
     json_object_object_add(*out, "items", items);
     json_object_object_add(*out, "total", json_object_new_int64(total));
+    json_object_object_add(*out, "total_exact", json_object_new_boolean(!more));
     json_object_object_add(*out, "page", json_object_new_int64(q->page));
     json_object_object_add(*out, "page_size", json_object_new_int64(q->page_size));
     json_object_object_add(*out, "sort", json_object_new_string(q->newest ? "newest" : "relevance"));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "fields.h"
 #include "jobs.h"
@@ -56,6 +57,25 @@ int outbox_append(db_t *db, const char *entity, int64_t id, const char *action, 
     return enqueue_sync(db, entity, id);
 }
 
+int outbox_resume_versioned(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res,
+                      "SELECT DISTINCT j.owner_id FROM jobs_application a JOIN jobs_jobposition j ON j.id = a.job_id "
+                      "WHERE a.user_id = ? AND a.resume_id = ? ORDER BY j.owner_id LIMIT 100",
+                      "is", user_id, resume_id);
+
+    for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "resume_id", json_object_new_string(resume_id));
+        rc =
+            outbox_append(db, "user", user_id, "resume",
+                          zm_pstrdup(a, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN)), db_int(&res, r, 0));
+        json_object_put(p);
+    }
+    return rc;
+}
+
 /* ---- projections: one entity's read-model rows from the source ---- */
 
 static int exec_ok(int64_t n)
@@ -63,47 +83,35 @@ static int exec_ok(int64_t n)
     return n < 0 ? (int)n : ZM_OK;
 }
 
-static int project_job(db_t *db, zm_arena_t *a, int64_t id)
-{
-    int reindex = 1;
-    db_res_t res;
-    int rc = db_query(db, a, &res,
-                      "SELECT status, name, company, city, education, years_of_working, language, responsibilities, "
-                      "requirements, description FROM jobs_jobposition WHERE id = ?",
-                      "i", id);
+/* the indexed texts (jobs_openjob's and jobs_jobposition's columns in this order) and their weights:
+ * name counts most, then company and city, then the rest */
+#define JOB_TEXTS                                                                                                      \
+    "name, company, city, education, years_of_working, language, responsibilities, requirements, description"
+static const int job_weights[] = {8, 4, 4, 2, 2, 2, 1, 1, 1};
+#define NTEXTS 9
 
+static int project_job_ex(db_t *db, zm_arena_t *a, int64_t id, int force)
+{
+    db_res_t res, old;
+    const char *texts[NTEXTS], *old_texts[NTEXTS];
+    int rc = db_query(db, a, &res, "SELECT status, " JOB_TEXTS " FROM jobs_jobposition WHERE id = ?", "i", id);
+
+    if (rc == ZM_OK) {
+        rc = db_query(db, a, &old, "SELECT job_id, " JOB_TEXTS " FROM jobs_openjob WHERE job_id = ?", "i", id);
+    }
     if (rc != ZM_OK) {
         return rc;
     }
+    for (unsigned c = 0; c < NTEXTS; c++) {
+        texts[c] = res.nrows ? db_val(&res, 0, c + 1) : NULL;
+        old_texts[c] = old.nrows ? db_val(&old, 0, c + 1) : NULL;
+    }
     if (res.nrows == 0 || strcmp(db_val(&res, 0, 0), "open") != 0) {
         rc = exec_ok(db_exec(db, "DELETE FROM jobs_openjob WHERE job_id = ?", "i", id));
-        if (rc == ZM_OK) {
-            rc = exec_ok(db_exec(db, "DELETE FROM jobs_jobterm WHERE job_id = ?", "i", id));
+        if (rc == ZM_OK && (old.nrows > 0 || force)) {
+            rc = terms_index_job(db, a, id, old.nrows ? old_texts : NULL, NULL, job_weights, NTEXTS, force);
         }
     } else {
-        /* name counts most, then company and city, then the rest */
-        static const int w[] = {8, 4, 4, 2, 2, 2, 1, 1, 1};
-        const char *texts[9];
-        db_res_t same;
-
-        for (unsigned c = 0; c < 9; c++) {
-            texts[c] = db_val(&res, 0, c + 1);
-        }
-        /* the indexed texts unchanged (a salary or status edit): the terms stay as they are */
-        rc = db_query(db, a, &same,
-                      "SELECT COUNT(*) FROM jobs_openjob o JOIN jobs_jobposition j ON j.id = o.job_id "
-                      "WHERE o.job_id = ? AND CAST(o.name AS BINARY) <=> CAST(j.name AS BINARY) "
-                      "AND CAST(o.company AS BINARY) <=> CAST(j.company AS BINARY) "
-                      "AND CAST(o.city AS BINARY) <=> CAST(j.city AS BINARY) "
-                      "AND CAST(o.education AS BINARY) <=> CAST(j.education AS BINARY) "
-                      "AND CAST(o.years_of_working AS BINARY) <=> CAST(j.years_of_working AS BINARY) "
-                      "AND CAST(o.language AS BINARY) <=> CAST(j.language AS BINARY) "
-                      "AND CAST(o.responsibilities AS BINARY) <=> CAST(j.responsibilities AS BINARY) "
-                      "AND CAST(o.requirements AS BINARY) <=> CAST(j.requirements AS BINARY) "
-                      "AND CAST(o.description AS BINARY) <=> CAST(j.description AS BINARY) "
-                      "AND EXISTS (SELECT 1 FROM jobs_jobterm t WHERE t.job_id = o.job_id)",
-                      "i", id);
-        reindex = rc != ZM_OK || db_int(&same, 0, 0) == 0;
         rc = exec_ok(db_exec(
             db,
             "REPLACE INTO jobs_openjob (job_id, name, company, city, salary, salary_min, salary_max, education, "
@@ -112,8 +120,8 @@ static int project_job(db_t *db, zm_arena_t *a, int64_t id)
             "responsibilities, requirements, description, created_at, UTC_TIMESTAMP(6) FROM jobs_jobposition "
             "WHERE id = ?",
             "i", id));
-        if (rc == ZM_OK && reindex) {
-            rc = terms_index_job(db, a, id, texts, w, 9);
+        if (rc == ZM_OK) {
+            rc = terms_index_job(db, a, id, old.nrows ? old_texts : NULL, texts, job_weights, NTEXTS, force);
         }
     }
     if (rc == ZM_OK && res.nrows > 0) {
@@ -127,6 +135,11 @@ static int project_job(db_t *db, zm_arena_t *a, int64_t id)
         rc = exec_ok(db_exec(db, "UPDATE jobs_jobposition SET last_synced = UTC_TIMESTAMP(6) WHERE id = ?", "i", id));
     }
     return rc;
+}
+
+static int project_job(db_t *db, zm_arena_t *a, int64_t id)
+{
+    return project_job_ex(db, a, id, 0);
 }
 
 static int project_application(db_t *db, zm_arena_t *a, int64_t id)
@@ -243,6 +256,14 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
     int rc;
 
     *result = json_object_new_object();
+    /* applied already (by another runner's drain, a repair, another delivery): one read, no transaction */
+    rc = db_query(db, a, &ev,
+                  "SELECT id FROM jobs_syncevent WHERE entity = ? AND entity_id = ? AND status = 'pending' LIMIT 1",
+                  "si", entity, id);
+    if (rc == ZM_OK && ev.nrows == 0) {
+        json_object_object_add(*result, "applied", json_object_new_int(0));
+        return ZM_OK;
+    }
     user_row(db, entity, id);
     if ((rc = begin_applier(db)) != ZM_OK) {
         return rc;
@@ -309,31 +330,65 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
     }
 }
 
+int outbox_drain(db_t *db, zm_arena_t *a, int max_attempts, int64_t budget_ms, int64_t *applied)
+{
+    int64_t until = zm_mono_ms() + budget_ms;
+    int rc = ZM_OK;
+
+    *applied = 0;
+    while (rc == ZM_OK && zm_mono_ms() < until) {
+        db_res_t ev;
+        size_t done = 0;
+        /* the oldest first-attempt events: a failing one keeps its own task and backoff */
+        rc = db_query(db, a, &ev,
+                      "SELECT entity, entity_id FROM jobs_syncevent WHERE status = 'pending' AND attempts = 0 "
+                      "ORDER BY id LIMIT 16",
+                      NULL);
+        for (size_t r = 0; rc == ZM_OK && r < ev.nrows && zm_mono_ms() < until; r++) {
+            json_object *res = NULL;
+            char *err = NULL;
+            int arc = outbox_apply(db, a, db_val(&ev, r, 0), db_int(&ev, r, 1), max_attempts, &res, &err);
+            json_object *n;
+            if (arc == ZM_OK && json_object_object_get_ex(res, "applied", &n) && json_object_get_int64(n) > 0) {
+                *applied += json_object_get_int64(n);
+                done++;
+            }
+            json_object_put(res);
+        }
+        if (rc != ZM_OK || ev.nrows < 16 || done == 0) {
+            break;
+        }
+    }
+    return rc;
+}
+
 /* ---- repairs ---- */
 
 /* Jobs whose read-model row differs from the source byte for byte (a case change is a change), is
  * missing or should not be there, or that stayed unsynced longer than stale_s. */
+#define DRIFT_JOBS_SQL                                                                                                 \
+    "SELECT j.id FROM jobs_jobposition j LEFT JOIN jobs_openjob o ON o.job_id = j.id "                                 \
+    "WHERE (? = 0 OR j.owner_id = ?) AND ((j.status = 'open' AND (o.job_id IS NULL OR NOT ("                           \
+    "CAST(o.name AS BINARY) <=> CAST(j.name AS BINARY) AND "                                                           \
+    "CAST(o.company AS BINARY) <=> CAST(j.company AS BINARY) AND "                                                     \
+    "CAST(o.city AS BINARY) <=> CAST(j.city AS BINARY) AND "                                                           \
+    "CAST(o.salary AS BINARY) <=> CAST(j.salary AS BINARY) AND "                                                       \
+    "CAST(o.education AS BINARY) <=> CAST(j.education AS BINARY) AND "                                                 \
+    "CAST(o.years_of_working AS BINARY) <=> CAST(j.years_of_working AS BINARY) AND "                                   \
+    "CAST(o.language AS BINARY) <=> CAST(j.language AS BINARY) AND "                                                   \
+    "CAST(o.responsibilities AS BINARY) <=> CAST(j.responsibilities AS BINARY) AND "                                   \
+    "CAST(o.requirements AS BINARY) <=> CAST(j.requirements AS BINARY) AND "                                           \
+    "CAST(o.description AS BINARY) <=> CAST(j.description AS BINARY) AND "                                             \
+    "o.salary_min <=> j.salary_min AND o.salary_max <=> j.salary_max))) "                                              \
+    "OR (j.status <> 'open' AND o.job_id IS NOT NULL) "                                                                \
+    "OR ((j.last_synced IS NULL OR j.last_synced < j.updated_at) "                                                     \
+    "AND j.updated_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND)) "                                                       \
+    "UNION SELECT o.job_id FROM jobs_openjob o LEFT JOIN jobs_jobposition j ON j.id = o.job_id "                       \
+    "WHERE j.id IS NULL AND ? = 0"
+
 static int drifted_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s, db_res_t *res)
 {
-    return db_query(db, a, res,
-                    "SELECT j.id FROM jobs_jobposition j LEFT JOIN jobs_openjob o ON o.job_id = j.id "
-                    "WHERE (? = 0 OR j.owner_id = ?) AND ((j.status = 'open' AND (o.job_id IS NULL OR NOT ("
-                    "CAST(o.name AS BINARY) <=> CAST(j.name AS BINARY) AND "
-                    "CAST(o.company AS BINARY) <=> CAST(j.company AS BINARY) AND "
-                    "CAST(o.city AS BINARY) <=> CAST(j.city AS BINARY) AND "
-                    "CAST(o.salary AS BINARY) <=> CAST(j.salary AS BINARY) AND "
-                    "CAST(o.education AS BINARY) <=> CAST(j.education AS BINARY) AND "
-                    "CAST(o.years_of_working AS BINARY) <=> CAST(j.years_of_working AS BINARY) AND "
-                    "CAST(o.language AS BINARY) <=> CAST(j.language AS BINARY) AND "
-                    "CAST(o.responsibilities AS BINARY) <=> CAST(j.responsibilities AS BINARY) AND "
-                    "CAST(o.requirements AS BINARY) <=> CAST(j.requirements AS BINARY) AND "
-                    "CAST(o.description AS BINARY) <=> CAST(j.description AS BINARY) AND "
-                    "o.salary_min <=> j.salary_min AND o.salary_max <=> j.salary_max))) "
-                    "OR (j.status <> 'open' AND o.job_id IS NOT NULL) "
-                    "OR ((j.last_synced IS NULL OR j.last_synced < j.updated_at) "
-                    "AND j.updated_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND)) "
-                    "UNION SELECT o.job_id FROM jobs_openjob o LEFT JOIN jobs_jobposition j ON j.id = o.job_id "
-                    "WHERE j.id IS NULL AND ? = 0 LIMIT 10000", /* DRIFT_BATCH */
+    return db_query(db, a, res, DRIFT_JOBS_SQL " LIMIT 10000", /* DRIFT_BATCH */
                     "iiIi", owner, owner, stale_s, owner);
 }
 
@@ -372,7 +427,8 @@ static int repair(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int64
     }
     rc = lock_source(db, a, entity, id);
     if (rc == ZM_OK) {
-        rc = project(db, a, entity, id);
+        /* a repair rewrites every term of the job: its index rows may have drifted too */
+        rc = strcmp(entity, "job") == 0 ? project_job_ex(db, a, id, 1) : project(db, a, entity, id);
     }
     if (rc == ZM_OK) {
         rc = exec_ok(db_exec(db,
@@ -430,6 +486,146 @@ static int repair_list(db_t *db, zm_arena_t *a, const char *entity, const db_res
     return ZM_OK;
 }
 
+/* more drifted jobs than this: repaired set by set (bulk_repair_jobs), else one by one */
+#define BULK_MIN 200
+/* index blocks (of 256 job ids) rebuilt per transaction of a bulk repair */
+#define BULK_BLOCKS 8
+
+/* A full resync's jobs, set-based: the drifted ids into a temporary table, then per range of
+ * BULK_BLOCKS index blocks one transaction that rebuilds their jobs_openjob rows with INSERT ...
+ * SELECT, the blocks' index rows from those, stamps last_synced and logs the range's repairs as one
+ * applied "resync" event ({"repaired": n, "from": id, "to": id}).  *handled = 0
+ * when fewer than BULK_MIN drifted (the caller repairs them one by one). */
+static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s, json_object *repaired, int64_t *count,
+                            int *handled)
+{
+    db_res_t res;
+    int64_t next = 0;
+    int rc;
+
+    *handled = 0;
+    rc =
+        exec_ok(db_exec(db, "CREATE TEMPORARY TABLE IF NOT EXISTS jobs_tmp_drift (id INT NOT NULL PRIMARY KEY)", NULL));
+    if (rc == ZM_OK) {
+        rc = exec_ok(db_exec(db, "DELETE FROM jobs_tmp_drift", NULL));
+    }
+    if (rc == ZM_OK && (rc = begin_applier(db)) == ZM_OK) {
+        rc = exec_ok(db_exec(db, "INSERT IGNORE INTO jobs_tmp_drift (id) " DRIFT_JOBS_SQL, "iiIi", owner, owner,
+                             stale_s, owner));
+        rc = rc == ZM_OK ? db_commit(db) : rc;
+        if (rc != ZM_OK) {
+            db_rollback(db);
+        }
+    }
+    if (rc == ZM_OK) {
+        rc = db_query(db, a, &res, "SELECT COUNT(*) FROM jobs_tmp_drift", NULL);
+    }
+    if (rc != ZM_OK || db_int(&res, 0, 0) < BULK_MIN) {
+        return rc;
+    }
+    *handled = 1;
+    for (;;) {
+        int64_t lo, first, last, hi, n = 0;
+        zm_arena_t one;
+
+        rc = db_query(db, a, &res, "SELECT MIN(id) FROM jobs_tmp_drift WHERE id >= ?", "i", next);
+        if (rc != ZM_OK || db_val(&res, 0, 0) == NULL) {
+            break;
+        }
+        lo = db_int(&res, 0, 0);
+        first = lo >> TERMS_BLOCK_SHIFT;
+        last = first + BULK_BLOCKS - 1;
+        hi = ((last + 1) << TERMS_BLOCK_SHIFT) - 1;
+        next = hi + 1;
+        /* each range in its own arena: 100k jobs in one task */
+        zm_arena_init(&one, 256 * 1024, 64u << 20);
+        if ((rc = begin_applier(db)) == ZM_OK) {
+            rc = db_query(db, &one, &res,
+                          "SELECT j.id FROM jobs_tmp_drift d JOIN jobs_jobposition j ON j.id = d.id "
+                          "WHERE d.id BETWEEN ? AND ? ORDER BY j.id FOR UPDATE",
+                          "ii", lo, hi);
+            if (rc == ZM_OK) {
+                rc = exec_ok(db_exec(db,
+                                     "DELETE o FROM jobs_openjob o JOIN jobs_tmp_drift d ON d.id = o.job_id "
+                                     "WHERE d.id BETWEEN ? AND ?",
+                                     "ii", lo, hi));
+            }
+            if (rc == ZM_OK) {
+                rc = exec_ok(db_exec(
+                    db,
+                    "INSERT INTO jobs_openjob (job_id, name, company, city, salary, salary_min, salary_max, "
+                    "education, years_of_working, language, responsibilities, requirements, description, "
+                    "published_at, synced_at) SELECT j.id, j.name, j.company, j.city, j.salary, j.salary_min, "
+                    "j.salary_max, j.education, j.years_of_working, j.language, j.responsibilities, j.requirements, "
+                    "j.description, j.created_at, UTC_TIMESTAMP(6) FROM jobs_tmp_drift d JOIN jobs_jobposition j "
+                    "ON j.id = d.id WHERE d.id BETWEEN ? AND ? AND j.status = 'open'",
+                    "ii", lo, hi));
+            }
+            if (rc == ZM_OK) {
+                rc = terms_rebuild_blocks(db, &one, first, last, job_weights, NTEXTS);
+            }
+            if (rc == ZM_OK) {
+                rc = exec_ok(db_exec(db,
+                                     "UPDATE jobs_seekerapplication s JOIN jobs_tmp_drift d ON d.id = s.job_id "
+                                     "JOIN jobs_jobposition j ON j.id = s.job_id SET s.job_name = j.name, "
+                                     "s.company = j.company, s.city = j.city, s.salary = j.salary "
+                                     "WHERE d.id BETWEEN ? AND ?",
+                                     "ii", lo, hi));
+            }
+            if (rc == ZM_OK) {
+                rc = exec_ok(db_exec(db,
+                                     "UPDATE jobs_jobposition j JOIN jobs_tmp_drift d ON d.id = j.id "
+                                     "SET j.last_synced = UTC_TIMESTAMP(6) WHERE d.id BETWEEN ? AND ?",
+                                     "ii", lo, hi));
+            }
+            if (rc == ZM_OK) {
+                /* the ids (while repaired_ids has room), else how many */
+                if (json_object_array_length(repaired) < REPAIRED_LISTED) {
+                    rc = db_query(db, &one, &res, "SELECT id FROM jobs_tmp_drift WHERE id BETWEEN ? AND ? ORDER BY id",
+                                  "ii", lo, hi);
+                    n = (int64_t)res.nrows;
+                } else {
+                    rc = db_query(db, &one, &res, "SELECT COUNT(*) FROM jobs_tmp_drift WHERE id BETWEEN ? AND ?", "ii",
+                                  lo, hi);
+                    n = rc == ZM_OK ? db_int(&res, 0, 0) : 0;
+                    res.nrows = 0;
+                }
+            }
+            if (rc == ZM_OK) {
+                /* one applied "resync" event for the range (a row per job was 100k rows for a full resync) */
+                json_object *p = json_object_new_object();
+                const char *payload;
+                json_object_object_add(p, "repaired", json_object_new_int64(n));
+                json_object_object_add(p, "from", json_object_new_int64(lo));
+                json_object_object_add(p, "to", json_object_new_int64(hi));
+                payload = zm_pstrdup(&one, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN));
+                json_object_put(p);
+                rc = exec_ok(db_exec(db,
+                                     "INSERT INTO jobs_syncevent (entity, entity_id, action, payload, owner_id, "
+                                     "status, attempts, created_at, applied_at) VALUES ('job', ?, 'resync', ?, "
+                                     "NULLIF(?, 0), 'applied', 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                                     "isi", lo, payload, owner));
+            }
+            rc = rc == ZM_OK ? db_commit(db) : rc;
+            if (rc != ZM_OK) {
+                db_rollback(db);
+            }
+        }
+        for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
+            if (json_object_array_length(repaired) < REPAIRED_LISTED) {
+                json_object_array_add(
+                    repaired, json_object_new_string(zm_psprintf(a, "job:%lld", (long long)db_int(&res, r, 0))));
+            }
+        }
+        *count += rc == ZM_OK ? n : 0;
+        zm_arena_destroy(&one);
+        if (rc != ZM_OK) {
+            break;
+        }
+    }
+    return rc;
+}
+
 int outbox_resync(db_t *db, zm_arena_t *a, const char *scope, int64_t id, int64_t owner_id, int stale_s,
                   json_object **result)
 {
@@ -460,7 +656,11 @@ int outbox_resync(db_t *db, zm_arena_t *a, const char *scope, int64_t id, int64_
         }
     }
     if (rc == ZM_OK && (all || strcmp(scope, "job") == 0)) {
-        for (int round = 0; round < 100; round++) {
+        int bulk = 0;
+        if (all) {
+            rc = bulk_repair_jobs(db, a, owner_id, stale_s, repaired, &count, &bulk);
+        }
+        for (int round = 0; rc == ZM_OK && !bulk && round < 100; round++) {
             rc = drifted_jobs(db, a, all ? owner_id : 0, all ? stale_s : -1, &ids);
             if (rc == ZM_OK && !all && !contains(&ids, id)) {
                 ids.nrows = 0;

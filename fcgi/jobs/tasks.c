@@ -30,7 +30,16 @@ int jobs_task_sync(task_ctx_t *ctx, json_object **result, char **error)
         *error = "jobs.sync needs an entity and an id";
         return ZM_EINVAL;
     }
-    return outbox_apply(ctx->db, ctx->a, entity, id, (int)zm_conf_int("jobs.sync_max_attempts"), result, error);
+    int max = (int)zm_conf_int("jobs.sync_max_attempts"), rc;
+    int64_t drained = 0;
+
+    rc = outbox_apply(ctx->db, ctx->a, entity, id, max, result, error);
+    /* then what queued behind it, for a moment: under a burst of writes events are applied as
+     * soon as a runner is free, and their own tasks end at once */
+    if (rc == ZM_OK && outbox_drain(ctx->db, ctx->a, max, 50, &drained) == ZM_OK && drained > 0) {
+        json_object_object_add(*result, "drained", json_object_new_int64(drained));
+    }
+    return rc;
 }
 
 int jobs_task_resync(task_ctx_t *ctx, json_object **result, char **error)

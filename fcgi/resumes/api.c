@@ -184,7 +184,7 @@ int resumes_api_list(zm_req_t *r)
     int64_t total;
     int rc;
 
-    if (zm_req_page(r, &page) != ZM_OK) {
+    if (zm_req_page(r, ZM_PAGE_MAX, &page) != ZM_OK) {
         return ZM_OK;
     }
     rc = resume_list(r->db, r->a, r->user_id, page.page, page.size, &items, &total);
@@ -276,7 +276,7 @@ int resumes_api_text(zm_req_t *r)
     return rc == ZM_OK ? zm_reply_data(r, 200, out) : reply_rc(r, rc, "简历不存在");
 }
 
-int resumes_api_download(zm_req_t *r)
+int resumes_api_send_file(zm_req_t *r, int64_t owner_id, const char *version_id, const char *not_found_msg)
 {
     storage_t *st = worker_storage();
     resume_file_t f;
@@ -287,9 +287,9 @@ int resumes_api_download(zm_req_t *r)
     if (st == NULL) {
         return reply_no_storage(r);
     }
-    rc = resume_file_find(r->db, r->a, r->user_id, zm_req_param(r, "fileId"), &f);
+    rc = resume_file_find(r->db, r->a, owner_id, version_id ? version_id : "", &f);
     if (rc != ZM_OK) {
-        return reply_rc(r, rc, "文件不存在");
+        return reply_rc(r, rc, not_found_msg);
     }
     if (storage_redirects(st)) {
         rc = storage_presign_get(st, r->a, f.key, zm_now_s(), (int)zm_conf_int("storage.s3_presign_ttl"), f.file_name,
@@ -302,7 +302,7 @@ int resumes_api_download(zm_req_t *r)
     }
     rc = storage_get(st, r->a, f.key, &data, &len);
     if (rc == ZM_ENOTFOUND) {
-        return zm_reply_error(r, 404, "not_found", "文件不存在", NULL);
+        return zm_reply_error(r, 404, "not_found", not_found_msg, NULL);
     }
     if (rc != ZM_OK) {
         return zm_reply_error(r, 503, "storage_unavailable", "文件存储暂不可用，请稍后重试", NULL);
@@ -310,6 +310,11 @@ int resumes_api_download(zm_req_t *r)
     zm_reply_header(r, "Content-Disposition", zm_content_disposition(r->a, f.file_name));
     zm_reply_header(r, "Cache-Control", "private, no-store");
     return zm_reply_raw(r, 200, f.file_type, data, len);
+}
+
+int resumes_api_download(zm_req_t *r)
+{
+    return resumes_api_send_file(r, r->user_id, zm_req_param(r, "fileId"), "文件不存在");
 }
 
 int resumes_api_file_delete(zm_req_t *r)

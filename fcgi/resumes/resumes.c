@@ -210,6 +210,13 @@ static int check_limits(db_t *db, zm_arena_t *a, int64_t user_id, const char *re
     return ZM_OK;
 }
 
+static resume_version_hook_pt version_hook;
+
+void resumes_on_new_version(resume_version_hook_pt fn)
+{
+    version_hook = fn;
+}
+
 static int insert_version(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, const resume_upload_t *u,
                           const stored_t *s)
 {
@@ -232,6 +239,10 @@ static int insert_version(db_t *db, zm_arena_t *a, int64_t user_id, const char *
     }
     rc = db_exec(db, "UPDATE api_resume SET updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "s", resume_id);
     if (rc < 0) {
+        return (int)rc;
+    }
+    /* an upper layer's part of the same transaction (the callers wake the task runners after it) */
+    if (version_hook != NULL && (rc = version_hook(db, a, user_id, resume_id)) != ZM_OK) {
         return (int)rc;
     }
     /* text extraction runs on the queue, committed with the rows it reads */

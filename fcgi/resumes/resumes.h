@@ -86,6 +86,15 @@ typedef struct {
 
 int resume_latest_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id, resume_text_t *t);
 
+/**
+ * A hook an upper layer registers (jobs, at process init): called inside the transaction that adds a
+ * version to user_id's resume resume_id (also a new resume's first), on its connection, so what the
+ * hook writes (jobs' outbox event: HR's view shows "resume updated") commits or rolls back with the
+ * upload; a non-OK return rolls the upload back.  One hook; NULL removes it.
+ */
+typedef int (*resume_version_hook_pt)(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id);
+void resumes_on_new_version(resume_version_hook_pt fn);
+
 /** May user_id read resumes of owner_id?  (Today: only their own.) */
 int resume_can_read(db_t *db, int64_t user_id, int64_t owner_id);
 

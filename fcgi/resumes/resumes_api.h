@@ -17,4 +17,9 @@ int resumes_api_text(zm_req_t *r);
 int resumes_api_download(zm_req_t *r);
 int resumes_api_file_delete(zm_req_t *r);
 
+/** Answer with the file of owner_id's resume version version_id (a redirect for presigning storage),
+ *  for an upper layer that checked the caller may read it (jobs: HR reading an applicant's resume);
+ *  404 with not_found_msg when there is no such version of owner_id's. */
+int resumes_api_send_file(zm_req_t *r, int64_t owner_id, const char *version_id, const char *not_found_msg);
+
 #endif

@@ -423,14 +423,11 @@ def test_manual_resync_repairs_drift():
     expect_404(call("POST", "/smartrecruit/hr/sync/sync_job/abc", a), "not an id")
     adm = made_user("admin")
     data_of(call("POST", "/smartrecruit/hr/sync/sync_job/%d" % j["id"], adm), 202, "admin")
-    # the seeker uploads a new version: after sync_user HR sees "resume updated"
-    r = upload(s["access"], "新版本 简历".encode("utf-8"), "cv2.txt", path="/api/resumes/%s/versions" % rid)
-    data_of(r, 201, "new version")
+    # HR's view of the applicant's resumes altered behind the engine's back: sync_user repairs it
+    sql("DELETE FROM jobs_candidateresume WHERE user_id = %d" % s["id"])
     t = data_of(call("POST", "/smartrecruit/hr/sync/sync_user/%d" % s["id"], a), 202, "sync_user")
     assert task_done(a, t["task_id"])["repaired"] == 1
-    got = [x for x in data_of(call("GET", "/api/v1/hr/jobs/%d/applications" % j["id"], a), 200, "applicants")["items"]
-           if x["id"] == app["id"]][0]
-    assert got["resume_updated"] is True and got["latest_version_id"] != got["resume_version_id"], got
+    assert sql("SELECT COUNT(*) FROM jobs_candidateresume WHERE user_id = %d" % s["id"]) == [["1"]]
     # force_sync over everything: consistent now
     t = data_of(call("POST", "/smartrecruit/hr/sync/force_sync", a), 202, "force_sync")
     assert task_done(a, t["task_id"])["repaired"] == 0
@@ -460,6 +457,80 @@ def test_csv_export():
     other = call("GET", "/api/v1/hr/export/jobs.csv", hr("b")).body.decode("utf-8-sig")
     assert str(j["id"]) not in [x[0] for x in csv.reader(io.StringIO(other))][1:]
     expect_error(call("GET", "/api/v1/hr/export/jobs.csv", s), 403)
+
+
+def hr_applicant(a, job_id, app_id):
+    items = data_of(call("GET", "/api/v1/hr/jobs/%d/applications" % job_id, a), 200, "applicants")["items"]
+    return [x for x in items if x["id"] == app_id][0]
+
+
+def test_new_resume_version_reaches_hr():
+    """The seeker uploads a new version of the resume they applied with: the outbox event is written in
+    the upload's transaction (resumes' hook), HR's applicant view shows "resume updated" without any
+    manual resync, cv_last_synced is stamped, and HR downloads the new version's file; another HR and
+    a seeker cannot."""
+    a = hr("cv")
+    j = create_job(a, name="简历更新" + TAG)
+    s = new_user("seeker")
+    seeker_sees(j["id"], s)
+    rid = resume_of(s, "旧版本 简历 " + TAG)
+    app = data_of(call("POST", "/api/v1/applications", s, {"job_id": j["id"], "resume_id": rid}), 201, "apply")
+    got = wait_for(lambda: hr_applicant(a, j["id"], app["id"]).get("latest_version_id") and
+                   hr_applicant(a, j["id"], app["id"]), timeout=10, step=0.05, what="HR's view of the resume")
+    assert got["resume_updated"] is False, got
+    r = call("GET", "/api/v1/hr/applications/%d/resume" % app["id"], a)
+    assert r.status == 200 and r.body == ("旧版本 简历 " + TAG).encode("utf-8"), r
+    before = sql("SELECT COUNT(*) FROM jobs_syncevent WHERE entity = 'user' AND entity_id = %d" % s["id"])[0][0]
+    r = upload(s["access"], ("新版本 简历 " + TAG).encode("utf-8"), "cv2.txt", path="/api/resumes/%s/versions" % rid)
+    new_version = data_of(r, 201, "new version")
+    got = wait_for(lambda: hr_applicant(a, j["id"], app["id"])["resume_updated"] and
+                   hr_applicant(a, j["id"], app["id"]), timeout=10, step=0.05, what="resume updated")
+    assert got["latest_version_id"] != got["resume_version_id"], got
+    assert got["latest_version_id"].replace("-", "") in json.dumps(new_version).replace("-", ""), (got, new_version)
+    after = sql("SELECT COUNT(*) FROM jobs_syncevent WHERE entity = 'user' AND entity_id = %d" % s["id"])[0][0]
+    assert int(after) == int(before) + 1, (before, after)
+    assert sql("SELECT cv_last_synced IS NOT NULL FROM jobs_candidate WHERE user_id = %d" % s["id"]) == [["1"]]
+    r = call("GET", "/api/v1/hr/applications/%d/resume" % app["id"], a)
+    assert r.status == 200 and r.body == ("新版本 简历 " + TAG).encode("utf-8"), r
+    assert "attachment" in r.headers.get("Content-Disposition", ""), r.headers
+    expect_404(call("GET", "/api/v1/hr/applications/%d/resume" % app["id"], hr("b")), "another HR's application")
+    expect_404(call("GET", "/api/v1/hr/applications/999999999/resume", a), "no such application")
+    expect_404(call("GET", "/api/v1/hr/applications/abc/resume", a), "not an id")
+    expect_error(call("GET", "/api/v1/hr/applications/%d/resume" % app["id"], s), 403)
+    # a resume nobody applied with: a new version writes no event
+    other = resume_of(s, "无关 简历")
+    n = sql("SELECT COUNT(*) FROM jobs_syncevent WHERE entity = 'user' AND entity_id = %d" % s["id"])[0][0]
+    data_of(upload(s["access"], "无关 新版".encode("utf-8"), "cv3.txt", path="/api/resumes/%s/versions" % other),
+            201, "unrelated version")
+    assert sql("SELECT COUNT(*) FROM jobs_syncevent WHERE entity = 'user' AND entity_id = %d" % s["id"])[0][0] == n
+
+
+def test_xlsx_export():
+    """The same exports as XLSX: a valid workbook whose first sheet holds the Chinese text as it is, a
+    formula-like cell as a string cell (never a formula), another HR's job 404, a seeker 403."""
+    import io
+    import zipfile
+    a = hr("xlsx")
+    j = create_job(a, name="=SUM(A1:A2) 数据工程师" + TAG, requirements=["熟悉 SQL", "有\"大数据\"经验"])
+    s = new_user("seeker")
+    data_of(call("POST", "/api/v1/applications", s, {"job_id": j["id"], "resume_id": resume_of(s)}), 201, "apply")
+    r = call("GET", "/api/v1/hr/export/jobs.xlsx", a)
+    assert r.status == 200 and r.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), r
+    assert "attachment" in r.headers["Content-Disposition"] and ".xlsx" in r.headers["Content-Disposition"], r.headers
+    z = zipfile.ZipFile(io.BytesIO(r.body))
+    assert z.testzip() is None, "a valid zip"
+    sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "职位名称" in sheet and "数据工程师" + TAG in sheet and re.search(r'熟悉 SQL; 有(&quot;|")大数据(&quot;|")经验', sheet), sheet[:2000]
+    assert "<f>" not in sheet, "no cell is a formula"
+    r = call("GET", "/api/v1/hr/export/jobs/%d/applications.xlsx" % j["id"], a)
+    assert r.status == 200, r
+    sheet = zipfile.ZipFile(io.BytesIO(r.body)).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "申请人邮箱" in sheet and s["email"] in sheet and "submitted" in sheet, sheet[:2000]
+    expect_404(call("GET", "/api/v1/hr/export/jobs/%d/applications.xlsx" % j["id"], hr("b")), "another HR's job")
+    other = zipfile.ZipFile(io.BytesIO(call("GET", "/api/v1/hr/export/jobs.xlsx", hr("b")).body))
+    assert "数据工程师" + TAG not in other.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    expect_error(call("GET", "/api/v1/hr/export/jobs.xlsx", s), 403)
 
 
 def test_events_wait_for_a_stopped_worker_and_apply_once():

@@ -9,6 +9,9 @@
 #
 #   tests/bench/run.sh [seconds] [connections]      (defaults: 10 s, 64)
 #
+# Then the jobs benchmark (tests/bench/jobs_bench.py: search, sync lag, full resync) on the same
+# stack; ZM_BENCH_JOBS sets how many jobs it generates (default 100000; 0 skips it).
+#
 # It starts its own Release stack in build/benchstack and stops it after.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -184,4 +187,10 @@ if [ -n "$MATCH_SIZES" ]; then
     printf '\n== matching (tests/bench/matching_bench.py %s)\n' "$MATCH_SIZES"
     # shellcheck disable=SC2086
     python3 "$ROOT/tests/bench/matching_bench.py" $MATCH_SIZES || echo "bench: matching missed a target" >&2
+fi
+if [ "${ZM_BENCH_JOBS:-100000}" != 0 ]; then
+    # the query cache back on, as ./dev up runs MariaDB
+    mariadb --no-defaults -S "$DBSOCK" -u"$(id -un)" -e "SET GLOBAL query_cache_size = 33554432"
+    printf '\njobs (issue 12), %s jobs:\n' "${ZM_BENCH_JOBS:-100000}"
+    /usr/bin/python3 "$ROOT/tests/bench/jobs_bench.py" "${ZM_BENCH_JOBS:-100000}" "$SECS" || true
 fi

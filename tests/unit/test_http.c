@@ -319,14 +319,21 @@ static void test_page_and_ids(void)
 
     zm_arena_init(&a, 4096, 0);
     zm_req_t *r = new_req(&a, NULL, NULL);
-    ZT_CHECK(zm_req_page(r, &page) == ZM_OK && page.page == 1 && page.size == 20);
+    ZT_CHECK(zm_req_page(r, ZM_PAGE_MAX, &page) == ZM_OK && page.page == 1 && page.size == 20);
     ZT_CHECK(zm_reply_page(r, &page, 3, json_object_new_array()) == ZM_OK && r->status == 200);
     ZT_STREQ(r->out.data, "{\"success\":true,\"data\":{\"items\":[],\"total\":3,\"page\":1,\"page_size\":20}}");
     r = new_req(&a, NULL, NULL);
     r->query = "page=2&page_size=100";
-    ZT_CHECK(zm_req_page(r, &page) == ZM_OK && page.page == 2 && page.size == 100);
+    ZT_CHECK(zm_req_page(r, ZM_PAGE_MAX, &page) == ZM_OK && page.page == 2 && page.size == 100);
     r->query = "page_size=101";
-    ZT_CHECK(zm_req_page(r, &page) == ZM_EINVAL && r->status == 400);
+    ZT_CHECK(zm_req_page(r, ZM_PAGE_MAX, &page) == ZM_EINVAL && r->status == 400);
+    /* a list with a smaller largest page */
+    r = new_req(&a, NULL, NULL);
+    r->query = "page_size=50";
+    ZT_CHECK(zm_req_page(r, 50, &page) == ZM_OK && page.size == 50);
+    r = new_req(&a, NULL, NULL);
+    r->query = "page_size=51";
+    ZT_CHECK(zm_req_page(r, 50, &page) == ZM_EINVAL && r->status == 400);
 
     /* path ids: what the router hands over ("id}" is how a name looks inside its pattern) */
     static const struct {

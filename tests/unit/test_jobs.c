@@ -100,9 +100,25 @@ static void test_terms(void)
     ZT_STREQ(split("abcdefghijklmnopqrstuvwxyz0123456789", 1), "abcdefghijklmnopqrstuvwxyz012345");
 }
 
+/* the index's postings text: 4 hex digits a job (its id's low byte, the weight), ascending */
+static void test_postings(void)
+{
+    unsigned char w[TERMS_BLOCK_JOBS];
+
+    terms_postings_decode("000a0501ff19", w);
+    ZT_CHECK(w[0] == 10 && w[5] == 1 && w[255] == 25 && w[1] == 0 && w[254] == 0);
+    terms_postings_decode("", w);
+    ZT_CHECK(w[0] == 0 && w[255] == 0);
+    terms_postings_decode(NULL, w);
+    ZT_CHECK(w[0] == 0);
+    terms_postings_decode("0a0", w); /* a cut posting is ignored */
+    ZT_CHECK(w[10] == 0);
+}
+
 int main(void)
 {
     ZT_RUN(test_salary);
     ZT_RUN(test_terms);
+    ZT_RUN(test_postings);
     return zt_done();
 }
