@@ -107,28 +107,17 @@ CREATE TABLE IF NOT EXISTS jobs_openjob (
     published_at DATETIME(6) NOT NULL,
     synced_at DATETIME(6) NOT NULL,
     KEY jobs_openjob_published (published_at, job_id),
-    KEY jobs_openjob_city (city, published_at),
-    KEY jobs_openjob_city_id (city, job_id)
+    KEY jobs_openjob_city (city, published_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- The search index over jobs_openjob: Chinese character bigrams (and single characters), English
--- words in lower case (fcgi/jobs/terms.h), as posting blocks: one row per (term, block of 256 job
--- ids, job_id DIV 256); postings lists the block's jobs that have the term, 4 hex digits each (the
--- job id's low byte, then the term's weight there: the sum of the weights of the fields it occurs
--- in, the name counting most), ascending; n counts them.  A row per posting was ~100 rows a job.
+-- words in lower case; weight sums the fields a term occurs in (name counts most).
 CREATE TABLE IF NOT EXISTS jobs_jobterm (
     term VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-    block INT NOT NULL,
-    n SMALLINT NOT NULL,
-    postings VARCHAR(1024) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-    PRIMARY KEY (term, block),
-    KEY jobs_jobterm_block (block)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
--- Each term's document frequency (open jobs having it): the search starts from a query's rarest term.
-CREATE TABLE IF NOT EXISTS jobs_termstat (
-    term VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
-    df INT NOT NULL
+    job_id INT(11) NOT NULL,
+    weight INT NOT NULL,
+    PRIMARY KEY (term, job_id),
+    KEY jobs_jobterm_job (job_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Seeker-side read model of their applications.
