@@ -35,6 +35,7 @@ const Applications = lazyPage(() => import('./pages/jobs.jsx'), 'Applications');
 const HrJobs = lazyPage(() => import('./pages/hr.jsx'), 'HrJobs');
 const HrJob = lazyPage(() => import('./pages/hr.jsx'), 'HrJob');
 const SyncDashboard = lazyPage(() => import('./pages/sync.jsx'), 'SyncDashboard');
+const Upgrade = lazyPage(() => import('./pages/upgrade.jsx'), 'Upgrade');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -47,7 +48,7 @@ const appRoutes = [
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
   ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
   ['/jobs', Jobs], ['/jobs/:id', JobDetail], ['/applications', Applications],
-  ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob],
+  ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob], ['/upgrade', Upgrade],
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
   ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
 ];
