@@ -9,7 +9,7 @@ import { Alert, Empty, ErrorBox, Loading, Progress, Spinner, fmtTime, markReady,
 
 const LEVELS = ['normal', 'bronze', 'silver', 'gold'];
 const RANK = { normal: 0, bronze: 1, silver: 2, gold: 3, platinum: 4, diamond: 5 };
-const MAX_YUAN = 50000; /* a client-side sanity cap; the server has its own */
+const MAX_YUAN = 50000; /* points.max_recharge_fen's default, when the answer does not name it */
 const HISTORY_SIZE = 10;
 
 const yuan = (fen) => '¥' + (Number(fen || 0) / 100).toFixed(2);
@@ -103,6 +103,7 @@ function Packages({ sub, onBuy, busy }) {
 
 function Recharge({ sub, onBuy, busy }) {
   const minYuan = Math.ceil((sub.min_recharge_fen || 1000) / 100);
+  const maxYuan = sub.max_recharge_fen ? Math.floor(sub.max_recharge_fen / 100) : MAX_YUAN;
   const [v, setV] = useState(String(minYuan));
   const [err, setErr] = useState(null);
   const check = (s) => {
@@ -110,7 +111,7 @@ function Recharge({ sub, onBuy, busy }) {
     if (!/^\d+$/.test(x)) return t('up.amountInt');
     const n = Number(x);
     if (n < minYuan) return t('up.amountMin', { n: minYuan });
-    if (n > MAX_YUAN) return t('up.amountMax', { n: MAX_YUAN });
+    if (n > maxYuan) return t('up.amountMax', { n: maxYuan });
     return null;
   };
   const n = /^\d+$/.test(v.trim()) ? Number(v.trim()) : 0;
