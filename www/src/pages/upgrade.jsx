@@ -177,10 +177,11 @@ function OrderModal({ order, live, onClose, onPaid }) {
     const id = setInterval(() => setSecs(left(order.expires_at)), 1000);
     return () => clearInterval(id);
   }, [order.expires_at]);
-  /* no stream: ask the order every 2 s until it is settled */
+  /* no stream: ask the order every 2 s until it is settled; with one, now and then anyway
+   * (a message is a hint, and one may be lost) */
   const settled = paid || ['paid', 'closed', 'failed'].includes(o.status);
   useEffect(() => {
-    if (live || settled) return undefined;
+    if (settled) return undefined;
     let gone = false;
     const id = setInterval(async () => {
       try {
@@ -189,7 +190,7 @@ function OrderModal({ order, live, onClose, onPaid }) {
         setO(d);
         if (d.status === 'paid') finish(null);
       } catch { /* try again on the next tick */ }
-    }, 2000);
+    }, live ? 10000 : 2000);
     return () => { gone = true; clearInterval(id); };
   }, [live, settled]);
   useEffect(() => {
