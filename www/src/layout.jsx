@@ -13,7 +13,7 @@ const NAV = [
   [null, 'nav.mock'],
   ['/jobs', 'nav.jobs'],
   ['/applications', 'nav.applications'],
-  [null, 'nav.upgrade'],
+  ['/upgrade', 'nav.upgrade'],
   [null, 'nav.notifications'],
   ['/settings', 'nav.settings'],
 ];

@@ -36,6 +36,7 @@ const HrJobs = lazyPage(() => import('./pages/hr.jsx'), 'HrJobs');
 const HrJob = lazyPage(() => import('./pages/hr.jsx'), 'HrJob');
 const SyncDashboard = lazyPage(() => import('./pages/sync.jsx'), 'SyncDashboard');
 const Matching = lazyPage(() => import('./pages/matching.jsx'), 'Matching');
+const Upgrade = lazyPage(() => import('./pages/upgrade.jsx'), 'Upgrade');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -48,7 +49,7 @@ const appRoutes = [
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
   ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
   ['/jobs', Jobs], ['/jobs/:id', JobDetail], ['/applications', Applications],
-  ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob],
+  ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob], ['/upgrade', Upgrade],
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
   ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
   ['/matching/:job', Matching],

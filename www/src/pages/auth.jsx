@@ -57,7 +57,9 @@ export function Login() {
 }
 
 export function Register() {
-  const f = useForm({ email: '', password: '', username: '', invite_code: '' });
+  /* a share link (/register?invite_code=…, fcgi/referrals) fills the invite code in */
+  const invite = (new URLSearchParams(location.search).get('invite_code') || '').trim().slice(0, 64);
+  const f = useForm({ email: '', password: '', username: '', invite_code: invite });
   const [done, setDone] = useState(null);
   const [resent, setResent] = useState(null);
   const go = f.submit(async (v) => {
