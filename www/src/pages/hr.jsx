@@ -31,13 +31,13 @@ async function download(path, name) {
   setTimeout(() => URL.revokeObjectURL(url), 5000);
 }
 
-function CsvButton({ path, name }) {
+function CsvButton({ path, name, label }) {
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState(null);
   const go = async () => { setBusy(true); setErr(null); try { await download(path, name); } catch (e) { setErr(e); } setBusy(false); };
   return (
     <>
-      <button type="button" class="btn btn-small btn-ghost" data-csv={path} disabled={busy} onClick={go}>{busy && <Spinner />}{t('hr.csv')}</button>
+      <button type="button" class="btn btn-small btn-ghost" data-csv={path} disabled={busy} onClick={go}>{busy && <Spinner />}{label || t('hr.csv')}</button>
       {err && <ErrorBox error={err} />}
     </>
   );
@@ -112,6 +112,7 @@ function HrJobsPage() {
         <h1>{t('hr.title')}</h1>
         <div class="row-end">
           <CsvButton path="/api/v1/hr/export/jobs.csv" name="职位.csv" />
+          <CsvButton path="/api/v1/hr/export/jobs.xlsx" name="职位.xlsx" label={t('hr.xlsx')} />
           {!creating && <button class="btn btn-primary" data-new-job onClick={() => setCreating(true)}>{t('hr.new')}</button>}
         </div>
       </div>
@@ -220,13 +221,15 @@ function HrJobPage({ params }) {
                   {j.status !== 'open' && <button class="btn btn-small btn-primary" disabled={busy} data-open-job onClick={() => setStatus('open')}>{t('hr.open')}</button>}
                   {j.status === 'open' && <button class="btn btn-small btn-ghost" disabled={busy} data-close-job onClick={() => setStatus('closed')}>{t('hr.close')}</button>}
                   <button class="btn btn-small btn-danger-ghost" disabled={busy} data-delete-job onClick={() => setConfirm(true)}>{t('common.delete')}</button>
+                  <Link class="btn btn-small btn-ghost" href={'/matching/' + j.id} data-match-job>{t('hr.match')}</Link>
                 </div>
               </>
             )}
           </section>
           <section class="card">
             <div class="card-head"><h2>{t('hr.candidates')} {apps.data && <span class="muted small">({apps.data.total})</span>}</h2>
-              <CsvButton path={'/api/v1/hr/export/jobs/' + j.id + '/applications.csv'} name={'职位' + j.id + '-候选人.csv'} /></div>
+              <CsvButton path={'/api/v1/hr/export/jobs/' + j.id + '/applications.csv'} name={'职位' + j.id + '-候选人.csv'} />
+              <CsvButton path={'/api/v1/hr/export/jobs/' + j.id + '/applications.xlsx'} name={'职位' + j.id + '-候选人.xlsx'} label={t('hr.xlsx')} /></div>
             {apps.loading && !apps.data ? <Loading /> : apps.error ? <ErrorBox error={apps.error} onRetry={apps.reload} />
               : !items.length ? <Empty>{t('hr.noCandidates')}</Empty> : (
                 <ul class="item-list" data-candidates>{items.map((a) => <Candidate a={a} busy={busy} onMove={move} />)}</ul>

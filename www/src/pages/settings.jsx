@@ -10,8 +10,13 @@ function FormError({ f }) {
   return <ErrorBox error={f.error} />;
 }
 
+/* 求职状态: the matching module's four values; only the first three make a resume discoverable to HR */
+const JOB_STATUSES = ['离职，正在找工作', '在职，急寻新工作', '在职，看看新机会', '在职，暂无跳槽打算'];
+
 export function Settings({ user }) {
-  const p = useForm({ username: user.username || '', last_name: user.last_name || '', first_name: user.first_name || '', company: user.company || '' });
+  const seeker = user.role === 'seeker';
+  const p = useForm({ username: user.username || '', last_name: user.last_name || '', first_name: user.first_name || '', company: user.company || '',
+    ...(seeker ? { job_status: user.job_status || JOB_STATUSES[3] } : {}) });
   const [saved, setSaved] = useState(false);
   const save = p.submit(async (v) => {
     setSaved(false);
@@ -46,6 +51,11 @@ export function Settings({ user }) {
             </div>
             <Field label={t('settings.company')} name="company" errors={p.errors}><input {...p.bind('company')} /></Field>
             <Field label={t('settings.role')} name="role"><input value={t('role.' + user.role)} disabled /></Field>
+            {seeker && (
+              <Field label={t('settings.jobStatus')} name="job_status" errors={p.errors} hint={t('settings.jobStatusHint')}>
+                <select {...p.bind('job_status')} data-job-status-select>{JOB_STATUSES.map((v) => <option value={v}>{v}</option>)}</select>
+              </Field>
+            )}
             {!user.email_verified && <Alert kind="warn">{t('auth.unverified')}</Alert>}
             {saved && <Alert kind="success">{t('common.saved')}</Alert>}
             <div class="row-end"><button class="btn btn-primary" disabled={p.busy}>{p.busy && <Spinner />}{t('common.save')}</button></div>
