@@ -97,7 +97,7 @@ int points_api_history(zm_req_t *r)
     int64_t total;
     int rc;
 
-    if (zm_req_page(r, &page) != ZM_OK) {
+    if (zm_req_page(r, ZM_PAGE_MAX, &page) != ZM_OK) {
         return ZM_OK;
     }
     rc = points_history(r->db, r->a, r->user_id, page.page, page.size, &items, &total);
