@@ -19,19 +19,14 @@ extern const zm_module_t zm_analysis_module;
 extern const zm_module_t zm_jobs_module;
 extern const zm_module_t zm_partners_module;
 extern const zm_module_t zm_referrals_module;
+extern const zm_module_t zm_payments_module;
 
 const zm_module_t *const zm_modules[] = {
-    &zm_core_module,
-    &zm_db_module,
-    &zm_http_module,
-    &zm_services_module,
-    &zm_tasks_module,
-    &zm_points_module,
-    &zm_accounts_module,
-    &zm_resumes_module,
-    &zm_analysis_module,
-    &zm_jobs_module,
-    &zm_partners_module,
-    &zm_referrals_module,
-    NULL,
+    &zm_core_module,     &zm_db_module,
+    &zm_http_module,     &zm_services_module,
+    &zm_tasks_module,    &zm_points_module,
+    &zm_accounts_module, &zm_resumes_module,
+    &zm_analysis_module, &zm_jobs_module,
+    &zm_partners_module, &zm_referrals_module,
+    &zm_payments_module, NULL,
 };
