@@ -122,6 +122,9 @@ zm_api_test(jobs test_jobs.py)
 zm_api_test(live test_live.py)
 # points, membership, packages, referral rewards (issue 15); restarts zhimai-fcgi and zhimai-worker once with prices
 zm_api_test(points test_points.py)
+# WeChat Pay Native orders, QR, notifications (issue 15): restarts zhimai-fcgi and zhimai-worker against the
+# local fake (tests/fakes/wechatpay), then restores them
+zm_api_test(payments test_payments.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 
