@@ -38,6 +38,8 @@ zm_unit_test(openai zmanalysis)
 zm_unit_test(partners zmpartners)
 # points: levels, packages, the FIFO of expiring lots
 zm_unit_test(points zmpoints zmmodules)
+# payments: the QR code PNG (read back with libpng), its bounds, the order's JSON
+zm_unit_test(payments zmpayments zmmodules)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
