@@ -198,7 +198,8 @@ int payments_order_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *
 }
 
 /* Ask WeChat about a pending order and act on the answer (settle, or mark closed). */
-int payments_order_sync(db_t *db, zm_arena_t *a, const payments_order_t *o, time_t now, const char *source)
+int payments_order_sync(db_t *db, zm_arena_t *a, const payments_order_t *o, time_t now, const char *source,
+                        const char **result)
 {
     wxp_client_t *c = payments_client();
     wxp_transaction_t tx;
@@ -216,11 +217,39 @@ int payments_order_sync(db_t *db, zm_arena_t *a, const payments_order_t *o, time
         zm_log_warn("payments: query %s failed: %s (%s)", o->out_trade_no, wxp_strerror(rc), err.code ? err.code : "");
         return rc;
     }
+    if (result) {
+        *result = "unpaid";
+    }
     if (strcmp(tx.trade_state, "SUCCESS") == 0) {
         payments_settle_result_t sr;
-        return payments_settle(db, a, &tx, now, source, &sr);
+        rc = payments_settle(db, a, &tx, now, source, &sr);
+        if (result && rc == ZM_OK) {
+            *result = sr.result ? sr.result : "ignored";
+        }
+        return rc;
+    }
+    if (strcmp(tx.trade_state, "CLOSED") == 0 || strcmp(tx.trade_state, "REVOKED") == 0) {
+        /* closed at WeChat (by us, or the order's time_expire passed): closed here too */
+        db_exec(db,
+                "UPDATE payments_order SET status = 'closed', updated_at = FROM_UNIXTIME(?) "
+                "WHERE out_trade_no = ? AND status = 'pending'",
+                "is", (int64_t)now, o->out_trade_no);
+        if (result) {
+            *result = "closed";
+        }
     }
     return ZM_OK;
+}
+
+int payments_reconcile(db_t *db, zm_arena_t *a, const char *no, time_t now, const char **result)
+{
+    payments_order_t o;
+    int rc = payments_order_load(db, a, no, 0, 0, &o);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    return payments_order_sync(db, a, &o, now, "reconcile", result);
 }
 
 int payments_order_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *no, time_t now, payments_order_t *out)
@@ -233,7 +262,7 @@ int payments_order_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *no,
     }
     if (strcmp(out->status, "pending") == 0 && now - out->created_at >= after &&
         (out->last_queried == 0 || now - out->last_queried >= after) && payments_client()) {
-        if (payments_order_sync(db, a, out, now, "query") == ZM_OK) {
+        if (payments_order_sync(db, a, out, now, "query", NULL) == ZM_OK) {
             rc = payments_order_load(db, a, no, user_id, 0, out);
         }
     }
@@ -304,7 +333,7 @@ int payments_expire(db_t *db, zm_arena_t *a, time_t now, int limit, int64_t *clo
             memset(&err, 0, sizeof(err));
             rc = wxp_close_order(c, a, o.out_trade_no, &err);
             if (rc == WXP_EAPI && err.code && strcmp(err.code, "ORDER_PAID") == 0) {
-                if (payments_order_sync(db, a, &o, now, "expiry") == ZM_OK) {
+                if (payments_order_sync(db, a, &o, now, "expiry", NULL) == ZM_OK) {
                     (*settled)++;
                 }
                 continue;

@@ -89,6 +89,14 @@ typedef struct {
 int payments_notify(db_t *db, zm_arena_t *a, const payments_notify_in_t *in, const char *body, size_t len, time_t now,
                     int *status, const char **message);
 
+/**
+ * Ask WeChat about order no (any user's: for the inspector, issue 16) and act on the answer: a paid
+ * order is settled exactly as the callback settles it (credited once; a closed one becomes an anomaly),
+ * one closed at WeChat is closed here.  *result: credited, duplicate, anomaly, unpaid, closed.
+ * ZM_ENOTFOUND, PAYMENTS_EUNAVAILABLE, or the client's code (WXP_EAPI: ORDER_NOT_EXIST, ...).
+ */
+int payments_reconcile(db_t *db, zm_arena_t *a, const char *no, time_t now, const char **result);
+
 /** Close pending orders past expires_at (at most limit): /close at WeChat, or settle those it says are paid. */
 int payments_expire(db_t *db, zm_arena_t *a, time_t now, int limit, int64_t *closed, int64_t *settled);
 

@@ -14,8 +14,10 @@ wxp_client_t *payments_client(void);
 int payments_order_load(db_t *db, zm_arena_t *a, const char *no, int64_t user_id, int for_update,
                         payments_order_t *out);
 
-/** Query WeChat about o and settle a SUCCESS answer (source: "query", "expiry"). */
-int payments_order_sync(db_t *db, zm_arena_t *a, const payments_order_t *o, time_t now, const char *source);
+/** Query WeChat about o and settle a SUCCESS answer, close a CLOSED one (source: "query", "expiry",
+ *  "reconcile"); *result (may be NULL) as payments_reconcile's. */
+int payments_order_sync(db_t *db, zm_arena_t *a, const payments_order_t *o, time_t now, const char *source,
+                        const char **result);
 
 typedef struct {
     const char *result; /* credited, duplicate, anomaly, ignored */

@@ -21,6 +21,7 @@ from zmtest import data_of, expect_404, expect_error, expect_field, new_user, ra
 
 sys.path.insert(0, os.path.join(zmtest.ROOT, "tests", "fakes", "wechatpay"))
 from fake_wechatpay import FakeWechatPay  # noqa: E402
+from test_live import Channel  # noqa: E402
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
@@ -156,8 +157,18 @@ def test_recharge_60_yuan_qr_pay_notify_silver_120():
     w, h, n = png_size(r.body)
     assert w == h and w >= 21 * 8 and n == h * (w + 1), (w, h, n)
     assert balance(u)["level"] == "normal"
-    st = control("pay", out_trade_no=no)["statuses"]
-    assert st in ([200], [204]), st
+    ch = Channel(u["id"], token=u["access"])
+    assert ch.status == 200, (ch.status, ch.body)
+    try:
+        t0 = time.monotonic()
+        st = control("pay", out_trade_no=no)["statuses"]
+        assert st in ([200], [204]), st
+        ev = ch.wait_event(lambda e: e.get("type") == "payment.paid", "支付成功 on the live channel")
+        print("     pay -> payment.paid on the user's channel: %.0f ms" % ((time.monotonic() - t0) * 1000))
+        assert ev["out_trade_no"] == no and ev["amount_fen"] == 6000 and ev["points"] == 120, ev
+        assert ev["level"] == "silver" and ev["balance"] == 120, ev
+    finally:
+        ch.close()
     g = get_order(u, no)
     assert g["status"] == "paid" and g["paid_at"], g
     b = balance(u)
