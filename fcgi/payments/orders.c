@@ -330,17 +330,24 @@ int payments_expire(db_t *db, zm_arena_t *a, time_t now, int limit, int64_t *clo
 
         order_from_row(a, &res, i, &o);
         if (c && *o.code_url) {
-            memset(&err, 0, sizeof(err));
-            rc = wxp_close_order(c, a, o.out_trade_no, &err);
-            if (rc == WXP_EAPI && err.code && strcmp(err.code, "ORDER_PAID") == 0) {
-                if (payments_order_sync(db, a, &o, now, "expiry", NULL) == ZM_OK) {
-                    (*settled)++;
-                }
+            const char *what = NULL;
+            /* ask first: "already paid" is told by the order's state, not by the close's error code */
+            if (payments_order_sync(db, a, &o, now, "expiry", &what) == ZM_OK && what && strcmp(what, "unpaid") != 0) {
+                (*(strcmp(what, "closed") == 0 ? closed : settled))++;
                 continue;
             }
+            memset(&err, 0, sizeof(err));
+            rc = wxp_close_order(c, a, o.out_trade_no, &err);
             if (rc != ZM_OK && !(rc == WXP_EAPI && err.code && strcmp(err.code, "ORDER_NOT_EXIST") == 0)) {
-                zm_log_warn("payments: close %s failed: %s", o.out_trade_no, wxp_strerror(rc));
-                continue; /* the next run tries again */
+                /* paid in between (ORDER_PAID), or WeChat unreachable: ask again, else the next run retries */
+                what = NULL;
+                if (payments_order_sync(db, a, &o, now, "expiry", &what) == ZM_OK && what &&
+                    strcmp(what, "unpaid") != 0) {
+                    (*(strcmp(what, "closed") == 0 ? closed : settled))++;
+                } else {
+                    zm_log_warn("payments: close %s failed: %s", o.out_trade_no, wxp_strerror(rc));
+                }
+                continue;
             }
         }
         n = db_exec(db,

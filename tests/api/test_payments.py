@@ -248,9 +248,8 @@ def test_wrong_amount_is_an_anomaly_not_a_credit():
     assert balance(u)["points"] == 0
 
 
-def test_paid_after_closed_is_an_anomaly():
-    u = new_user("pay7")
-    no = order(u, {"kind": "recharge", "amount_fen": 2000})["out_trade_no"]
+def expire_now(no):
+    """Move the order past its expiry and run payments.expire now (the schedule runs it every minute)."""
     sql("UPDATE payments_order SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE out_trade_no = %s"
         % sql_str(no))
     env = {k: v for k, v in os.environ.items()}
@@ -258,6 +257,22 @@ def test_paid_after_closed_is_an_anomaly():
     p = subprocess.run([os.path.join(BUILD, "zhimai-worker"), "-c", CONF, "enqueue", "payments.expire", "{}"],
                        env=env, capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stderr
+
+
+def test_expired_order_paid_at_wechat_is_settled_not_closed():
+    u = new_user("pay11")
+    no = order(u, {"kind": "recharge", "amount_fen": 1000})["out_trade_no"]
+    assert control("pay", out_trade_no=no, times=0)["statuses"] == []  # paid, the callback lost
+    expire_now(no)
+    zmtest.wait_for(lambda: db_status(no) == "paid", timeout=30, step=0.2, what="the expiry task settles it")
+    assert credits(no) == (1, 1) and balance(u)["points"] == 20
+    assert STATE["fake"].orders[no]["trade_state"] == "SUCCESS"
+
+
+def test_paid_after_closed_is_an_anomaly():
+    u = new_user("pay7")
+    no = order(u, {"kind": "recharge", "amount_fen": 2000})["out_trade_no"]
+    expire_now(no)
     zmtest.wait_for(lambda: db_status(no) == "closed", timeout=30, step=0.2, what="the expiry task closes the order")
     assert STATE["fake"].orders[no]["trade_state"] == "CLOSED"
     # the user had scanned before the close: WeChat pays it anyway and notifies
