@@ -45,9 +45,9 @@ def restart(env_over):
     zmtest.wait_for(lambda: request("GET", "/healthz").status == 200, timeout=30, what="/healthz after a restart")
 
 
-def control(what, **body):
-    req = urllib.request.Request(STATE["fake"].base_url + "/_control/" + what, data=json.dumps(body).encode(),
-                                 method="POST")
+def control(what, fake=None, **body):
+    req = urllib.request.Request((fake or STATE["fake"]).base_url + "/_control/" + what,
+                                 data=json.dumps(body).encode(), method="POST")
     with urllib.request.urlopen(req, timeout=120) as r:
         return json.loads(r.read())
 
@@ -111,21 +111,27 @@ def test_unavailable_without_merchant():
     assert request("POST", ORDERS, {"kind": "recharge", "amount_fen": 6000}).status == 401
 
 
+def merchant_env(fake, mode="public_key"):
+    env = {
+        "ZM_WECHATPAY_BASE_URL": fake.base_url, "ZM_WECHATPAY_MCHID": MCHID, "ZM_WECHATPAY_APPID": APPID,
+        "ZM_WECHATPAY_MERCHANT_SERIAL": SERIAL,
+        "ZM_WECHATPAY_MERCHANT_KEY": os.path.join(VECTORS, "j_merchant_private_key.pem"),
+        "ZM_WECHATPAY_APIV3_KEY": APIV3, "ZM_WECHATPAY_MODE": mode,
+        "ZM_WECHATPAY_NOTIFY_URL": zmtest.URL + "/api/v1/payment/wechat/notify",
+        "ZM_PAYMENTS_QUERY_AFTER_S": "1",
+    }
+    if mode == "public_key":
+        env["ZM_WECHATPAY_PLATFORM_PUBLIC_KEY"] = os.path.join(fake.dir, "platform_public_key.pem")
+        env["ZM_WECHATPAY_PLATFORM_PUBLIC_KEY_ID"] = fake.pubkey_id
+    return env
+
+
 def test_configure_the_fake():
     tmp = tempfile.TemporaryDirectory()
     fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
                          SERIAL, MCHID, APPID, APIV3).start()
     STATE.update(fake=fake, tmp=tmp, configured=True)
-    restart({
-        "ZM_WECHATPAY_BASE_URL": fake.base_url, "ZM_WECHATPAY_MCHID": MCHID, "ZM_WECHATPAY_APPID": APPID,
-        "ZM_WECHATPAY_MERCHANT_SERIAL": SERIAL,
-        "ZM_WECHATPAY_MERCHANT_KEY": os.path.join(VECTORS, "j_merchant_private_key.pem"),
-        "ZM_WECHATPAY_APIV3_KEY": APIV3, "ZM_WECHATPAY_MODE": "public_key",
-        "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY": os.path.join(fake.dir, "platform_public_key.pem"),
-        "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY_ID": fake.pubkey_id,
-        "ZM_WECHATPAY_NOTIFY_URL": zmtest.URL + "/api/v1/payment/wechat/notify",
-        "ZM_PAYMENTS_QUERY_AFTER_S": "1",
-    })
+    restart(merchant_env(fake))
 
 
 # ---- with the fake --------------------------------------------------------------------------------------
@@ -302,6 +308,29 @@ def test_other_users_orders_are_404():
     expect_404(request("GET", ORDERS + "/a'b%20c", token=a["access"]), "bad order number")
     assert data_of(request("GET", ORDERS, token=b["access"]), 200, "list")["total"] == 0
     assert request("GET", ORDERS + "/" + no).status == 401
+
+
+def test_certificate_mode():
+    """The platform-certificate key mode: the client downloads /v3/certificates (decrypting them) and
+    verifies the notification with the certificate its serial names."""
+    tmp = tempfile.TemporaryDirectory()
+    fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
+                         SERIAL, MCHID, APPID, APIV3, mode="certificate").start()
+    try:
+        restart(merchant_env(fake, "certificate"))
+        u = new_user("pay12")
+        no = order(u, {"kind": "recharge", "amount_fen": 6000})["out_trade_no"]
+        st = control("pay", fake=fake, out_trade_no=no, times=3)["statuses"]
+        assert all(x in (200, 204) for x in st), st
+        assert credits(no) == (1, 1)
+        b = balance(u)
+        assert b["points"] == 120 and b["level"] == "silver", b
+        st = control("pay", fake=fake, out_trade_no=no, tamper="serial")["statuses"]
+        assert st == [401], st
+        assert credits(no) == (1, 1)
+    finally:
+        fake.stop()
+        tmp.cleanup()
 
 
 def test_restore_the_stack():
