@@ -40,6 +40,8 @@ zm_unit_test(partners zmpartners)
 zm_unit_test(points zmpoints zmmodules)
 # matching: features scored = the builtin match's score, the top K, the ETA words
 zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
+# payments: the QR code PNG (read back with libpng), its bounds, the order's JSON
+zm_unit_test(payments zmpayments zmmodules)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -129,6 +131,9 @@ zm_api_test(live test_live.py)
 zm_api_test(points test_points.py)
 # job <-> resume matching (issue 13)
 zm_api_test(matching test_matching.py)
+# WeChat Pay Native orders, QR, notifications (issue 15): restarts zhimai-fcgi and zhimai-worker against the
+# local fake (tests/fakes/wechatpay), then restores them
+zm_api_test(payments test_payments.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

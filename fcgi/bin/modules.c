@@ -20,6 +20,7 @@ extern const zm_module_t zm_jobs_module;
 extern const zm_module_t zm_partners_module;
 extern const zm_module_t zm_referrals_module;
 extern const zm_module_t zm_matching_module;
+extern const zm_module_t zm_payments_module;
 
 /* one module a line */
 /* clang-format off */
@@ -37,6 +38,7 @@ const zm_module_t *const zm_modules[] = {
     &zm_partners_module,
     &zm_matching_module,
     &zm_referrals_module,
+    &zm_payments_module,
     NULL,
 };
 /* clang-format on */
