@@ -12,6 +12,8 @@
 
 #include "conf.h"
 #include "matching.h"
+#include "str.h"
+#include "uuid.h"
 
 static jobs_actor_t actor(zm_req_t *r)
 {
@@ -43,6 +45,14 @@ static int reply_rc(zm_req_t *r, int rc)
         return fail(r, 400, "validation_error", "priority 应为 high、normal 或 low");
     case MATCH_ENORUN:
         return fail(r, 409, "not_running", "该职位没有进行中的匹配任务");
+    case MATCH_EINVITED:
+        return fail(r, 409, "already_invited", "已邀请过该候选人投递此职位");
+    case MATCH_ENOTOPEN:
+        return fail(r, 409, "job_not_open", "职位未开放招聘，不能邀请投递");
+    case ZM_EINVAL:
+        return fail(r, 400, "validation_error", "message 应为不超过 500 个字符的文本");
+    case MATCH_ENOTRANKED:
+        return fail(r, 404, "not_found", "该简历不在此职位的匹配结果中");
     default:
         return zm_reply_from_rc(r, rc);
     }
@@ -176,4 +186,41 @@ int matching_api_cancel(zm_req_t *r)
     json_object_object_add(o, "job_id", json_object_new_int64(job_id));
     json_object_object_add(o, "status", json_object_new_string("cancelled"));
     return zm_reply_data(r, 200, o);
+}
+
+/* {"resume_id": the result row's id (dashed or plain hex), "message"?: at most 500 characters} */
+int matching_api_invite(zm_req_t *r)
+{
+    jobs_actor_t who = actor(r);
+    int64_t job_id = path_job(r);
+    json_object *body = NULL, *v, *out = NULL;
+    const char *resume_id, *message = NULL;
+    int rc;
+
+    if (zm_req_json_body(r, &body) != ZM_OK) {
+        return ZM_OK; /* answered: 415 or 400 */
+    }
+    if (!json_object_is_type(body, json_type_object)) {
+        return fail(r, 400, "validation_error", "请求体应为 JSON 对象");
+    }
+    if (!json_object_object_get_ex(body, "resume_id", &v) || !json_object_is_type(v, json_type_string) ||
+        !zm_uuid_valid(json_object_get_string(v))) {
+        return fail(r, 400, "validation_error", "resume_id 应为匹配结果中的简历 id");
+    }
+    resume_id = json_object_get_string(v);
+    if (json_object_object_get_ex(body, "message", &v) && v != NULL) {
+        if (!json_object_is_type(v, json_type_string)) {
+            return fail(r, 400, "validation_error", "message 应为文本");
+        }
+        message = json_object_get_string(v);
+        if (!zm_utf8_valid(message, (size_t)json_object_get_string_len(v)) ||
+            zm_utf8_chars(message, (size_t)json_object_get_string_len(v)) > MATCH_INVITE_MESSAGE_MAX) {
+            return reply_rc(r, ZM_EINVAL);
+        }
+    }
+    if (job_id == 0) {
+        return reply_rc(r, ZM_ENOTFOUND);
+    }
+    rc = match_invite(r->db, r->a, &who, job_id, resume_id, message, &out);
+    return rc == ZM_OK ? zm_reply_data(r, 201, out) : reply_rc(r, rc);
 }

@@ -299,7 +299,7 @@ static const char *cand_name(const db_res_t *res, size_t r, unsigned first, zm_a
     return un ? un : "";
 }
 
-enum { R_RESUME, R_SCORE, R_RANK, R_HEAD, R_FIRST, R_LAST, R_USER, R_JOBSTATUS };
+enum { R_RESUME, R_SCORE, R_RANK, R_HEAD, R_FIRST, R_LAST, R_USER, R_JOBSTATUS, R_INVITED };
 
 int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, int64_t page, int64_t page_size,
                  double min_score, json_object **out)
@@ -348,7 +348,9 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     if (rc == ZM_OK) {
         rc = db_query(db, a, &res,
                       "SELECT r.resume_id, r.match_score, r.rank_position, f.head, u.first_name, u.last_name, "
-                      "u.username, p.job_status " RES_FROM "ORDER BY r.rank_position, r.resume_id LIMIT ? OFFSET ?",
+                      "u.username, p.job_status, EXISTS(SELECT 1 FROM match_invitation i WHERE i.job_id = r.job_id "
+                      "AND i.resume_id = r.resume_id) " RES_FROM
+                      "ORDER BY r.rank_position, r.resume_id LIMIT ? OFFSET ?",
                       "idii", run, min_score, page_size, (page - 1) * page_size);
     }
     if (rc != ZM_OK) {
@@ -383,6 +385,8 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
         json_object_object_add(c, "education", json_object_new_string(have ? an_edu_name(f.edu) : ""));
         /* in the pool means discoverable, which is the candidate's opt-in to being contacted */
         json_object_object_add(c, "opted_in", json_object_new_boolean(1));
+        /* invited to apply (POST /match/invite/{job_id}/) */
+        json_object_object_add(c, "invited", json_object_new_boolean(db_int(&res, i, R_INVITED) != 0));
         json_object_array_add(items, c);
     }
     return ZM_OK;

@@ -26,9 +26,14 @@
 #include "jobs.h"
 #include "zm.h"
 
-#define MATCH_EPRIORITY (ZM_ERANGE_MATCHING - 0) /* not high, normal or low */
-#define MATCH_ENORUN (ZM_ERANGE_MATCHING - 1)    /* nothing to cancel */
-#define MATCH_EHEAD (ZM_ERANGE_MATCHING - 2)     /* stored features that do not unpack */
+#define MATCH_EPRIORITY (ZM_ERANGE_MATCHING - 0)  /* not high, normal or low */
+#define MATCH_ENORUN (ZM_ERANGE_MATCHING - 1)     /* nothing to cancel */
+#define MATCH_EHEAD (ZM_ERANGE_MATCHING - 2)      /* stored features that do not unpack */
+#define MATCH_EINVITED (ZM_ERANGE_MATCHING - 3)   /* the candidate is already invited to the job */
+#define MATCH_ENOTOPEN (ZM_ERANGE_MATCHING - 4)   /* an invitation to a job that is not open */
+#define MATCH_ENOTRANKED (ZM_ERANGE_MATCHING - 5) /* a resume the job's current ranking does not show (404) */
+
+#define MATCH_INVITE_MESSAGE_MAX 500 /* characters of an invitation's message */
 
 /** What a job is matched as: its name, description, responsibilities, requirements, education and
  *  years, one per line (see matching.c); the same text a suggestion for the job would be given. */
@@ -49,6 +54,16 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
 
 /** Cancel the job's pending or running run; MATCH_ENORUN when there is none. */
 int match_cancel(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id);
+
+/** Invite the candidate of resume_id (dashed or plain hex) in the job's current ranking to apply:
+ *  a match_invitation row and the candidate's notification (kind "match.invite") in one transaction,
+ *  then a live "match.invite" message.  message may be NULL or "" (at most MATCH_INVITE_MESSAGE_MAX
+ *  characters, else ZM_EINVAL).  ZM_ENOTFOUND: no such job for who; MATCH_ENOTRANKED: the resume is
+ *  not in the job's current ranking; MATCH_EINVITED: invited before (nothing written); MATCH_ENOTOPEN:
+ *  the job is not open.
+ *  *out: {"id", "job_id", "resume_id", "message", "invited", "created_at"}.  (invite.c) */
+int match_invite(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char *resume_id,
+                 const char *message, json_object **out);
 
 /** "不到1分钟", "约3分钟", "约2小时": seconds left in words. */
 const char *match_eta_words(zm_arena_t *a, double seconds);

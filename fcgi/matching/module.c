@@ -21,7 +21,7 @@ static const zm_conf_key_t matching_keys[] = {
               "# 2% at most between updates)."),
 };
 
-_Static_assert(ZM_IN_RANGE(MATCH_EPRIORITY, ZM_ERANGE_MATCHING) && ZM_IN_RANGE(MATCH_EHEAD, ZM_ERANGE_MATCHING),
+_Static_assert(ZM_IN_RANGE(MATCH_EPRIORITY, ZM_ERANGE_MATCHING) && ZM_IN_RANGE(MATCH_ENOTRANKED, ZM_ERANGE_MATCHING),
                "matching's codes lie in its range");
 
 static const zm_route_t matching_routes[] = {
@@ -30,6 +30,8 @@ static const zm_route_t matching_routes[] = {
     {"GET", "/match/status/{job_id}", matching_api_status, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     {"GET", "/match/result/{job_id}", matching_api_result, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     {"POST", "/match/cancel/{job_id}", matching_api_cancel, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
+    /* issue 13 item 7: invite a ranked candidate to apply (a notification) */
+    {"POST", "/match/invite/{job_id}", matching_api_invite, ZM_AUTH_HR, NULL, ZM_BODY_JSON},
 };
 
 static const task_type_t matching_tasks[] = {

@@ -5,12 +5,14 @@ job_status (求职状态) with PATCH /api/v1/auth/me to enter the candidate pool
 resumes.  A resume's features are computed when its text is extracted, so once the extraction is
 done the resume is a candidate.  The pool is every discoverable seeker of the stack: tests compare
 the order of their own candidates, never absolute ranks."""
+import http.client
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -435,6 +437,106 @@ def test_backfill_rebuilds_missing_and_outdated_features():
     wait_for(lambda: one("SELECT HEX(head) FROM match_resume_features WHERE resume_id = '%s'" % hb) == head_b,
              timeout=15, what="the outdated features rebuilt")
     assert one("SELECT feat_version FROM match_resume_features WHERE resume_id = '%s'" % hb) != "1"
+
+
+# ---- inviting a candidate to apply ---------------------------------------------------------------
+
+
+def live_channel(user):
+    """The user's live stream (nchan), opened: read_event(pred) reads until an event matches."""
+    u = urllib.parse.urlsplit(zmtest.URL)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    c.request("GET", "/api/v1/events/users/%s?%s" % (user["id"], urllib.parse.urlencode({"access_token": user["access"]})),
+              headers={"Accept": "text/event-stream"})
+    r = c.getresponse()
+    assert r.status == 200, "live channel: %r" % r.status
+
+    def read_event(pred):
+        data = None
+        while True:
+            line = r.fp.readline().decode("utf-8").rstrip("\r\n")  # a socket timeout fails the test
+            if line.startswith("data:"):
+                data = line[5:].lstrip(" ")
+            elif line == "" and data is not None:
+                e = json.loads(data)
+                if pred(e):
+                    return e
+                data = None
+    return c, read_event
+
+
+def notifications(user_id, job_id):
+    return sql("SELECT kind, title, body, data, is_read FROM notifications_notification WHERE user_id = %d "
+               "AND kind = 'match.invite' AND JSON_EXTRACT(data, '$.job_id') = %d" % (user_id, job_id))
+
+
+def test_invite_candidate_to_apply():
+    job = create_job(name="Python后端（邀请）", company="邀请科技" + TAG)
+    a, b = candidate(PY_RESUME, "离职，正在找工作", "钱多"), candidate(JAVA_RESUME, "在职，急寻新工作", "孙少")
+    c3 = candidate(ACCOUNTING_RESUME, "在职，看看新机会", "郑和")
+    hidden = candidate(PY_RESUME, "在职，暂无跳槽打算", "吴用")
+    for c in (a, b, c3, hidden):
+        features_ready(c["resume_id"])
+    assert start(job["id"]).status == 200
+    matched(job["id"])
+    rows = {x["resume_id"]: x for x in all_results(job["id"])}
+    assert a["resume_id"] in rows and b["resume_id"] in rows and hidden["resume_id"] not in rows
+    assert all(x["invited"] is False for x in rows.values()), "nobody invited yet"
+    path = "/match/invite/%d/" % job["id"]
+
+    # the candidate's live channel hears the invitation after the commit
+    conn, read_event = live_channel(a["user"])
+    try:
+        r = call("POST", path, hr(), {"resume_id": a["resume_id"], "message": "欢迎投递！"})
+        d = data_of(r, 201, "invite")
+        assert d["job_id"] == job["id"] and d["resume_id"] == a["resume_id"] and d["invited"] is True, d
+        assert d["message"] == "欢迎投递！" and isinstance(d["created_at"], str), d
+        ev = read_event(lambda e: e.get("type") == "match.invite")
+        assert ev["job_id"] == job["id"] and ev["job_name"] == job["name"] and ev["company"] == job["company"], ev
+    finally:
+        conn.close()
+    n = notifications(a["user"]["id"], job["id"])
+    assert len(n) == 1, n
+    kind, title, body, data, is_read = n[0]
+    assert title == "%s邀请你投递「%s」" % (job["company"], job["name"]) and body == "欢迎投递！", n
+    assert json.loads(data)["job_id"] == job["id"] and is_read == "0", n
+    rows = {x["resume_id"]: x for x in all_results(job["id"])}
+    assert rows[a["resume_id"]]["invited"] is True and rows[b["resume_id"]]["invited"] is False, rows
+
+    # once per (job, resume): a second invitation is 409 and writes nothing
+    seed_error(call("POST", path, hr(), {"resume_id": a["resume_id"]}), 409, "invited twice")
+    seed_error(call("POST", path, made_user("admin"), {"resume_id": a["resume_id"].replace("-", "")}), 409,
+               "invited twice (plain hex id, an admin)")
+    assert len(notifications(a["user"]["id"], job["id"])) == 1, "no second notification"
+    assert one("SELECT COUNT(*) FROM match_invitation WHERE job_id = %d" % job["id"]) == "1"
+
+    # not in the ranking, another HR's job, a seeker, no job: 404 / 403; nothing written
+    seed_error(call("POST", path, hr(), {"resume_id": hidden["resume_id"]}), 404, "a resume not in the ranking")
+    seed_error(call("POST", path, hr(), {"resume_id": str(uuid.uuid4())}), 404, "no such resume")
+    seed_error(call("POST", path, hr("b"), {"resume_id": b["resume_id"]}), 404, "another HR's job")
+    seed_error(call("POST", "/match/invite/999999999/", hr(), {"resume_id": b["resume_id"]}), 404, "no such job")
+    seed_error(call("POST", path, a["user"], {"resume_id": b["resume_id"]}), 403, "a seeker")
+    # bad bodies: 400
+    for body, what in (({"resume_id": b["resume_id"], "message": "邀" * 501}, "a message over 500 characters"),
+                       ({"resume_id": b["resume_id"], "message": 5}, "a message not text"),
+                       ({"resume_id": 5}, "resume_id a number"),
+                       ({"resume_id": "abc"}, "resume_id not an id"),
+                       ({}, "no resume_id")):
+        seed_error(call("POST", path, hr(), body), 400, what)
+    r = request("POST", path, b"resume_id=1", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                token=hr()["access"])
+    assert r.status == 415, r
+    assert one("SELECT COUNT(*) FROM match_invitation WHERE job_id = %d" % job["id"]) == "1", "nothing written"
+    assert len(notifications(b["user"]["id"], job["id"])) == 0
+
+    # exactly 500 characters is fine; without a message the notification says it in its own words
+    d = data_of(call("POST", path, hr(), {"resume_id": b["resume_id"], "message": "邀" * 500}), 201, "500 characters")
+    assert d["message"] == "邀" * 500, d
+    assert len(notifications(b["user"]["id"], job["id"])) == 1
+    # a job that is not open takes no invitations
+    data_of(call("PATCH", "/api/v1/hr/jobs/%d" % job["id"], hr(), {"status": "closed"}), 200, "close the job")
+    seed_error(call("POST", path, hr(), {"resume_id": c3["resume_id"]}), 409, "a closed job")
+    assert one("SELECT COUNT(*) FROM match_invitation WHERE job_id = %d" % job["id"]) == "2"
 
 
 zmtest.main(globals())

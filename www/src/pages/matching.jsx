@@ -1,6 +1,7 @@
 /* 人岗匹配 (issue 13): an HR user's job page part -- 开始匹配 with a priority, a live progress bar with
  * the ETA, the ranked candidates (score bar, key skills, years, education, job-seeking status) with a
- * minimum-score filter.  Route: /matching/:job (the job's id). */
+ * minimum-score filter, and 邀请投递 per candidate (POST /match/invite/{job}/: a notification for the
+ * candidate; once per candidate, then the button says 已邀请).  Route: /matching/:job (the job's id). */
 import { useEffect, useState } from 'preact/hooks';
 import { api, watchTask } from '../api.js';
 import { Alert, Chips, Empty, ErrorBox, Loading, Progress } from '../ui.jsx';
@@ -15,6 +16,8 @@ export function Matching({ params }) {
   const [priority, setPriority] = useState('normal');
   const [minScore, setMinScore] = useState(0);
   const [page, setPage] = useState(1);
+  const [inviting, setInviting] = useState(null);
+  const [inviteError, setInviteError] = useState(null);
 
   const loadStatus = () => api('GET', `/match/status/${job}/`).then(setSt, setError);
   const loadResults = () => api('GET', `/match/result/${job}/?page=${page}&page_size=20&min_score=${minScore}`)
@@ -42,6 +45,17 @@ export function Matching({ params }) {
 
   const start = () => api('POST', `/match/start/${job}/`, { job_id: Number(job), priority })
     .then(() => loadStatus(), setError);
+  /* the row says 已邀请 at once; a 409 (invited meanwhile, elsewhere) says so too */
+  const markInvited = (rid) => setRes((r) => (r ? { ...r, results: r.results.map((c) => (c.resume_id === rid ? { ...c, invited: true } : c)) } : r));
+  const invite = (c) => {
+    setInviting(c.resume_id); setInviteError(null);
+    api('POST', `/match/invite/${job}/`, { resume_id: c.resume_id })
+      .then(() => markInvited(c.resume_id), (e) => {
+        if (e && e.status === 409 && e.code === 'already_invited') markInvited(c.resume_id);
+        else setInviteError(e);
+      })
+      .finally(() => setInviting(null));
+  };
   const cancel = () => api('POST', `/match/cancel/${job}/`).then(() => loadStatus(), setError);
 
   if (error) return <ErrorBox error={error} onRetry={() => { setError(null); loadStatus(); loadResults(); }} />;
@@ -68,9 +82,10 @@ export function Matching({ params }) {
             <label>最低分 <input type="number" min="0" max="100" value={minScore}
               onChange={(e) => { setPage(1); setMinScore(Math.max(0, Math.min(100, Number(e.target.value) || 0))); }} /></label>
           </p>
+          {inviteError && <Alert kind="error">邀请失败：{inviteError.message || String(inviteError)}</Alert>}
           {res.results.length === 0 ? <Empty>暂无匹配结果</Empty> : (
             <table class="table" data-results>
-              <thead><tr><th>排名</th><th>候选人</th><th>匹配度</th><th>技能</th><th>年限</th><th>学历</th><th>求职状态</th></tr></thead>
+              <thead><tr><th>排名</th><th>候选人</th><th>匹配度</th><th>技能</th><th>年限</th><th>学历</th><th>求职状态</th><th>邀请</th></tr></thead>
               <tbody>
                 {res.results.map((c) => (
                   <tr key={c.resume_id}>
@@ -81,6 +96,10 @@ export function Matching({ params }) {
                     <td>{c.experience_years == null ? '—' : c.experience_years + ' 年'}</td>
                     <td>{c.education || '—'}</td>
                     <td>{c.status}</td>
+                    <td>
+                      <button class="btn btn-small" data-invite={c.resume_id} disabled={c.invited || inviting === c.resume_id}
+                        onClick={() => invite(c)}>{c.invited ? '已邀请' : '邀请投递'}</button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
