@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "matching.h"
+#include "resumes_api.h"
 #include "str.h"
 #include "uuid.h"
 
@@ -223,4 +224,22 @@ int matching_api_invite(zm_req_t *r)
     }
     rc = match_invite(r->db, r->a, &who, job_id, resume_id, message, &out);
     return rc == ZM_OK ? zm_reply_data(r, 201, out) : reply_rc(r, rc);
+}
+
+/* HR opens the resume file of a candidate in the job's current ranking (discoverable = opted in) */
+int matching_api_candidate_resume(zm_req_t *r)
+{
+    jobs_actor_t who = actor(r);
+    int64_t job_id = path_job(r), user_id = 0;
+    const char *resume_id = zm_req_param(r, "resume_id"), *version_id = NULL;
+    int rc;
+
+    if (job_id == 0 || resume_id == NULL || !zm_uuid_valid(resume_id)) {
+        return reply_rc(r, MATCH_ENOTRANKED);
+    }
+    rc = match_candidate_file(r->db, r->a, &who, job_id, resume_id, &user_id, &version_id);
+    if (rc != ZM_OK) {
+        return reply_rc(r, rc);
+    }
+    return resumes_api_send_file(r, user_id, version_id, "简历文件不存在");
 }

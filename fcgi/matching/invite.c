@@ -30,6 +30,49 @@ static const char *clip(zm_arena_t *a, const char *s, size_t max)
     return k < n ? zm_psprintf(a, "%.*s…", (int)k, s) : s;
 }
 
+/* The candidate of resume hex in the job's current ranking (the pool rule of match_result: a
+ * discoverable owner), with the version its features came from; MATCH_ENOTRANKED otherwise. */
+static int ranked_candidate(db_t *db, zm_arena_t *a, int64_t job_id, const char *hex, int64_t *user_id,
+                            const char **version_id)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res,
+                      "SELECT f.user_id, f.version_id FROM match_job j JOIN match_result r ON r.task_id = j.task_id "
+                      "JOIN match_resume_features f ON f.resume_id = r.resume_id "
+                      "JOIN zm_user_profile p ON p.user_id = f.user_id "
+                      "WHERE j.job_id = ? AND r.resume_id = ? AND p.job_status <> '在职，暂无跳槽打算'",
+                      "is", job_id, hex);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res.nrows == 0) {
+        return MATCH_ENOTRANKED;
+    }
+    *user_id = db_int(&res, 0, 0);
+    if (version_id != NULL) {
+        *version_id = db_val(&res, 0, 1);
+    }
+    return ZM_OK;
+}
+
+int match_candidate_file(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char *resume_id,
+                         int64_t *user_id, const char **version_id)
+{
+    json_object *job = NULL;
+    char hex[33];
+    int rc;
+
+    if (zm_uuid_parse(resume_id, hex) != ZM_OK) {
+        return MATCH_ENOTRANKED;
+    }
+    if ((rc = job_get(db, a, who, job_id, &job)) != ZM_OK) {
+        return rc; /* not the caller's job: 404 */
+    }
+    json_object_put(job);
+    return ranked_candidate(db, a, job_id, zm_pstrdup(a, hex), user_id, version_id);
+}
+
 int match_invite(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char *resume_id,
                  const char *message, json_object **out)
 {
@@ -61,20 +104,9 @@ int match_invite(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     company = zm_pstrdup(a, js_str(job, "company"));
     json_object_put(job);
 
-    /* a candidate the job's current ranking shows (the pool rule of match_result) */
-    rc = db_query(db, a, &res,
-                  "SELECT f.user_id FROM match_job j JOIN match_result r ON r.task_id = j.task_id "
-                  "JOIN match_resume_features f ON f.resume_id = r.resume_id "
-                  "JOIN zm_user_profile p ON p.user_id = f.user_id "
-                  "WHERE j.job_id = ? AND r.resume_id = ? AND p.job_status <> '在职，暂无跳槽打算'",
-                  "is", job_id, hex);
-    if (rc != ZM_OK) {
+    if ((rc = ranked_candidate(db, a, job_id, hex, &user_id, NULL)) != ZM_OK) {
         return rc;
     }
-    if (res.nrows == 0) {
-        return MATCH_ENOTRANKED;
-    }
-    user_id = db_int(&res, 0, 0);
 
     /* the title fits notifications_notification.title (200 characters) */
     title = zm_psprintf(a, "%s邀请你投递「%s」", clip(a, company, 80), clip(a, job_name, 100));

@@ -65,6 +65,12 @@ int match_cancel(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
 int match_invite(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char *resume_id,
                  const char *message, json_object **out);
 
+/** The file HR may open of a candidate in the job's current ranking (a discoverable owner counts as
+ *  opted in): *user_id and the *version_id the features came from.  ZM_ENOTFOUND: no such job for
+ *  who; MATCH_ENOTRANKED: the resume is not in the ranking.  (invite.c) */
+int match_candidate_file(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, const char *resume_id,
+                         int64_t *user_id, const char **version_id);
+
 /** "不到1分钟", "约3分钟", "约2小时": seconds left in words. */
 const char *match_eta_words(zm_arena_t *a, double seconds);
 

@@ -11,5 +11,6 @@ int matching_api_status(zm_req_t *r);
 int matching_api_result(zm_req_t *r);
 int matching_api_cancel(zm_req_t *r);
 int matching_api_invite(zm_req_t *r);
+int matching_api_candidate_resume(zm_req_t *r);
 
 #endif

@@ -32,6 +32,8 @@ static const zm_route_t matching_routes[] = {
     {"POST", "/match/cancel/{job_id}", matching_api_cancel, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
     /* issue 13 item 7: invite a ranked candidate to apply (a notification) */
     {"POST", "/match/invite/{job_id}", matching_api_invite, ZM_AUTH_HR, NULL, ZM_BODY_JSON},
+    /* item 3: the resume itself, once the candidate opted in (discoverable) */
+    {"GET", "/match/resume/{job_id}/{resume_id}", matching_api_candidate_resume, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
 };
 
 static const task_type_t matching_tasks[] = {

@@ -539,4 +539,28 @@ def test_invite_candidate_to_apply():
     assert one("SELECT COUNT(*) FROM match_invitation WHERE job_id = %d" % job["id"]) == "2"
 
 
+def test_hr_opens_a_ranked_candidates_resume():
+    """Item 3: HR sees the resume itself once the candidate opted in (discoverable = in the ranking)."""
+    job = create_job(name="Python后端（简历）", company="简历科技" + TAG)
+    a = candidate(PY_RESUME, "离职，正在找工作", "冯七")
+    hidden = candidate(PY_RESUME, "在职，暂无跳槽打算", "陈八")
+    for c in (a, hidden):
+        features_ready(c["resume_id"])
+    assert start(job["id"]).status == 200
+    matched(job["id"])
+    path = "/match/resume/%d/%s/" % (job["id"], a["resume_id"])
+    r = call("GET", path, hr())
+    if r.status in (301, 302, 303, 307):  # presigning storage answers with a redirect
+        assert r.headers.get("location"), r
+    else:
+        assert r.status == 200, (r.status, r.body[:200])
+        assert "冯七".encode("utf-8") in r.body, "the candidate's own file"
+    seed_error(call("GET", path, hr("b")), 404, "another HR's job")
+    seed_error(call("GET", path, a["user"]), 403, "a seeker")
+    seed_error(call("GET", "/match/resume/%d/%s/" % (job["id"], hidden["resume_id"]), hr()), 404,
+               "not discoverable, so not in the ranking")
+    seed_error(call("GET", "/match/resume/%d/%s/" % (job["id"], uuid.uuid4()), hr()), 404, "no such resume")
+    seed_error(call("GET", "/match/resume/%d/not-an-id/" % job["id"], hr()), 404, "not an id")
+
+
 zmtest.main(globals())

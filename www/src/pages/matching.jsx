@@ -47,6 +47,17 @@ export function Matching({ params }) {
     .then(() => loadStatus(), setError);
   /* the row says 已邀请 at once; a 409 (invited meanwhile, elsewhere) says so too */
   const markInvited = (rid) => setRes((r) => (r ? { ...r, results: r.results.map((c) => (c.resume_id === rid ? { ...c, invited: true } : c)) } : r));
+  /* the candidate's resume file (discoverable = opted in): fetched with the token, shown in a new tab */
+  const openResume = async (c) => {
+    const w = window.open('', '_blank');
+    try {
+      const blob = await api('GET', `/match/resume/${job}/${c.resume_id}/`, undefined, { blob: true });
+      if (w) w.location = URL.createObjectURL(blob);
+    } catch (e) {
+      if (w) w.close();
+      setInviteError(e);
+    }
+  };
   const invite = (c) => {
     setInviting(c.resume_id); setInviteError(null);
     api('POST', `/match/invite/${job}/`, { resume_id: c.resume_id })
@@ -99,6 +110,7 @@ export function Matching({ params }) {
                     <td>
                       <button class="btn btn-small" data-invite={c.resume_id} disabled={c.invited || inviting === c.resume_id}
                         onClick={() => invite(c)}>{c.invited ? '已邀请' : '邀请投递'}</button>
+                      <button class="btn btn-small btn-ghost" data-open-resume={c.resume_id} onClick={() => openResume(c)}>简历</button>
                     </td>
                   </tr>
                 ))}
