@@ -5,6 +5,13 @@
 
 #include <string.h>
 
+int zm_str_is_token(const char *s, size_t min, size_t max)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+
+    return n >= min && n <= max && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 int zm_hexval(int c)
 {
     if (c >= '0' && c <= '9') {

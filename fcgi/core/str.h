@@ -38,6 +38,10 @@ size_t zm_utf8_clip(const char *s, size_t n, size_t max_chars);
 /** The bytes of s[0..n) that fit in max bytes without splitting a character (s is valid UTF-8). */
 size_t zm_utf8_cut(const char *s, size_t n, size_t max);
 
+/** 1 when s (may be NULL) is min..max characters of [A-Za-z0-9_-], the charset of the ids clients
+ *  and partners hand us (request ids, session ids, out_trade_no), else 0. */
+int zm_str_is_token(const char *s, size_t min, size_t max);
+
 /** The value of the hex digit c, or -1. */
 int zm_hexval(int c);
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "master.h"
 #include "metrics.h"
+#include "str.h"
 #include "uuid.h"
 #include <sodium.h>
 
@@ -73,20 +74,6 @@ static int open_listener(void)
 }
 
 /* ---- one request ---- */
-
-static int valid_token_chars(const char *s, size_t max)
-{
-    size_t n = 0;
-
-    for (; s[n]; n++) {
-        char c = s[n];
-        if (n >= max ||
-            !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_')) {
-            return 0;
-        }
-    }
-    return n > 0;
-}
 
 static int read_body(zm_req_t *r, FCGX_Request *fr)
 {
@@ -274,7 +261,7 @@ static void serve_one(FCGX_Request *fr, zm_arena_t *a, db_t *db)
         r->query = "";
     }
     rid = zm_req_env(r, "REQUEST_ID");
-    if (rid == NULL || !valid_token_chars(rid, 64)) {
+    if (rid == NULL || !zm_str_is_token(rid, 1, 64)) {
         char *hex = zm_palloc(a, 33);
         if (hex != NULL) {
             zm_uuid4(hex);

@@ -8,6 +8,7 @@
 #include "payments.h"
 #include "payments_api.h"
 #include "points.h"
+#include "str.h"
 
 static const zm_error_map_t payments_errors[] = {
     {PAYMENTS_EUNAVAILABLE, 503, "payment_unavailable", "支付暂未开通"},
@@ -16,23 +17,6 @@ static const zm_error_map_t payments_errors[] = {
     {PAYMENTS_EPACKAGE, 400, "unknown_package", "没有这个套餐"},
     {ZM_ENOTFOUND, 404, "not_found", "订单不存在"},
 };
-
-/* an out_trade_no as we make them: 6..32 of [0-9A-Za-z_-] (anything else is nobody's order) */
-static int trade_no_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-
-    if (n < 6 || n > 32) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 int payments_api_create(zm_req_t *r)
 {
@@ -93,7 +77,7 @@ int payments_api_get(zm_req_t *r)
     payments_order_t o;
     int rc;
 
-    if (!trade_no_ok(no)) {
+    if (!zm_str_is_token(no, 6, 32)) {
         return ZM_REPLY_MAPPED(r, payments_errors, ZM_ENOTFOUND);
     }
     rc = payments_order_get(r->db, r->a, r->user_id, no, (time_t)zm_now_s(), &o);
@@ -110,7 +94,7 @@ int payments_api_qr(zm_req_t *r)
     size_t len;
     int rc;
 
-    if (!trade_no_ok(no)) {
+    if (!zm_str_is_token(no, 6, 32)) {
         return ZM_REPLY_MAPPED(r, payments_errors, ZM_ENOTFOUND);
     }
     rc = payments_order_qr(r->db, r->a, r->user_id, no, &png, &len);

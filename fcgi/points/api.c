@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "points.h"
 #include "points_api.h"
+#include "str.h"
 
 static int reply_error_obj(zm_req_t *r, int status, json_object *err)
 {
@@ -104,23 +105,6 @@ int points_api_history(zm_req_t *r)
     return rc == ZM_OK ? zm_reply_page(r, &page, total, items) : points_reply_rc(r, rc, NULL, 0);
 }
 
-/* a session id: 1..64 of [A-Za-z0-9_-] (a UUID, with or without dashes) */
-static int session_ok(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n == 0 || n > 64) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 int points_api_consume_duration(zm_req_t *r)
 {
     static const char *const kinds[] = {"mock_interview", "meeting", NULL};
@@ -136,7 +120,7 @@ int points_api_consume_duration(zm_req_t *r)
         return ZM_OK;
     }
     session = zm_form_str(&f, "session_id", 1, 64);
-    if (session && !session_ok(session)) {
+    if (session && !zm_str_is_token(session, 1, 64)) {
         zm_form_error(&f, "session_id", "只能包含字母、数字、- 和 _");
     }
     seconds = zm_form_int(&f, "seconds", 1, 1, 86400, 0);

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "log.h"
+#include "str.h"
 
 #define WXP_SCHEME "WECHATPAY2-SHA256-RSA2048"
 #define WXP_AEAD "AEAD_AES_256_GCM"
@@ -1004,13 +1005,6 @@ static int api_call(wxp_client_t *c, zm_arena_t *a, const char *method, const ch
     return rc;
 }
 
-static int valid_trade_no(const char *s)
-{
-    size_t n = s != NULL ? strlen(s) : 0;
-
-    return n >= 6 && n <= 32 && strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-") == n;
-}
-
 int wxp_native_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, const char *description,
                      int64_t total_fen, const char *time_expire, char **code_url, wxp_api_error_t *err)
 {
@@ -1023,8 +1017,8 @@ int wxp_native_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, c
 
     memset(err, 0, sizeof(*err));
     *code_url = NULL;
-    if (!valid_trade_no(out_trade_no) || description == NULL || *description == '\0' || strlen(description) > 381 ||
-        total_fen < 1 || total_fen > 100000000000LL) {
+    if (!zm_str_is_token(out_trade_no, 6, 32) || description == NULL || *description == '\0' ||
+        strlen(description) > 381 || total_fen < 1 || total_fen > 100000000000LL) {
         err->message = "out_trade_no, description or amount invalid";
         return ZM_EINVAL;
     }
@@ -1083,7 +1077,7 @@ int wxp_query_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wx
 
     memset(err, 0, sizeof(*err));
     memset(tx, 0, sizeof(*tx));
-    if (!valid_trade_no(out_trade_no)) {
+    if (!zm_str_is_token(out_trade_no, 6, 32)) {
         err->message = "out_trade_no invalid";
         return ZM_EINVAL;
     }
@@ -1107,7 +1101,7 @@ int wxp_close_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wx
     char *body;
 
     memset(err, 0, sizeof(*err));
-    if (!valid_trade_no(out_trade_no)) {
+    if (!zm_str_is_token(out_trade_no, 6, 32)) {
         err->message = "out_trade_no invalid";
         return ZM_EINVAL;
     }

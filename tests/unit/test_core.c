@@ -68,6 +68,17 @@ static void test_utf8_clip_cut(void)
     ZT_CHECK(zm_utf8_valid(s, 8) && !zm_utf8_valid("a\0b", 3) && !zm_utf8_valid("\xe4\xb8", 2));
 }
 
+static void test_str_is_token(void)
+{
+    ZT_CHECK(zm_str_is_token("Ab9_-", 1, 64));
+    ZT_CHECK(zm_str_is_token("ZM20261202abc", 6, 32));
+    ZT_CHECK(!zm_str_is_token("abc12", 6, 32)); /* too short */
+    ZT_CHECK(!zm_str_is_token("a234567890123456789012345678901234", 6, 32));
+    ZT_CHECK(!zm_str_is_token("", 1, 64) && !zm_str_is_token(NULL, 1, 64));
+    ZT_CHECK(!zm_str_is_token("abc def", 1, 64) && !zm_str_is_token("a/b", 1, 64) && !zm_str_is_token("a.b", 1, 64) &&
+             !zm_str_is_token("ä¸­", 1, 64));
+}
+
 static void test_buf_arena(void)
 {
     zm_arena_t a;
@@ -143,6 +154,7 @@ int main(void)
     ZT_RUN(test_utf8_next);
     ZT_RUN(test_utf8_put_roundtrip);
     ZT_RUN(test_utf8_clip_cut);
+    ZT_RUN(test_str_is_token);
     ZT_RUN(test_buf_arena);
     ZT_RUN(test_buf_heap);
     ZT_RUN(test_clock);
