@@ -6,14 +6,13 @@ The seeker side reads its own read model, so what a seeker sees after an HR writ
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import (PASSWORD, data_of, expect_error, expect_field, expect_404, fresh_ip, new_email,  # noqa: E402
+from zmtest import (data_of, expect_error, expect_field, expect_404, made_user,  # noqa: E402
                     new_user, request, sql, upload, wait_for, burst, poll_task)
 
 BUILD = zmtest.ENV["ZM_BUILD"]
@@ -22,18 +21,6 @@ SEED_KEYS = ["job_id", "name", "company", "city", "salary", "education", "years_
              "responsibilities", "requirements"]
 TAG = uuid.uuid4().hex[:6]
 
-
-def made_user(role):
-    """A user of role (hr, admin) made with the CLI, logged in: {"email", "id", "access"}."""
-    email = new_email(role)
-    out = subprocess.run([os.path.join(BUILD, "zhimai-admin"), "-c", CONF, "create-user", "--email", email,
-                          "--role", role, "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
-                         text=True, timeout=60)
-    assert out.returncode == 0, "zhimai-admin create-user: %s %s" % (out.stdout, out.stderr)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()),
-                200, "login %s" % email)
-    assert d["user"]["role"] == role, d["user"]
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
 _hr = {}

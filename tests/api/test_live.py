@@ -13,15 +13,13 @@ Needs a running stack (./dev up with ZM_TEST_STACK=1 and ZM_VAR):
 """
 import http.client
 import json
-import os
-import subprocess
 import threading
 import time
 import urllib.parse
 import uuid
 
 import zmtest
-from zmtest import PASSWORD, data_of, expect_error, fresh_ip, new_email, new_user, request, upload, wait_for
+from zmtest import data_of, expect_error, made_user, new_user, request, upload, wait_for
 
 U = urllib.parse.urlsplit(zmtest.URL)
 TAG = uuid.uuid4().hex[:6]
@@ -101,16 +99,6 @@ class Channel:
         self.finished.wait(2)
 
 
-def made_hr():
-    email = new_email("hr")
-    out = subprocess.run([os.path.join(zmtest.ENV["ZM_BUILD"], "zhimai-admin"), "-c", zmtest.ENV["ZM_CONF"],
-                          "create-user", "--email", email, "--role", "hr", "--password-stdin"],
-                         input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, "zhimai-admin create-user: %s %s" % (out.stdout, out.stderr)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()),
-                200, "login %s" % email)
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
-
 
 def call(method, path, user, body=None):
     return request(method, path, body, token=user["access"] if user else None)
@@ -141,7 +129,7 @@ def apply(s, job_id):
 
 
 def test_status_changes_reach_both_sides_live():
-    hr, s = made_hr(), seeker_with_resume("live")
+    hr, s = made_user("hr"), seeker_with_resume("live")
     job = open_job(hr, "直播推送工程师" + TAG)
     hr_ch = Channel(hr["id"], token=hr["access"])
     seeker_ch = Channel(s["id"], token=s["access"])
@@ -190,7 +178,7 @@ def test_status_changes_reach_both_sides_live():
 
 
 def test_closing_and_deleting_a_job_reach_the_applicants():
-    hr = made_hr()
+    hr = made_user("hr")
     a, b = seeker_with_resume("la"), seeker_with_resume("lb")
     closing, deleting = open_job(hr, "关闭推送" + TAG), open_job(hr, "删除推送" + TAG)
     app_a = apply(a, closing)

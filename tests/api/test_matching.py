@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -17,7 +16,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import (PASSWORD, data_of, fresh_ip, new_email, new_user, request, sql, upload,  # noqa: E402
+from zmtest import (data_of, made_user, new_user, request, sql, upload,  # noqa: E402
                     wait_for, wait_status, burst)
 
 BUILD = zmtest.ENV["ZM_BUILD"]
@@ -81,17 +80,6 @@ def one(query):
     rows = sql(query)
     return rows[0][0] if rows and rows[0] else None
 
-
-def made_user(role):
-    """A user of role (hr, admin) made with the CLI, logged in: {"email", "id", "access"}."""
-    email = new_email(role)
-    out = subprocess.run([os.path.join(BUILD, "zhimai-admin"), "-c", CONF, "create-user", "--email", email,
-                          "--role", role, "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
-                         text=True, timeout=60)
-    assert out.returncode == 0, "zhimai-admin create-user: %s %s" % (out.stdout, out.stderr)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()),
-                200, "login %s" % email)
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
 _hr = {}

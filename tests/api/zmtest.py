@@ -196,6 +196,20 @@ def new_user(tag="u"):
     return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
+def made_user(role, tag=None):
+    """A user of role (seeker, hr, admin) made with the zhimai-admin CLI, as an operator does, and
+    logged in through the API: {"email", "id", "access"}."""
+    email = new_email(tag or role)
+    out = subprocess.run([os.path.join(ENV["ZM_BUILD"], "zhimai-admin"), "-c", ENV["ZM_CONF"], "create-user",
+                          "--email", email, "--role", role, "--password-stdin"], input=PASSWORD + "\n",
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, "zhimai-admin create-user: %s %s" % (out.stdout, out.stderr)
+    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()),
+                200, "login %s" % email)
+    assert d["user"]["role"] == role, d["user"]
+    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
+
+
 # ---- uploads and resumes -----------------------------------------------------------------
 
 

@@ -29,7 +29,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
-from zmtest import PASSWORD, VAR, data_of, fresh_ip, new_email, request, sql_str  # noqa: E402
+from zmtest import VAR, data_of, made_user, request, sql_str  # noqa: E402
+
+zmtest.IP_RANGES.setdefault("jobs_bench.py", "127.30.")
 
 TITLES = ["Python开发工程师", "Java后端工程师", "前端开发工程师", "数据分析师", "算法工程师", "产品经理", "测试工程师",
           "运维工程师", "UI设计师", "Go开发工程师", "机器学习工程师", "嵌入式软件工程师", "销售经理", "人力资源专员",
@@ -46,16 +48,6 @@ SKILLS = ["熟悉Python", "了解Django框架", "熟悉MySQL", "掌握Redis", "�
 QUERIES = ["Python", "Python开发", "后端工程师", "数据分析", "算法", "前端", "Java", "产品经理", "机器学习",
            "大数据开发", "运维", "测试工程师", "Go", "安全工程师", "嵌入式"]
 
-
-def admin_cli(role):
-    email = new_email("bench" + role)
-    out = subprocess.run([os.path.join(zmtest.ENV["ZM_BUILD"], "zhimai-admin"), "-c", zmtest.ENV["ZM_CONF"],
-                          "create-user", "--email", email, "--role", role, "--password-stdin"],
-                         input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip("127.30.")),
-                200, "login")
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
 def generate(n, owner):
@@ -153,7 +145,7 @@ def writes(hr, job_ids, rate, secs):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
     secs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    hr, admin, seeker = admin_cli("hr"), admin_cli("admin"), admin_cli("seeker")
+    hr, admin, seeker = made_user("hr", "benchhr"), made_user("admin", "benchadmin"), made_user("seeker", "benchseeker")
     ok = True
 
     t0 = time.monotonic()

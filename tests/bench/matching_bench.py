@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
-from zmtest import PASSWORD, VAR, data_of, fresh_ip, new_email, new_user, request, sql  # noqa: E402
+from zmtest import VAR, made_user, new_user, request, sql  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("matching_bench.py", "127.27.")
 BUILD = zmtest.ENV["ZM_BUILD"]
@@ -35,13 +35,6 @@ ROOT = zmtest.ROOT
 DATA = os.path.join(ROOT, "fcgi", "analysis", "data")
 BENCH = os.path.join(BUILD, "matching_bench")
 
-
-def made_user(role):
-    email = new_email(role)
-    subprocess.run([os.path.join(BUILD, "zhimai-admin"), "-c", CONF, "create-user", "--email", email, "--role",
-                    role, "--password-stdin"], input=PASSWORD + "\n", check=True, capture_output=True, text=True)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()), 200)
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
 def load(count, first, uids):
