@@ -157,6 +157,11 @@ int main(int argc, char **argv)
         }
         if (rc != ZM_OK) {
             fprintf(stderr, "zhimai-inspect: could not run: %s\n", out.error ? out.error : zm_strerror(rc));
+        } else if (out.findings) {
+            /* cron mails stderr: one line a night with findings, nothing on a clean one */
+            fprintf(stderr, "zhimai-inspect: run %lld: %lld findings, %lld repaired%s%s\n", (long long)out.run_id,
+                    (long long)out.findings, (long long)out.repaired, out.files[0] ? "; report " : "",
+                    out.files[0] ? out.files[0] : "");
         }
     }
     json_object_put(out.report);
