@@ -6,6 +6,7 @@
 
 #include "inspect.h"
 #include "inspect_api.h"
+#include "server.h"
 
 static const zm_error_map_t inspect_errors[] = {
     {ZM_ENOTFOUND, 404, "not_found", "巡检记录不存在"},
@@ -83,3 +84,17 @@ int inspect_api_ack(zm_req_t *r)
     rc = inspect_finding_ack(r->db, r->a, id, r->user_id, note, &out);
     return rc == ZM_OK ? zm_reply_data(r, 200, out) : ZM_REPLY_MAPPED(r, inspect_errors, rc);
 }
+
+/* the routes: a module of their own, so the domain library (module.c) carries no HTTP handler */
+static const zm_route_t inspect_routes[] = {
+    {"GET", "/api/v1/admin/inspections", inspect_api_list, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
+    {"POST", "/api/v1/admin/inspections", inspect_api_enqueue, ZM_AUTH_ADMIN, NULL, ZM_BODY_JSON},
+    {"GET", "/api/v1/admin/inspections/{id}", inspect_api_get, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
+    {"POST", "/api/v1/admin/inspections/findings/{id}/acknowledge", inspect_api_ack, ZM_AUTH_ADMIN, NULL, ZM_BODY_JSON},
+};
+
+const zm_module_t zm_inspect_api_module = {
+    .name = "inspect_api",
+    .routes = inspect_routes,
+    .nroutes = ZM_ARRAY_LEN(inspect_routes),
+};

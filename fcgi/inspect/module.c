@@ -1,6 +1,6 @@
 /*
  * module.c -- inspect: the reconciliation inspector's configuration and its
- * on-demand task (zminspect); the admin routes are api_module.c's
+ * on-demand task (zminspect); the admin routes are in api.c
  * (zminspect_api), so zhimai-inspect's own code carries no HTTP handler.
  */
 #include "conf.h"

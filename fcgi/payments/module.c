@@ -1,7 +1,7 @@
 /*
  * module.c -- payments: WeChat Pay Native orders, the notification callback,
  * QR codes, the expiry task.  The wechatpay.* keys belong to services; the
- * routes are api_module.c's (zmpayments_api), so zmpayments holds no HTTP
+ * routes are in api.c (zmpayments_api), so zmpayments holds no HTTP
  * handler and zhimai-inspect links it alone.
  */
 #include "conf.h"

@@ -257,7 +257,10 @@ class FakeWechatPay:
         else:
             h.send_header("Request-ID", "08%s-268435456" % secrets.token_hex(20).upper())
         h.end_headers()
-        h.wfile.write(body)
+        try:
+            h.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a download over its cap)
 
     def _error(self, h, status, code, message):
         self._send(h, status, {"code": code, "message": message})
