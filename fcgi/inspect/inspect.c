@@ -271,13 +271,12 @@ static int status_of(const char *s)
                                       : ST_PENDING;
 }
 
+/* the recharge credits of an order in one lookup: "<positive rows>:<sum of delta_fen>" (NULL: none) */
 #define ORDER_SELECT                                                                                                   \
     "SELECT o.id, o.out_trade_no, o.user_id, o.amount_fen, o.status, COALESCE(o.package, ''), "                        \
     "UNIX_TIMESTAMP(o.expires_at), COALESCE(UNIX_TIMESTAMP(o.paid_at), 0), COALESCE(o.transaction_id, ''), "           \
-    "(SELECT COUNT(*) FROM points_recharge_ledger l WHERE l.ref_kind = 'order' AND l.ref_id = o.out_trade_no "         \
-    "AND l.delta_fen > 0), "                                                                                           \
-    "(SELECT COALESCE(SUM(l.delta_fen), 0) FROM points_recharge_ledger l WHERE l.ref_kind = 'order' "                  \
-    "AND l.ref_id = o.out_trade_no), "                                                                                 \
+    "(SELECT CONCAT(SUM(l.delta_fen > 0), ':', SUM(l.delta_fen)) FROM points_recharge_ledger l "                       \
+    "WHERE l.ref_kind = 'order' AND l.ref_id = o.out_trade_no), "                                                      \
     "(SELECT COUNT(*) FROM points_ledger p WHERE p.ref_kind = 'order' AND p.ref_id = o.out_trade_no AND p.delta > 0) " \
     "FROM payments_order o "
 
@@ -297,9 +296,15 @@ static void order_row(order_t *o, const db_res_t *res, size_t i)
     o->expires_at = (time_t)db_int(res, i, 6);
     o->paid_at = (time_t)db_int(res, i, 7);
     snprintf(o->transaction_id, sizeof(o->transaction_id), "%s", db_val(res, i, 8));
-    o->credits = (int)db_int(res, i, 9);
-    o->credit_fen = db_int(res, i, 10);
-    o->pcredits = (int)db_int(res, i, 11);
+    {
+        const char *c = db_val(res, i, 9);
+        long long n = 0, sum = 0;
+        if (c && sscanf(c, "%lld:%lld", &n, &sum) == 2) {
+            o->credits = (int)n;
+            o->credit_fen = sum;
+        }
+    }
+    o->pcredits = (int)db_int(res, i, 10);
     o->wechat_fen = -1;
 }
 
@@ -541,53 +546,49 @@ static void classify_order(run_t *r, const order_t *o)
     }
 }
 
-/* the users of the run's orders: balances against their ledgers, level against cumulative recharge */
+/* the users of the run's orders: balances against their ledgers, level against cumulative recharge (one
+ * query: the IN (subquery) is evaluated once, where pages would evaluate it once a page) */
 static int check_accounts(run_t *r)
 {
     const inspect_opts_t *op = r->o;
-    int64_t after = 0, ws = op->window_start, we = op->window_end;
+    int64_t ws = op->window_start, we = op->window_end;
     int64_t back = ws - 86400 * zm_conf_int("inspect.pending_lookback_days");
     db_res_t res;
     int rc;
 
-    for (;;) {
-        zm_arena_reset(&r->scratch);
-        rc =
-            db_query(r->db, &r->scratch, &res,
-                     "SELECT a.user_id, a.points, a.recharge_fen, a.recharge_level, "
-                     "(SELECT COALESCE(SUM(l.delta), 0) FROM points_ledger l WHERE l.user_id = a.user_id), "
-                     "(SELECT COALESCE(SUM(m.delta_fen), 0) FROM points_recharge_ledger m WHERE m.user_id = a.user_id) "
-                     "FROM points_account a WHERE a.user_id > ? AND a.user_id IN "
-                     "(SELECT o.user_id FROM payments_order o WHERE " ORDER_WINDOW ") ORDER BY a.user_id LIMIT 2000",
-                     "iiiiiii", after, ws, we, ws, we, back, we);
-        if (rc != ZM_OK) {
-            return failf(r, rc, "reading the accounts failed: %s", db_error(r->db));
-        }
-        for (size_t i = 0; i < res.nrows; i++) {
-            int64_t uid = db_int(&res, i, 0), pts = db_int(&res, i, 1), fen = db_int(&res, i, 2);
-            int64_t lvl = db_int(&res, i, 3), sum_pts = db_int(&res, i, 4), sum_fen = db_int(&res, i, 5);
-            int want = points_recharge_level(fen);
-            finding_t *f;
+    zm_arena_reset(&r->scratch);
+    rc = db_query(r->db, &r->scratch, &res,
+                  "SELECT a.user_id, a.points, a.recharge_fen, a.recharge_level, "
+                  "(SELECT COALESCE(SUM(l.delta), 0) FROM points_ledger l WHERE l.user_id = a.user_id), "
+                  "(SELECT COALESCE(SUM(m.delta_fen), 0) FROM points_recharge_ledger m WHERE m.user_id = a.user_id) "
+                  "FROM points_account a WHERE a.user_id IN "
+                  "(SELECT o.user_id FROM payments_order o WHERE " ORDER_WINDOW ")",
+                  "iiiiii", ws, we, ws, we, back, we);
+    if (rc != ZM_OK) {
+        return failf(r, rc, "reading the accounts failed: %s", db_error(r->db));
+    }
+    for (size_t i = 0; i < res.nrows; i++) {
+        int64_t uid = db_int(&res, i, 0), pts = db_int(&res, i, 1), fen = db_int(&res, i, 2);
+        int64_t lvl = db_int(&res, i, 3), sum_pts = db_int(&res, i, 4), sum_fen = db_int(&res, i, 5);
+        int want = points_recharge_level(fen);
+        finding_t *f;
 
-            after = uid;
-            if (pts != sum_pts || fen != sum_fen) {
-                f = finding(r, INSPECT_BALANCE_MISMATCH, NULL, uid, -1, -1, sum_fen);
-                detail_int(f, "points", pts);
-                detail_int(f, "points_ledger_sum", sum_pts);
-                detail_int(f, "recharge_fen", fen);
-                detail_int(f, "recharge_ledger_sum", sum_fen);
-            }
-            if (lvl != want) {
-                f = finding(r, INSPECT_LEVEL_MISMATCH, NULL, uid, -1, -1, fen);
-                detail_str(f, "level", points_level_name((int)lvl));
-                detail_str(f, "expected_level", points_level_name(want));
-                detail_int(f, "recharge_fen", fen);
-            }
+        if (pts != sum_pts || fen != sum_fen) {
+            f = finding(r, INSPECT_BALANCE_MISMATCH, NULL, uid, -1, -1, sum_fen);
+            detail_int(f, "points", pts);
+            detail_int(f, "points_ledger_sum", sum_pts);
+            detail_int(f, "recharge_fen", fen);
+            detail_int(f, "recharge_ledger_sum", sum_fen);
         }
-        if (res.nrows < 2000) {
-            return ZM_OK;
+        if (lvl != want) {
+            f = finding(r, INSPECT_LEVEL_MISMATCH, NULL, uid, -1, -1, fen);
+            detail_str(f, "level", points_level_name((int)lvl));
+            detail_str(f, "expected_level", points_level_name(want));
+            detail_int(f, "recharge_fen", fen);
         }
     }
+    zm_arena_reset(&r->scratch);
+    return ZM_OK;
 }
 
 /* ---- repair: only the safe kinds, only through the callback's own functions ---- */
@@ -766,6 +767,14 @@ static void build_report(run_t *r, const char *started)
     json_object_object_add(j, "repaired", json_object_new_int64(out->repaired));
     json_object_object_add(j, "counts", counts_json(out));
     json_object_object_add(j, "duration_ms", json_object_new_int64(out->duration_ms));
+    {
+        json_object *ph = json_object_new_object();
+        static const char *const names[] = {"orders", "bill", "queries", "accounts"};
+        for (int i = 0; i < 4; i++) {
+            json_object_object_add(ph, names[i], json_object_new_int64(out->phase_ms[i]));
+        }
+        json_object_object_add(j, "phase_ms", ph); /* elapsed at the end of each phase */
+    }
     json_object_object_add(j, "error", out->error ? json_object_new_string(out->error) : NULL);
     for (size_t i = 0; i < r->nf; i++) {
         json_object_array_add(fs, finding_json(&r->f[i]));
@@ -943,18 +952,22 @@ int inspect_run(db_t *db, zm_arena_t *a, const inspect_opts_t *o, inspect_result
     if (r.rc == ZM_OK) {
         load_orders(&r);
     }
+    out->phase_ms[0] = zm_mono_ms() - t0;
     if (r.rc == ZM_OK && o->bill_date) {
         read_bill(&r);
     }
+    out->phase_ms[1] = zm_mono_ms() - t0;
     if (r.rc == ZM_OK) {
         query_orders(&r);
     }
+    out->phase_ms[2] = zm_mono_ms() - t0;
     if (r.rc == ZM_OK) {
         for (size_t i = 0; i < r.orders.n; i++) {
             classify_order(&r, &r.orders.v[i]);
         }
         check_accounts(&r);
     }
+    out->phase_ms[3] = zm_mono_ms() - t0;
     out->orders = (int64_t)r.orders.n;
     if (r.rc == ZM_OK && o->repair) {
         repair(&r);

@@ -70,6 +70,7 @@ typedef struct {
     int64_t orders, bill_rows, queries, findings, repaired;
     int64_t counts[INSPECT_NKINDS];
     int64_t duration_ms;
+    int64_t phase_ms[4];  /* elapsed at the end of: orders read, bill read, queries, accounts checked */
     const char *error;    /* failed: why, one line */
     json_object *report;  /* the run as JSON (the caller puts it); NULL when busy */
     const char *text;     /* the run as text (in the arena) */

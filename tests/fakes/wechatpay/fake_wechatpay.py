@@ -146,6 +146,7 @@ class FakeWechatPay:
         self.probe_next = 0
         self.bill_mode = "normal"
         self.bill_delay = 0.0
+        self.fixed_bills = {}  # day -> (bytes, rows): served as they are (a benchmark's pre-made bill)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -410,7 +411,7 @@ class FakeWechatPay:
             return self._error(h, 400, "PARAM_ERROR", "参数错误")
         if self.bill_delay:
             time.sleep(self.bill_delay)
-        data, n = self.bill_csv(day)
+        data, n = self.fixed_bills[day] if day in self.fixed_bills else self.bill_csv(day)
         if n == 0 and self.bill_mode == "normal":
             return self._error(h, 400, "NO_STATEMENT_EXIST", "请求的账单文件不存在")
         digest = hashlib.sha1(data).hexdigest()
