@@ -1634,17 +1634,20 @@ int wxp_bill_parser_feed(wxp_bill_parser_t *p, const char *data, size_t len)
         return pfail(p, ZM_ETOOBIG, "bill of more than %llu bytes", (unsigned long long)p->max_bytes);
     }
     p->bytes += len;
-    for (size_t i = 0; i < len; i++) {
-        char ch = data[i];
-        if (ch == '\0') {
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t seg = nl != NULL ? (size_t)(nl - data) : len;
+
+        if (memchr(data, '\0', seg) != NULL) {
             return pfail(p, WXP_ECSV, "bill holds NUL bytes");
         }
-        if (ch != '\n') {
-            if (p->len >= WXP_MAX_BILL_LINE) {
-                return pfail(p, WXP_ECSV, "line %zu longer than %d bytes", p->lineno + 1, WXP_MAX_BILL_LINE);
-            }
-            p->line[p->len++] = ch;
-            continue;
+        if (p->len + seg > WXP_MAX_BILL_LINE) {
+            return pfail(p, WXP_ECSV, "line %zu longer than %d bytes", p->lineno + 1, WXP_MAX_BILL_LINE);
+        }
+        memcpy(p->line + p->len, data, seg);
+        p->len += seg;
+        if (nl == NULL) {
+            break;
         }
         if (p->len > 0 && p->line[p->len - 1] == '\r') {
             p->len--;
@@ -1654,6 +1657,8 @@ int wxp_bill_parser_feed(wxp_bill_parser_t *p, const char *data, size_t len)
             return p->rc;
         }
         p->len = 0;
+        data = nl + 1;
+        len -= seg + 1;
     }
     return ZM_OK;
 }

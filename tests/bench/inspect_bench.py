@@ -130,7 +130,7 @@ def run_time(fake, day):
     if pid == 0:
         os.dup2(w, 1)
         os.dup2(w, 2)
-        os.execve(os.path.join(zmtest.ENV["ZM_BUILD"], "zhimai-inspect"),
+        os.execve(os.environ.get("ZM_INSPECT_BIN") or os.path.join(zmtest.ENV["ZM_BUILD"], "zhimai-inspect"),
                   ["zhimai-inspect", "-c", zmtest.ENV["ZM_CONF"], "--date", day, "--no-notify", "--format",
                    "json"], env)
     os.close(w)
