@@ -527,8 +527,8 @@ static void classify_order(run_t *r, const order_t *o)
     if (paid_w && !amount_bad) {
         if (o->status == ST_PENDING || (o->status == ST_PAID && o->credits == 0)) {
             order_finding(r, INSPECT_PAID_NOT_CREDITED, o);
-        } else if (o->status == ST_CLOSED || o->status == ST_FAILED) {
-            order_finding(r, o->credits ? INSPECT_AMOUNT_MISMATCH : INSPECT_PAID_AFTER_CLOSE, o);
+        } else if ((o->status == ST_CLOSED || o->status == ST_FAILED) && o->credits == 0) {
+            order_finding(r, INSPECT_PAID_AFTER_CLOSE, o);
         }
     }
     if (o->w == W_REFUND && (o->credits > 0 || o->status == ST_PAID)) {

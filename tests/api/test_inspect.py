@@ -312,6 +312,24 @@ def test_balance_differs_from_its_ledger():
     assert f["user_id"] == int(u["id"]) and f["detail"]["points"] == f["detail"]["points_ledger_sum"] + 5, f
 
 
+def test_since_asks_wechat_about_every_order_of_the_window():
+    """--since: no bill; each order of the last DURATION is asked about (other files' orders of the hour may be
+    in the window too: only this one's finding is counted)."""
+    u = new_user("insp12")
+    no = new_no()
+    now = int(time.time())
+    local_order(u, no, 2000, "pending", now - 60)
+    paid_at_wechat(no, 2000, now - 30)
+    cmd = [os.path.join(BUILD, "zhimai-inspect"), "-c", CONF, "--since", "10m", "--format", "json", "--no-notify"]
+    p = subprocess.run(cmd, env=stack_env(merchant_env(STATE["fake"])), capture_output=True, text=True, timeout=120)
+    rc, rep, err = finish(p.returncode, p.stdout, p.stderr)
+    assert rc == 1 and rep["bill_date"] is None and rep["queries"] >= 1, (rc, rep, err)
+    mine = [f for f in rep["findings"] if f["out_trade_no"] == no]
+    assert len(mine) == 1 and mine[0]["kind"] == "paid_not_credited", mine
+    assert mine[0]["detail"]["wechat_source"] == "query", mine
+    assert db_status(no) == "pending" and credits(no) == (0, 0)
+
+
 # ---- repair: the safe ones, then a clean run ----------------------------------------------------------------
 
 

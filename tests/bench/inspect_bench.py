@@ -107,6 +107,16 @@ def measure(fake, n):
     rc, wall, out, rss = run_time(fake, day)
     assert rc == 0, "zhimai-inspect %s exited %d (0: clean): %s" % (day, rc, out[-3000:])
     rep = json.loads(out)
+    # the database's part alone, in the same run: the day's orders with their two ledger lookups each
+    w0, w1 = rep["window_start"], rep["window_end"]
+    t0 = time.monotonic()
+    zmtest.sql("SELECT COUNT(*), SUM((SELECT COUNT(*) FROM points_recharge_ledger l WHERE l.ref_kind = 'order' "
+               "AND l.ref_id = o.out_trade_no)), SUM((SELECT COUNT(*) FROM points_ledger p WHERE p.ref_kind = "
+               "'order' AND p.ref_id = o.out_trade_no)) FROM payments_order o WHERE o.created_at >= '%s' AND "
+               "o.created_at < '%s'" % (w0.replace("T", " ").rstrip("Z"), w1.replace("T", " ").rstrip("Z")))
+    db = time.monotonic() - t0
+    print("  the same lookups in SQL alone: %.2f s (inspect / SQL x%.1f); load average %.1f"
+          % (db, wall / db if db else 0, os.getloadavg()[0]), flush=True)
     print("  phases (elapsed ms at the end of each): %s; %d orders checked, %d bill rows, %d queries"
           % (rep["phase_ms"], rep["orders_checked"], rep["bill_rows"], rep["queries"]), flush=True)
     return rows, len(data), wall, base, rss
