@@ -401,7 +401,7 @@ static int bill_row(void *ud, const wxp_bill_row_t *row)
 static int read_bill(run_t *r)
 {
     wxp_api_error_t err;
-    wxp_bill_summary_t sum;
+    wxp_bill_summary_t sum = {0};
     uint64_t len = 0, cap = (uint64_t)zm_conf_int("inspect.max_bill_mb") << 20;
     FILE *f = tmpfile();
     char why[256] = "";

@@ -1755,7 +1755,7 @@ static int collect_row(void *ud, const wxp_bill_row_t *row)
 int wxp_parse_bill(zm_arena_t *a, const char *csv, size_t len, wxp_bill_t *bill, char **why)
 {
     wxp_bill_parser_t *p;
-    wxp_bill_summary_t sum;
+    wxp_bill_summary_t sum = {0};
     collect_t c = {a, bill, 0};
     int rc;
 

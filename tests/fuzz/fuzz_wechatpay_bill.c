@@ -33,7 +33,7 @@ static int count(void *ud, const wxp_bill_row_t *r)
 static int stream(const uint8_t *data, size_t size, size_t *rows)
 {
     wxp_bill_parser_t *p = wxp_bill_parser_new(count, rows, 0, 0);
-    wxp_bill_summary_t sum;
+    wxp_bill_summary_t sum = {0};
     int rc = ZM_OK;
 
     for (size_t i = 0; i < size && rc == ZM_OK;) {

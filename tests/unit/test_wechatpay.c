@@ -608,7 +608,7 @@ static void test_bill_stream(void)
 {
     size_t n = 0;
     char *csv = slurp("bill.ALL.csv", &n), *s, path[] = "/tmp/zm_bill_XXXXXX", why[256];
-    wxp_bill_summary_t sum;
+    wxp_bill_summary_t sum = {0};
     bill_count_t c;
     FILE *f;
     int fd;
