@@ -774,6 +774,11 @@ static void build_report(run_t *r, const char *started)
             json_object_object_add(ph, names[i], json_object_new_int64(out->phase_ms[i]));
         }
         json_object_object_add(j, "phase_ms", ph); /* elapsed at the end of each phase */
+        ph = json_object_new_object();
+        for (int i = 0; i < 4; i++) {
+            json_object_object_add(ph, names[i], json_object_new_int64(out->phase_rss_kb[i]));
+        }
+        json_object_object_add(j, "phase_max_rss_kb", ph); /* the process's peak so far */
     }
     json_object_object_add(j, "error", out->error ? json_object_new_string(out->error) : NULL);
     for (size_t i = 0; i < r->nf; i++) {
@@ -885,6 +890,25 @@ static int notify_admins(run_t *r)
 
 /* ---- the run ---- */
 
+/* this program's peak RSS (VmHWM: it starts afresh at exec, unlike getrusage's maximum, which keeps the
+ * forking parent's) */
+static int64_t max_rss_kb(void)
+{
+    char line[128];
+    long long kb = 0;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        if (sscanf(line, "VmHWM: %lld kB", &kb) == 1) {
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return kb;
+}
+
 static int take_lock(db_t **ldb, zm_arena_t *a)
 {
     db_res_t res;
@@ -953,14 +977,17 @@ int inspect_run(db_t *db, zm_arena_t *a, const inspect_opts_t *o, inspect_result
         load_orders(&r);
     }
     out->phase_ms[0] = zm_mono_ms() - t0;
+    out->phase_rss_kb[0] = max_rss_kb();
     if (r.rc == ZM_OK && o->bill_date) {
         read_bill(&r);
     }
     out->phase_ms[1] = zm_mono_ms() - t0;
+    out->phase_rss_kb[1] = max_rss_kb();
     if (r.rc == ZM_OK) {
         query_orders(&r);
     }
     out->phase_ms[2] = zm_mono_ms() - t0;
+    out->phase_rss_kb[2] = max_rss_kb();
     if (r.rc == ZM_OK) {
         for (size_t i = 0; i < r.orders.n; i++) {
             classify_order(&r, &r.orders.v[i]);
@@ -968,6 +995,7 @@ int inspect_run(db_t *db, zm_arena_t *a, const inspect_opts_t *o, inspect_result
         check_accounts(&r);
     }
     out->phase_ms[3] = zm_mono_ms() - t0;
+    out->phase_rss_kb[3] = max_rss_kb();
     out->orders = (int64_t)r.orders.n;
     if (r.rc == ZM_OK && o->repair) {
         repair(&r);

@@ -70,11 +70,12 @@ typedef struct {
     int64_t orders, bill_rows, queries, findings, repaired;
     int64_t counts[INSPECT_NKINDS];
     int64_t duration_ms;
-    int64_t phase_ms[4];  /* elapsed at the end of: orders read, bill read, queries, accounts checked */
-    const char *error;    /* failed: why, one line */
-    json_object *report;  /* the run as JSON (the caller puts it); NULL when busy */
-    const char *text;     /* the run as text (in the arena) */
-    const char *files[2]; /* the report files written, or NULL */
+    int64_t phase_ms[4];     /* elapsed at the end of: orders read, bill read, queries, accounts checked */
+    int64_t phase_rss_kb[4]; /* the process's maximum RSS at the same points */
+    const char *error;       /* failed: why, one line */
+    json_object *report;     /* the run as JSON (the caller puts it); NULL when busy */
+    const char *text;        /* the run as text (in the arena) */
+    const char *files[2];    /* the report files written, or NULL */
 } inspect_result_t;
 
 /**
