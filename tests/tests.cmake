@@ -70,9 +70,16 @@ target_link_libraries(analysis_bench zmanalyzer)
 # not a test: one notification's verification + decryption, one request's signature (per-call p50/p99)
 add_executable(wechatpay_bench tests/bench/wechatpay_bench.c)
 target_link_libraries(wechatpay_bench zmservices)
+# not a test: the streaming trade-bill parser's time and max RSS at 10k, 100k, 400k rows (tests/bench/run.sh)
+add_executable(bill_stream_bench tests/bench/bill_stream_bench.c)
+target_link_libraries(bill_stream_bench zmservices)
 # matching's scorer per core, and the synthetic candidates of tests/bench/matching_bench.py
 add_executable(matching_bench tests/bench/matching_bench.c)
 target_link_libraries(matching_bench zmmatching)
+
+# zhimai-inspect's cron entry and systemd units (systemd-analyze verify where installed; 77 = skipped)
+add_test(NAME unit.inspect_units COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_inspect_units.py)
+set_tests_properties(unit.inspect_units PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT "ZM_INSPECT_BIN=$<TARGET_FILE:zhimai-inspect>")
 
 # ./dev test builds into build-test/, not into a running stack's build (stub cmake and ctest)
 add_test(NAME unit.dev COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_dev.py)
@@ -134,6 +141,9 @@ zm_api_test(matching test_matching.py)
 # WeChat Pay Native orders, QR, notifications (issue 15): restarts zhimai-fcgi and zhimai-worker against the
 # local fake (tests/fakes/wechatpay), then restores them
 zm_api_test(payments test_payments.py)
+# the reconciliation inspector (issue 16): zhimai-inspect against the local fake, each anomaly on purpose, repair,
+# the lock, bad bills; the admin API and the on-demand task.  Restarts zhimai-fcgi and zhimai-worker, then restores them
+zm_api_test(inspect test_inspect.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

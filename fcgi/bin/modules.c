@@ -21,6 +21,9 @@ extern const zm_module_t zm_partners_module;
 extern const zm_module_t zm_referrals_module;
 extern const zm_module_t zm_matching_module;
 extern const zm_module_t zm_payments_module;
+extern const zm_module_t zm_payments_api_module;
+extern const zm_module_t zm_inspect_module;
+extern const zm_module_t zm_inspect_api_module;
 
 /* one module a line */
 /* clang-format off */
@@ -39,6 +42,9 @@ const zm_module_t *const zm_modules[] = {
     &zm_matching_module,
     &zm_referrals_module,
     &zm_payments_module,
+    &zm_payments_api_module,
+    &zm_inspect_module,
+    &zm_inspect_api_module,
     NULL,
 };
 /* clang-format on */

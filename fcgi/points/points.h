@@ -198,6 +198,10 @@ typedef struct {
 
 int points_status(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, points_status_t *out);
 
+/** Set points_account.recharge_level to the level of its recharge_fen under the configured thresholds
+ *  (the inspector's repair of a level that disagrees); *before and *after the levels.  ZM_ENOTFOUND. */
+int points_level_recompute(db_t *db, zm_arena_t *a, int64_t user_id, int *before, int *after);
+
 /** The effective level of user_id now. */
 int points_level(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, int *level);
 

@@ -194,3 +194,13 @@ if [ "${ZM_BENCH_JOBS:-100000}" != 0 ]; then
     printf '\njobs (issue 12), %s jobs:\n' "${ZM_BENCH_JOBS:-100000}"
     /usr/bin/python3 "$ROOT/tests/bench/jobs_bench.py" "${ZM_BENCH_JOBS:-100000}" "$SECS" || true
 fi
+# the reconciliation inspector (issue 16): the streaming bill parser alone (time, max RSS at 10k/100k/400k
+# rows: flat), then zhimai-inspect on a day of N orders and an N-row bill. ZM_BENCH_INSPECT sets the sizes
+# (default "10000 100000"; "" skips it).
+INSPECT_SIZES=${ZM_BENCH_INSPECT-10000 100000}
+if [ -n "$INSPECT_SIZES" ]; then
+    printf '\n== inspect (tests/bench/bill_stream_bench.c, tests/bench/inspect_bench.py %s)\n' "$INSPECT_SIZES"
+    "$BUILD/bill_stream_bench" || echo "bench: bill_stream_bench failed" >&2
+    # shellcheck disable=SC2086
+    /usr/bin/python3 "$ROOT/tests/bench/inspect_bench.py" $INSPECT_SIZES || echo "bench: inspect missed a target" >&2
+fi

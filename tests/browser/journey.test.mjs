@@ -489,6 +489,22 @@ test('journey', async (t) => {
     assert.equal(await row.locator('[data-active]').getAttribute('data-active'), 'true');
   }, () => adminPage || page);
 
+  await step(t, 'an admin queues an inspection and follows it to its run (巡检记录)', async () => {
+    await adminPage.click('.sidenav a[href="/admin/inspections"]');
+    await adminPage.waitForURL(/\/admin\/inspections$/);
+    await adminPage.locator('h1', { hasText: '巡检记录' }).waitFor();
+    await adminPage.click('[data-run-button]');
+    /* this stack has no merchant: the run is stored as failed, and says why */
+    await adminPage.locator('[data-task-state=done]').waitFor({ timeout: 60000 });
+    await adminPage.click('[data-task-run]');
+    await adminPage.waitForURL(/\/admin\/inspections\/\d+$/);
+    await adminPage.locator('[data-run]').waitFor();
+    assert.match(await adminPage.locator('.page-head h1').innerText(), /巡检 #\d+/);
+    assert.match(await adminPage.locator('[data-run]').innerText(), /merchant|商户|wechatpay/i);
+    await adminPage.click('text=← 返回巡检记录');
+    await adminPage.locator('[data-runs-table] tbody tr').first().waitFor();
+  }, () => adminPage);
+
   await step(t, 'an expired session on an open page lands on the login page', async () => {
     allowHttp(/^\/api\//, 401);
     await page.goto(URL_ + '/resumes');

@@ -25,6 +25,7 @@ const HR_NAV = [
 /* only for role admin */
 const ADMIN_NAV = [
   ['/admin/users', 'nav.adminUsers'],
+  ['/admin/inspections', 'nav.adminInspections'],
 ];
 
 function NavItem({ href, label, path, onNav }) {

@@ -28,6 +28,7 @@ function lazyPage(load, name) {
   };
 }
 const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
+const AdminInspections = lazyPage(() => import('./pages/inspections.jsx'), 'AdminInspections');
 const Partners = lazyPage(() => import('./pages/partners.jsx'), 'Partners');
 const Jobs = lazyPage(() => import('./pages/jobs.jsx'), 'Jobs');
 const JobDetail = lazyPage(() => import('./pages/jobs.jsx'), 'JobDetail');
@@ -47,7 +48,8 @@ const appRoutes = [
   ['/resumes', Resumes], ['/resumes/:id', ResumeDetail], ['/suggestions', Suggestions],
   ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
-  ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
+  ['/settings', Settings], ['/admin/users', AdminUsers],
+  ['/admin/inspections', AdminInspections, 'inspections'], ['/admin/inspections/:id', AdminInspections, 'inspections'], ['/partners', Partners],
   ['/jobs', Jobs], ['/jobs/:id', JobDetail], ['/applications', Applications],
   ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob], ['/upgrade', Upgrade],
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
