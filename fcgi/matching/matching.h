@@ -3,7 +3,8 @@
  *
  * HR starts a run for one of their jobs; zhimai-worker's matching.run task
  * scores every discoverable candidate (the latest extracted version of each
- * resume whose owner's job_status is one of the first three; accounts.h)
+ * resume whose owner's job_status is one of the first three; accounts.h,
+ * kept on the features row by accounts' acc_discoverable_hook)
  * against the job's text with the builtin analyzer's own scorer, over
  * features precomputed per resume (analysis.h: an_features, an_jobvec), and
  * keeps the best matching.top_k.  The scan goes in match_resume_features.id
@@ -82,8 +83,12 @@ const char *match_eta_words(zm_arena_t *a, double seconds);
 int match_index_version(db_t *db, zm_arena_t *a, const char *version_id);
 
 /** Features for up to limit latest extracted versions that have none, or of another version;
- *  *done gets how many were (re)built. */
-int match_backfill(db_t *db, zm_arena_t *a, int limit, int *done);
+ *  *done gets how many were (re)built.  after (33 bytes): the scan's cursor, a resume id ("" = from
+ *  the first), moved on; back to "" when the scan reached the last resume. */
+int match_backfill(db_t *db, zm_arena_t *a, int limit, char *after, int *done);
+
+/** accounts.h's acc_discoverable_hook: user_id's features enter or leave the candidate pool. */
+int match_discoverable_changed(db_t *db, int64_t user_id, int discoverable);
 
 /* ---- the run (run.c) ---- */
 
