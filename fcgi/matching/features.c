@@ -19,7 +19,8 @@
 #include "resumes.h"
 
 /* the new score s of resume_id in run task_id: replace its row, keep ranks dense, keep at most top_k */
-static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resume_id, int s, int thr, int isnew)
+static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resume_id, int64_t user_id, int s, int thr,
+                     int isnew)
 {
     db_res_t res;
     zm_arena_t a;
@@ -66,9 +67,9 @@ static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resu
                     "ii", task_id, pos);
         if (n >= 0) {
             n = db_exec(db,
-                        "INSERT INTO match_result (job_id, resume_id, match_score, rank_position, created_at, task_id) "
-                        "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), ?)",
-                        "isIii", job_id, resume_id, s, pos, task_id);
+                        "INSERT INTO match_result (job_id, resume_id, user_id, match_score, visible, rank_position, "
+                        "created_at, task_id) VALUES (?, ?, ?, ?, 1, ?, UTC_TIMESTAMP(6), ?)",
+                        "isiIii", job_id, resume_id, user_id, s, pos, task_id);
         }
         if (n >= 0) {
             n = db_exec(db, "DELETE FROM match_result WHERE task_id = ? AND rank_position > ?", "ii", task_id,
@@ -91,7 +92,8 @@ static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resu
 }
 
 /* score f of resume_id against every job's current run */
-static int score_incremental(db_t *db, zm_arena_t *a, const char *resume_id, const an_features_t *f, int isnew)
+static int score_incremental(db_t *db, zm_arena_t *a, const char *resume_id, int64_t user_id, const an_features_t *f,
+                             int isnew)
 {
     jobs_actor_t admin = {0, 1};
     db_res_t runs;
@@ -113,7 +115,7 @@ static int score_incremental(db_t *db, zm_arena_t *a, const char *resume_id, con
         if (rc != ZM_OK) {
             return rc;
         }
-        rc = rank_into(db, job_id, db_int(&runs, i, 1), resume_id, an_jobvec_score(jv, f), thr, isnew);
+        rc = rank_into(db, job_id, db_int(&runs, i, 1), resume_id, user_id, an_jobvec_score(jv, f), thr, isnew);
         if (rc != ZM_OK) {
             return rc;
         }
@@ -179,14 +181,18 @@ int match_index_version(db_t *db, zm_arena_t *a, const char *version_id)
     if (!disc) {
         return ZM_OK; /* not in the pool: no ranking to join */
     }
-    return score_incremental(db, a, v.resume_id, &f, !had);
+    return score_incremental(db, a, v.resume_id, v.user_id, &f, !had);
 }
 
 int match_discoverable_changed(db_t *db, int64_t user_id, int discoverable)
 {
+    /* the pool's rows, and the rows of the rankings that show them */
     int64_t n =
         db_exec(db, "UPDATE match_resume_features SET discoverable = ? WHERE user_id = ?", "Ii", discoverable, user_id);
 
+    if (n >= 0) {
+        n = db_exec(db, "UPDATE match_result SET visible = ? WHERE user_id = ?", "Ii", discoverable, user_id);
+    }
     return n < 0 ? (int)n : ZM_OK;
 }
 

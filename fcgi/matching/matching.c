@@ -330,18 +330,21 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
         return ZM_OK;
     }
     int64_t run = db_int(&cur, 0, T_ID);
-    /* a candidate who since left the pool (not discoverable any more, resume deleted) is not shown */
-#define RES_FROM                                                                                                       \
-    "FROM match_result r STRAIGHT_JOIN match_resume_features f ON f.resume_id = r.resume_id "                          \
-    "WHERE r.task_id = ? AND r.match_score >= ? AND f.discoverable = 1 "
-    rc = db_query(db, a, &cnt, "SELECT COUNT(*) " RES_FROM, "id", run, min_score);
+    /* A candidate who since left the pool (not discoverable any more) is not shown: visible, set with
+     * the features by accounts' hook.  The count and the page's rows each read one index of the run's
+     * rows (the page's covers them; ranks are unique in a run); the features and invitations are
+     * read for the page's rows alone. */
+    rc = db_query(db, a, &cnt,
+                  "SELECT COUNT(*) FROM match_result WHERE task_id = ? AND visible = 1 AND match_score >= ?", "id", run,
+                  min_score);
     if (rc == ZM_OK) {
         rc = db_query(db, a, &res,
-                      "SELECT r.resume_id, r.match_score, r.rank_position, f.head, f.user_id, EXISTS(SELECT 1 FROM "
-                      "match_invitation i WHERE i.job_id = r.job_id "
-                      "AND i.resume_id = r.resume_id) " RES_FROM
-                      "ORDER BY r.rank_position, r.resume_id LIMIT ? OFFSET ?",
-                      "idii", run, min_score, page_size, (page - 1) * page_size);
+                      "SELECT r.resume_id, r.match_score, r.rank_position, f.head, r.user_id, EXISTS(SELECT 1 FROM "
+                      "match_invitation i WHERE i.job_id = ? AND i.resume_id = r.resume_id) FROM (SELECT resume_id, "
+                      "match_score, rank_position, user_id FROM match_result WHERE task_id = ? AND visible = 1 AND "
+                      "match_score >= ? ORDER BY rank_position LIMIT ? OFFSET ?) r LEFT JOIN match_resume_features f "
+                      "ON f.resume_id = r.resume_id ORDER BY r.rank_position",
+                      "iidii", job_id, run, min_score, page_size, (page - 1) * page_size);
     }
     if (rc != ZM_OK) {
         return rc;
@@ -365,7 +368,8 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     for (size_t i = 0; i < res.nrows; i++) {
         json_object *c = json_object_new_object(), *skills = json_object_new_array();
         an_features_t f;
-        int have = an_features_unpack_head(a, db_val(&res, i, R_HEAD), res.lens[i][R_HEAD], &f) == ZM_OK;
+        int have = db_val(&res, i, R_HEAD) != NULL &&
+                   an_features_unpack_head(a, db_val(&res, i, R_HEAD), res.lens[i][R_HEAD], &f) == ZM_OK;
 
         json_object_object_add(c, "resume_id", json_object_new_string(zm_uuid_dashed(a, db_val(&res, i, R_RESUME))));
         json_object_object_add(c, "candidate_name", json_object_new_string(who_is[i].name));

@@ -224,8 +224,9 @@ static int finish(task_ctx_t *ctx, int64_t id, int64_t job_id, match_topk_t *top
     rc = db_exec(ctx->db, "DELETE FROM match_result WHERE task_id = ?", "i", id) < 0 ? ZM_EAGAIN : ZM_OK;
     for (int i = 0; rc == ZM_OK && i < top->n; i++) {
         n = db_exec(ctx->db,
-                    "INSERT INTO match_result (job_id, resume_id, match_score, rank_position, created_at, task_id) "
-                    "SELECT ?, resume_id, ?, ?, UTC_TIMESTAMP(6), ? FROM match_resume_features WHERE id = ?",
+                    "INSERT INTO match_result (job_id, resume_id, user_id, match_score, visible, rank_position, "
+                    "created_at, task_id) SELECT ?, resume_id, user_id, ?, discoverable, ?, UTC_TIMESTAMP(6), ? FROM "
+                    "match_resume_features WHERE id = ?",
                     "iIIii", job_id, (int)top->v[i].score, i + 1, id, (int64_t)top->v[i].id);
         rc = n < 0 ? (int)n : ZM_OK;
     }
