@@ -68,8 +68,9 @@ static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resu
         if (n >= 0) {
             n = db_exec(db,
                         "INSERT INTO match_result (job_id, resume_id, user_id, match_score, visible, rank_position, "
-                        "created_at, task_id) VALUES (?, ?, ?, ?, 1, ?, UTC_TIMESTAMP(6), ?)",
-                        "isiIii", job_id, resume_id, user_id, s, pos, task_id);
+                        "created_at, task_id) SELECT ?, resume_id, ?, ?, discoverable, ?, UTC_TIMESTAMP(6), ? FROM "
+                        "match_resume_features WHERE resume_id = ?",
+                        "iiIiis", job_id, user_id, s, pos, task_id, resume_id);
         }
         if (n >= 0) {
             n = db_exec(db, "DELETE FROM match_result WHERE task_id = ? AND rank_position > ?", "ii", task_id,
