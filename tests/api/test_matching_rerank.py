@@ -153,7 +153,9 @@ def test_valid_answers_rescore_the_top_two():
     assert res["rescored"] == 2 and res["rescore_failed"] == 0, res
     want = expect({0: 7, 1: 99})
     assert got == want, "re-scored and sorted again:\n got %r\nwant %r" % (got[:6], want[:6])
-    assert got[0] == (BASE[1][0], 99), got[:3]
+    by_id = dict(got)
+    assert by_id[BASE[0][0]] == 7 and by_id[BASE[1][0]] == 99, "the model's scores: %r" % got[:4]
+    assert [s for _, s in got] == sorted((s for _, s in got), reverse=True), "ranked by score"
 
 
 def test_garbage_keeps_builtin_scores():
