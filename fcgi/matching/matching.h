@@ -11,7 +11,10 @@
  * order and checkpoints (last id, counts, the top K so far) every batch, so a
  * killed worker's run resumes where it stopped and ends with the same
  * ranking.  A finished run's results replace the job's previous ones in one
- * transaction (match_job points at the run readers see).
+ * transaction (match_job points at the run readers see).  A result row keeps
+ * its owner and whether they are still discoverable (visible, set with the
+ * features by accounts' hook), so the results page reads one index of the
+ * run's rows.
  *
  * Access: a job's owner (HR) and admins; anyone else gets ZM_ENOTFOUND, as
  * for a job that does not exist.

@@ -5,8 +5,10 @@
  * by 0 and 100, read the term vector only of those whose place the
  * similarity can still decide (the top K is not full, or the upper bound
  * beats its worst; or the bounds straddle the matched threshold), and
- * checkpoint after every batch.  The end switches the job's ranking to this
- * run in one transaction.
+ * checkpoint after every batch.  With a remote model and
+ * matching.rerank_top_k, the best K are then re-scored through it (rerank;
+ * a failure keeps the builtin score).  The end switches the job's ranking to
+ * this run in one transaction.
  */
 #include <math.h>
 #include <stdio.h>
