@@ -146,6 +146,9 @@ zm_api_test(payments test_payments.py)
 zm_api_test(inspect test_inspect.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
+# matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts
+# zhimai-fcgi and zhimai-worker with the model and matching.rerank_top_k, then restores them
+zm_api_test(matching_rerank test_matching_rerank.py)
 
 # The SPA in real Chromium (playwright-core), against the same stack
 add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)

@@ -76,6 +76,17 @@ int an_builtin_diagnose(zm_arena_t *a, const char *resume_text, const char *targ
  */
 int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job, int count, json_object **out);
 
+/**
+ * The configured remote model's score (llm.provider "openai", the llm.* keys) of a resume against a
+ * job description: the validated answer of the openai provider's match, *score 0..100; a request
+ * lasts at most timeout_ms (and llm.timeout_ms), is not retried on a transport failure (the caller
+ * has a fallback), and an invalid answer gets the provider's one more chance.  ZM_ENOTFOUND when no
+ * remote model is configured; any other failure is the provider's code with *error (may be NULL) a
+ * reason -- never a made-up score.  Blocks for seconds: from a task only.  (provider.c)
+ */
+int an_remote_score(zm_arena_t *a, const char *resume_text, const char *job_description, long timeout_ms, int *score,
+                    char **error);
+
 /* ---- the match as features: what job matching scores a million resumes with ----
  *
  * The builtin match splits into what depends on the resume alone (its

@@ -39,8 +39,7 @@ static int ranked_candidate(db_t *db, zm_arena_t *a, int64_t job_id, const char 
     int rc = db_query(db, a, &res,
                       "SELECT f.user_id, f.version_id FROM match_job j JOIN match_result r ON r.task_id = j.task_id "
                       "JOIN match_resume_features f ON f.resume_id = r.resume_id "
-                      "JOIN zm_user_profile p ON p.user_id = f.user_id "
-                      "WHERE j.job_id = ? AND r.resume_id = ? AND p.job_status <> '在职，暂无跳槽打算'",
+                      "WHERE j.job_id = ? AND r.resume_id = ? AND r.visible = 1",
                       "is", job_id, hex);
 
     if (rc != ZM_OK) {

@@ -55,6 +55,7 @@ IP_RANGES = {
     "test_matching.py": "127.26.",
     "test_payments.py": "127.28.",
     "test_inspect.py": "127.29.",
+    "test_matching_rerank.py": "127.34.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")
