@@ -21,6 +21,7 @@ extern const zm_module_t zm_partners_module;
 extern const zm_module_t zm_referrals_module;
 extern const zm_module_t zm_matching_module;
 extern const zm_module_t zm_payments_module;
+extern const zm_module_t zm_content_module;
 
 /* one module a line */
 /* clang-format off */
@@ -39,6 +40,7 @@ const zm_module_t *const zm_modules[] = {
     &zm_matching_module,
     &zm_referrals_module,
     &zm_payments_module,
+    &zm_content_module,
     NULL,
 };
 /* clang-format on */
