@@ -134,6 +134,8 @@ zm_api_test(matching test_matching.py)
 # WeChat Pay Native orders, QR, notifications (issue 15): restarts zhimai-fcgi and zhimai-worker against the
 # local fake (tests/fakes/wechatpay), then restores them
 zm_api_test(payments test_payments.py)
+# classic questions, workplace news and its feed import, calendar events and gold members' reminders (issue 17)
+zm_api_test(content test_content.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

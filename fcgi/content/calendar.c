@@ -219,24 +219,22 @@ static int remind_one(db_t *db, zm_arena_t *a, const db_res_t *due, size_t i, in
                 "UPDATE content_event SET reminded_at = FROM_UNIXTIME(?), remind_state = ? WHERE id = ? AND "
                 "reminded_at IS NULL AND remind_at = ?",
                 "isis", now, state, id, remind_at);
-    if (k < 0 || (k == 1 && strcmp(state, "sent") == 0 &&
-                  (k = queue_mail(db, a, user_id, id, db_val(due, i, 6), db_val(due, i, 3), db_val(due, i, 4),
-                                  db_val(due, i, 5), db_val(due, i, 8))) < 0)) {
+    if (k == 1 && strcmp(state, "sent") == 0) {
+        rc = queue_mail(db, a, user_id, id, db_val(due, i, 6), db_val(due, i, 3), db_val(due, i, 4), db_val(due, i, 5),
+                        db_val(due, i, 8));
+        k = rc < 0 ? rc : k;
+    }
+    if (k != 1) {
         db_rollback(db);
-        return (int)k;
+        return k < 0 ? (int)k : 0; /* 0: another run claimed it first */
     }
-    if (k == 1) {
-        k = db_commit(db);
-        if (k != ZM_OK) {
-            return (int)k;
-        }
-        res->sent += strcmp(state, "sent") == 0;
-        res->not_member += strcmp(state, "not_member") == 0;
-        res->late += strcmp(state, "late") == 0;
-        return 1;
+    if ((rc = db_commit(db)) != ZM_OK) {
+        return rc;
     }
-    db_rollback(db);
-    return 0;
+    res->sent += strcmp(state, "sent") == 0;
+    res->not_member += strcmp(state, "not_member") == 0;
+    res->late += strcmp(state, "late") == 0;
+    return 1;
 }
 
 int content_remind_due(db_t *db, zm_arena_t *a, int64_t now, int limit, content_remind_t *res)
