@@ -42,6 +42,8 @@ zm_unit_test(points zmpoints zmmodules)
 zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 # payments: the QR code PNG (read back with libpng), its bounds, the order's JSON
 zm_unit_test(payments zmpayments zmmodules)
+# content: ISO 8601 times, news URLs, the feed parser's rules
+zm_unit_test(content zmcontent)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
