@@ -6,7 +6,7 @@
  * remind_at = starts_at - remind_before_minutes is kept in the row; the
  * reminder task claims a due row with UPDATE ... WHERE reminded_at IS NULL
  * (affected rows 1: this run owns it) and queues its mail.send task in the
- * same transaction (dedupe key content.remind:<id>:<remind_at>), so two
+ * same transaction (dedupe key content.remind:<id>:<remind_at>:<now>), so two
  * runs at once send one mail.  A new start or lead time sets reminded_at
  * back to NULL: the reminder is armed again for the new time.
  */
@@ -145,8 +145,8 @@ int content_event_delete(db_t *db, int64_t user_id, int64_t id)
     return rc < 0 ? (int)rc : rc == 0 ? ZM_ENOTFOUND : ZM_OK;
 }
 
-static int queue_mail(db_t *db, zm_arena_t *a, int64_t user_id, int64_t id, const char *remind_at, const char *title,
-                      const char *kind, const char *starts_at, const char *notes)
+static int queue_mail(db_t *db, zm_arena_t *a, int64_t user_id, int64_t id, const char *remind_at, int64_t now,
+                      const char *title, const char *kind, const char *starts_at, const char *notes)
 {
     static const char *const kind_labels[] = {"面试", "截止日期", "事项"};
     const char *label = kind_labels[2];
@@ -184,7 +184,8 @@ static int queue_mail(db_t *db, zm_arena_t *a, int64_t user_id, int64_t id, cons
     t.payload_json = zm_pstrdup(a, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN));
     t.priority = TASK_PRIO_HIGH;
     t.user_id = user_id;
-    t.dedupe_key = zm_psprintf(a, "content.remind:%lld:%s", (long long)id, remind_at);
+    /* once per claim (the claim is what makes it once; the key only guards a retried enqueue) */
+    t.dedupe_key = zm_psprintf(a, "content.remind:%lld:%s:%lld", (long long)id, remind_at, (long long)now);
     json_object_put(p);
     if (t.payload_json == NULL || t.dedupe_key == NULL) {
         return ZM_ENOMEM;
@@ -220,8 +221,8 @@ static int remind_one(db_t *db, zm_arena_t *a, const db_res_t *due, size_t i, in
                 "reminded_at IS NULL AND remind_at = ?",
                 "isis", now, state, id, remind_at);
     if (k == 1 && strcmp(state, "sent") == 0) {
-        rc = queue_mail(db, a, user_id, id, db_val(due, i, 6), db_val(due, i, 3), db_val(due, i, 4), db_val(due, i, 5),
-                        db_val(due, i, 8));
+        rc = queue_mail(db, a, user_id, id, db_val(due, i, 6), now, db_val(due, i, 3), db_val(due, i, 4),
+                        db_val(due, i, 5), db_val(due, i, 8));
         k = rc < 0 ? rc : k;
     }
     if (k != 1) {

@@ -6,11 +6,13 @@ tasks are run by hand with `zhimai-worker enqueue` (their schedules run them eve
 reminder task takes {"now": T} on test stacks (tasks.test_handlers = 1), so the tests drive its clock and use
 events in 2031, which the real clock's runs never reach."""
 import calendar
+import http.server
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from email import message_from_bytes
@@ -34,16 +36,16 @@ def worker(*args):
     return p.stdout
 
 
-def run_task(type_, payload):
-    """Enqueue a task and wait for its end: its result."""
-    tid = int(worker("enqueue", type_, json.dumps(payload)).strip())
+def run_task(type_, payload, state="done"):
+    """Enqueue a task and wait for its end: its result (or, for a failure, the task)."""
+    tid = int(worker("enqueue", type_, json.dumps(payload), "--max-attempts", "1").strip())
 
     def done():
         t = json.loads(worker("get", str(tid)))
         return t if t["state"] in ("done", "failed") else None
     t = zmtest.wait_for(done, timeout=60, step=0.1, what="task %s %d" % (type_, tid))
-    assert t["state"] == "done", t
-    return t.get("result")
+    assert t["state"] == state, t
+    return t.get("result") if state == "done" else t
 
 
 def credit(user, fen):
@@ -261,6 +263,39 @@ def test_news_feed_task_from_file():
     assert "inserted 0, duplicates 3" in sql("SELECT last_result FROM content_feed_state")[0][0]
 
 
+def test_news_feed_task_from_url():
+    """The feed over HTTP (libcurl, through services/fetch.c); a refused URL fails the run, stores nothing."""
+    tag = uuid.uuid4().hex[:6]
+    body = json.dumps([news_item(60 + i, url="https://url.example.com/%s/%d" % (tag, i)) for i in range(2)]).encode()
+
+    class Feed(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != "/feed.json":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        base = "http://127.0.0.1:%d" % srv.server_address[1]
+        res = run_task("content.news_import", {"force": True, "feed": base + "/feed.json"})
+        assert res == {"inserted": 2, "duplicates": 0, "invalid": 0}, res
+        t = run_task("content.news_import", {"force": True, "feed": base + "/missing.json"}, state="failed")
+        assert "HTTP 404" in json.dumps(t), t
+    finally:
+        srv.shutdown()
+    t = run_task("content.news_import", {"force": True, "feed": "/nonexistent/feed.json"}, state="failed")
+    assert "cannot open" in json.dumps(t), t
+    assert sql("SELECT COUNT(*) FROM content_news WHERE url LIKE 'https://url.example.com/%s/%%'" % tag)[0][0] == "2"
+
+
 # ---- 日历事件 ---------------------------------------------------------------------------------------
 
 
@@ -371,6 +406,11 @@ def test_reminder_once_for_gold_at_the_lead_time():
     remind(ts("2031-05-21T09:10:00Z"))
     assert queued(e["id"]) == 2
     zmtest.wait_for(lambda: len(mails_to(gold["email"])) == 2, timeout=30, step=0.1, what="the second mail")
+    # moved away and back to a time already reminded: armed again, one more
+    call("PATCH", "/api/v1/calendar/events/%d" % e["id"], gold, {"starts_at": "2031-05-22T09:30:00Z"})
+    call("PATCH", "/api/v1/calendar/events/%d" % e["id"], gold, {"starts_at": "2031-05-21T09:30:00Z"})
+    remind(ts("2031-05-21T09:05:00Z"))
+    assert queued(e["id"]) == 3
     # a run that comes after the lead time but before the start still sends; one after the start does not
     late = call("POST", "/api/v1/calendar/events", gold,
                 {**EV, "starts_at": "2031-06-01T00:00:00Z", "remind_before_minutes": 10}, 201)
