@@ -52,7 +52,7 @@ static json_object *question_json(const db_res_t *res, size_t i)
     return o;
 }
 
-/* "%word%" with LIKE's own characters escaped (the default escape, a backslash) */
+/* "%word%" with LIKE's own characters escaped by '!' (ESCAPE '!': the same under any sql_mode) */
 static char *like_pattern(zm_arena_t *a, const char *s)
 {
     size_t n = strlen(s);
@@ -63,8 +63,8 @@ static char *like_pattern(zm_arena_t *a, const char *s)
     }
     *p++ = '%';
     for (; *s; s++) {
-        if (*s == '%' || *s == '_' || *s == '\\') {
-            *p++ = '\\';
+        if (*s == '%' || *s == '_' || *s == '!') {
+            *p++ = '!';
         }
         *p++ = *s;
     }
@@ -78,7 +78,7 @@ int content_question_list(db_t *db, zm_arena_t *a, const content_qfilter_t *f, i
 {
     /* one statement each way: NULL filters pass as "? IS NULL" */
     const char *where = " WHERE (? IS NULL OR category = ?) AND (? IS NULL OR tag = ?) AND "
-                        "(? IS NULL OR question LIKE ? OR why LIKE ?)";
+                        "(? IS NULL OR question LIKE ? ESCAPE '!' OR why LIKE ? ESCAPE '!')";
     const char *like = f->q ? like_pattern(a, f->q) : NULL;
     db_res_t res;
     int rc;

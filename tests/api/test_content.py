@@ -107,6 +107,8 @@ def test_questions_browse_filter_search_page():
     # LIKE's own characters are searched as themselves
     assert call("GET", "/api/v1/classic-questions?q=%25%25%25", u)["total"] == 0
     assert call("GET", "/api/v1/classic-questions?q=__", u)["total"] == 0
+    assert call("GET", "/api/v1/classic-questions?q=!%25", u)["total"] == 0
+    assert call("GET", "/api/v1/classic-questions?q=%5C", u)["total"] == 0
     facets = call("GET", "/api/v1/classic-questions/facets", u)
     assert [c["code"] for c in facets["categories"]] == ["technical", "project", "behavioral", "hr"], facets
     assert sum(c["count"] for c in facets["categories"]) == d["total"]
