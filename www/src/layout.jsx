@@ -28,6 +28,7 @@ const HR_NAV = [
 /* only for role admin */
 const ADMIN_NAV = [
   ['/admin/users', 'nav.adminUsers'],
+  ['/admin/content', 'nav.adminContent'],
 ];
 
 function NavItem({ href, label, path, onNav }) {

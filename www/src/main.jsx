@@ -40,6 +40,7 @@ const Upgrade = lazyPage(() => import('./pages/upgrade.jsx'), 'Upgrade');
 const Questions = lazyPage(() => import('./pages/content.jsx'), 'Questions');
 const News = lazyPage(() => import('./pages/content.jsx'), 'News');
 const Calendar = lazyPage(() => import('./pages/content.jsx'), 'Calendar');
+const AdminContent = lazyPage(() => import('./pages/content.jsx'), 'AdminContent');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -57,7 +58,7 @@ const appRoutes = [
   ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
   ['/matching/:job', Matching],
   /* 经典题库 (the seed's /classic-questions is the API's, through nginx), 职场动态, 日历事件 */
-  ['/question-bank', Questions], ['/news', News], ['/calendar', Calendar],
+  ['/question-bank', Questions], ['/news', News], ['/calendar', Calendar], ['/admin/content', AdminContent],
 ];
 
 function NotFound() {

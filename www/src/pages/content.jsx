@@ -240,3 +240,96 @@ export function Calendar() {
     </div>
   );
 }
+
+/* ---- 管理后台 · 内容: news (add, import a JSON feed, delete) and a new question ---- */
+
+export function AdminContent({ user }) {
+  const [page, setPage] = useState(1);
+  const list = useAsync(() => api('GET', '/api/v1/admin/workplace-news?page_size=' + PAGE_SIZE + '&page=' + page), [page]);
+  const [notice, setNotice] = useState(null);
+  const [feed, setFeed] = useState('');
+  const [feedErr, setFeedErr] = useState(null);
+  const news = useForm({ title: '', url: '', source: '', summary: '', tags: '' });
+  const q = useForm({ category: 'technical', tag: '', question: '', why: '', outline: '' });
+  if (user.role !== 'admin') return <div class="page"><Alert kind="error">{t('admin.noPerm')}</Alert></div>;
+  const addNews = news.submit(async (v) => {
+    const tags = v.tags.split(/[,，]/).map((x) => x.trim()).filter(Boolean);
+    const n = await api('POST', '/api/v1/admin/workplace-news', { title: v.title, url: v.url, source: v.source, summary: v.summary, tags });
+    news.setValues({ title: '', url: '', source: '', summary: '', tags: '' });
+    setNotice(t('acontent.added', { title: n.title }));
+    list.reload();
+  });
+  const importFeed = async (e) => {
+    e.preventDefault(); setFeedErr(null); setNotice(null);
+    let body;
+    try { body = JSON.parse(feed); } catch { setFeedErr({ message: t('acontent.notJson') }); return; }
+    try {
+      const r = await api('POST', '/api/v1/admin/workplace-news/import', body);
+      setNotice(t('acontent.imported', r)); setFeed(''); list.reload();
+    } catch (err) { setFeedErr(err); }
+  };
+  const del = async (n) => {
+    try { await api('DELETE', '/api/v1/admin/workplace-news/' + n.id); list.reload(); } catch (err) { setFeedErr(err); }
+  };
+  const addQ = q.submit(async (v) => {
+    const outline = v.outline.split('\n').map((x) => x.trim()).filter(Boolean);
+    const r = await api('POST', '/api/v1/admin/classic-questions', { category: v.category, tag: v.tag.trim(), question: v.question, why: v.why, outline });
+    q.setValues({ category: v.category, tag: '', question: '', why: '', outline: '' });
+    setNotice(t('acontent.qAdded', { id: r.id }));
+  });
+  const d = list.data;
+  const pages = d ? Math.max(1, Math.ceil(d.total / d.page_size)) : 1;
+  return (
+    <div class="page" data-page="admin-content">
+      <div class="page-head"><h1>{t('acontent.title')}</h1><p class="muted">{t('acontent.sub')}</p></div>
+      {notice && <Alert kind="success">{notice}</Alert>}
+      <section class="card">
+        <h3>{t('news.title')}</h3>
+        {list.loading && !d ? <Loading /> : list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : !d.items.length ? <Empty>{t('news.none')}</Empty> : (
+          <>
+            <ul class="item-list" data-admin-news>
+              {d.items.map((n) => (
+                <li class="event-item" data-news-id={n.id}>
+                  <span class="item-main"><b>{n.title}</b><span class="muted small">{[n.source, fmtTime(n.published_at), n.url].filter(Boolean).join(' · ')}</span></span>
+                  <button class="btn btn-small btn-ghost" onClick={() => del(n)}>{t('common.delete')}</button>
+                </li>
+              ))}
+            </ul>
+            <Pager page={page} pages={pages} go={setPage} />
+          </>
+        )}
+      </section>
+      <form class="card" onSubmit={addNews} data-form="admin-news">
+        <h3>{t('acontent.addNews')}</h3>
+        {news.error && !news.errors && <ErrorBox error={news.error} />}
+        <Field label={t('acontent.newsTitle')} name="title" errors={news.errors}><input {...news.bind('title')} maxLength={300} required /></Field>
+        <Field label="URL" name="url" errors={news.errors}><input {...news.bind('url')} type="url" maxLength={2048} required /></Field>
+        <Field label={t('acontent.source')} name="source" errors={news.errors}><input {...news.bind('source')} maxLength={100} /></Field>
+        <Field label={t('acontent.summary')} name="summary" errors={news.errors}><textarea {...news.bind('summary')} maxLength={2000} rows={2} /></Field>
+        <Field label={t('acontent.tags')} name="tags" errors={news.errors}><input {...news.bind('tags')} /></Field>
+        <div class="row-end"><button class="btn btn-primary" type="submit" disabled={news.busy}>{t('common.save')}</button></div>
+      </form>
+      <form class="card" onSubmit={importFeed} data-form="admin-import">
+        <h3>{t('acontent.import')}</h3>
+        <p class="muted small">{t('acontent.importHint')}</p>
+        {feedErr && <ErrorBox error={feedErr} />}
+        <textarea value={feed} rows={6} onInput={(e) => setFeed(e.currentTarget.value)} aria-label={t('acontent.import')} />
+        <div class="row-end"><button class="btn btn-primary" type="submit" disabled={!feed.trim()}>{t('acontent.importBtn')}</button></div>
+      </form>
+      <form class="card" onSubmit={addQ} data-form="admin-question">
+        <h3>{t('acontent.addQuestion')}</h3>
+        {q.error && !q.errors && <ErrorBox error={q.error} />}
+        <Field label={t('cq.category')} name="category" errors={q.errors}>
+          <select {...q.bind('category')} onChange={(e) => q.setValues((x) => ({ ...x, category: e.currentTarget.value }))}>
+            {['technical', 'project', 'behavioral', 'hr'].map((c) => <option value={c}>{t('cq.cat.' + c)}</option>)}
+          </select>
+        </Field>
+        <Field label={t('cq.tag')} name="tag" errors={q.errors}><input {...q.bind('tag')} maxLength={64} /></Field>
+        <Field label={t('acontent.question')} name="question" errors={q.errors}><textarea {...q.bind('question')} maxLength={1000} rows={2} required /></Field>
+        <Field label={t('acontent.why')} name="why" errors={q.errors}><input {...q.bind('why')} maxLength={1000} /></Field>
+        <Field label={t('cq.outline')} name="outline" errors={q.errors} hint={t('acontent.outlineHint')}><textarea {...q.bind('outline')} rows={4} required /></Field>
+        <div class="row-end"><button class="btn btn-primary" type="submit" disabled={q.busy}>{t('common.save')}</button></div>
+      </form>
+    </div>
+  );
+}
