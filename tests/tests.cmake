@@ -42,6 +42,8 @@ zm_unit_test(points zmpoints zmmodules)
 zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 # payments: the QR code PNG (read back with libpng), its bounds, the order's JSON
 zm_unit_test(payments zmpayments zmmodules)
+# content: ISO 8601 times, news URLs, the feed parser's rules
+zm_unit_test(content zmcontent)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -144,6 +146,8 @@ zm_api_test(payments test_payments.py)
 # the reconciliation inspector (issue 16): zhimai-inspect against the local fake, each anomaly on purpose, repair,
 # the lock, bad bills; the admin API and the on-demand task.  Restarts zhimai-fcgi and zhimai-worker, then restores them
 zm_api_test(inspect test_inspect.py)
+# classic questions, workplace news and its feed import, calendar events and gold members' reminders (issue 17)
+zm_api_test(content test_content.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts

@@ -86,6 +86,18 @@ int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job
  */
 int an_remote_score(zm_arena_t *a, const char *resume_text, const char *job_description, long timeout_ms, int *score,
                     char **error);
+/** One question of the builtin bank (questions.tsv), for the classic question bank (fcgi/content). */
+typedef struct {
+    const char *category; /* technical, project, behavioral, hr */
+    const char *skill;    /* the skill's canonical name, NULL for any ("*") */
+    const char *question; /* may hold the placeholders {skill}, {project}, {role} */
+    const char *why;
+    const char *const *outline;
+    int noutline;
+} an_bank_q_t;
+
+/** The i-th question of the loaded bank, in file order: ZM_OK, or ZM_ENOTFOUND past the last. */
+int an_bank_question(int i, an_bank_q_t *out);
 
 /* ---- the match as features: what job matching scores a million resumes with ----
  *

@@ -56,6 +56,7 @@ IP_RANGES = {
     "test_payments.py": "127.28.",
     "test_inspect.py": "127.29.",
     "test_matching_rerank.py": "127.34.",
+    "test_content.py": "127.32.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")

@@ -3,7 +3,8 @@
 // -> log in again -> practice partners (profile, a card, a like, a match, the
 // limit); jobs (an HR posts a job, the seeker finds it by a Chinese query and applies,
 // HR invites them, and 我的申请 shows it without reloading; the sync dashboard); 充值升级
-// (levels, benefits, a referral's points in the history, the invite link, ordering); an
+// (levels, benefits, a referral's points in the history, the invite link, ordering); 经典题库
+// (filter, search, an outline), 职场动态 locked for a 普通会员, 日历事件 (add, edit, delete); an
 // admin (made with zhimai-admin) finds the user and changes their role, a seeker is kept out of the admin page; an expired session lands
 // on the login page; error cases; the time until the first page is usable
 // (printed, and written to $ZM_VAR/screenshots/metrics.json); screenshots of
@@ -873,6 +874,50 @@ test('journey', async (t) => {
     await page.click('[data-lang-switch]');
     assert.match(await page.locator('main h1').innerText(), /充值升级/);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await step(t, '经典题库, 职场动态 and 日历事件', async () => {
+    /* 经典题库: the analyzer's bank (content.load_questions runs when the worker starts), filtered and searched */
+    await page.goto(URL_ + '/question-bank');
+    await page.locator('[data-question-list] li').first().waitFor({ timeout: 30000 });
+    assert.match(await page.locator('main h1').innerText(), /经典题库/);
+    await page.selectOption('form[data-form=cq-search] select[name=category]', 'hr');
+    await page.waitForURL(/category=hr/);
+    await page.fill('form[data-form=cq-search] input[name=q]', '职业规划');
+    await page.click('form[data-form=cq-search] button[type=submit]');
+    await page.waitForURL(/q=/);
+    const first = page.locator('[data-question-list] li').first();
+    await first.waitFor();
+    assert.match(await first.innerText(), /职业规划/);
+    for (const c of await page.locator('[data-question-list] .chip-tip').allInnerTexts()) assert.equal(c, 'HR 题');
+    await first.locator('.cq-head').click();
+    assert.ok((await first.locator('[data-question-outline] ol li').count()) > 0);
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-question-bank.png'), fullPage: true });
+    /* 职场动态: a 普通会员 sees what it takes, not the news */
+    allowHttp(/^\/api\/v1\/workplace-news\/latest\/list$/, 403);
+    await page.goto(URL_ + '/news');
+    await page.locator('[data-news-locked]').waitFor();
+    assert.match(await page.locator('[data-news-locked]').innerText(), /青铜会员/);
+    /* 日历事件: add, edit, delete */
+    await page.goto(URL_ + '/calendar');
+    await page.locator('[data-add-event]').click();
+    const form = page.locator('form[data-form=event]');
+    await form.locator('input[name=title]').fill('字节跳动二面');
+    await form.locator('input[name=starts_at]').fill('2031-03-10T14:00');
+    await form.locator('select[name=remind]').selectOption('30');
+    await form.locator('button[type=submit]').click();
+    const ev = page.locator('[data-event-list] li').first();
+    await ev.waitFor();
+    assert.match(await ev.innerText(), /字节跳动二面/);
+    assert.match(await ev.innerText(), /面试/);
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-calendar.png'), fullPage: true });
+    await ev.locator('button', { hasText: '编辑' }).click();
+    await form.locator('input[name=title]').fill('字节跳动三面');
+    await form.locator('button[type=submit]').click();
+    await page.locator('[data-event-list] li', { hasText: '字节跳动三面' }).waitFor();
+    await page.locator('[data-event-list] li').first().locator('button', { hasText: '删除' }).click();
+    await page.locator('.modal .btn-danger').click();
+    await page.locator('[data-page=calendar] .state-empty').waitFor();
   });
 
   await step(t, 'no console errors on any page', async () => {

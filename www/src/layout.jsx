@@ -9,10 +9,13 @@ const NAV = [
   ['/suggestions', 'nav.suggestions'],
   ['/diagnosis', 'nav.diagnosis'],
   ['/interview', 'nav.interview'],
+  ['/question-bank', 'nav.questions'],
   ['/partners', 'nav.partners'],
   [null, 'nav.mock'],
   ['/jobs', 'nav.jobs'],
   ['/applications', 'nav.applications'],
+  ['/news', 'nav.news'],
+  ['/calendar', 'nav.calendar'],
   ['/upgrade', 'nav.upgrade'],
   [null, 'nav.notifications'],
   ['/settings', 'nav.settings'],
@@ -26,6 +29,7 @@ const HR_NAV = [
 const ADMIN_NAV = [
   ['/admin/users', 'nav.adminUsers'],
   ['/admin/inspections', 'nav.adminInspections'],
+  ['/admin/content', 'nav.adminContent'],
 ];
 
 function NavItem({ href, label, path, onNav }) {

@@ -38,6 +38,10 @@ const HrJob = lazyPage(() => import('./pages/hr.jsx'), 'HrJob');
 const SyncDashboard = lazyPage(() => import('./pages/sync.jsx'), 'SyncDashboard');
 const Matching = lazyPage(() => import('./pages/matching.jsx'), 'Matching');
 const Upgrade = lazyPage(() => import('./pages/upgrade.jsx'), 'Upgrade');
+const Questions = lazyPage(() => import('./pages/content.jsx'), 'Questions');
+const News = lazyPage(() => import('./pages/content.jsx'), 'News');
+const Calendar = lazyPage(() => import('./pages/content.jsx'), 'Calendar');
+const AdminContent = lazyPage(() => import('./pages/content.jsx'), 'AdminContent');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -55,6 +59,8 @@ const appRoutes = [
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
   ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
   ['/matching/:job', Matching],
+  /* 经典题库 (the seed's /classic-questions is the API's, through nginx), 职场动态, 日历事件 */
+  ['/question-bank', Questions], ['/news', News], ['/calendar', Calendar], ['/admin/content', AdminContent],
 ];
 
 function NotFound() {
