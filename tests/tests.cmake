@@ -134,6 +134,8 @@ zm_api_test(matching test_matching.py)
 # WeChat Pay Native orders, QR, notifications (issue 15): restarts zhimai-fcgi and zhimai-worker against the
 # local fake (tests/fakes/wechatpay), then restores them
 zm_api_test(payments test_payments.py)
+# the message center (issue 17): to a user, a role, everyone; read state; live hints on the multiplexed channel
+zm_api_test(messages test_messages.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 
