@@ -29,6 +29,7 @@ set_tests_properties(unit.extract PROPERTIES ENVIRONMENT "ZM_EXTRACT_HELPER=$<TA
 zm_unit_test(tasks_backoff zmtasks)
 zm_unit_test(tasks_queue zmtasks)
 zm_unit_test(live zmtasks)
+zm_unit_test(messages zmmessages)
 foreach(t password token mail email)
   zm_unit_test(${t} zmaccounts)
 endforeach()

@@ -28,6 +28,8 @@ function lazyPage(load, name) {
   };
 }
 const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
+const AdminMessages = lazyPage(() => import('./pages/admin.jsx'), 'AdminMessages');
+const Messages = lazyPage(() => import('./pages/messages.jsx'), 'Messages');
 const Partners = lazyPage(() => import('./pages/partners.jsx'), 'Partners');
 const Jobs = lazyPage(() => import('./pages/jobs.jsx'), 'Jobs');
 const JobDetail = lazyPage(() => import('./pages/jobs.jsx'), 'JobDetail');
@@ -47,7 +49,8 @@ const appRoutes = [
   ['/resumes', Resumes], ['/resumes/:id', ResumeDetail], ['/suggestions', Suggestions],
   ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
-  ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
+  ['/settings', Settings], ['/admin/users', AdminUsers], ['/admin/messages', AdminMessages],
+  ['/messages', Messages], ['/partners', Partners],
   ['/jobs', Jobs], ['/jobs/:id', JobDetail], ['/applications', Applications],
   ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob], ['/upgrade', Upgrade],
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
