@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS messages_message (
     sender_id INT(11) NULL,                       -- the admin who posted it; NULL for the system
     created_at DATETIME(6) NOT NULL,
     KEY messages_message_user (user_id, id),
-    KEY messages_message_audience (audience, role, id, created_at), -- covers a reader's broadcast range
+    KEY messages_message_audience (audience, role, id, created_at), -- covers the broadcast ranges a reader walks
     CONSTRAINT messages_message_user_fk FOREIGN KEY (user_id) REFERENCES auth_user (id) ON DELETE CASCADE,
     CONSTRAINT messages_message_sender_fk FOREIGN KEY (sender_id) REFERENCES auth_user (id) ON DELETE SET NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
