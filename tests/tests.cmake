@@ -29,6 +29,7 @@ set_tests_properties(unit.extract PROPERTIES ENVIRONMENT "ZM_EXTRACT_HELPER=$<TA
 zm_unit_test(tasks_backoff zmtasks)
 zm_unit_test(tasks_queue zmtasks)
 zm_unit_test(live zmtasks)
+zm_unit_test(messages zmmessages)
 foreach(t password token mail email)
   zm_unit_test(${t} zmaccounts)
 endforeach()
@@ -148,6 +149,8 @@ zm_api_test(payments test_payments.py)
 zm_api_test(inspect test_inspect.py)
 # classic questions, workplace news and its feed import, calendar events and gold members' reminders (issue 17)
 zm_api_test(content test_content.py)
+# the message center (issue 17): to a user, a role, everyone; read state; live hints on the multiplexed channel
+zm_api_test(messages test_messages.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts

@@ -14,6 +14,7 @@ extern const zm_module_t zm_services_module;
 extern const zm_module_t zm_tasks_module;
 extern const zm_module_t zm_points_module;
 extern const zm_module_t zm_accounts_module;
+extern const zm_module_t zm_messages_module;
 extern const zm_module_t zm_resumes_module;
 extern const zm_module_t zm_analysis_module;
 extern const zm_module_t zm_jobs_module;
@@ -36,6 +37,7 @@ const zm_module_t *const zm_modules[] = {
     &zm_tasks_module,
     &zm_points_module,
     &zm_accounts_module,
+    &zm_messages_module,
     &zm_resumes_module,
     &zm_analysis_module,
     &zm_jobs_module,

@@ -26,6 +26,13 @@ typedef struct {
     MYSQL_STMT *stmt;
 } db_cached_t;
 
+/* work for after the commit of the open transaction (db_after_commit), in the order added */
+typedef struct db_hook_s {
+    struct db_hook_s *next;
+    db_hook_pt fn;
+    void *arg;
+} db_hook_t;
+
 struct db_s {
     db_conf_t conf;
     MYSQL *my;
@@ -34,6 +41,7 @@ struct db_s {
     int64_t last_connect_try_ms;
     int64_t insert_id;
     uint64_t *reconnect_counter;
+    db_hook_t *hooks, **hooks_tail;
     int ever_connected;
     size_t ncached;
     db_cached_t cache[DB_CACHE_SIZE];
@@ -51,7 +59,36 @@ db_t *db_open(const db_conf_t *c)
     db->conf.password = zm_xstrdup(c->password);
     db->conf.name = zm_xstrdup(c->name);
     db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
+    db->hooks_tail = &db->hooks;
     return db;
+}
+
+/* Forget the pending hooks (a rollback, a lost transaction, a new one); their args are the callers'. */
+static void db_drop_hooks(db_t *db)
+{
+    db_hook_t *h, *next;
+
+    for (h = db->hooks; h; h = next) {
+        next = h->next;
+        free(h);
+    }
+    db->hooks = NULL;
+    db->hooks_tail = &db->hooks;
+}
+
+/* After a commit: run each hook once, in order; a hook that adds another runs it at once (no transaction). */
+static void db_run_hooks(db_t *db)
+{
+    db_hook_t *h = db->hooks;
+
+    db->hooks = NULL;
+    db->hooks_tail = &db->hooks;
+    while (h) {
+        db_hook_t *next = h->next;
+        h->fn(h->arg);
+        free(h);
+        h = next;
+    }
 }
 
 static void db_drop_cache(db_t *db)
@@ -74,6 +111,7 @@ static void db_disconnect(db_t *db)
     }
     db->connected = 0;
     db->in_txn = 0;
+    db_drop_hooks(db);
 }
 
 db_t *db_open_configured(unsigned rw_timeout_s)
@@ -521,6 +559,7 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
             }
             if (rc == ZM_EDBDOWN && in_txn) {
                 db->in_txn = 0;
+                db_drop_hooks(db);
             }
             return rc;
         }
@@ -596,6 +635,7 @@ int db_begin(db_t *db)
         db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
         rc = db_simple(db, "START TRANSACTION");
     }
+    db_drop_hooks(db);
     if (rc == ZM_OK) {
         db->in_txn = 1;
     }
@@ -607,6 +647,11 @@ int db_commit(db_t *db)
     int rc = db->connected ? db_simple(db, "COMMIT") : ZM_EDBDOWN;
 
     db->in_txn = 0;
+    if (rc == ZM_OK) {
+        db_run_hooks(db);
+    } else {
+        db_drop_hooks(db);
+    }
     return rc;
 }
 
@@ -615,7 +660,23 @@ int db_rollback(db_t *db)
     int rc = db->connected ? db_simple(db, "ROLLBACK") : ZM_EDBDOWN;
 
     db->in_txn = 0;
+    db_drop_hooks(db);
     return rc;
+}
+
+void db_after_commit(db_t *db, db_hook_pt fn, void *arg)
+{
+    db_hook_t *h;
+
+    if (!db->in_txn) {
+        fn(arg);
+        return;
+    }
+    h = zm_xcalloc(1, sizeof(*h));
+    h->fn = fn;
+    h->arg = arg;
+    *db->hooks_tail = h;
+    db->hooks_tail = &h->next;
 }
 
 int db_in_transaction(db_t *db)

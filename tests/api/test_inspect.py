@@ -208,9 +208,10 @@ def test_paid_at_wechat_never_credited():
     assert f["order_fen"] == 6000 and f["wechat_fen"] == 6000 and f["detail"]["wechat_source"] == "bill", f
     assert db_status(no) == "pending" and credits(no) == (0, 0)  # without --repair nothing changes
     # the admins heard of it
-    n = sql("SELECT COUNT(*) FROM notifications_notification WHERE user_id = %d AND kind = 'inspect_findings' "
-            "AND data LIKE %s" % (int(STATE["admin"]["id"]), sql_str('%%"run_id":%d,%%' % rep["run_id"])))
-    assert n == [["1"]], n
+    msgs = data_of(request("GET", "/api/v1/messages?page_size=100", token=STATE["admin"]["access"]),
+                   200)
+    mine = [m for m in msgs["items"] if m["kind"] == "inspection.finding" and m["data"]["run_id"] == rep["run_id"]]
+    assert len(mine) == 1 and mine[0]["audience"] == "role", msgs
     mails = sql("SELECT COUNT(*) FROM zm_task WHERE type = 'mail.send' AND payload LIKE %s"
                 % sql_str("%%%s%%" % STATE["admin"]["email"]))
     assert int(mails[0][0]) >= 1, mails

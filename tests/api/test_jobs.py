@@ -257,9 +257,10 @@ def test_closing_and_deleting_a_job_closes_applications():
             assert call("DELETE", "/api/v1/hr/jobs/%d" % j["id"], a).status == 204
         got = wait_my_status(s, app["id"], "closed")
         assert got["close_reason"] in ("职位已关闭", "职位已删除"), got
-        notes = sql("SELECT kind, title FROM notifications_notification WHERE user_id = %d AND data LIKE '%%\"application_id\":%d%%'"
-                    % (s["id"], app["id"]))
-        assert ["application_closed", "申请已关闭"] in notes, notes
+        # the applicant's message, through the message center
+        notes = data_of(call("GET", "/api/v1/messages?page_size=100", s), 200, "messages")["items"]
+        notes = [[n["kind"], n["title"]] for n in notes if n["data"].get("application_id") == app["id"]]
+        assert ["application.closed", "申请已关闭"] in notes, notes
         wait_for(lambda: detail(j["id"], s).status == 404, timeout=5, what="the job gone for seekers")
     # applying to a closed job that is still visible to its applicant: 409
     j = create_job(a)

@@ -475,8 +475,11 @@ def live_channel(user):
 
 
 def notifications(user_id, job_id):
-    return sql("SELECT kind, title, body, data, is_read FROM notifications_notification WHERE user_id = %d "
-               "AND kind = 'match.invite' AND JSON_EXTRACT(data, '$.job_id') = %d" % (user_id, job_id))
+    """The candidate's match.invite messages (the message center, msg_send) for the job."""
+    return sql("SELECT m.kind, m.title, m.body, m.data, (SELECT COUNT(*) FROM messages_read r "
+               "WHERE r.user_id = m.user_id AND r.message_id = m.id) FROM messages_message m "
+               "WHERE m.audience = 'user' AND m.user_id = %d "
+               "AND m.kind = 'match.invite' AND JSON_EXTRACT(m.data, '$.job_id') = %d" % (user_id, job_id))
 
 
 def test_invite_candidate_to_apply():

@@ -179,6 +179,9 @@ PY
 # points: balance and history reads at 1M ledger rows of one user (issue 15); generated once per benchstack
 printf '\n'
 python3 "$ROOT/tests/bench/points_bench.py" 1000000
+# the message center (issue 17): a broadcast to 100k users is one row; unread count, lists, read-all
+printf '\n'
+python3 "$ROOT/tests/bench/messages_bench.py" 100000 1000 2000 || echo "bench: messages failed" >&2
 # job <-> resume matching (issue 13) on the same stack: its scorer per core, the one-by-one builtin
 # baseline, POST /match/start -> matched for 100k and 1M synthetic candidates, result page p99.
 # ZM_BENCH_MATCHING sets the sizes ("" skips it).

@@ -64,7 +64,30 @@ const problems = [];
 let allowed = [];
 let stepName = '(setup)';
 function allowHttp(pathRe, status) { allowed.push({ pathRe, status }); }
+/*
+ * waitForLoadState('networkidle') never comes now that every signed-in page holds the live
+ * channel's EventSource open (the layout's unread badge, www/src/unread.js); settled(p) is the
+ * same wait with the event streams left out: no other request in flight for 500 ms.
+ */
+const inflight = new WeakMap();
+async function settled(p, quietMs = 500, timeoutMs = 15000) {
+  const set = inflight.get(p), t0 = Date.now();
+  let since = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (set.size) since = Date.now();
+    else if (Date.now() - since >= quietMs) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('requests still in flight: ' + [...set].map((r) => r.url()).join(', '));
+}
 function track(p, label) {
+  const set = new Set();
+  inflight.set(p, set);
+  p.on('request', (r) => { if (!/\/api\/v1\/events\//.test(new URL(r.url()).pathname)) set.add(r); });
+  p.on('requestfinished', (r) => set.delete(r));
+  p.on('requestfailed', (r) => set.delete(r));
+  /* a navigation ends the old document's requests, whether or not an event says so */
+  p.on('framenavigated', (f) => { if (f === p.mainFrame()) set.clear(); });
   p.on('pageerror', (e) => problems.push(`[${label}] ${stepName}: uncaught ${e.name}: ${e.message}`));
   p.on('console', (m) => {
     if (m.type() !== 'error') return;
@@ -550,7 +573,7 @@ test('journey', async (t) => {
       for (const [name, p] of pages) {
         await page.goto(URL_ + p);
         await page.waitForSelector('main .card');
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         if (name === 'suggestions') { await page.click('.item-list .item'); await page.waitForSelector('[data-suggestion]'); }
         if (name === 'diagnosis') { await page.click('.item-list .item'); await page.waitForSelector('[data-report]'); }
         if (name === 'interview') await page.locator('[data-question]').first().waitFor();
@@ -564,7 +587,7 @@ test('journey', async (t) => {
       await adminPage.setViewportSize({ width: w, height: h });
       await adminPage.goto(URL_ + '/admin/users');
       await adminPage.waitForSelector('[data-users-table]');
-      await adminPage.waitForLoadState('networkidle');
+      await settled(adminPage);
       await adminPage.screenshot({ path: path.join(SHOTS, `${tag}-admin-users.png`), fullPage: true });
       if (tag === 'phone') {
         await adminPage.click('.nav-toggle');
@@ -918,6 +941,80 @@ test('journey', async (t) => {
     await page.locator('[data-event-list] li').first().locator('button', { hasText: '删除' }).click();
     await page.locator('.modal .btn-danger').click();
     await page.locator('[data-page=calendar] .state-empty').waitFor();
+  });
+
+  await step(t, '消息中心: an admin publishes, the badge rises live, Markdown without raw HTML, read and read all', async () => {
+    const bearer = async (p) => ({ Authorization: 'Bearer ' + await p.evaluate(() => JSON.parse(localStorage.getItem('zm.tokens')).access) });
+    const seekerAuth = await bearer(page), adminAuth = await bearer(adminPage);
+    const me = (await (await fetch(URL_ + '/api/v1/auth/me', { headers: seekerAuth })).json()).data;
+    /* start from nothing unread */
+    assert.equal((await fetch(URL_ + '/api/v1/messages/read-all', { method: 'POST', headers: seekerAuth })).status, 200);
+    await page.goto(URL_ + '/resumes');
+    await page.locator('[data-bell]').waitFor();
+    await page.evaluate(() => { window.__zmNoReload = 1; });
+    assert.equal(await page.locator('[data-unread-badge]').count(), 0);
+
+    /* 消息发布: hostile Markdown; the preview renders it without raw HTML */
+    const HOSTILE = '**重要**：今晚 22:00 系统维护\n\n<script>window.__zmXss=1</script><img src=x onerror="window.__zmXss=2">\n\n'
+      + '[点我](javascript:window.__zmXss=3) [帮助](https://example.com/help)\n\n<a href="javascript:void(0)" onclick="window.__zmXss=4">html</a>';
+    await adminPage.setViewportSize({ width: 1280, height: 800 });
+    await adminPage.goto(URL_ + '/admin/messages');
+    const form = adminPage.locator('form[data-form=publish]');
+    await form.locator('select[name=audience]').selectOption('user');
+    await form.locator('input[name=user_id]').fill(String(me.id));
+    await form.locator('input[name=title]').fill('系统维护通知' + stamp);
+    await form.locator('textarea[name=body]').fill(HOSTILE);
+    await adminPage.click('[data-publish-preview-toggle]');
+    const preview = adminPage.locator('[data-publish-preview]');
+    await preview.locator('strong').waitFor();
+    assert.equal(await preview.locator('script, img, iframe, [onerror], [onclick], a[href^="javascript"]').count(), 0);
+    await adminPage.screenshot({ path: path.join(SHOTS, 'desktop-admin-publish.png'), fullPage: true });
+    await adminPage.click('[data-publish-send]');
+    await adminPage.locator('[data-publish-notice=success]').waitFor();
+
+    /* the seeker's open page: the badge rises without a reload or a poll */
+    await page.locator('[data-unread-badge]').waitFor();
+    assert.equal(await page.locator('[data-unread-badge]').innerText(), '1');
+    assert.equal(await page.evaluate(() => window.__zmNoReload), 1, 'the page was not reloaded');
+    await page.click('[data-bell]');
+    await page.waitForURL(/\/messages$/);
+    const item = page.locator('[data-msg-list] [data-msg-read=false]').first();
+    await item.waitFor();
+    assert.match(await item.innerText(), new RegExp('系统维护通知' + stamp));
+    await item.locator('.msg-head').click();
+    const body = page.locator('[data-msg-body]');
+    await body.locator('strong').waitFor();
+    assert.equal(await body.locator('script, img, iframe, [onerror], [onclick], a[href^="javascript"]').count(), 0);
+    assert.match(await body.innerText(), /<script>window.__zmXss=1<\/script>/, 'raw HTML shows as text');
+    assert.equal(await body.locator('a[href="https://example.com/help"][rel~=noopener]').count(), 1);
+    assert.equal(await page.evaluate(() => window.__zmXss), undefined, 'nothing of the message ran');
+    await page.locator('[data-unread-badge]').waitFor({ state: 'detached' });
+    await page.screenshot({ path: path.join(SHOTS, 'desktop-messages.png'), fullPage: true });
+
+    /* more arrive on the open page (one to the user, one to everyone); 全部标为已读 clears them */
+    for (const b of [{ audience: 'user', user_id: me.id }, { audience: 'all' }]) {
+      const r = await fetch(URL_ + '/api/v1/admin/messages', {
+        method: 'POST', headers: { ...adminAuth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title: '第二条' + stamp, body: '- 一\n- 二', ...b }),
+      });
+      assert.equal(r.status, 201);
+    }
+    await page.locator('[data-msg-list] [data-msg-read=false]').nth(1).waitFor();
+    await page.locator('[data-unread-badge]', { hasText: '2' }).waitFor();
+    await page.click('[data-msg-tab=unread]');
+    await page.waitForURL(/unread=1/);
+    await page.locator('[data-msg-list] [data-msg-read=false]').nth(1).waitFor();
+    await page.click('[data-read-all]');
+    await page.locator('[data-unread-badge]').waitFor({ state: 'detached' });
+    await page.locator('[data-msg-list]').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => window.__zmNoReload), 1, 'the page was not reloaded');
+    /* in English too */
+    await page.click('[data-lang-switch]');
+    assert.match(await page.locator('main h1').innerText(), /Messages/);
+    await page.click('[data-msg-tab=all]');
+    await page.locator('[data-msg-list] [data-msg-read=true]').first().waitFor();
+    await page.click('[data-lang-switch]');
+    assert.match(await page.locator('main h1').innerText(), /消息中心/);
   });
 
   await step(t, 'no console errors on any page', async () => {

@@ -29,6 +29,8 @@ function lazyPage(load, name) {
 }
 const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
 const AdminInspections = lazyPage(() => import('./pages/inspections.jsx'), 'AdminInspections');
+const AdminMessages = lazyPage(() => import('./pages/admin.jsx'), 'AdminMessages');
+const Messages = lazyPage(() => import('./pages/messages.jsx'), 'Messages');
 const Partners = lazyPage(() => import('./pages/partners.jsx'), 'Partners');
 const Jobs = lazyPage(() => import('./pages/jobs.jsx'), 'Jobs');
 const JobDetail = lazyPage(() => import('./pages/jobs.jsx'), 'JobDetail');
@@ -52,8 +54,9 @@ const appRoutes = [
   ['/resumes', Resumes], ['/resumes/:id', ResumeDetail], ['/suggestions', Suggestions],
   ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
-  ['/settings', Settings], ['/admin/users', AdminUsers],
-  ['/admin/inspections', AdminInspections, 'inspections'], ['/admin/inspections/:id', AdminInspections, 'inspections'], ['/partners', Partners],
+  ['/settings', Settings], ['/admin/users', AdminUsers], ['/admin/messages', AdminMessages],
+  ['/admin/inspections', AdminInspections, 'inspections'], ['/admin/inspections/:id', AdminInspections, 'inspections'],
+  ['/messages', Messages], ['/partners', Partners],
   ['/jobs', Jobs], ['/jobs/:id', JobDetail], ['/applications', Applications],
   ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob], ['/upgrade', Upgrade],
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
