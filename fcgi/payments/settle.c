@@ -137,8 +137,26 @@ static void publish_paid(const settle_t *s)
     json_object_put(m);
 }
 
+/* An order this transaction already paid: final (a paid order never changes again), so a plain read
+ * answers a duplicate without locks.  1: it is one (out filled), 0: take the locked path. */
+static int already_paid(db_t *db, zm_arena_t *a, const wxp_transaction_t *tx, payments_settle_result_t *out)
+{
+    db_res_t res;
+
+    if (!tx->transaction_id || !*tx->transaction_id ||
+        db_query(db, a, &res, "SELECT user_id, status, transaction_id FROM payments_order WHERE out_trade_no = ?", "s",
+                 tx->out_trade_no) != ZM_OK ||
+        res.nrows == 0 || strcmp(db_val(&res, 0, 1), "paid") != 0 || !db_val(&res, 0, 2) ||
+        strcmp(db_val(&res, 0, 2), tx->transaction_id) != 0) {
+        return 0;
+    }
+    out->result = "duplicate";
+    out->user_id = db_int(&res, 0, 0);
+    return 1;
+}
+
 int payments_settle(db_t *db, zm_arena_t *a, const wxp_transaction_t *tx, time_t now, const char *source,
-                    payments_settle_result_t *out)
+                    payments_settle_hook_t hook, void *hook_arg, payments_settle_result_t *out)
 {
     settle_t s;
     int rc = ZM_EAGAIN;
@@ -152,12 +170,19 @@ int payments_settle(db_t *db, zm_arena_t *a, const wxp_transaction_t *tx, time_t
     if (db_in_transaction(db)) {
         return ZM_EINVAL;
     }
+    if (already_paid(db, a, tx, out)) {
+        return hook ? hook(db, out, hook_arg) : ZM_OK;
+    }
     for (int attempt = 0; attempt < 5 && rc == ZM_EAGAIN; attempt++) {
         memset(out, 0, sizeof(*out));
         if ((rc = db_begin(db)) != ZM_OK) {
             return rc;
         }
         rc = settle_once(db, a, &s);
+        if ((rc == ZM_OK || rc == ZM_ENOTFOUND) && hook) {
+            int hrc = hook(db, out, hook_arg);
+            rc = hrc == ZM_OK ? rc : hrc;
+        }
         if (rc == ZM_OK || rc == ZM_ENOTFOUND) {
             int crc = db_commit(db);
             if (crc != ZM_OK) {

@@ -87,8 +87,28 @@ static int lock_account(db_t *db, zm_arena_t *a, int64_t user_id, account_t *acc
     return ZM_OK;
 }
 
-/* Append one points row and move the balance; acc is the locked account, updated. */
-static int append(db_t *db, const points_move_t *m, account_t *acc, int64_t *ledger_id)
+int points_account_lock(db_t *db, zm_arena_t *a, int64_t user_id)
+{
+    account_t acc;
+    int rc;
+
+    if (!db_in_transaction(db)) {
+        return ZM_EINVAL;
+    }
+    if (user_id <= 0) {
+        return ZM_ENOTFOUND;
+    }
+    rc = ensure_account(db, user_id);
+    return rc == ZM_OK ? lock_account(db, a, user_id, &acc) : rc;
+}
+
+/* post_locked's flags */
+#define POST_KEY_NEW 1    /* the caller proved the key unused under the account lock: no lookup */
+#define POST_NO_BALANCE 2 /* the caller writes acc's points and entries to the account row itself */
+
+/* Append one points row and move the balance; acc is the locked account, updated (the row too,
+ * unless flags has POST_NO_BALANCE). */
+static int append(db_t *db, const points_move_t *m, account_t *acc, int64_t *ledger_id, int flags)
 {
     int64_t n, after = acc->points + m->delta;
 
@@ -104,6 +124,11 @@ static int append(db_t *db, const points_move_t *m, account_t *acc, int64_t *led
         return (int)n;
     }
     *ledger_id = db_insert_id(db);
+    if (flags & POST_NO_BALANCE) {
+        acc->points = after;
+        acc->entries++;
+        return ZM_OK;
+    }
     n = db_exec(db,
                 "UPDATE points_account SET points = ?, entries = entries + 1, updated_at = UTC_TIMESTAMP(6) "
                 "WHERE user_id = ?",
@@ -141,7 +166,7 @@ static int expire_locked(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, a
         m.ref_kind = "lot";
         m.ref_id = lot_s;
         m.note = "套餐积分到期作废";
-        if (m.delta != 0 && (rc = append(db, &m, acc, &id)) != ZM_OK) {
+        if (m.delta != 0 && (rc = append(db, &m, acc, &id, 0)) != ZM_OK) {
             return rc;
         }
         n = db_exec(db, "UPDATE points_lot SET remaining = 0 WHERE id = ?", "i", lot);
@@ -189,8 +214,8 @@ static int take_lots(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, int64
     return ZM_OK;
 }
 
-/* The movement, with the account locked by the caller of this function. */
-static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_t *acc, points_result_t *out)
+/* The movement, with the account locked by the caller of this function (flags: POST_*). */
+static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_t *acc, int flags, points_result_t *out)
 {
     time_t now = (time_t)zm_now_s();
     db_res_t res;
@@ -200,9 +225,10 @@ static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_
     if (m->delta == 0 || m->key == NULL || m->key[0] == '\0') {
         return ZM_EINVAL;
     }
-    rc = db_query(db, a, &res, "SELECT id, user_id, delta FROM points_ledger WHERE idem_key = ? FOR UPDATE", "s",
-                  m->key);
-    if (rc != ZM_OK) {
+    res.nrows = 0;
+    if (!(flags & POST_KEY_NEW) &&
+        (rc = db_query(db, a, &res, "SELECT id, user_id, delta FROM points_ledger WHERE idem_key = ? FOR UPDATE", "s",
+                       m->key)) != ZM_OK) {
         return rc;
     }
     if (res.nrows > 0) {
@@ -229,7 +255,7 @@ static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_
             return rc;
         }
     }
-    if ((rc = append(db, m, acc, &out->ledger_id)) != ZM_OK) {
+    if ((rc = append(db, m, acc, &out->ledger_id, flags)) != ZM_OK) {
         return rc;
     }
     if (m->delta > 0 && m->expires_at > now) {
@@ -256,7 +282,7 @@ static int post_tx(db_t *db, zm_arena_t *a, void *arg)
     account_t acc;
     int rc = lock_account(db, a, p->m->user_id, &acc);
 
-    return rc == ZM_OK ? post_locked(db, a, p->m, &acc, p->out) : rc;
+    return rc == ZM_OK ? post_locked(db, a, p->m, &acc, 0, p->out) : rc;
 }
 
 int points_post(db_t *db, zm_arena_t *a, const points_move_t *m, points_result_t *out)
@@ -396,14 +422,6 @@ static int credit_tx(db_t *db, zm_arena_t *a, void *arg)
         return n == ZM_EDUP ? POINTS_ECONFLICT : (int)n;
     }
     acc.recharge_fen += c->amount_fen;
-    n = db_exec(db,
-                "UPDATE points_account SET recharge_fen = ?, recharge_level = ?, package_until = "
-                "IF(? > 0, FROM_UNIXTIME(?), package_until), updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
-                "iIiii", acc.recharge_fen, points_recharge_level(acc.recharge_fen), (int64_t)ends, (int64_t)ends,
-                c->user_id);
-    if (n < 0) {
-        return (int)n;
-    }
     if (points > 0) {
         m.user_id = c->user_id;
         m.key = key;
@@ -413,11 +431,22 @@ static int credit_tx(db_t *db, zm_arena_t *a, void *arg)
         m.ref_id = c->order_no;
         m.expires_at = ends;
         m.note = c->package ? zm_psprintf(a, "%s赠送积分，%s", pkg.label, "套餐到期作废") : "充值";
-        if ((rc = post_locked(db, a, &m, &acc, &c->out->points)) != ZM_OK) {
+        /* the same key is new in points_ledger: both rows are written together, under this lock (and
+         * the unique key would refuse a twin); the account row is written once, below */
+        if ((rc = post_locked(db, a, &m, &acc, POST_KEY_NEW | POST_NO_BALANCE, &c->out->points)) != ZM_OK) {
             return rc;
         }
     } else {
         c->out->points.balance = acc.points;
+    }
+    n = db_exec(db,
+                "UPDATE points_account SET points = ?, entries = ?, recharge_fen = ?, recharge_level = ?, "
+                "package_until = IF(? > 0, FROM_UNIXTIME(?), package_until), updated_at = UTC_TIMESTAMP(6) "
+                "WHERE user_id = ?",
+                "iiiIiii", acc.points, acc.entries, acc.recharge_fen, points_recharge_level(acc.recharge_fen),
+                (int64_t)ends, (int64_t)ends, c->user_id);
+    if (n < 0) {
+        return (int)n;
     }
     c->out->recharge_fen = acc.recharge_fen;
     c->out->package_ends = ends;
@@ -495,7 +524,7 @@ static int duration_tx(db_t *db, zm_arena_t *a, void *arg)
         m.ref_kind = "session";
         m.ref_id = d->session;
         m.note = zm_psprintf(a, "第 %lld 分钟", (long long)n);
-        if ((rc = post_locked(db, a, &m, &acc, d->out)) != ZM_OK) {
+        if ((rc = post_locked(db, a, &m, &acc, 0, d->out)) != ZM_OK) {
             return rc;
         }
         *d->charged += d->price;
