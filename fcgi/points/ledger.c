@@ -372,19 +372,26 @@ static int credit_tx(db_t *db, zm_arena_t *a, void *arg)
     int rc;
 
     memset(c->out, 0, sizeof(*c->out));
-    if ((rc = lock_account(db, a, c->user_id, &acc)) != ZM_OK) {
-        return rc;
-    }
+    /* lock_account's read and the key's, in one statement and the same order: the account row (the
+     * outer table), then the key's ledger row (or its gap) */
     rc = db_query(db, a, &res,
-                  "SELECT user_id, delta_fen, COALESCE(package, '') FROM points_recharge_ledger WHERE idem_key = ? "
-                  "FOR UPDATE",
-                  "s", key);
+                  "SELECT a.points, a.recharge_fen, COALESCE(UNIX_TIMESTAMP(a.package_until), 0), a.entries, "
+                  "r.user_id, r.delta_fen, COALESCE(r.package, '') FROM points_account a "
+                  "LEFT JOIN points_recharge_ledger r ON r.idem_key = ? WHERE a.user_id = ? FOR UPDATE",
+                  "si", key, c->user_id);
     if (rc != ZM_OK) {
         return rc;
     }
-    if (res.nrows > 0) {
-        if (db_int(&res, 0, 0) != c->user_id || db_int(&res, 0, 1) != c->amount_fen ||
-            strcmp(db_val(&res, 0, 2), c->package ? c->package : "") != 0) {
+    if (res.nrows == 0) {
+        return ZM_ENOTFOUND;
+    }
+    acc.points = db_int(&res, 0, 0);
+    acc.recharge_fen = db_int(&res, 0, 1);
+    acc.until = db_int(&res, 0, 2);
+    acc.entries = db_int(&res, 0, 3);
+    if (db_val(&res, 0, 4) != NULL) {
+        if (db_int(&res, 0, 4) != c->user_id || db_int(&res, 0, 5) != c->amount_fen ||
+            strcmp(db_val(&res, 0, 6), c->package ? c->package : "") != 0) {
             zm_log_warn("points: order %s credited before with another user, amount or package", c->order_no);
             return POINTS_ECONFLICT;
         }
