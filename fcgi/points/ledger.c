@@ -22,12 +22,24 @@ typedef int (*tx_fn)(db_t *db, zm_arena_t *a, void *arg);
 /* The user's account row exists (created empty the first time).  ZM_ENOTFOUND: no such user. */
 static int ensure_account(db_t *db, int64_t user_id)
 {
-    /* IGNORE: a concurrent insert of the same row, and (as a warning) a user that does not exist */
-    int64_t n = db_exec(db,
-                        "INSERT IGNORE INTO points_account (user_id, points, recharge_fen, recharge_level, entries, "
-                        "created_at, updated_at) VALUES (?, 0, 0, 0, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
-                        "i", user_id);
+    int64_t n;
 
+    if (db_in_transaction(db)) {
+        /* Inside a transaction the row is locked next (FOR UPDATE).  INSERT IGNORE would leave a shared
+         * lock on an existing row, and two transactions of one user upgrading theirs deadlock; the no-op
+         * update takes the exclusive lock at once (and a user that does not exist is ZM_ENOTFOUND). */
+        n = db_exec(db,
+                    "INSERT INTO points_account (user_id, points, recharge_fen, recharge_level, entries, created_at, "
+                    "updated_at) VALUES (?, 0, 0, 0, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
+                    "ON DUPLICATE KEY UPDATE user_id = user_id",
+                    "i", user_id);
+        return n < 0 ? (int)n : ZM_OK;
+    }
+    /* IGNORE: a concurrent insert of the same row, and (as a warning) a user that does not exist */
+    n = db_exec(db,
+                "INSERT IGNORE INTO points_account (user_id, points, recharge_fen, recharge_level, entries, "
+                "created_at, updated_at) VALUES (?, 0, 0, 0, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "i", user_id);
     return n < 0 ? (int)n : ZM_OK;
 }
 

@@ -39,6 +39,12 @@ average 10-35 during these runs, /healthz's own p99 at 32 concurrent 15-140 ms):
     move to paid, the account and the key in one locking read, two ledger rows, the expired-lots
     read, the account row, the log row, COMMIT; INSERT IGNORE of the account); duplicates p99 39-214
     ms (1.5-3.9x), 0.39-0.59 ms CPU, 2 statements (a plain indexed read and the log row, no lock).
+  With more FastCGI workers than cores (ZM_FCGI_WORKERS=6, the only run where the machine was quiet
+    enough): credits p99 83 ms at 650 req/s, 1 at a time p50 1.6 ms; duplicates p99 32 ms (/healthz
+    p99 43 ms in that run); order creation 408 req/s: a notification waits on MariaDB and nchan, an
+    order on WeChat, so two workers leave the cores idle.  (Before the fix in points/ledger.c, six
+    workers made credits deadlock: INSERT IGNORE left a shared lock on the user's account row and two
+    transactions upgrading it deadlocked, 5 retries later a 500 for WeChat to retry.)
   Order creation (8 conc.): 120-190 req/s, p99 80-170 ms, 2.0-2.7 ms CPU here and 7 statements (the
     pending-order cap's account lock and count), most of the wall time the fake's RSA signing in Python.
 The issue's 20 ms p99 at 32 concurrent is out of reach on this machine whatever the code does: with
