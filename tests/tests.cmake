@@ -160,6 +160,10 @@ zm_api_test(matching_rerank test_matching_rerank.py)
 # The SPA in real Chromium (playwright-core), against the same stack
 add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
 set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+# Issue 15's "done when": recharge 60 yuan on /upgrade, the fake pays, 支付成功 live, 白银 and +120 points;
+# restarts zhimai-fcgi with ZM_WECHATPAY_FAKE=1 (the local fake), then restores it
+add_test(NAME browser.payment COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh payment.test.mjs)
+set_tests_properties(browser.payment PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 

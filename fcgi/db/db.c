@@ -46,6 +46,7 @@ struct db_s {
     size_t ncached;
     db_cached_t cache[DB_CACHE_SIZE];
     char err[512];
+    unsigned err_no; /* the server's error number of err, 0 for none */
 };
 
 db_t *db_open(const db_conf_t *c)
@@ -154,6 +155,11 @@ const char *db_error(db_t *db)
     return db->err;
 }
 
+unsigned db_errno(db_t *db)
+{
+    return db->err_no;
+}
+
 static unsigned db_read_timeout_s(const db_t *db)
 {
     return db->conf.read_timeout_s ? db->conf.read_timeout_s : 5;
@@ -220,6 +226,7 @@ static int db_connect(db_t *db)
     if (!mysql_real_connect(db->my, host, db->conf.user, db->conf.password, db->conf.name, db->conf.port,
                             host ? NULL : db->conf.socket, CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS)) {
         snprintf(db->err, sizeof(db->err), "connect: %s", mysql_error(db->my));
+        db->err_no = mysql_errno(db->my);
         mysql_close(db->my);
         db->my = NULL;
         db->last_connect_try_ms = zm_mono_ms(); /* the spacing counts from the failure, however long it took */
@@ -246,6 +253,7 @@ static int is_conn_error(unsigned e)
 static int map_error(db_t *db, unsigned e, const char *msg)
 {
     snprintf(db->err, sizeof(db->err), "%u: %s", e, msg);
+    db->err_no = e;
     if (is_conn_error(e)) {
         zm_log_warn("db: connection lost (%s)", db->err);
         db_disconnect(db);
@@ -546,6 +554,7 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
         if (p.n != mysql_stmt_param_count(st)) {
             snprintf(db->err, sizeof(db->err), "parameter count %u != %lu for: %.200s", p.n, mysql_stmt_param_count(st),
                      sql);
+            db->err_no = 0;
             zm_log_error("db: %s", db->err);
             return ZM_EINVAL;
         }

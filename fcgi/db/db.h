@@ -98,6 +98,8 @@ int db_exec_script(db_t *db, const char *sql);
 
 /** The last error text, for logs. */
 const char *db_error(db_t *db);
+/** The server's error number of db_error (ER_*, e.g. 1419), 0 when the last error had none. */
+unsigned db_errno(db_t *db);
 
 /** Value helpers for results: row r, column c. */
 const char *db_val(const db_res_t *res, size_t r, unsigned c);

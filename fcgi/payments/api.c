@@ -52,6 +52,12 @@ int payments_api_create(zm_req_t *r)
         return ZM_OK;
     }
     rc = payments_order_create(r->db, r->a, r->user_id, kinds[kind], amount, package, (time_t)zm_now_s(), &o);
+    if (rc == PAYMENTS_ETOOMANY) {
+        int64_t max = zm_conf_int("payments.max_pending_orders");
+        return zm_reply_error(
+            r, 429, "too_many_pending_orders",
+            zm_psprintf(r->a, "已有 %lld 笔订单等待支付，请先支付或等它们过期后再下单", (long long)max), NULL);
+    }
     if (rc != ZM_OK) {
         return ZM_REPLY_MAPPED(r, payments_errors, rc);
     }

@@ -24,7 +24,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import PASSWORD, data_of, expect_404, fresh_ip, new_email, new_user, request, sql, sql_str  # noqa: E402
+from zmtest import data_of, expect_404, made_user, new_user, request, sql, sql_str  # noqa: E402
 
 sys.path.insert(0, os.path.join(zmtest.ROOT, "tests", "fakes", "wechatpay"))
 from fake_wechatpay import FakeWechatPay  # noqa: E402
@@ -153,16 +153,6 @@ def only(report, kind):
 # ---- set-up ---------------------------------------------------------------------------------------------
 
 
-def made_admin():
-    email = new_email("admin")
-    out = subprocess.run([os.path.join(BUILD, "zhimai-admin"), "-c", CONF, "create-user", "--email", email,
-                          "--role", "admin", "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
-                         text=True, timeout=60, env=stack_env({}))
-    assert out.returncode == 0, out.stderr
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()),
-                200, "login admin")
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
-
 
 def test_set_up_the_fake():
     tmp = tempfile.TemporaryDirectory()
@@ -172,7 +162,7 @@ def test_set_up_the_fake():
     env = stack_env(merchant_env(fake))
     dev(env, "worker-stop", "fcgi-stop", "fcgi-start")
     zmtest.wait_for(lambda: request("GET", "/healthz").status == 200, timeout=30, what="/healthz after a restart")
-    STATE["admin"] = made_admin()
+    STATE["admin"] = made_user("admin")
 
 
 # ---- each finding on purpose, found exactly once ----------------------------------------------------------

@@ -21,10 +21,8 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
 from fake_llm import FakeLLM  # noqa: E402
-from zmtest import PASSWORD, data_of, fresh_ip, new_email, new_user, request, sql, upload, wait_for, wait_status  # noqa: E402
+from zmtest import data_of, made_user, new_user, request, sql, upload, wait_for, wait_status  # noqa: E402
 
-BUILD = zmtest.ENV["ZM_BUILD"]
-CONF = zmtest.ENV["ZM_CONF"]
 TAG = uuid.uuid4().hex[:6]
 KEY = "rerank-key"
 MODEL = "fake-rerank"
@@ -69,15 +67,6 @@ def one(query):
     rows = sql(query)
     return rows[0][0] if rows and rows[0] else None
 
-
-def made_hr():
-    email = new_email("hr")
-    out = subprocess.run([os.path.join(BUILD, "zhimai-admin"), "-c", CONF, "create-user", "--email", email,
-                          "--role", "hr", "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
-                         text=True, timeout=60)
-    assert out.returncode == 0, out
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()), 200)
-    return {"id": d["user"]["id"], "access": d["access"]}
 
 
 def candidate(text, name):
@@ -185,7 +174,7 @@ def test_one_valid_one_garbage():
 
 
 if __name__ == "__main__":
-    HR.update(made_hr())
+    HR.update(made_user("hr"))
     a = candidate(PY_RESUME, "钱一" + TAG[:2])
     b = candidate(PY_RESUME.replace("6年", "4年"), "孙二" + TAG[:2])
     c = candidate(JAVA_RESUME, "李三" + TAG[:2])

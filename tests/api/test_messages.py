@@ -12,28 +12,17 @@ Needs a running stack (./dev up with ZM_VAR):
     ZM_VAR=/tmp/msgtest /usr/bin/python3 tests/api/test_messages.py [test_name ...]
 """
 import os
-import subprocess
 import sys
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import (PASSWORD, data_of, expect_error, expect_field, fresh_ip, new_email, new_user,  # noqa: E402
+from zmtest import (data_of, expect_error, expect_field, fresh_ip, made_user, new_user,  # noqa: E402
                     request, sql)
 from test_live import Channel  # noqa: E402
 
 TAG = uuid.uuid4().hex[:6]
 
-
-def made(role):
-    email = new_email(role)
-    out = subprocess.run([os.path.join(zmtest.ENV["ZM_BUILD"], "zhimai-admin"), "-c", zmtest.ENV["ZM_CONF"],
-                          "create-user", "--email", email, "--role", role, "--password-stdin"],
-                         input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, "zhimai-admin create-user: %s %s" % (out.stdout, out.stderr)
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()),
-                200, "login %s" % email)
-    return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
 _admin = []
@@ -41,7 +30,7 @@ _admin = []
 
 def admin():
     if not _admin:
-        _admin.append(made("admin"))
+        _admin.append(made_user("admin"))
     return _admin[0]
 
 
@@ -75,7 +64,7 @@ def unread(user):
 
 
 def test_to_a_user_a_role_and_everyone():
-    a, b, hr = new_user("ma"), new_user("mb"), made("hr")
+    a, b, hr = new_user("ma"), new_user("mb"), made_user("hr")
     to_a = send("给A" + TAG, "user", user_id=a["id"], body="**你好**")
     to_hr = send("给HR" + TAG, "role", role="hr")
     to_all = send("全体" + TAG, "all", body="# 公告\n\n- 一\n- 二")
@@ -105,7 +94,7 @@ def test_a_broadcast_reaches_those_who_had_joined():
 
 
 def test_others_messages_are_not_found():
-    a, b, hr = new_user("oa"), new_user("ob"), made("hr")
+    a, b, hr = new_user("oa"), new_user("ob"), made_user("hr")
     mid = send("私信" + TAG, "user", user_id=a["id"])
     hr_mid = send("HR专属" + TAG, "role", role="hr")
     for who, i in ((b, mid), (a, hr_mid), (b, 99999999999), (hr, mid)):
@@ -170,7 +159,7 @@ def test_paging_newest_first():
 
 
 def test_bad_input_and_refusals():
-    u, hr = new_user("bi"), made("hr")
+    u, hr = new_user("bi"), made_user("hr")
     ok = {"title": "标题" + TAG, "body": "正文", "audience": "all"}
     expect_error(post(ok, u), 403)
     expect_error(post(ok, hr), 403)
@@ -199,7 +188,7 @@ def test_bad_input_and_refusals():
 
 
 def test_live_push_on_the_users_channel():
-    u, hr = new_user("lv"), made("hr")
+    u, hr = new_user("lv"), made_user("hr")
     ch = Channel(u["id"], token=u["access"], path="/api/v1/events/users/%d/seeker" % u["id"])
     hr_ch = Channel(hr["id"], token=hr["access"], path="/api/v1/events/users/%d/hr" % hr["id"])
     assert ch.status == 200 and hr_ch.status == 200, (ch.status, ch.body, hr_ch.status, hr_ch.body)
@@ -239,8 +228,8 @@ def test_live_channel_is_the_users_own_role():
 
 
 def test_application_status_comes_through_the_message_center():
-    from test_live import apply, made_hr, open_job, seeker_with_resume
-    hr, s = made_hr(), seeker_with_resume("ap")
+    from test_live import apply, open_job, seeker_with_resume
+    hr, s = made_user("hr"), seeker_with_resume("ap")
     job = open_job(hr, "消息中心工程师" + TAG)
     ch = Channel(s["id"], token=s["access"], path="/api/v1/events/users/%d/seeker" % s["id"])
     try:

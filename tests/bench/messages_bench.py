@@ -37,7 +37,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
-from zmtest import PASSWORD, data_of, fresh_ip, new_email, new_user, request  # noqa: E402
+from zmtest import data_of, made_user, new_user, request  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("messages_bench.py", "127.31.")
 REQUESTS = 300
@@ -53,14 +53,7 @@ def one(q):
 
 
 def admin():
-    email = new_email("mbadmin")
-    out = subprocess.run([os.path.join(zmtest.ENV["ZM_BUILD"], "zhimai-admin"), "-c", zmtest.ENV["ZM_CONF"],
-                          "create-user", "--email", email, "--role", "admin", "--password-stdin"],
-                         input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    d = data_of(request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD}, ip=fresh_ip()), 200)
-    return d["access"]
-
+    return made_user("admin", "mbadmin")["access"]
 
 def numbers(n):
     """SQL for a derived table g(n) of 0..n-1 from a cross join of digits (mb_digits must exist)."""

@@ -9,8 +9,10 @@
 #
 #   tests/bench/run.sh [seconds] [connections]      (defaults: 10 s, 64)
 #
-# Then the jobs benchmark (tests/bench/jobs_bench.py: search, sync lag, full resync) on the same
-# stack; ZM_BENCH_JOBS sets how many jobs it generates (default 100000; 0 skips it).
+# Then, on the same stack: points (tests/bench/points_bench.py), payments (tests/bench/payments_bench.py:
+# WeChat Pay notifications and orders against the local fake; ZM_BENCH_PAYMENTS orders, 0 skips it),
+# matching, and the jobs benchmark (tests/bench/jobs_bench.py: search, sync lag, full resync);
+# ZM_BENCH_JOBS sets how many jobs it generates (default 100000; 0 skips it).
 #
 # It starts its own Release stack in build/benchstack and stops it after.
 set -euo pipefail
@@ -182,6 +184,15 @@ python3 "$ROOT/tests/bench/points_bench.py" 1000000
 # the message center (issue 17): a broadcast to 100k users is one row; unread count, lists, read-all
 printf '\n'
 python3 "$ROOT/tests/bench/messages_bench.py" 100000 1000 2000 || echo "bench: messages failed" >&2
+# payments (issue 15): one notification's verification + decryption in C (per call), then through nginx
+# against the local WeChat Pay fake: order creation, notification handling (first and duplicate) at 32
+# concurrent, beside /healthz in the same run.  ZM_BENCH_PAYMENTS sets the orders (0 skips it).
+if [ "${ZM_BENCH_PAYMENTS:-640}" != 0 ]; then
+    printf '\n== payments (tests/bench/payments_bench.py %s)\n' "${ZM_BENCH_PAYMENTS:-640}"
+    [ -x "$BUILD/wechatpay_bench" ] && "$BUILD/wechatpay_bench" "$ROOT" 2 || true
+    /usr/bin/python3 "$ROOT/tests/bench/payments_bench.py" "${ZM_BENCH_PAYMENTS:-640}" ||
+        echo "bench: payments failed" >&2
+fi
 # job <-> resume matching (issue 13) on the same stack: its scorer per core, the one-by-one builtin
 # baseline, POST /match/start -> matched for 100k and 1M synthetic candidates, result page p99.
 # ZM_BENCH_MATCHING sets the sizes ("" skips it).

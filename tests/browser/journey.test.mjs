@@ -862,6 +862,11 @@ test('journey', async (t) => {
     await form.locator('input[name=amount]').fill('12.5');
     await form.locator('[data-recharge]').click();
     assert.match(await form.locator('[data-field-error=amount]').innerText(), /整数/);
+    /* above the server's maximum (points.max_recharge_fen, from /payment/subscription/) */
+    const sub = (await (await fetch(URL_ + '/api/v1/payment/subscription/', { headers: { Authorization: 'Bearer ' + token } })).json()).data;
+    await form.locator('input[name=amount]').fill(String(sub.max_recharge_fen / 100 + 1));
+    await form.locator('[data-recharge]').click();
+    assert.match(await form.locator('[data-field-error=amount]').innerText(), new RegExp(`单次最多充值 ${sub.max_recharge_fen / 100} 元`));
     /* ordering 60 yuan: without a merchant 503 支付暂不可用; before payments lands 404 (skipped);
      * with payments and the fake (ZM_WECHATPAY_FAKE=1) the QR modal (extend here: pay, see 支付成功) */
     allowHttp(/^\/api\/v1\/payment\/orders$/, 503);
