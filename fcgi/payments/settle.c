@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "live.h"
 #include "log.h"
+#include "messages.h"
 #include "payments.h"
 #include "payments_int.h"
 #include "points.h"
@@ -63,15 +64,52 @@ static int64_t mark_paid(db_t *db, const settle_t *s)
                    "siis", s->tx->transaction_id, (int64_t)s->now, (int64_t)s->now, s->order.out_trade_no);
 }
 
+/* The points an order brings: its package's, or points.per_yuan for a recharge. */
+static int64_t order_points(const payments_order_t *o)
+{
+    points_package_t pkg;
+
+    if (o->package) {
+        return points_package_find(o->package, &pkg) == ZM_OK ? pkg.points : 0;
+    }
+    return points_for_fen(o->amount_fen, zm_conf_int("points.per_yuan"));
+}
+
+/* The user's receipt in the message center, in the crediting transaction (one credit, one message). */
+static int tell_paid(db_t *db, zm_arena_t *a, const settle_t *s)
+{
+    const payments_order_t *o = &s->order;
+    json_object *d = json_object_new_object();
+    msg_t m = {0};
+    int rc;
+
+    json_object_object_add(d, "out_trade_no", json_object_new_string(o->out_trade_no));
+    json_object_object_add(d, "amount_fen", json_object_new_int64(o->amount_fen));
+    json_object_object_add(d, "points", json_object_new_int64(order_points(o)));
+    m.audience = MSG_TO_USER;
+    m.user_id = o->user_id;
+    m.kind = "payment.succeeded";
+    m.title =
+        zm_psprintf(a, "支付成功：¥%lld.%02lld", (long long)(o->amount_fen / 100), (long long)(o->amount_fen % 100));
+    m.body = zm_psprintf(a, "订单 %s 已支付，获得 %lld 积分，当前积分 %lld，会员等级：%s。", o->out_trade_no,
+                         (long long)order_points(o), (long long)s->credit.points.balance,
+                         points_level_label(s->credit.level));
+    m.data = d;
+    rc = msg_send(db, a, &m, NULL);
+    json_object_put(d);
+    return rc;
+}
+
 static int credit(db_t *db, zm_arena_t *a, settle_t *s)
 {
     const payments_order_t *o = &s->order;
     int rc = points_credit_recharge(db, a, o->user_id, o->out_trade_no, o->amount_fen, o->package, s->now, &s->credit);
 
-    if (rc == ZM_OK) {
-        s->out->result = s->credit.duplicate ? "duplicate" : "credited";
+    if (rc != ZM_OK) {
+        return rc;
     }
-    return rc;
+    s->out->result = s->credit.duplicate ? "duplicate" : "credited";
+    return s->credit.duplicate ? ZM_OK : tell_paid(db, a, s);
 }
 
 static int amount_ok(const wxp_transaction_t *tx, const payments_order_t *o)
@@ -152,17 +190,10 @@ static void publish_paid(const settle_t *s)
 {
     const payments_order_t *o = &s->order;
     json_object *m = json_object_new_object();
-    int64_t pts;
 
-    if (o->package) {
-        points_package_t pkg;
-        pts = points_package_find(o->package, &pkg) == ZM_OK ? pkg.points : 0;
-    } else {
-        pts = points_for_fen(o->amount_fen, zm_conf_int("points.per_yuan"));
-    }
     json_object_object_add(m, "out_trade_no", json_object_new_string(o->out_trade_no));
     json_object_object_add(m, "amount_fen", json_object_new_int64(o->amount_fen));
-    json_object_object_add(m, "points", json_object_new_int64(pts));
+    json_object_object_add(m, "points", json_object_new_int64(order_points(o)));
     json_object_object_add(m, "balance", json_object_new_int64(s->credit.points.balance));
     json_object_object_add(m, "level", json_object_new_string(points_level_name(s->credit.level)));
     json_object_object_add(m, "level_label", json_object_new_string(points_level_label(s->credit.level)));

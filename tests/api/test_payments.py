@@ -184,9 +184,18 @@ def test_recharge_60_yuan_qr_pay_notify_silver_120():
     # a late duplicate changes nothing
     assert control("notify", out_trade_no=no, times=2)["statuses"] in ([200, 200], [204, 204])
     assert balance(u)["points"] == 120 and credits(no) == (1, 1)
+    # one receipt in the message center, whatever the duplicates
+    assert receipts(u) == [(no, 6000, 120)], receipts(u)
     # the list shows it
     lst = data_of(request("GET", ORDERS, token=u["access"]), 200, "list")
     assert lst["total"] == 1 and lst["items"][0]["out_trade_no"] == no and lst["items"][0]["status"] == "paid", lst
+
+
+def receipts(u):
+    """The payment.succeeded messages of u: [(out_trade_no, amount_fen, points)]."""
+    items = data_of(request("GET", "/api/v1/messages?page_size=100", token=u["access"]), 200)["items"]
+    return [(m["data"]["out_trade_no"], m["data"]["amount_fen"], m["data"]["points"]) for m in items
+            if m["kind"] == "payment.succeeded"]
 
 
 def test_hundred_concurrent_duplicates_credit_once():
@@ -200,6 +209,7 @@ def test_hundred_concurrent_duplicates_credit_once():
     results = sql("SELECT result, COUNT(*) FROM payments_notification WHERE out_trade_no = %s GROUP BY result "
                   "ORDER BY result" % sql_str(no))
     assert dict((k, int(v)) for k, v in results) == {"credited": 1, "duplicate": 99}, results
+    assert receipts(u) == [(no, 6000, 120)], receipts(u)
 
 
 def test_one_users_orders_paid_at_once_each_credit_once():
