@@ -382,11 +382,12 @@ static int record_session(db_t *db, zm_arena_t *a, int64_t user_id, const job_se
     return ZM_OK;
 }
 
-int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out)
+/* The search itself: the page's items, the total and whether it is a lower bound. */
+static int search_run(db_t *db, zm_arena_t *a, const job_search_t *q, json_object *items, int64_t *total_out,
+                      int *more_out)
 {
     qterms_t qt = {{0}, {0}, 0, 1, a};
-    int64_t off = (q->page - 1) * q->page_size, total, session = 0;
-    json_object *items = json_object_new_array();
+    int64_t off = (q->page - 1) * q->page_size, total;
     int rc, more = 0;
 
     if (q->q) {
@@ -454,6 +455,160 @@ int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, 
         }
         for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
             json_object_array_add(items, hit_json(&res, r, 0));
+        }
+    }
+    *total_out = total;
+    *more_out = more;
+    return rc;
+}
+
+/* ---- the result cache ----
+ *
+ * Each worker keeps the answers (items, total, total_exact) to its recent searches, keyed by every
+ * argument, with the search index's version (jobs_searchversion) read before they were computed.  A
+ * search reads the version first, one primary-key read, and serves a kept answer only when it is
+ * that same version: every transaction that changes the read model adds one to it before committing
+ * (search_version_bump), so an answer never outlives the data it came from, on any worker or host.
+ * Answers do not depend on who asks (the session a first page records does, and is not kept).  The
+ * items are kept as their JSON text, which a kept answer writes out as it is. */
+#define RCACHE_SETS 64
+#define RCACHE_WAYS 4
+
+typedef struct {
+    char *key; /* malloc'd; NULL: free */
+    uint64_t hash, used;
+    int64_t version, total;
+    int more;
+    json_object *items; /* the cache's reference: an array written out as its text (raw_json) */
+} rcache_t;
+
+static rcache_t rcache[RCACHE_SETS][RCACHE_WAYS];
+static uint64_t rcache_clock;
+
+int search_version_bump(db_t *db)
+{
+    int64_t n = db_exec(db, "UPDATE jobs_searchversion SET v = v + 1 WHERE id = 1", NULL);
+    return n < 0 ? (int)n : ZM_OK;
+}
+
+/* The index's version now; -1 when there is none (nothing is then kept). */
+static int search_version(db_t *db, zm_arena_t *a, int64_t *v)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res, "SELECT v FROM jobs_searchversion WHERE id = 1", NULL);
+
+    *v = rc == ZM_OK && res.nrows > 0 && db_val(&res, 0, 0) ? db_int(&res, 0, 0) : -1;
+    return rc;
+}
+
+/* Every argument, strings with their lengths (so no two searches share a key) */
+static const char *cache_key(zm_arena_t *a, const job_search_t *q)
+{
+    const char *s[] = {q->q, q->city, q->education, q->experience, q->language};
+    const char *k = zm_psprintf(a, "%lld %lld %d %lld %lld", (long long)q->salary_min, (long long)q->salary_max,
+                                q->newest, (long long)q->page, (long long)q->page_size);
+
+    for (size_t i = 0; k && i < sizeof(s) / sizeof(s[0]); i++) {
+        k = s[i] ? zm_psprintf(a, "%s|%zu:%s", k, strlen(s[i]), s[i]) : zm_psprintf(a, "%s|-", k);
+    }
+    return k;
+}
+
+static uint64_t key_hash(const char *k)
+{
+    uint64_t h = 14695981039346656037ull;
+
+    for (const char *p = k; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    }
+    return h;
+}
+
+static rcache_t *cache_find(const char *key, uint64_t h, int64_t version)
+{
+    rcache_t *set = rcache[h % RCACHE_SETS];
+
+    for (int i = 0; i < RCACHE_WAYS; i++) {
+        if (set[i].key && set[i].hash == h && set[i].version == version && strcmp(set[i].key, key) == 0) {
+            set[i].used = ++rcache_clock;
+            return &set[i];
+        }
+    }
+    return NULL;
+}
+
+/* json-c's serializer for a kept array: the text it was rendered to (the object's userdata) */
+static int raw_json(json_object *o, struct printbuf *pb, int level, int flags)
+{
+    const char *text = json_object_get_userdata(o);
+
+    (void)level;
+    (void)flags;
+    return printbuf_memappend(pb, text, (int)strlen(text));
+}
+
+static void cache_put(const char *key, uint64_t h, int64_t version, json_object *items, int64_t total, int more)
+{
+    rcache_t *set = rcache[h % RCACHE_SETS], *e = &set[0];
+    /* rendered as the reply renders (http.c) */
+    const char *text = json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *k = strdup(key), *t = text ? strdup(text) : NULL;
+    json_object *raw = json_object_new_array();
+
+    if (k == NULL || t == NULL || raw == NULL) {
+        free(k);
+        free(t);
+        json_object_put(raw);
+        return;
+    }
+    json_object_set_serializer(raw, raw_json, t, json_object_free_userdata);
+    for (int i = 0; i < RCACHE_WAYS; i++) {
+        if (set[i].key && set[i].hash == h && strcmp(set[i].key, key) == 0) {
+            e = &set[i]; /* an older version's answer */
+            break;
+        }
+        if (set[i].key == NULL || set[i].used < e->used) {
+            e = &set[i]; /* a free way, else the least recently used */
+        }
+    }
+    free(e->key);
+    if (e->items) {
+        json_object_put(e->items);
+    }
+    e->key = k;
+    e->hash = h;
+    e->used = ++rcache_clock;
+    e->version = version;
+    e->total = total;
+    e->more = more;
+    e->items = raw;
+}
+
+int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out)
+{
+    const char *key = NULL;
+    json_object *items = NULL;
+    int64_t version, total = 0, session = 0;
+    uint64_t h = 0;
+    rcache_t *e = NULL;
+    int more = 0, rc = search_version(db, a, &version);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (version >= 0 && (key = cache_key(a, q)) != NULL) {
+        h = key_hash(key);
+        e = cache_find(key, h, version);
+    }
+    if (e) {
+        items = json_object_get(e->items);
+        total = e->total;
+        more = e->more;
+    } else {
+        items = json_object_new_array();
+        rc = search_run(db, a, q, items, &total, &more);
+        if (rc == ZM_OK && key) {
+            cache_put(key, h, version, items, total, more);
         }
     }
     /* a new search, not the next page of one, is a 找工作 session */
