@@ -99,29 +99,40 @@ static int cmp_newest(const void *x, const void *y)
 }
 
 /* Keep the hits h[from..*n) (descending ids, within lo..hi) that pass the filters: the range's
- * passing ids from jobs_openjob (a range the query cache keeps, unlike a list of ids). */
+ * passing ids from jobs_openjob as one 64-bit mask per 64 ids (a range the query cache keeps, unlike a
+ * list of ids; a row per passing id was thousands of rows to fetch and parse). */
 static int filter_hits(db_t *db, zm_arena_t *a, const job_search_t *q, int64_t lo, int64_t hi, hit_t *h, size_t from,
                        size_t *n)
 {
     db_res_t res;
-    size_t k = from, r = 0;
+    size_t k = from, ngroups = (size_t)((hi >> 6) - (lo >> 6) + 1);
+    uint64_t *pass;
     int rc;
 
     if (*n == from) {
         return ZM_OK;
     }
     rc = db_query(db, a, &res,
-                  "SELECT o.job_id FROM jobs_openjob o WHERE o.job_id BETWEEN ? AND ? AND " FILTERS
-                  "ORDER BY o.job_id DESC",
+                  "SELECT o.job_id >> 6, BIT_OR(CAST(1 AS UNSIGNED) << (o.job_id & 63)) FROM jobs_openjob o "
+                  "WHERE o.job_id BETWEEN ? AND ? AND " FILTERS "GROUP BY o.job_id >> 6",
                   "ii" FILTER_FMT, lo, hi, FILTER_ARGS);
     if (rc != ZM_OK) {
         return rc;
     }
-    for (size_t i = from; i < *n; i++) {
-        while (r < res.nrows && db_int(&res, r, 0) > h[i].id) {
-            r++;
+    pass = zm_palloc(a, ngroups * sizeof(*pass));
+    if (pass == NULL) {
+        return ZM_ENOMEM;
+    }
+    memset(pass, 0, ngroups * sizeof(*pass));
+    for (size_t r = 0; r < res.nrows; r++) {
+        int64_t g = db_int(&res, r, 0) - (lo >> 6);
+        if (g >= 0 && (size_t)g < ngroups) {
+            pass[g] = strtoull(db_val(&res, r, 1), NULL, 10);
         }
-        if (r < res.nrows && db_int(&res, r, 0) == h[i].id) {
+    }
+    for (size_t i = from; i < *n; i++) {
+        int64_t g = (h[i].id >> 6) - (lo >> 6);
+        if (g >= 0 && (size_t)g < ngroups && (pass[g] >> (h[i].id & 63)) & 1) {
             h[k++] = h[i];
         }
     }
