@@ -210,6 +210,32 @@ static int term_dfs(db_t *db, zm_arena_t *a, const qterms_t *qt, int64_t *df)
     return ZM_OK;
 }
 
+/* which of a block's 256 jobs have a term (bit low % 64 of b[low / 64]) */
+typedef struct {
+    uint64_t b[TERMS_BLOCK_JOBS / 64];
+} bmask_t;
+
+/* A hex digit of the index's postings (lower case, index.c) */
+static unsigned hexd(unsigned char c)
+{
+    return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* A postings text into weights by low byte (w zeroed before) and the presence mask: as
+ * terms_postings_decode, with the mask the scoring loop visits instead of every job of the block. */
+static void postings_into(const char *p, unsigned char w[TERMS_BLOCK_JOBS], bmask_t *m)
+{
+    const unsigned char *s = (const unsigned char *)p;
+
+    for (; s && s[0] && s[1] && s[2] && s[3]; s += 4) {
+        unsigned low = hexd(s[0]) * 16 + hexd(s[1]), wt = hexd(s[2]) * 16 + hexd(s[3]);
+        if (low < TERMS_BLOCK_JOBS && wt > 0) {
+            w[low] = (unsigned char)wt;
+            m->b[low / 64] |= 1ull << (low % 64);
+        }
+    }
+}
+
 static int cmp_desc(const void *x, const void *y)
 {
     int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
@@ -247,6 +273,7 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         int64_t *blocks, lo, hi;
         size_t nb = 0, from = nh;
         unsigned char *w;
+        bmask_t *m;
         short *at;
 
         rc = db_query(db, a, &rows,
@@ -275,11 +302,13 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         cursor = lo;
         at = zm_palloc(a, (size_t)(hi - lo + 1) * sizeof(*at));
         w = zm_palloc(a, nb * nt * TERMS_BLOCK_JOBS);
-        if (at == NULL || w == NULL) {
+        m = zm_palloc(a, nb * nt * sizeof(*m));
+        if (at == NULL || w == NULL || m == NULL) {
             return ZM_ENOMEM;
         }
         memset(at, 0xff, (size_t)(hi - lo + 1) * sizeof(*at));
         memset(w, 0, nb * nt * TERMS_BLOCK_JOBS);
+        memset(m, 0, nb * nt * sizeof(*m));
         for (size_t i = 0; i < nb; i++) {
             at[blocks[i] - lo] = (short)i;
         }
@@ -290,22 +319,29 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
                 ti++;
             }
             if (blk >= lo && blk <= hi && at[blk - lo] >= 0 && ti < nt) {
-                terms_postings_decode(db_val(&rows, r, 2), w + ((size_t)at[blk - lo] * nt + ti) * TERMS_BLOCK_JOBS);
+                size_t k = (size_t)at[blk - lo] * nt + ti;
+                postings_into(db_val(&rows, r, 2), w + k * TERMS_BLOCK_JOBS, &m[k]);
             }
         }
-        /* blocks newest first, and within a block the highest ids first */
+        /* blocks newest first, and within a block the highest ids first: the jobs every term has */
         for (size_t bi = 0; bi < nb; bi++) {
             const unsigned char *wb = w + bi * nt * TERMS_BLOCK_JOBS;
-            for (int low = TERMS_BLOCK_JOBS - 1; low >= 0; low--) {
-                int64_t score = 0;
-                size_t ti = 0;
-                for (; ti < nt && wb[ti * TERMS_BLOCK_JOBS + low]; ti++) {
-                    score += qt->scored[ti] ? wb[ti * TERMS_BLOCK_JOBS + low] : 0;
+            const bmask_t *mb = m + bi * nt;
+            for (int word = TERMS_BLOCK_JOBS / 64 - 1; word >= 0; word--) {
+                uint64_t all = ~0ull;
+                for (size_t ti = 0; ti < nt && all; ti++) {
+                    all &= mb[ti].b[word];
                 }
-                if (ti == nt) {
+                while (all) {
+                    int low = word * 64 + 63 - __builtin_clzll(all);
+                    int64_t score = 0;
+                    for (size_t ti = 0; ti < nt; ti++) {
+                        score += qt->scored[ti] ? wb[ti * TERMS_BLOCK_JOBS + low] : 0;
+                    }
                     h[nh].id = (blocks[bi] << TERMS_BLOCK_SHIFT) | low;
                     h[nh].score = score;
                     nh++;
+                    all &= ~(1ull << (low & 63));
                 }
             }
         }
