@@ -8,13 +8,13 @@
  * the query's rarest term (jobs_termstat): its posting blocks, newest
  * first (SEARCH_BLOCKS, then as many as the cap needs, up to SEARCH_BLOCKS_MAX), in one statement a round with the
  * other terms' rows of the same blocks; a job is a match when every term has a posting for it (and it passes the
- * filters, checked in jobs_openjob for the block's matches). It stops once SEARCH_CAP matches are found: relevance
- * ranks those (the newest SEARCH_CAP matching jobs), paging reaches no further, and total is then a lower bound
- * ("total_exact": false).  Without a query the newest jobs are listed straight from jobs_openjob by its publication
- * index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the
- * equality filters' values (city, education, ...: indexed fields) add
- * their terms as required but unscored ones.  The statements
- * have fixed numbers of slots, padded, so each is prepared once.
+ * filters, checked in jobs_openjob for the round's range as a 64-bit mask per 64 ids). It stops once SEARCH_CAP matches
+ * are found: relevance ranks those (the newest SEARCH_CAP matching jobs), paging reaches no further, and total is then
+ * a lower bound ("total_exact": false).  Without a query the newest jobs are listed straight from jobs_openjob by its
+ * publication index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the equality filters' values (city,
+ * education, ...: indexed fields) add their terms as required but unscored ones.  The statements have fixed numbers of
+ * slots, padded, so each is prepared once.  Each worker keeps the answers to its recent searches while the index's
+ * version is unchanged (the result cache below): a repeated search costs one primary-key read.
  */
 #include <stdio.h>
 #include <stdlib.h>
