@@ -113,22 +113,26 @@ def ticks(pid):
 
 
 def servers():
+    """The stack's zhimai-fcgi, nginx and MariaDB (None for one without its pid file)."""
     def pid(path):
-        with open(os.path.join(VAR, "run", path)) as f:
-            return int(f.read().split()[0])
+        try:
+            with open(os.path.join(VAR, "run", path)) as f:
+                return int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
     return [pid("zhimai-fcgi.pid"), pid("nginx.pid"), pid("db/mysqld.pid")]
 
 
 def with_cpu(fn, *args):
     """fn's wrk output, and the CPU microseconds per request of zhimai-fcgi, nginx and MariaDB."""
     pids = servers()
-    before = [ticks(p) for p in pids]
+    before = [ticks(p) if p else 0 for p in pids]
     out = fn(*args)
-    after = [ticks(p) for p in pids]
+    after = [ticks(p) if p else 0 for p in pids]
     m = re.search(r"(\d+) requests in", out)
     n = int(m.group(1)) if m else 0
     hz = os.sysconf("SC_CLK_TCK")
-    return out, [(a - b) * 1e6 / hz / n if n else None for a, b in zip(after, before)]
+    return out, [(a - b) * 1e6 / hz / n if n and p else None for a, b, p in zip(after, before, pids)]
 
 
 def wrk_baseline(token, secs):
@@ -237,8 +241,9 @@ def main():
     if p99 and b99 and rps and brps:
         print("search / baseline: p99 %.2fx, req/s %.0f%%" % (p99 / b99, 100 * float(rps.group(1)) / float(brps.group(1))))
     if scpu[0] and bcpu[0]:
-        print("search / baseline: zhimai-fcgi CPU per request %.1fx, all three %.1fx" % (
-            scpu[0] / bcpu[0], sum(scpu) / sum(bcpu)))
+        print("search / baseline: zhimai-fcgi CPU per request %.1fx" % (scpu[0] / bcpu[0]))
+    if None not in scpu + bcpu and sum(bcpu):
+        print("search / baseline: CPU per request of all three %.1fx" % (sum(scpu) / sum(bcpu)))
     if "Non-2xx" in out:
         print("search answered non-2xx under load", file=sys.stderr)
         ok = False
