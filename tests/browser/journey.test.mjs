@@ -671,7 +671,8 @@ test('journey', async (t) => {
     await page.screenshot({ path: path.join(SHOTS, 'phone-partners-cards.png'), fullPage: true });
     await card.locator('[data-like]').click();
     await page.locator(`[data-sent="${partnerId}"]`).waitFor();
-    await page.waitForFunction(() => /1\/4/.test(document.querySelector('[data-today-count]').textContent));
+    /* a locator, not waitForFunction: polling a predicate evaluates a string in the page, which the CSP refuses */
+    await page.locator('[data-today-count]', { hasText: '1/4' }).waitFor();
     assert.equal(await card.count(), 0, 'a liked card goes');
 
     /* the partner likes back: a match, and now the contacts show, with a copy button */
