@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
-from zmtest import VAR, made_user, new_user, request, sql  # noqa: E402
+from zmtest import VAR, data_of, made_user, new_user, request, sql  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("matching_bench.py", "127.27.")
 BUILD = zmtest.ENV["ZM_BUILD"]
