@@ -176,6 +176,9 @@ endforeach()
 add_test(NAME style.format COMMAND ${CMAKE_SOURCE_DIR}/tests/style/format.sh)
 # no include points up a layer, core stays free of json-c and MariaDB, domains speak HTTP only in api.c
 add_test(NAME style.layers COMMAND ${CMAKE_SOURCE_DIR}/tests/style/layers.sh)
+# style: pyflakes over every Python file (tests, fakes, benches): a bench is run rarely, its undefined
+# name shows here first
+add_test(NAME style.python COMMAND ${CMAKE_SOURCE_DIR}/tests/style/python.sh)
 
 # every test is labelled by the word before its dot (unit, api, fuzz, browser, style, stack):
 # ./dev test -L unit runs the unit tests alone

@@ -9,7 +9,7 @@ import threading
 import time
 
 import zmtest
-from zmtest import expect_error, get, post, request, sql
+from zmtest import expect_error, get, post, sql
 
 
 def fcgi_master():

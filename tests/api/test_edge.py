@@ -16,7 +16,6 @@ Needs a running stack (./dev up with ZM_TEST_STACK=1 and ZM_VAR):
     ZM_VAR=/tmp/edgetest /usr/bin/python3 tests/api/test_edge.py [test_name ...]
 """
 import atexit
-import http.client
 import json
 import os
 import random

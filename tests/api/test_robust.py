@@ -5,7 +5,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 
 import zmtest
 from zmtest import data_of, expect_error, get, request
