@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "password.h"
 #include "queue.h"
+#include "stats.h"
 #include "str.h"
 
 /* the user's columns, in the order user_from_row reads them */
@@ -434,6 +435,7 @@ static int create_user(db_t *db, zm_arena_t *a, const char *key, const char *has
             return (int)rc;
         }
         rc = acc_get_user(db, a, id, out);
+        rc = rc == ZM_OK ? stats_record(db, id, inviter ? "register_invited" : "register", 1) : rc;
         if (rc == ZM_OK && send_verification) {
             rc = acc_issue_user_token(db, a, id, "verify", &verify);
             if (rc == ZM_OK) {

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "fields.h"
 #include "jobs.h"
+#include "stats.h"
 #include "terms.h"
 
 #define QUERY_TERMS 16        /* a longer query: its first 16 terms decide */
@@ -379,7 +380,7 @@ static int record_session(db_t *db, zm_arena_t *a, int64_t user_id, const job_se
         return (int)n;
     }
     *id = db_insert_id(db);
-    return ZM_OK;
+    return stats_record(db, user_id, "search", 1);
 }
 
 int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out)
@@ -502,7 +503,7 @@ int search_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *
                         "issi", user_id, query ? query : "", filters ? filters : "{}", results);
     int rc;
 
-    if (n < 0) {
+    if (n < 0 || (n = stats_record(db, user_id, "search", 1)) < 0) {
         return (int)n;
     }
     rc = db_query(db, a, &res, "SELECT " SESSION_COLS "FROM jobs_searchsession WHERE id = ?", "i", db_insert_id(db));

@@ -12,6 +12,7 @@
 #include "payments.h"
 #include "payments_int.h"
 #include "points.h"
+#include "stats.h"
 
 static int anomaly(db_t *db, const char *kind, const char *no, int64_t user_id, json_object *details, time_t now)
 {
@@ -108,6 +109,7 @@ static int settle_once(db_t *db, zm_arena_t *a, settle_t *s)
         return ZM_EAGAIN;
     }
     rc = points_credit_recharge(db, a, o->user_id, o->out_trade_no, o->amount_fen, o->package, s->now, &s->credit);
+    rc = rc == ZM_OK && !s->credit.duplicate ? stats_record(db, o->user_id, "payment", o->amount_fen) : rc;
     if (rc != ZM_OK) {
         return rc;
     }
