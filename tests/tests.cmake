@@ -134,6 +134,8 @@ zm_api_test(matching test_matching.py)
 # WeChat Pay Native orders, QR, notifications (issue 15): restarts zhimai-fcgi and zhimai-worker against the
 # local fake (tests/fakes/wechatpay), then restores them
 zm_api_test(payments test_payments.py)
+# statistics (issue 17 items 4, 6): admin overview and trends, monthly-stats, the heartbeat, rollups = brute force
+zm_api_test(stats test_stats.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 

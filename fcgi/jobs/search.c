@@ -503,10 +503,11 @@ int search_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *
                         "issi", user_id, query ? query : "", filters ? filters : "{}", results);
     int rc;
 
-    if (n < 0 || (n = stats_record(db, user_id, "search", 1)) < 0) {
+    if (n < 0) {
         return (int)n;
     }
     rc = db_query(db, a, &res, "SELECT " SESSION_COLS "FROM jobs_searchsession WHERE id = ?", "i", db_insert_id(db));
+    rc = rc == ZM_OK ? stats_record(db, user_id, "search", 1) : rc;
     if (rc != ZM_OK) {
         return rc;
     }

@@ -471,7 +471,7 @@ int stats_trend(db_t *db, zm_arena_t *a, stats_trend_t t, int days, json_object 
                 for (int d = 0; d < days; d++) {
                     json_object_array_add(arr, from + d + ks[k] <= today ? rate(v[(k + 1) * days + d], v[d]) : NULL);
                 }
-                json_object_object_add(series, ret_m[k + 1] + 8, arr); /* "d1", "d7", "d30" */
+                json_object_object_add(series, ret_m[k + 1] + strlen("retained_"), arr); /* "d1", "d7", "d30" */
             }
         }
         break;
