@@ -5,6 +5,7 @@ import { displayName, logout } from './session.js';
 import { LangSwitch } from './ui.jsx';
 
 const NAV = [
+  ['/dashboard', 'nav.dashboard'],
   ['/resumes', 'nav.resumes'],
   ['/suggestions', 'nav.suggestions'],
   ['/diagnosis', 'nav.diagnosis'],
@@ -25,6 +26,7 @@ const HR_NAV = [
 /* only for role admin */
 const ADMIN_NAV = [
   ['/admin/users', 'nav.adminUsers'],
+  ['/admin/stats', 'nav.adminStats'],
 ];
 
 function NavItem({ href, label, path, onNav }) {

@@ -37,6 +37,8 @@ const HrJob = lazyPage(() => import('./pages/hr.jsx'), 'HrJob');
 const SyncDashboard = lazyPage(() => import('./pages/sync.jsx'), 'SyncDashboard');
 const Matching = lazyPage(() => import('./pages/matching.jsx'), 'Matching');
 const Upgrade = lazyPage(() => import('./pages/upgrade.jsx'), 'Upgrade');
+const Dashboard = lazyPage(() => import('./pages/dashboard.jsx'), 'Dashboard');
+const AdminStats = lazyPage(() => import('./pages/stats.jsx'), 'AdminStats');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -53,6 +55,7 @@ const appRoutes = [
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
   ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
   ['/matching/:job', Matching],
+  ['/dashboard', Dashboard], ['/admin/stats', AdminStats],
 ];
 
 function NotFound() {
