@@ -435,13 +435,13 @@ static int create_user(db_t *db, zm_arena_t *a, const char *key, const char *has
             return (int)rc;
         }
         rc = acc_get_user(db, a, id, out);
-        rc = rc == ZM_OK ? stats_record(db, id, inviter ? "register_invited" : "register", 1) : rc;
         if (rc == ZM_OK && send_verification) {
             rc = acc_issue_user_token(db, a, id, "verify", &verify);
             if (rc == ZM_OK) {
                 rc = acc_mail_verification(db, a, out, verify);
             }
         }
+        rc = rc == ZM_OK ? stats_record(db, id, inviter ? "register_invited" : "register", 1) : rc;
         if (rc != ZM_OK) {
             db_rollback(db);
             return (int)rc;

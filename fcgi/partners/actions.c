@@ -169,8 +169,8 @@ static int act_once(db_t *db, zm_arena_t *a, int64_t me, int64_t other, partners
     if (n == ZM_EDUP) {
         return ZM_EAGAIN; /* cannot happen under the locks above; retried if it does */
     }
-    if (n >= 0 && *status && strcmp(*status, "accepted") == 0) {
-        n = stats_record(db, me, "mock_interview", 1) == ZM_OK ? stats_record(db, other, "mock_interview", 1) : ZM_ERR;
+    if (n >= 0 && *status && strcmp(*status, "accepted") == 0 && (n = stats_record(db, me, "mock_interview", 1)) == 0) {
+        n = stats_record(db, other, "mock_interview", 1);
     }
     return n < 0 ? (int)n : ZM_OK;
 }

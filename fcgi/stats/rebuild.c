@@ -11,6 +11,9 @@
  *   revenue_fen, payments     payments_order paid, by paid_at; stats_payer: each payer's first paid day
  *   paying_users              stats_payer.first_day
  *   active_*, retained_d*     stats_active (the heartbeat's own table, not rebuilt)
+ * It runs in READ COMMITTED: the sources are read without locking them (writers go on), and only
+ * the rollup rows it rewrites are locked until it commits -- counted writes meanwhile wait for it
+ * (at most their lock wait timeout), so run it when the site is quiet at a large history.
  * Two known differences with the live counts: an effective search is counted live on the day it
  * turned effective (a rebuild: the day it was made, at most 30 minutes apart), and a source row
  * deleted since (a user, a match cancelled) is no longer counted by a rebuild.
@@ -113,9 +116,11 @@ int stats_rebuild(db_t *db, zm_arena_t *a, json_object **out)
                                         "DELETE FROM stats_payer"};
     static const int ks[] = {1, 7, 30};
     int64_t off = zm_conf_int("stats.utc_offset_min"), daily = 0, monthly = 0, payers = 0, n = 0;
-    int rc = db_begin(db);
+    int rc;
 
     ZM_UNUSED(a);
+    n = db_exec(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "");
+    rc = n < 0 ? (int)n : db_begin(db);
     if (rc != ZM_OK) {
         return rc;
     }

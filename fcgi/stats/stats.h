@@ -76,7 +76,8 @@ int stats_trend(db_t *db, zm_arena_t *a, stats_trend_t t, int days, json_object 
 int stats_monthly(db_t *db, zm_arena_t *a, int64_t user_id, json_object **out);
 
 /** Recompute every rollup (stats_daily, stats_user_monthly, stats_payer) from the source tables in
- *  one transaction; *out gets the rows written per table.  ZM_EAGAIN on a deadlock with a writer. */
+ *  one READ COMMITTED transaction (it sets the session's isolation: give it a connection of its own);
+ *  *out gets the rows written per table.  ZM_EAGAIN on a deadlock with a writer. */
 int stats_rebuild(db_t *db, zm_arena_t *a, json_object **out);
 
 /** Queue stats.rebuild for an admin: *task_id. */

@@ -4,9 +4,16 @@
 #include "stats.h"
 #include "stats_tasks.h"
 
+/* a rebuild's statements each read a whole source table: on its own connection, whose read timeout
+ * allows that (the runner's is db.read_timeout, a few seconds) */
+#define REBUILD_TIMEOUT_S 3600
+
 int stats_task_rebuild(task_ctx_t *ctx, json_object **result, char **error)
 {
-    int rc = stats_rebuild(ctx->db, ctx->a, result);
+    db_t *db = db_open_configured(REBUILD_TIMEOUT_S);
+    int rc = stats_rebuild(db, ctx->a, result);
+
+    db_close(db);
 
     if (rc != ZM_OK) {
         *error = "rebuilding the statistics failed";
