@@ -16,7 +16,9 @@ export const COLORS = ['#2f6fed', '#1a9d6f', '#e0622a', '#8a5cf6', '#d4a106', '#
  * x: unix seconds (days or months, UTC); series: [{label, values, color?}] (null: no value);
  * bars: draw bars instead of lines (for one series); fmt: how the y axis and the legend write a value.
  */
-export function Chart({ x, series, bars = false, height = 240, fmt, monthly = false, name }) {
+const INT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 1e8, 1e9];
+
+export function Chart({ x, series, bars = false, height = 240, fmt, monthly = false, decimals = false, name }) {
   const el = useRef(null);
   const [err, setErr] = useState(null);
   useEffect(() => {
@@ -30,8 +32,9 @@ export function Chart({ x, series, bars = false, height = 240, fmt, monthly = fa
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'UTC'),
         scales: { x: { time: true }, y: { range: (u, lo, hi) => [0, hi > 0 ? hi * 1.1 : 1] } },
         axes: [
-          monthly ? { values: (u, vals) => vals.map((v) => { const d = new Date(v * 1e3); return d.getUTCFullYear() + '-' + String(d.getUTCMonth() + 1).padStart(2, '0'); }) } : {},
-          { values: (u, vals) => vals.map(show), size: 60 },
+          /* one tick a month, on the points themselves */
+          monthly ? { splits: () => x, values: (u, vals) => vals.map((v) => new Date(v * 1e3).toISOString().slice(0, 7)) } : {},
+          { values: (u, vals) => vals.map(show), size: 60, incrs: decimals ? undefined : INT_INCRS },
         ],
         legend: { live: true },
         series: [
@@ -54,7 +57,7 @@ export function Chart({ x, series, bars = false, height = 240, fmt, monthly = fa
       }
     }, (e) => { if (!dead) setErr(e); });
     return () => { dead = true; if (ro) ro.disconnect(); if (plot) plot.destroy(); };
-  }, [x, series, bars, height, fmt, monthly]);
+  }, [x, series, bars, height, fmt, monthly, decimals]);
   if (err) return <p class="muted small">{t('chart.failed')}</p>;
   return <div class="chart" ref={el} data-chart={name || ''} />;
 }

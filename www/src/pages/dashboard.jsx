@@ -1,7 +1,7 @@
 /* 仪表盘: this month's numbers and the last 7 months, from one GET /api/v1/monthly-stats.
  * DashboardStats is the block; Dashboard the page (the records, news and events join it). */
 import { useMemo } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { getLang, t } from '../i18n/index.js';
 import { api } from '../api.js';
 import { Chart, daySec } from '../chart.jsx';
 import { ErrorBox, Loading, useAsync } from '../ui.jsx';
@@ -11,10 +11,11 @@ export const MONTHLY = ['job_searches', 'effective_searches', 'diagnoses', 'inte
 export function DashboardStats() {
   const st = useAsync(() => api('GET', '/api/v1/monthly-stats'), []);
   const d = st.data;
+  const lang = getLang();
   const plot = useMemo(() => (d ? {
     x: d.months.map((m) => daySec(m.month)),
     series: MONTHLY.map((k) => ({ label: t('dash.' + k), values: d.months.map((m) => m[k]) })),
-  } : null), [d]);
+  } : null), [d, lang]);
   if (st.error) return <ErrorBox error={st.error} onRetry={st.reload} />;
   if (!d) return <Loading />;
   const last = d.months[d.months.length - 2] || {};

@@ -1,7 +1,7 @@
 /* 管理后台 · 数据: loaded on demand (main.jsx), admins only.  One overview request; each trend is
  * asked once per (metric, days) and kept, so switching tabs back never asks again. */
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { getLang, t } from '../i18n/index.js';
 import { api } from '../api.js';
 import { Chart, daySec } from '../chart.jsx';
 import { ErrorBox, Loading, useAsync } from '../ui.jsx';
@@ -21,9 +21,9 @@ function plotOf(metric, s) {
     case 'revenue': return { series: [{ label: t('stats.s.revenue'), values: s.revenue_fen }], fmt: yuan0, bars: true };
     case 'paying_users': return { series: [one('paying_users'), one('paying_users_total')] };
     case 'usage': return { series: USAGE.map((k) => ({ label: t('stats.u.' + k), values: s[k] })) };
-    case 'active': return { series: [one('active_users'), one('avg_active_minutes')] };
-    case 'retention': return { series: ['d1', 'd7', 'd30'].map((k) => one(k)), fmt: pct };
-    case 'conversion': return { series: [one('conversion_pct')], fmt: pct };
+    case 'active': return { series: [one('active_users'), one('avg_active_minutes')], decimals: true };
+    case 'retention': return { series: ['d1', 'd7', 'd30'].map((k) => one(k)), fmt: pct, decimals: true };
+    case 'conversion': return { series: [one('conversion_pct')], fmt: pct, decimals: true };
     default: return { series: [] };
   }
 }
@@ -46,7 +46,8 @@ function Trend() {
     return cache.current.get(key);
   }, [key]);
   const d = tr.data && tr.data.metric === metric && tr.data.days === days ? tr.data : null;
-  const plot = useMemo(() => (d ? { x: d.dates.map(daySec), ...plotOf(metric, d.series) } : null), [d, metric]);
+  const lang = getLang();
+  const plot = useMemo(() => (d ? { x: d.dates.map(daySec), ...plotOf(metric, d.series) } : null), [d, metric, lang]);
   return (
     <section class="card" data-stats-trend={metric}>
       <div class="card-head wrap"><h2>{t('stats.trend')}</h2>
@@ -61,7 +62,7 @@ function Trend() {
       </div>
       <p class="muted small">{t('stats.h.' + metric)}</p>
       {tr.error ? <ErrorBox error={tr.error} onRetry={tr.reload} /> : !plot ? <Loading />
-        : <Chart name={metric} x={plot.x} series={plot.series} fmt={plot.fmt} bars={plot.bars && days <= 90} />}
+        : <Chart name={metric} x={plot.x} series={plot.series} fmt={plot.fmt} decimals={plot.decimals} bars={plot.bars && days <= 90} />}
     </section>
   );
 }
