@@ -13,6 +13,10 @@ static const zm_conf_key_t stats_keys[] = {
               "# Statistics count by local calendar day: UTC plus this many minutes (480: China).\n"
               "# Changing it moves the day boundary for what is recorded from then on; run stats.rebuild\n"
               "# (POST /api/v1/admin/stats/rebuild) to recount the past with it."),
+    ZM_CONF_I("stats.rebuild_tmp_mb", "1024", 16, 65536,
+              "# Memory (MB) the database may give stats.rebuild's temporary tables (tmp_table_size and\n"
+              "# max_heap_table_size of its session): the per-user monthly groups of a long history fit in it\n"
+              "# instead of going to disk."),
 };
 
 static const zm_route_t stats_routes[] = {

@@ -120,6 +120,11 @@ int stats_rebuild(db_t *db, zm_arena_t *a, json_object **out)
 
     ZM_UNUSED(a);
     n = db_exec(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "");
+    if (n >= 0) {
+        /* the per-user monthly groups of a large history: in memory rather than an on-disk temporary table */
+        int64_t tmp = zm_conf_int("stats.rebuild_tmp_mb") * 1024 * 1024;
+        n = db_exec(db, "SET SESSION tmp_table_size = ?, max_heap_table_size = ?", "ii", tmp, tmp);
+    }
     rc = n < 0 ? (int)n : db_begin(db);
     if (rc != ZM_OK) {
         return rc;
