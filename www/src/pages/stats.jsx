@@ -9,7 +9,7 @@ import { ErrorBox, Loading, useAsync } from '../ui.jsx';
 const METRICS = ['new_users', 'revenue', 'paying_users', 'usage', 'active', 'retention', 'conversion'];
 const DAYS = [7, 30, 90, 365];
 export const USAGE = ['search', 'search_effective', 'diagnosis', 'interview', 'mock_interview', 'application'];
-const yuan = (fen) => '¥' + (Number(fen || 0) / 100).toFixed(2);
+const yuan = (fen) => '¥' + (Number(fen || 0) / 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const yuan0 = (fen) => '¥' + Math.round(Number(fen || 0) / 100).toLocaleString();
 const pct = (v) => v + '%';
 
