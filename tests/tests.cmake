@@ -29,6 +29,7 @@ set_tests_properties(unit.extract PROPERTIES ENVIRONMENT "ZM_EXTRACT_HELPER=$<TA
 zm_unit_test(tasks_backoff zmtasks)
 zm_unit_test(tasks_queue zmtasks)
 zm_unit_test(live zmtasks)
+zm_unit_test(messages zmmessages)
 foreach(t password token mail email)
   zm_unit_test(${t} zmaccounts)
 endforeach()
@@ -42,6 +43,8 @@ zm_unit_test(points zmpoints zmmodules)
 zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${CMAKE_SOURCE_DIR}/tests/data/analysis)
 # payments: the QR code PNG (read back with libpng), its bounds, the order's JSON
 zm_unit_test(payments zmpayments zmmodules)
+# content: ISO 8601 times, news URLs, the feed parser's rules
+zm_unit_test(content zmcontent)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -70,9 +73,16 @@ target_link_libraries(analysis_bench zmanalyzer)
 # not a test: one notification's verification + decryption, one request's signature (per-call p50/p99)
 add_executable(wechatpay_bench tests/bench/wechatpay_bench.c)
 target_link_libraries(wechatpay_bench zmservices)
+# not a test: the streaming trade-bill parser's time and max RSS at 10k, 100k, 400k rows (tests/bench/run.sh)
+add_executable(bill_stream_bench tests/bench/bill_stream_bench.c)
+target_link_libraries(bill_stream_bench zmservices)
 # matching's scorer per core, and the synthetic candidates of tests/bench/matching_bench.py
 add_executable(matching_bench tests/bench/matching_bench.c)
 target_link_libraries(matching_bench zmmatching)
+
+# zhimai-inspect's cron entry and systemd units (systemd-analyze verify where installed; 77 = skipped)
+add_test(NAME unit.inspect_units COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_inspect_units.py)
+set_tests_properties(unit.inspect_units PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT "ZM_INSPECT_BIN=$<TARGET_FILE:zhimai-inspect>")
 
 # ./dev test builds into build-test/, not into a running stack's build (stub cmake and ctest)
 add_test(NAME unit.dev COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/unit/test_dev.py)
@@ -134,14 +144,28 @@ zm_api_test(matching test_matching.py)
 # WeChat Pay Native orders, QR, notifications (issue 15): restarts zhimai-fcgi and zhimai-worker against the
 # local fake (tests/fakes/wechatpay), then restores them
 zm_api_test(payments test_payments.py)
+# the reconciliation inspector (issue 16): zhimai-inspect against the local fake, each anomaly on purpose, repair,
+# the lock, bad bills; the admin API and the on-demand task.  Restarts zhimai-fcgi and zhimai-worker, then restores them
+zm_api_test(inspect test_inspect.py)
+# classic questions, workplace news and its feed import, calendar events and gold members' reminders (issue 17)
+zm_api_test(content test_content.py)
+# the message center (issue 17): to a user, a role, everyone; read state; live hints on the multiplexed channel
+zm_api_test(messages test_messages.py)
 # statistics (issue 17 items 4, 6): admin overview and trends, monthly-stats, the heartbeat, rollups = brute force
 zm_api_test(stats test_stats.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
+# matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts
+# zhimai-fcgi and zhimai-worker with the model and matching.rerank_top_k, then restores them
+zm_api_test(matching_rerank test_matching_rerank.py)
 
 # The SPA in real Chromium (playwright-core), against the same stack
 add_test(NAME browser.journey COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh)
 set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+# Issue 15's "done when": recharge 60 yuan on /upgrade, the fake pays, 支付成功 live, 白银 and +120 points;
+# restarts zhimai-fcgi with ZM_WECHATPAY_FAKE=1 (the local fake), then restores it
+add_test(NAME browser.payment COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh payment.test.mjs)
+set_tests_properties(browser.payment PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 

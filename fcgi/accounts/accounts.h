@@ -59,6 +59,33 @@ typedef struct {
 #define ACC_JOB_STATUS_DEFAULT "在职，暂无跳槽打算"
 extern const char *const acc_job_statuses[]; /* NULL-terminated; the default last */
 
+/** Does a seeker with this job_status want to be found (one of the first three)?  NULL: no. */
+int acc_job_status_discoverable(const char *job_status);
+
+/** Is user_id discoverable now (0 for a user without a profile or that does not exist)?  lock: read
+ *  the profile row with a shared lock, inside the caller's transaction, so a concurrent job_status
+ *  change (and its acc_discoverable_hook) waits for the caller's commit. */
+int acc_user_discoverable(db_t *db, int64_t user_id, int lock, int *yes);
+
+/** What HR sees of a candidate: name (last then first name, else the username) and job_status. */
+typedef struct {
+    int64_t id;
+    const char *name, *job_status;
+    int discoverable;
+} acc_candidate_t;
+
+/** The candidates among ids[0..n) (a query per 25): out[i] for ids[i]; a user that does not exist
+ *  gets id 0, an empty name and not discoverable. */
+int acc_candidates(db_t *db, zm_arena_t *a, const int64_t *ids, size_t n, acc_candidate_t *out);
+
+/**
+ * A hook an upper layer registers (matching, at process init): called inside the transaction of
+ * acc_update_profile that sets a user's job_status, with whether it makes them discoverable, on
+ * its connection (what it writes commits or rolls back with the change; a non-OK return rolls the
+ * change back).  NULL: nothing.
+ */
+extern int (*acc_discoverable_hook)(db_t *db, int64_t user_id, int discoverable);
+
 typedef struct {
     const char *access;
     const char *refresh;

@@ -50,6 +50,75 @@ enum {
 const char *const acc_job_statuses[] = {"离职，正在找工作", "在职，急寻新工作", "在职，看看新机会",
                                         ACC_JOB_STATUS_DEFAULT, NULL};
 
+int (*acc_discoverable_hook)(db_t *db, int64_t user_id, int discoverable);
+
+int acc_job_status_discoverable(const char *job_status)
+{
+    for (int i = 0; job_status && acc_job_statuses[i + 1] != NULL; i++) {
+        if (strcmp(job_status, acc_job_statuses[i]) == 0) {
+            return 1; /* the last, the default, is not */
+        }
+    }
+    return 0;
+}
+
+int acc_user_discoverable(db_t *db, int64_t user_id, int lock, int *yes)
+{
+    zm_arena_t a;
+    db_res_t res;
+    int rc;
+
+    zm_arena_init(&a, 1024, 0);
+    rc = db_query(db, &a, &res,
+                  lock ? "SELECT job_status FROM zm_user_profile WHERE user_id = ? LOCK IN SHARE MODE"
+                       : "SELECT job_status FROM zm_user_profile WHERE user_id = ?",
+                  "i", user_id);
+    *yes = rc == ZM_OK && res.nrows && acc_job_status_discoverable(db_val(&res, 0, 0));
+    zm_arena_destroy(&a);
+    return rc;
+}
+
+/* ids a query at a time (0 pads the last: no user has it) */
+#define CAND_CHUNK 25
+#define Q5 "?, ?, ?, ?, ?"
+#define V5(b) v[b], v[b + 1], v[b + 2], v[b + 3], v[b + 4]
+
+int acc_candidates(db_t *db, zm_arena_t *a, const int64_t *ids, size_t n, acc_candidate_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (acc_candidate_t){0, "", ACC_JOB_STATUS_DEFAULT, 0};
+    }
+    for (size_t b = 0; b < n; b += CAND_CHUNK) {
+        int64_t v[CAND_CHUNK] = {0};
+        size_t m = n - b < CAND_CHUNK ? n - b : CAND_CHUNK;
+        db_res_t res;
+        int rc;
+
+        memcpy(v, ids + b, m * sizeof(int64_t));
+        rc = db_query(db, a, &res,
+                      "SELECT u.id, u.first_name, u.last_name, u.username, p.job_status FROM auth_user u "
+                      "LEFT JOIN zm_user_profile p ON p.user_id = u.id WHERE u.id IN (" Q5 ", " Q5 ", " Q5 ", " Q5
+                      ", " Q5 ")",
+                      "iiiiiiiiiiiiiiiiiiiiiiiii", V5(0), V5(5), V5(10), V5(15), V5(20));
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        for (size_t r = 0; r < res.nrows; r++) {
+            int64_t id = db_int(&res, r, 0);
+            const char *fn = db_val(&res, r, 1), *ln = db_val(&res, r, 2), *un = db_val(&res, r, 3);
+            const char *js = db_val(&res, r, 4) ? db_val(&res, r, 4) : ACC_JOB_STATUS_DEFAULT;
+            const char *name =
+                (fn && *fn) || (ln && *ln) ? zm_psprintf(a, "%s%s", ln ? ln : "", fn ? fn : "") : (un ? un : "");
+            for (size_t i = b; i < b + m; i++) {
+                if (ids[i] == id) {
+                    out[i] = (acc_candidate_t){id, name, js, acc_job_status_discoverable(js)};
+                }
+            }
+        }
+    }
+    return ZM_OK;
+}
+
 const char *acc_role_name(int role)
 {
     switch (role) {
@@ -575,6 +644,11 @@ int acc_update_profile(db_t *db, zm_arena_t *a, int64_t user_id, const char *use
         n = db_exec(db, "UPDATE zm_user_profile SET job_status = ?, updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
                     "si", job_status, user_id);
         rc = n < 0 ? (int)n : ZM_OK;
+        /* the pool follows in the same transaction (the absolute value, after the row lock the
+         * UPDATE took: concurrent changes end in the last one's) */
+        if (rc == ZM_OK && acc_discoverable_hook) {
+            rc = acc_discoverable_hook(db, user_id, acc_job_status_discoverable(job_status));
+        }
     }
     if (rc != ZM_OK) {
         db_rollback(db);

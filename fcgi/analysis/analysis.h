@@ -76,6 +76,29 @@ int an_builtin_diagnose(zm_arena_t *a, const char *resume_text, const char *targ
  */
 int an_builtin_questions(zm_arena_t *a, const char *resume_text, const char *job, int count, json_object **out);
 
+/**
+ * The configured remote model's score (llm.provider "openai", the llm.* keys) of a resume against a
+ * job description: the validated answer of the openai provider's match, *score 0..100; a request
+ * lasts at most timeout_ms (and llm.timeout_ms), is not retried on a transport failure (the caller
+ * has a fallback), and an invalid answer gets the provider's one more chance.  ZM_ENOTFOUND when no
+ * remote model is configured; any other failure is the provider's code with *error (may be NULL) a
+ * reason -- never a made-up score.  Blocks for seconds: from a task only.  (provider.c)
+ */
+int an_remote_score(zm_arena_t *a, const char *resume_text, const char *job_description, long timeout_ms, int *score,
+                    char **error);
+/** One question of the builtin bank (questions.tsv), for the classic question bank (fcgi/content). */
+typedef struct {
+    const char *category; /* technical, project, behavioral, hr */
+    const char *skill;    /* the skill's canonical name, NULL for any ("*") */
+    const char *question; /* may hold the placeholders {skill}, {project}, {role} */
+    const char *why;
+    const char *const *outline;
+    int noutline;
+} an_bank_q_t;
+
+/** The i-th question of the loaded bank, in file order: ZM_OK, or ZM_ENOTFOUND past the last. */
+int an_bank_question(int i, an_bank_q_t *out);
+
 /* ---- the match as features: what job matching scores a million resumes with ----
  *
  * The builtin match splits into what depends on the resume alone (its

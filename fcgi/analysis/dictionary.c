@@ -375,6 +375,24 @@ static int an_load_questions(const char *dir)
     return ZM_OK;
 }
 
+int an_bank_question(int i, an_bank_q_t *out)
+{
+    static const char *names[] = {"technical", "project", "behavioral", "hr"};
+    const an_q_t *q;
+
+    if (i < 0 || i >= an_dict.nqs) {
+        return ZM_ENOTFOUND;
+    }
+    q = &an_dict.qs[i];
+    out->category = names[q->cat];
+    out->skill = q->skill >= 0 ? an_dict.skills[q->skill].name : NULL;
+    out->question = q->question;
+    out->why = q->why;
+    out->outline = (const char *const *)q->outline;
+    out->noutline = q->nout;
+    return ZM_OK;
+}
+
 int an_skill_find(const char *name)
 {
     for (int i = 0; i < an_dict.nskills; i++) {

@@ -110,6 +110,30 @@ static int openai_questions(zm_arena_t *a, const char *resume_text, const char *
     return rc;
 }
 
+int an_remote_score(zm_arena_t *a, const char *resume_text, const char *job_description, long timeout_ms, int *score,
+                    char **error)
+{
+    an_match_t m = {0};
+    an_usage_t usage;
+    llm_conf_t c;
+    int rc;
+
+    if (an_provider() != &an_provider_openai) {
+        return ZM_ENOTFOUND;
+    }
+    llm_conf_from_conf(&c);
+    if (timeout_ms > 0 && (c.timeout_ms <= 0 || c.timeout_ms > timeout_ms)) {
+        c.timeout_ms = timeout_ms;
+    }
+    c.max_retries = 0;
+    rc = an_openai_match(a, &c, resume_text, job_description, &m, &usage, error);
+    if (rc == ZM_OK) {
+        *score = m.score;
+    }
+    an_openai_match_release(&m);
+    return rc;
+}
+
 const an_provider_t an_provider_openai = {"openai", 1, openai_match, openai_diagnose, openai_questions};
 
 /* ---- the choice ---- */

@@ -15,6 +15,7 @@ extern const zm_module_t zm_tasks_module;
 extern const zm_module_t zm_stats_module;
 extern const zm_module_t zm_points_module;
 extern const zm_module_t zm_accounts_module;
+extern const zm_module_t zm_messages_module;
 extern const zm_module_t zm_resumes_module;
 extern const zm_module_t zm_analysis_module;
 extern const zm_module_t zm_jobs_module;
@@ -22,6 +23,10 @@ extern const zm_module_t zm_partners_module;
 extern const zm_module_t zm_referrals_module;
 extern const zm_module_t zm_matching_module;
 extern const zm_module_t zm_payments_module;
+extern const zm_module_t zm_payments_api_module;
+extern const zm_module_t zm_inspect_module;
+extern const zm_module_t zm_inspect_api_module;
+extern const zm_module_t zm_content_module;
 
 /* one module a line */
 /* clang-format off */
@@ -34,6 +39,7 @@ const zm_module_t *const zm_modules[] = {
     &zm_stats_module,
     &zm_points_module,
     &zm_accounts_module,
+    &zm_messages_module,
     &zm_resumes_module,
     &zm_analysis_module,
     &zm_jobs_module,
@@ -41,6 +47,10 @@ const zm_module_t *const zm_modules[] = {
     &zm_matching_module,
     &zm_referrals_module,
     &zm_payments_module,
+    &zm_payments_api_module,
+    &zm_inspect_module,
+    &zm_inspect_api_module,
+    &zm_content_module,
     NULL,
 };
 /* clang-format on */

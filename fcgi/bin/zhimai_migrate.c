@@ -30,6 +30,9 @@
 #include "log.h"
 #include "modules.h"
 
+/* ER_BINLOG_CREATE_ROUTINE_NEED_SUPER of MySQL and MariaDB (mysqld_error.h stays in the db layer) */
+#define ER_BINLOG_CREATE_ROUTINE_NEED_SUPER_ 1419
+
 #define MAX_FILES 1000
 #define MAX_SQL (4 * 1024 * 1024)
 
@@ -229,6 +232,18 @@ int main(int argc, char **argv)
         }
         if (db_exec_script(db, sql) != ZM_OK) {
             fprintf(stderr, "zhimai-migrate: %s failed: %s\n", files[i].name, db_error(db));
+            if (db_errno(db) == ER_BINLOG_CREATE_ROUTINE_NEED_SUPER_) {
+                /* MySQL 8 (or MariaDB) with binary logging: CREATE TRIGGER (the ledgers' append-only
+                 * triggers, 0011) needs SUPER unless the server trusts routine creators */
+                fprintf(stderr,
+                        "zhimai-migrate: the server logs binary and refuses CREATE TRIGGER from a user without "
+                        "SUPER.\n"
+                        "  Fix (once, as an administrator), then run zhimai-migrate up again:\n"
+                        "    SET PERSIST log_bin_trust_function_creators = 1;   -- MySQL 8 (SET GLOBAL on MariaDB, "
+                        "and log_bin_trust_function_creators = 1 under [mysqld] in my.cnf)\n"
+                        "  or apply %s once as a user with SUPER (README.md, Configuration: MySQL 8).\n",
+                        files[i].name);
+            }
             free(sql);
             rc = 1;
             break;

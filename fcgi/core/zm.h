@@ -35,8 +35,8 @@
  * Each module's own failures take codes from its range, so a code read in a
  * log names its module (zm_strerror).  -1..-19 are the shared ZM_E* above.
  */
-#define ZM_ERANGE_ACCOUNTS (-20) /* -20..-29 */
-/* -30..-39: unassigned */
+#define ZM_ERANGE_ACCOUNTS (-20)   /* -20..-29 */
+#define ZM_ERANGE_INSPECT (-30)    /* -30..-39 */
 #define ZM_ERANGE_RESUMES (-40)    /* -40..-49 */
 #define ZM_ERANGE_ANALYSIS (-50)   /* -50..-59 */
 #define ZM_ERANGE_SERVICES (-60)   /* -60..-69: STORAGE_EFULL -60, LLM_ECANCELED -61, RL_LIMITED -62 */

@@ -26,6 +26,13 @@ typedef struct {
     MYSQL_STMT *stmt;
 } db_cached_t;
 
+/* work for after the commit of the open transaction (db_after_commit), in the order added */
+typedef struct db_hook_s {
+    struct db_hook_s *next;
+    db_hook_pt fn;
+    void *arg;
+} db_hook_t;
+
 struct db_s {
     db_conf_t conf;
     MYSQL *my;
@@ -34,10 +41,12 @@ struct db_s {
     int64_t last_connect_try_ms;
     int64_t insert_id;
     uint64_t *reconnect_counter;
+    db_hook_t *hooks, **hooks_tail;
     int ever_connected;
     size_t ncached;
     db_cached_t cache[DB_CACHE_SIZE];
     char err[512];
+    unsigned err_no; /* the server's error number of err, 0 for none */
 };
 
 db_t *db_open(const db_conf_t *c)
@@ -51,7 +60,36 @@ db_t *db_open(const db_conf_t *c)
     db->conf.password = zm_xstrdup(c->password);
     db->conf.name = zm_xstrdup(c->name);
     db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
+    db->hooks_tail = &db->hooks;
     return db;
+}
+
+/* Forget the pending hooks (a rollback, a lost transaction, a new one); their args are the callers'. */
+static void db_drop_hooks(db_t *db)
+{
+    db_hook_t *h, *next;
+
+    for (h = db->hooks; h; h = next) {
+        next = h->next;
+        free(h);
+    }
+    db->hooks = NULL;
+    db->hooks_tail = &db->hooks;
+}
+
+/* After a commit: run each hook once, in order; a hook that adds another runs it at once (no transaction). */
+static void db_run_hooks(db_t *db)
+{
+    db_hook_t *h = db->hooks;
+
+    db->hooks = NULL;
+    db->hooks_tail = &db->hooks;
+    while (h) {
+        db_hook_t *next = h->next;
+        h->fn(h->arg);
+        free(h);
+        h = next;
+    }
 }
 
 static void db_drop_cache(db_t *db)
@@ -74,6 +112,7 @@ static void db_disconnect(db_t *db)
     }
     db->connected = 0;
     db->in_txn = 0;
+    db_drop_hooks(db);
 }
 
 db_t *db_open_configured(unsigned rw_timeout_s)
@@ -114,6 +153,11 @@ void db_set_reconnect_counter(db_t *db, uint64_t *counter)
 const char *db_error(db_t *db)
 {
     return db->err;
+}
+
+unsigned db_errno(db_t *db)
+{
+    return db->err_no;
 }
 
 static unsigned db_read_timeout_s(const db_t *db)
@@ -182,6 +226,7 @@ static int db_connect(db_t *db)
     if (!mysql_real_connect(db->my, host, db->conf.user, db->conf.password, db->conf.name, db->conf.port,
                             host ? NULL : db->conf.socket, CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS)) {
         snprintf(db->err, sizeof(db->err), "connect: %s", mysql_error(db->my));
+        db->err_no = mysql_errno(db->my);
         mysql_close(db->my);
         db->my = NULL;
         db->last_connect_try_ms = zm_mono_ms(); /* the spacing counts from the failure, however long it took */
@@ -208,6 +253,7 @@ static int is_conn_error(unsigned e)
 static int map_error(db_t *db, unsigned e, const char *msg)
 {
     snprintf(db->err, sizeof(db->err), "%u: %s", e, msg);
+    db->err_no = e;
     if (is_conn_error(e)) {
         zm_log_warn("db: connection lost (%s)", db->err);
         db_disconnect(db);
@@ -508,6 +554,7 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
         if (p.n != mysql_stmt_param_count(st)) {
             snprintf(db->err, sizeof(db->err), "parameter count %u != %lu for: %.200s", p.n, mysql_stmt_param_count(st),
                      sql);
+            db->err_no = 0;
             zm_log_error("db: %s", db->err);
             return ZM_EINVAL;
         }
@@ -521,6 +568,7 @@ static int db_run(db_t *db, zm_arena_t *a, db_res_t *res, int64_t *affected, con
             }
             if (rc == ZM_EDBDOWN && in_txn) {
                 db->in_txn = 0;
+                db_drop_hooks(db);
             }
             return rc;
         }
@@ -596,6 +644,7 @@ int db_begin(db_t *db)
         db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
         rc = db_simple(db, "START TRANSACTION");
     }
+    db_drop_hooks(db);
     if (rc == ZM_OK) {
         db->in_txn = 1;
     }
@@ -607,6 +656,11 @@ int db_commit(db_t *db)
     int rc = db->connected ? db_simple(db, "COMMIT") : ZM_EDBDOWN;
 
     db->in_txn = 0;
+    if (rc == ZM_OK) {
+        db_run_hooks(db);
+    } else {
+        db_drop_hooks(db);
+    }
     return rc;
 }
 
@@ -615,7 +669,23 @@ int db_rollback(db_t *db)
     int rc = db->connected ? db_simple(db, "ROLLBACK") : ZM_EDBDOWN;
 
     db->in_txn = 0;
+    db_drop_hooks(db);
     return rc;
+}
+
+void db_after_commit(db_t *db, db_hook_pt fn, void *arg)
+{
+    db_hook_t *h;
+
+    if (!db->in_txn) {
+        fn(arg);
+        return;
+    }
+    h = zm_xcalloc(1, sizeof(*h));
+    h->fn = fn;
+    h->arg = arg;
+    *db->hooks_tail = h;
+    db->hooks_tail = &h->next;
 }
 
 int db_in_transaction(db_t *db)

@@ -82,11 +82,24 @@ int db_commit(db_t *db);
 int db_rollback(db_t *db);
 int db_in_transaction(db_t *db);
 
+/**
+ * Run fn(arg) once the open transaction has committed (db_commit answered ZM_OK), after the
+ * hooks added before it; never when it rolls back, is lost with the connection, or a new one
+ * begins first.  Outside a transaction (autocommit: the write is already durable) fn runs at
+ * once.  For what must not happen before the commit, such as a live message telling of the
+ * write (fcgi/tasks/live.h).  arg stays the caller's (an arena's memory lives long enough when
+ * the commit comes in the same request or task).
+ */
+typedef void (*db_hook_pt)(void *arg);
+void db_after_commit(db_t *db, db_hook_pt fn, void *arg);
+
 /** Run a plain SQL string without parameters (DDL, migrations; multi-statement allowed). */
 int db_exec_script(db_t *db, const char *sql);
 
 /** The last error text, for logs. */
 const char *db_error(db_t *db);
+/** The server's error number of db_error (ER_*, e.g. 1419), 0 when the last error had none. */
+unsigned db_errno(db_t *db);
 
 /** Value helpers for results: row r, column c. */
 const char *db_val(const db_res_t *res, size_t r, unsigned c);

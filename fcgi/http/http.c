@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,8 +331,16 @@ int zm_reply_error(zm_req_t *r, int status, const char *code, const char *messag
         json_object_object_add(err, "fields", fields);
     }
     json_object_object_add(root, "success", json_object_new_boolean(0));
+    if (r->route && (r->route->body & ZM_REPLY_SEED)) {
+        json_object_object_add(root, "message", json_object_new_string(message));
+    }
     json_object_object_add(root, "error", err);
     return reply_json_object(r, status, root);
+}
+
+int zm_reply_json(zm_req_t *r, int status, json_object *root)
+{
+    return root ? reply_json_object(r, status, root) : ZM_ENOMEM;
 }
 
 int zm_reply_field_error(zm_req_t *r, const char *field, const char *message)
@@ -424,6 +433,7 @@ void zm_form_init(zm_form_t *f, zm_req_t *r)
     f->r = r;
     f->body = NULL;
     f->fields = NULL;
+    f->say = NULL;
 }
 
 int zm_form_json(zm_form_t *f, zm_req_t *r, json_object **body)
@@ -438,10 +448,21 @@ int zm_form_json(zm_form_t *f, zm_req_t *r, json_object **body)
     return rc;
 }
 
+void zm_form_say(zm_form_t *f, const char *key, const char *message)
+{
+    if (f->say == NULL) {
+        f->say = zm_req_own(f->r, json_object_new_object());
+    }
+    json_object_object_add(f->say, key, json_object_new_string(message));
+}
+
 void zm_form_error(zm_form_t *f, const char *key, const char *message)
 {
-    json_object *list;
+    json_object *list, *said;
 
+    if (f->say && json_object_object_get_ex(f->say, key, &said)) {
+        message = json_object_get_string(said);
+    }
     if (f->fields == NULL) {
         f->fields = zm_req_own(f->r, json_object_new_object());
     }
@@ -597,10 +618,39 @@ int64_t zm_form_id(zm_form_t *f, const char *key, int required)
     return json_object_get_int64(v);
 }
 
+int64_t zm_form_id_text(zm_form_t *f, const char *key, int required)
+{
+    json_object *v = form_value(f, key, required);
+    const char *s;
+    char *end;
+    long long x;
+
+    if (v == NULL || !json_object_is_type(v, json_type_string)) {
+        return v == NULL ? 0 : zm_form_id(f, key, required);
+    }
+    s = json_object_get_string(v);
+    x = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : 0;
+    if (x <= 0 || x == LLONG_MAX || *end != '\0') {
+        zm_form_error(f, key, "应为正整数 ID");
+        return 0;
+    }
+    return x;
+}
+
 int zm_form_done(zm_form_t *f)
 {
     if (f->fields == NULL) {
         return ZM_OK;
+    }
+    if (f->r->route && (f->r->route->body & ZM_REPLY_SEED)) {
+        /* the seed's clients show one message: the first field's first */
+        json_object_object_foreach(f->fields, key, list)
+        {
+            (void)key;
+            zm_reply_error(f->r, 400, "validation_error", json_object_get_string(json_object_array_get_idx(list, 0)),
+                           json_object_get(f->fields));
+            return ZM_EINVAL;
+        }
     }
     /* the reply takes a reference of its own: the form's copy stays owned by the request */
     zm_reply_error(f->r, 400, "validation_error", "请求参数有误", json_object_get(f->fields));

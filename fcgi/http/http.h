@@ -135,7 +135,8 @@ int zm_reply_header(zm_req_t *r, const char *name, const char *value);
 /** {"success":true,"data":data} with status; takes data's reference (NULL -> null). */
 int zm_reply_data(zm_req_t *r, int status, json_object *data);
 
-/** {"success":false,"error":{"code","message","fields"?}}; takes fields' reference (may be NULL). */
+/** {"success":false,"error":{"code","message","fields"?}}; takes fields' reference (may be NULL).
+ *  A ZM_REPLY_SEED route's (router.h): {"success":false,"message","error":{...}}. */
 int zm_reply_error(zm_req_t *r, int status, const char *code, const char *message, json_object *fields);
 
 /** One-field validation error: 400 with fields {field: [message]}. */
@@ -156,6 +157,10 @@ int zm_reply_limited(zm_req_t *r, int retry_after, const char *message);
  */
 int zm_reply_mapped(zm_req_t *r, const zm_error_map_t *table, size_t n, int rc);
 #define ZM_REPLY_MAPPED(r, table, rc) zm_reply_mapped((r), (table), ZM_ARRAY_LEN(table), (rc))
+
+/** A JSON body as it is, for an envelope of another shape (the seed's start: task_id and message at
+ *  the top); takes root's reference. */
+int zm_reply_json(zm_req_t *r, int status, json_object *root);
 
 /** A body that is not JSON (metrics text, file downloads). */
 int zm_reply_raw(zm_req_t *r, int status, const char *content_type, const char *body, size_t len);
@@ -178,6 +183,7 @@ typedef struct {
     zm_req_t *r;
     json_object *body;   /* the JSON object the readers read; NULL for a multipart form */
     json_object *fields; /* {"field": ["message", ...]}, NULL while all is well */
+    json_object *say;    /* {"field": "message"}: zm_form_say's wording, NULL when none */
 } zm_form_t;
 
 /** A form for fields that are not JSON (multipart): only zm_form_error and zm_form_done apply. */
@@ -189,6 +195,10 @@ int zm_form_json(zm_form_t *f, zm_req_t *r, json_object **body);
 
 /** Add an error message for key. */
 void zm_form_error(zm_form_t *f, const char *key, const char *message);
+
+/** Word every error at key (a reader's, or zm_form_error's) as message instead: the endpoint's own
+ *  sentence for a field ("priority 应为 high、normal 或 low"), as a seed's envelope shows it. */
+void zm_form_say(zm_form_t *f, const char *key, const char *message);
 
 /** Has any field an error yet? */
 int zm_form_failed(const zm_form_t *f);
@@ -218,7 +228,11 @@ const char *zm_form_uuid(zm_form_t *f, const char *key, int required);
 /** An id (a positive JSON integer) at key, or 0 (absent: an error if required). */
 int64_t zm_form_id(zm_form_t *f, const char *key, int required);
 
-/** ZM_OK when no field had an error; else answers 400 validation_error and returns ZM_EINVAL. */
+/** An id as zm_form_id, or as a string of its decimal digits ("1", as the seed's clients send). */
+int64_t zm_form_id_text(zm_form_t *f, const char *key, int required);
+
+/** ZM_OK when no field had an error; else answers 400 validation_error and returns ZM_EINVAL (a
+ *  ZM_REPLY_SEED route's message: the first field's first message). */
 int zm_form_done(zm_form_t *f);
 
 /* ---- small helpers every module uses ---- */

@@ -21,7 +21,14 @@ enum { ZM_AUTH_NONE = 0, ZM_AUTH_USER, ZM_AUTH_HR, ZM_AUTH_ADMIN, ZM_AUTH_LOOPBA
 
 /* what a route's body is: ZM_BODY_JSON routes answer 415 for any other Content-Type before the handler
  * runs (after the auth check); ZM_BODY_ANY leaves it to the handler (none, multipart, either) */
-enum { ZM_BODY_ANY = 0, ZM_BODY_JSON };
+enum { ZM_BODY_ANY = 0, ZM_BODY_JSON = 1, ZM_BODY_MASK = 0xff };
+
+/* how a route's failures answer, or'ed into its body (ZM_BODY_JSON | ZM_REPLY_SEED): by default
+ * {"success": false, "error": {"code", "message", "fields"?}}; ZM_REPLY_SEED the seed's envelope,
+ * the same with the message at the top as well ({"success": false, "message", "error"}; a form's 400
+ * says its first field's message there) -- every failure of the route: auth, body, form, mapped
+ * codes (http.h) */
+enum { ZM_REPLY_SEED = 0x100 };
 
 typedef struct zm_route_s {
     const char *method; /* "GET", "POST", ... */
@@ -29,7 +36,7 @@ typedef struct zm_route_s {
     zm_handler_pt handler;
     int auth;
     const char *name; /* label in /metrics; defaults to the pattern */
-    int body;         /* ZM_BODY_* */
+    int body;         /* ZM_BODY_*, with ZM_REPLY_SEED or'ed in for the seed's envelope */
 } zm_route_t;
 
 typedef struct {

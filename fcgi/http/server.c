@@ -181,7 +181,7 @@ static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
         }
     }
     /* a route that takes JSON refuses anything else before its handler reads a byte */
-    if (r->route->body == ZM_BODY_JSON && !zm_req_is_json(r)) {
+    if ((r->route->body & ZM_BODY_MASK) == ZM_BODY_JSON && !zm_req_is_json(r)) {
         zm_reply_not_json(r);
         return;
     }

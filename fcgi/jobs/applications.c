@@ -22,6 +22,7 @@
 #include "fields.h"
 #include "jobs.h"
 #include "live.h"
+#include "messages.h"
 #include "outbox.h"
 #include "queue.h"
 #include "resumes.h"
@@ -86,20 +87,20 @@ static void log_attempt(db_t *db, int64_t app_id, int64_t actor, const char *fro
             "iisss", app_id, actor, from, to, outcome);
 }
 
+/* The applicant's message (the message center), in the caller's transaction; its live hint leaves after the commit. */
 static int notify(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *title, const char *body,
                   int64_t app_id, int64_t job_id, const char *status)
 {
     json_object *d = json_object_new_object();
-    int64_t n;
+    msg_t m = {.audience = MSG_TO_USER, .user_id = user_id, .kind = kind, .title = title, .body = body, .data = d};
+    int rc;
 
     json_object_object_add(d, "application_id", json_object_new_int64(app_id));
     json_object_object_add(d, "job_id", json_object_new_int64(job_id));
     json_object_object_add(d, "status", json_object_new_string(status));
-    n = db_exec(db,
-                "INSERT INTO notifications_notification (user_id, kind, title, body, data, is_read, created_at) "
-                "VALUES (?, ?, ?, ?, ?, 0, UTC_TIMESTAMP(6))",
-                "issss", user_id, kind, title, body, json_text(a, d));
-    return n < 0 ? (int)n : ZM_OK;
+    rc = msg_send(db, a, &m, NULL);
+    json_object_put(d);
+    return rc;
 }
 
 static const char *app_payload(zm_arena_t *a, int64_t job_id, int64_t user_id, const char *from, const char *to,
@@ -173,7 +174,7 @@ int app_close_for_job(db_t *db, zm_arena_t *a, int64_t job_id, const char *job_n
         rc = outbox_append(db, "application", id, "close", app_payload(a, job_id, uid, from, "closed", reason),
                            owner_id);
         if (rc == ZM_OK) {
-            rc = notify(db, a, uid, "application_closed", "申请已关闭",
+            rc = notify(db, a, uid, "application.closed", "申请已关闭",
                         zm_psprintf(a, "您申请的职位「%s」%s，该申请已关闭。", job_name, reason), id, job_id, "closed");
         }
         if (rc != ZM_OK) {
@@ -411,7 +412,7 @@ static int move(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int hr, int64_
     rc = outbox_append(db, "application", app_id, hr ? "status" : "withdraw",
                        app_payload(a, job_id, uid, from, to, NULL), owner);
     if (rc == ZM_OK && hr) {
-        rc = notify(db, a, uid, "application_status", "申请状态更新",
+        rc = notify(db, a, uid, "application.status", "申请状态更新",
                     zm_psprintf(a, "您申请的职位「%s」状态已更新为：%s", db_val(&res, 0, 4), status_zh(to)), app_id,
                     job_id, to);
     }

@@ -145,6 +145,12 @@ typedef struct {
  *  "page_size", "sort", "session_id"}. */
 int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out);
 
+/** The seekers' read model of jobs changed (jobs_openjob, the index): adds one to the search
+ *  index's version (jobs_searchversion), which drops every worker's cached results.  Inside the
+ *  writer's transaction, as its last statement before committing (the row lock is then held only
+ *  for the commit). */
+int search_version_bump(db_t *db);
+
 /** Record a search session by hand (POST /api/v1/search/sessions). */
 int search_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *query, const char *filters,
                           int64_t results, json_object **out);

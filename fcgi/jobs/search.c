@@ -8,13 +8,13 @@
  * the query's rarest term (jobs_termstat): its posting blocks, newest
  * first (SEARCH_BLOCKS, then as many as the cap needs, up to SEARCH_BLOCKS_MAX), in one statement a round with the
  * other terms' rows of the same blocks; a job is a match when every term has a posting for it (and it passes the
- * filters, checked in jobs_openjob for the block's matches). It stops once SEARCH_CAP matches are found: relevance
- * ranks those (the newest SEARCH_CAP matching jobs), paging reaches no further, and total is then a lower bound
- * ("total_exact": false).  Without a query the newest jobs are listed straight from jobs_openjob by its publication
- * index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the
- * equality filters' values (city, education, ...: indexed fields) add
- * their terms as required but unscored ones.  The statements
- * have fixed numbers of slots, padded, so each is prepared once.
+ * filters, checked in jobs_openjob for the round's range as a 64-bit mask per 64 ids). It stops once SEARCH_CAP matches
+ * are found: relevance ranks those (the newest SEARCH_CAP matching jobs), paging reaches no further, and total is then
+ * a lower bound ("total_exact": false).  Without a query the newest jobs are listed straight from jobs_openjob by its
+ * publication index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the equality filters' values (city,
+ * education, ...: indexed fields) add their terms as required but unscored ones.  The statements have fixed numbers of
+ * slots, padded, so each is prepared once.  Each worker keeps the answers to its recent searches while the index's
+ * version is unchanged (the result cache below): a repeated search costs one primary-key read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,29 +100,40 @@ static int cmp_newest(const void *x, const void *y)
 }
 
 /* Keep the hits h[from..*n) (descending ids, within lo..hi) that pass the filters: the range's
- * passing ids from jobs_openjob (a range the query cache keeps, unlike a list of ids). */
+ * passing ids from jobs_openjob as one 64-bit mask per 64 ids (a range the query cache keeps, unlike a
+ * list of ids; a row per passing id was thousands of rows to fetch and parse). */
 static int filter_hits(db_t *db, zm_arena_t *a, const job_search_t *q, int64_t lo, int64_t hi, hit_t *h, size_t from,
                        size_t *n)
 {
     db_res_t res;
-    size_t k = from, r = 0;
+    size_t k = from, ngroups = (size_t)((hi >> 6) - (lo >> 6) + 1);
+    uint64_t *pass;
     int rc;
 
     if (*n == from) {
         return ZM_OK;
     }
     rc = db_query(db, a, &res,
-                  "SELECT o.job_id FROM jobs_openjob o WHERE o.job_id BETWEEN ? AND ? AND " FILTERS
-                  "ORDER BY o.job_id DESC",
+                  "SELECT o.job_id >> 6, BIT_OR(CAST(1 AS UNSIGNED) << (o.job_id & 63)) FROM jobs_openjob o "
+                  "WHERE o.job_id BETWEEN ? AND ? AND " FILTERS "GROUP BY o.job_id >> 6",
                   "ii" FILTER_FMT, lo, hi, FILTER_ARGS);
     if (rc != ZM_OK) {
         return rc;
     }
-    for (size_t i = from; i < *n; i++) {
-        while (r < res.nrows && db_int(&res, r, 0) > h[i].id) {
-            r++;
+    pass = zm_palloc(a, ngroups * sizeof(*pass));
+    if (pass == NULL) {
+        return ZM_ENOMEM;
+    }
+    memset(pass, 0, ngroups * sizeof(*pass));
+    for (size_t r = 0; r < res.nrows; r++) {
+        int64_t g = db_int(&res, r, 0) - (lo >> 6);
+        if (g >= 0 && (size_t)g < ngroups) {
+            pass[g] = strtoull(db_val(&res, r, 1), NULL, 10);
         }
-        if (r < res.nrows && db_int(&res, r, 0) == h[i].id) {
+    }
+    for (size_t i = from; i < *n; i++) {
+        int64_t g = (h[i].id >> 6) - (lo >> 6);
+        if (g >= 0 && (size_t)g < ngroups && (pass[g] >> (h[i].id & 63)) & 1) {
             h[k++] = h[i];
         }
     }
@@ -200,6 +211,32 @@ static int term_dfs(db_t *db, zm_arena_t *a, const qterms_t *qt, int64_t *df)
     return ZM_OK;
 }
 
+/* which of a block's 256 jobs have a term (bit low % 64 of b[low / 64]) */
+typedef struct {
+    uint64_t b[TERMS_BLOCK_JOBS / 64];
+} bmask_t;
+
+/* A hex digit of the index's postings (lower case, index.c) */
+static unsigned hexd(unsigned char c)
+{
+    return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* A postings text into weights by low byte (w zeroed before) and the presence mask: as
+ * terms_postings_decode, with the mask the scoring loop visits instead of every job of the block. */
+static void postings_into(const char *p, unsigned char w[TERMS_BLOCK_JOBS], bmask_t *m)
+{
+    const unsigned char *s = (const unsigned char *)p;
+
+    for (; s && s[0] && s[1] && s[2] && s[3]; s += 4) {
+        unsigned low = hexd(s[0]) * 16 + hexd(s[1]), wt = hexd(s[2]) * 16 + hexd(s[3]);
+        if (low < TERMS_BLOCK_JOBS && wt > 0) {
+            w[low] = (unsigned char)wt;
+            m->b[low / 64] |= 1ull << (low % 64);
+        }
+    }
+}
+
 static int cmp_desc(const void *x, const void *y)
 {
     int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
@@ -237,6 +274,7 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         int64_t *blocks, lo, hi;
         size_t nb = 0, from = nh;
         unsigned char *w;
+        bmask_t *m;
         short *at;
 
         rc = db_query(db, a, &rows,
@@ -265,11 +303,13 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
         cursor = lo;
         at = zm_palloc(a, (size_t)(hi - lo + 1) * sizeof(*at));
         w = zm_palloc(a, nb * nt * TERMS_BLOCK_JOBS);
-        if (at == NULL || w == NULL) {
+        m = zm_palloc(a, nb * nt * sizeof(*m));
+        if (at == NULL || w == NULL || m == NULL) {
             return ZM_ENOMEM;
         }
         memset(at, 0xff, (size_t)(hi - lo + 1) * sizeof(*at));
         memset(w, 0, nb * nt * TERMS_BLOCK_JOBS);
+        memset(m, 0, nb * nt * sizeof(*m));
         for (size_t i = 0; i < nb; i++) {
             at[blocks[i] - lo] = (short)i;
         }
@@ -280,22 +320,29 @@ static int match_terms(db_t *db, zm_arena_t *a, const job_search_t *q, const qte
                 ti++;
             }
             if (blk >= lo && blk <= hi && at[blk - lo] >= 0 && ti < nt) {
-                terms_postings_decode(db_val(&rows, r, 2), w + ((size_t)at[blk - lo] * nt + ti) * TERMS_BLOCK_JOBS);
+                size_t k = (size_t)at[blk - lo] * nt + ti;
+                postings_into(db_val(&rows, r, 2), w + k * TERMS_BLOCK_JOBS, &m[k]);
             }
         }
-        /* blocks newest first, and within a block the highest ids first */
+        /* blocks newest first, and within a block the highest ids first: the jobs every term has */
         for (size_t bi = 0; bi < nb; bi++) {
             const unsigned char *wb = w + bi * nt * TERMS_BLOCK_JOBS;
-            for (int low = TERMS_BLOCK_JOBS - 1; low >= 0; low--) {
-                int64_t score = 0;
-                size_t ti = 0;
-                for (; ti < nt && wb[ti * TERMS_BLOCK_JOBS + low]; ti++) {
-                    score += qt->scored[ti] ? wb[ti * TERMS_BLOCK_JOBS + low] : 0;
+            const bmask_t *mb = m + bi * nt;
+            for (int word = TERMS_BLOCK_JOBS / 64 - 1; word >= 0; word--) {
+                uint64_t all = ~0ull;
+                for (size_t ti = 0; ti < nt && all; ti++) {
+                    all &= mb[ti].b[word];
                 }
-                if (ti == nt) {
+                while (all) {
+                    int low = word * 64 + 63 - __builtin_clzll(all);
+                    int64_t score = 0;
+                    for (size_t ti = 0; ti < nt; ti++) {
+                        score += qt->scored[ti] ? wb[ti * TERMS_BLOCK_JOBS + low] : 0;
+                    }
                     h[nh].id = (blocks[bi] << TERMS_BLOCK_SHIFT) | low;
                     h[nh].score = score;
                     nh++;
+                    all &= ~(1ull << (low & 63));
                 }
             }
         }
@@ -383,11 +430,12 @@ static int record_session(db_t *db, zm_arena_t *a, int64_t user_id, const job_se
     return stats_record(db, user_id, "search", 1);
 }
 
-int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out)
+/* The search itself: the page's items, the total and whether it is a lower bound. */
+static int search_run(db_t *db, zm_arena_t *a, const job_search_t *q, json_object *items, int64_t *total_out,
+                      int *more_out)
 {
     qterms_t qt = {{0}, {0}, 0, 1, a};
-    int64_t off = (q->page - 1) * q->page_size, total, session = 0;
-    json_object *items = json_object_new_array();
+    int64_t off = (q->page - 1) * q->page_size, total;
     int rc, more = 0;
 
     if (q->q) {
@@ -455,6 +503,160 @@ int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, 
         }
         for (size_t r = 0; rc == ZM_OK && r < res.nrows; r++) {
             json_object_array_add(items, hit_json(&res, r, 0));
+        }
+    }
+    *total_out = total;
+    *more_out = more;
+    return rc;
+}
+
+/* ---- the result cache ----
+ *
+ * Each worker keeps the answers (items, total, total_exact) to its recent searches, keyed by every
+ * argument, with the search index's version (jobs_searchversion) read before they were computed.  A
+ * search reads the version first, one primary-key read, and serves a kept answer only when it is
+ * that same version: every transaction that changes the read model adds one to it before committing
+ * (search_version_bump), so an answer never outlives the data it came from, on any worker or host.
+ * Answers do not depend on who asks (the session a first page records does, and is not kept).  The
+ * items are kept as their JSON text, which a kept answer writes out as it is. */
+#define RCACHE_SETS 64
+#define RCACHE_WAYS 4
+
+typedef struct {
+    char *key; /* malloc'd; NULL: free */
+    uint64_t hash, used;
+    int64_t version, total;
+    int more;
+    json_object *items; /* the cache's reference: an array written out as its text (raw_json) */
+} rcache_t;
+
+static rcache_t rcache[RCACHE_SETS][RCACHE_WAYS];
+static uint64_t rcache_clock;
+
+int search_version_bump(db_t *db)
+{
+    int64_t n = db_exec(db, "UPDATE jobs_searchversion SET v = v + 1 WHERE id = 1", NULL);
+    return n < 0 ? (int)n : ZM_OK;
+}
+
+/* The index's version now; -1 when there is none (nothing is then kept). */
+static int search_version(db_t *db, zm_arena_t *a, int64_t *v)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res, "SELECT v FROM jobs_searchversion WHERE id = 1", NULL);
+
+    *v = rc == ZM_OK && res.nrows > 0 && db_val(&res, 0, 0) ? db_int(&res, 0, 0) : -1;
+    return rc;
+}
+
+/* Every argument, strings with their lengths (so no two searches share a key) */
+static const char *cache_key(zm_arena_t *a, const job_search_t *q)
+{
+    const char *s[] = {q->q, q->city, q->education, q->experience, q->language};
+    const char *k = zm_psprintf(a, "%lld %lld %d %lld %lld", (long long)q->salary_min, (long long)q->salary_max,
+                                q->newest, (long long)q->page, (long long)q->page_size);
+
+    for (size_t i = 0; k && i < sizeof(s) / sizeof(s[0]); i++) {
+        k = s[i] ? zm_psprintf(a, "%s|%zu:%s", k, strlen(s[i]), s[i]) : zm_psprintf(a, "%s|-", k);
+    }
+    return k;
+}
+
+static uint64_t key_hash(const char *k)
+{
+    uint64_t h = 14695981039346656037ull;
+
+    for (const char *p = k; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    }
+    return h;
+}
+
+static rcache_t *cache_find(const char *key, uint64_t h, int64_t version)
+{
+    rcache_t *set = rcache[h % RCACHE_SETS];
+
+    for (int i = 0; i < RCACHE_WAYS; i++) {
+        if (set[i].key && set[i].hash == h && set[i].version == version && strcmp(set[i].key, key) == 0) {
+            set[i].used = ++rcache_clock;
+            return &set[i];
+        }
+    }
+    return NULL;
+}
+
+/* json-c's serializer for a kept array: the text it was rendered to (the object's userdata) */
+static int raw_json(json_object *o, struct printbuf *pb, int level, int flags)
+{
+    const char *text = json_object_get_userdata(o);
+
+    (void)level;
+    (void)flags;
+    return printbuf_memappend(pb, text, (int)strlen(text));
+}
+
+static void cache_put(const char *key, uint64_t h, int64_t version, json_object *items, int64_t total, int more)
+{
+    rcache_t *set = rcache[h % RCACHE_SETS], *e = &set[0];
+    /* rendered as the reply renders (http.c) */
+    const char *text = json_object_to_json_string_ext(items, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *k = strdup(key), *t = text ? strdup(text) : NULL;
+    json_object *raw = json_object_new_array();
+
+    if (k == NULL || t == NULL || raw == NULL) {
+        free(k);
+        free(t);
+        json_object_put(raw);
+        return;
+    }
+    json_object_set_serializer(raw, raw_json, t, json_object_free_userdata);
+    for (int i = 0; i < RCACHE_WAYS; i++) {
+        if (set[i].key && set[i].hash == h && strcmp(set[i].key, key) == 0) {
+            e = &set[i]; /* an older version's answer */
+            break;
+        }
+        if (set[i].key == NULL || set[i].used < e->used) {
+            e = &set[i]; /* a free way, else the least recently used */
+        }
+    }
+    free(e->key);
+    if (e->items) {
+        json_object_put(e->items);
+    }
+    e->key = k;
+    e->hash = h;
+    e->used = ++rcache_clock;
+    e->version = version;
+    e->total = total;
+    e->more = more;
+    e->items = raw;
+}
+
+int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, json_object **out)
+{
+    const char *key = NULL;
+    json_object *items = NULL;
+    int64_t version, total = 0, session = 0;
+    uint64_t h = 0;
+    rcache_t *e = NULL;
+    int more = 0, rc = search_version(db, a, &version);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (version >= 0 && (key = cache_key(a, q)) != NULL) {
+        h = key_hash(key);
+        e = cache_find(key, h, version);
+    }
+    if (e) {
+        items = json_object_get(e->items);
+        total = e->total;
+        more = e->more;
+    } else {
+        items = json_object_new_array();
+        rc = search_run(db, a, q, items, &total, &more);
+        if (rc == ZM_OK && key) {
+            cache_put(key, h, version, items, total, more);
         }
     }
     /* a new search, not the next page of one, is a 找工作 session */

@@ -296,6 +296,9 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
                     "i", db_int(&ev, r, 0));
         rc = n < 0 ? (int)n : ZM_OK;
     }
+    if (rc == ZM_OK && strcmp(entity, "job") == 0) {
+        rc = search_version_bump(db); /* cached searches are now stale */
+    }
     if (rc == ZM_OK) {
         rc = db_commit(db);
         if (rc == ZM_OK) {
@@ -436,6 +439,9 @@ static int repair(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int64
                              "attempts, created_at, applied_at) VALUES (?, ?, 'resync', '{\"repaired\": true}', "
                              "NULLIF(?, 0), 'applied', 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
                              "sii", entity, id, owner));
+    }
+    if (rc == ZM_OK && strcmp(entity, "job") == 0) {
+        rc = search_version_bump(db);
     }
     if (rc == ZM_OK) {
         rc = db_commit(db);
@@ -606,6 +612,7 @@ static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s,
                                      "NULLIF(?, 0), 'applied', 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
                                      "isi", lo, payload, owner));
             }
+            rc = rc == ZM_OK ? search_version_bump(db) : rc;
             rc = rc == ZM_OK ? db_commit(db) : rc;
             if (rc != ZM_OK) {
                 db_rollback(db);

@@ -13,10 +13,14 @@
 #include "log.h"
 #include "matching.h"
 
-#define NOT_DISCOVERABLE "在职，暂无跳槽打算"
+#include <stdio.h>
+
+#include "accounts.h"
+#include "resumes.h"
 
 /* the new score s of resume_id in run task_id: replace its row, keep ranks dense, keep at most top_k */
-static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resume_id, int s, int thr, int isnew)
+static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resume_id, int64_t user_id, int s, int thr,
+                     int isnew)
 {
     db_res_t res;
     zm_arena_t a;
@@ -63,9 +67,10 @@ static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resu
                     "ii", task_id, pos);
         if (n >= 0) {
             n = db_exec(db,
-                        "INSERT INTO match_result (job_id, resume_id, match_score, rank_position, created_at, task_id) "
-                        "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), ?)",
-                        "isIii", job_id, resume_id, s, pos, task_id);
+                        "INSERT INTO match_result (job_id, resume_id, user_id, match_score, visible, rank_position, "
+                        "created_at, task_id) SELECT ?, resume_id, ?, ?, discoverable, ?, UTC_TIMESTAMP(6), ? FROM "
+                        "match_resume_features WHERE resume_id = ?",
+                        "iiIiis", job_id, user_id, s, pos, task_id, resume_id);
         }
         if (n >= 0) {
             n = db_exec(db, "DELETE FROM match_result WHERE task_id = ? AND rank_position > ?", "ii", task_id,
@@ -88,7 +93,8 @@ static int rank_into(db_t *db, int64_t job_id, int64_t task_id, const char *resu
 }
 
 /* score f of resume_id against every job's current run */
-static int score_incremental(db_t *db, zm_arena_t *a, const char *resume_id, const an_features_t *f, int isnew)
+static int score_incremental(db_t *db, zm_arena_t *a, const char *resume_id, int64_t user_id, const an_features_t *f,
+                             int isnew)
 {
     jobs_actor_t admin = {0, 1};
     db_res_t runs;
@@ -110,7 +116,7 @@ static int score_incremental(db_t *db, zm_arena_t *a, const char *resume_id, con
         if (rc != ZM_OK) {
             return rc;
         }
-        rc = rank_into(db, job_id, db_int(&runs, i, 1), resume_id, an_jobvec_score(jv, f), thr, isnew);
+        rc = rank_into(db, job_id, db_int(&runs, i, 1), resume_id, user_id, an_jobvec_score(jv, f), thr, isnew);
         if (rc != ZM_OK) {
             return rc;
         }
@@ -118,48 +124,48 @@ static int score_incremental(db_t *db, zm_arena_t *a, const char *resume_id, con
     return ZM_OK;
 }
 
-enum { V_RESUME, V_USER, V_TEXT, V_LATEST, V_HAD, V_DISC };
-
 int match_index_version(db_t *db, zm_arena_t *a, const char *version_id)
 {
+    resume_extracted_t v;
     an_features_t f;
     db_res_t res;
     char *head, *terms;
     size_t hlen, tlen;
-    int rc;
+    int rc, disc = 0, had;
     int64_t n;
 
-    /* the version, whether it is its resume's latest extracted one, whether features existed, and
-     * whether the owner is discoverable */
-    rc = db_query(
-        db, a, &res,
-        "SELECT v.resume_id, rf.user_id, rf.text, v.id = (SELECT v2.id FROM api_resumeversion v2 JOIN "
-        "zm_resume_file f2 ON f2.version_id = v2.id WHERE v2.resume_id = v.resume_id AND f2.text_status = "
-        "'done' ORDER BY v2.created_at DESC, v2.id DESC LIMIT 1), "
-        "(SELECT COUNT(*) FROM match_resume_features m WHERE m.resume_id = v.resume_id), "
-        "(SELECT COUNT(*) FROM zm_user_profile p WHERE p.user_id = rf.user_id AND p.job_status <> '" NOT_DISCOVERABLE
-        "') "
-        "FROM api_resumeversion v JOIN zm_resume_file rf ON rf.version_id = v.id "
-        "WHERE v.id = ? AND rf.text_status = 'done'",
-        "s", version_id);
-    if (rc != ZM_OK || res.nrows == 0 || db_int(&res, 0, V_LATEST) != 1) {
+    /* the version (resumes.h): only its resume's latest extracted one has features */
+    rc = resume_extracted_version(db, a, version_id, &v);
+    if (rc == ZM_ENOTFOUND || (rc == ZM_OK && !v.latest)) {
+        return ZM_OK;
+    }
+    if (rc != ZM_OK) {
         return rc;
     }
-    if ((rc = an_features(a, db_val(&res, 0, V_TEXT), &f)) != ZM_OK ||
+    if ((rc = an_features(a, v.text, &f)) != ZM_OK ||
         (rc = an_features_pack(a, &f, &head, &hlen, &terms, &tlen)) != ZM_OK) {
         return rc;
     }
+    if ((rc = db_query(db, a, &res, "SELECT COUNT(*) FROM match_resume_features WHERE resume_id = ?", "s",
+                       v.resume_id)) != ZM_OK) {
+        return rc;
+    }
+    had = db_int(&res, 0, 0) != 0;
     /* the head and the term vector together; the id (LAST_INSERT_ID) whether inserted or updated */
     if ((rc = db_begin(db)) != ZM_OK) {
         return rc;
     }
-    n = db_exec(db,
-                "INSERT INTO match_resume_features (resume_id, version_id, user_id, feat_version, head, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), "
-                "version_id = VALUES(version_id), user_id = VALUES(user_id), feat_version = VALUES(feat_version), "
-                "head = VALUES(head), updated_at = VALUES(updated_at)",
-                "ssiiS", db_val(&res, 0, V_RESUME), version_id, db_int(&res, 0, V_USER), an_features_version(), head,
-                hlen);
+    /* the owner's discoverability, locked until the commit: a job_status change meanwhile waits,
+     * then its hook sets the row this writes */
+    rc = acc_user_discoverable(db, v.user_id, 1, &disc);
+    n = rc != ZM_OK ? rc
+                    : db_exec(db,
+                              "INSERT INTO match_resume_features (resume_id, version_id, user_id, discoverable, "
+                              "feat_version, head, updated_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) ON "
+                              "DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), version_id = VALUES(version_id), user_id "
+                              "= VALUES(user_id), discoverable = VALUES(discoverable), feat_version = "
+                              "VALUES(feat_version), head = VALUES(head), updated_at = VALUES(updated_at)",
+                              "ssiIiS", v.resume_id, v.version_id, v.user_id, disc, an_features_version(), head, hlen);
     if (n >= 0) {
         n = db_exec(db,
                     "INSERT INTO match_resume_terms (feature_id, terms) VALUES (?, ?) ON DUPLICATE KEY UPDATE terms = "
@@ -173,40 +179,80 @@ int match_index_version(db_t *db, zm_arena_t *a, const char *version_id)
     if ((rc = db_commit(db)) != ZM_OK) {
         return rc;
     }
-    if (db_int(&res, 0, V_DISC) == 0) {
+    if (!disc) {
         return ZM_OK; /* not in the pool: no ranking to join */
     }
-    return score_incremental(db, a, db_val(&res, 0, V_RESUME), &f, db_int(&res, 0, V_HAD) == 0);
+    return score_incremental(db, a, v.resume_id, v.user_id, &f, !had);
 }
 
-int match_backfill(db_t *db, zm_arena_t *a, int limit, int *done)
+int match_discoverable_changed(db_t *db, int64_t user_id, int discoverable)
 {
-    db_res_t res;
-    int rc;
+    /* the pool's rows, and the rows of the rankings that show them */
+    int64_t n =
+        db_exec(db, "UPDATE match_resume_features SET discoverable = ? WHERE user_id = ?", "Ii", discoverable, user_id);
+
+    if (n >= 0) {
+        n = db_exec(db, "UPDATE match_result SET visible = ? WHERE user_id = ?", "Ii", discoverable, user_id);
+    }
+    return n < 0 ? (int)n : ZM_OK;
+}
+
+#define SCAN 2000 /* resumes a query of the backfill's scan */
+
+int match_backfill(db_t *db, zm_arena_t *a, int limit, char *after, int *done)
+{
+    resume_extracted_t *v = zm_palloc(a, SCAN * sizeof(*v));
+    int64_t fver = an_features_version();
+    size_t n = SCAN;
+    int rc = ZM_OK;
 
     *done = 0;
-    rc =
-        db_query(db, a, &res,
-                 "SELECT v.id FROM api_resumeversion v JOIN zm_resume_file rf ON rf.version_id = v.id "
-                 "LEFT JOIN match_resume_features m ON m.resume_id = v.resume_id "
-                 "WHERE rf.text_status = 'done' AND (m.id IS NULL OR m.feat_version <> ? OR m.version_id <> v.id) "
-                 "AND v.id = (SELECT v2.id FROM api_resumeversion v2 JOIN zm_resume_file f2 ON f2.version_id = v2.id "
-                 "WHERE v2.resume_id = v.resume_id AND f2.text_status = 'done' ORDER BY v2.created_at DESC, v2.id DESC "
-                 "LIMIT 1) LIMIT ?",
-                 "iI", an_features_version(), limit);
-    if (rc != ZM_OK) {
-        return rc;
+    if (v == NULL) {
+        return ZM_ENOMEM;
     }
-    for (size_t i = 0; i < res.nrows; i++) {
-        zm_arena_t one;
-        zm_arena_init(&one, 64 * 1024, 0);
-        rc = match_index_version(db, &one, db_val(&res, i, 0));
-        zm_arena_destroy(&one);
-        if (rc != ZM_OK) {
-            zm_log_warn("matching: features of version %s: %s", db_val(&res, i, 0), zm_strerror(rc));
+    /* resumes' latest extracted versions a batch at a time (resumes.h), merged with the features of
+     * the same resume id range: what has none, or of another version or format, is (re)built */
+    while (*done < limit && n == SCAN) {
+        db_res_t have;
+        size_t k = 0;
+        if ((rc = resume_latest_extracted(db, a, after, SCAN, v, &n)) != ZM_OK) {
             return rc;
         }
-        (*done)++;
+        if (n == 0) {
+            break;
+        }
+        rc = db_query(db, a, &have,
+                      "SELECT resume_id, version_id, feat_version FROM match_resume_features WHERE resume_id > ? "
+                      "AND resume_id <= ? ORDER BY resume_id",
+                      "ss", after, v[n - 1].resume_id);
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        for (size_t i = 0; i < n && *done < limit; i++) {
+            int fresh = 0;
+            while (k < have.nrows && strcmp(db_val(&have, k, 0), v[i].resume_id) < 0) {
+                k++;
+            }
+            if (k < have.nrows && strcmp(db_val(&have, k, 0), v[i].resume_id) == 0) {
+                fresh = db_int(&have, k, 2) == fver && strcmp(db_val(&have, k, 1), v[i].version_id) == 0;
+            }
+            snprintf(after, 33, "%s", v[i].resume_id);
+            if (fresh) {
+                continue;
+            }
+            zm_arena_t one;
+            zm_arena_init(&one, 64 * 1024, 0);
+            rc = match_index_version(db, &one, v[i].version_id);
+            zm_arena_destroy(&one);
+            if (rc != ZM_OK) {
+                zm_log_warn("matching: features of version %s: %s", v[i].version_id, zm_strerror(rc));
+                return rc;
+            }
+            (*done)++;
+        }
+    }
+    if (n < SCAN && *done < limit) {
+        after[0] = '\0'; /* the end: the next scan starts from the first resume */
     }
     return ZM_OK;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "live.h"
+#include "messages.h"
 #include "str.h"
 #include "uuid.h"
 
@@ -39,8 +40,7 @@ static int ranked_candidate(db_t *db, zm_arena_t *a, int64_t job_id, const char 
     int rc = db_query(db, a, &res,
                       "SELECT f.user_id, f.version_id FROM match_job j JOIN match_result r ON r.task_id = j.task_id "
                       "JOIN match_resume_features f ON f.resume_id = r.resume_id "
-                      "JOIN zm_user_profile p ON p.user_id = f.user_id "
-                      "WHERE j.job_id = ? AND r.resume_id = ? AND p.job_status <> '在职，暂无跳槽打算'",
+                      "WHERE j.job_id = ? AND r.resume_id = ? AND r.visible = 1",
                       "is", job_id, hex);
 
     if (rc != ZM_OK) {
@@ -108,7 +108,7 @@ int match_invite(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
         return rc;
     }
 
-    /* the title fits notifications_notification.title (200 characters) */
+    /* the title fits a message's (MSG_TITLE_MAX, 200 characters) */
     title = zm_psprintf(a, "%s邀请你投递「%s」", clip(a, company, 80), clip(a, job_name, 100));
     body = *message ? message : zm_psprintf(a, "%s的招聘方看了你的简历，邀请你投递职位「%s」。", company, job_name);
     if ((rc = db_begin(db)) != ZM_OK) {
@@ -128,16 +128,19 @@ int match_invite(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     json_object_object_add(d, "invitation_id", json_object_new_int64(inv_id));
     json_object_object_add(d, "job_name", json_object_new_string(job_name));
     json_object_object_add(d, "company", json_object_new_string(company));
-    n = db_exec(
-        db,
-        "INSERT INTO notifications_notification (user_id, kind, title, body, data, is_read, created_at) "
-        "VALUES (?, 'match.invite', ?, ?, ?, 0, UTC_TIMESTAMP(6))",
-        "isss", user_id, title, body,
-        zm_pstrdup(a, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
+    {
+        msg_t m = {.audience = MSG_TO_USER,
+                   .user_id = user_id,
+                   .kind = "match.invite",
+                   .title = title,
+                   .body = body,
+                   .data = d};
+        rc = msg_send(db, a, &m, NULL);
+    }
     json_object_put(d);
-    if (n < 0) {
+    if (rc != ZM_OK) {
         db_rollback(db);
-        return (int)n;
+        return rc;
     }
     if ((rc = db_commit(db)) != ZM_OK) {
         return rc;

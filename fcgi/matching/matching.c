@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "analysis.h"
 #include "conf.h"
 #include "queue.h"
@@ -289,17 +290,7 @@ int match_status(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     return ZM_OK;
 }
 
-static const char *cand_name(const db_res_t *res, size_t r, unsigned first, zm_arena_t *a)
-{
-    const char *fn = db_val(res, r, first), *ln = db_val(res, r, first + 1), *un = db_val(res, r, first + 2);
-
-    if ((fn && *fn) || (ln && *ln)) {
-        return zm_psprintf(a, "%s%s", ln ? ln : "", fn ? fn : "");
-    }
-    return un ? un : "";
-}
-
-enum { R_RESUME, R_SCORE, R_RANK, R_HEAD, R_FIRST, R_LAST, R_USER, R_JOBSTATUS, R_INVITED };
+enum { R_RESUME, R_SCORE, R_RANK, R_HEAD, R_USER, R_INVITED };
 
 int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id, int64_t page, int64_t page_size,
                  double min_score, json_object **out)
@@ -339,19 +330,21 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
         return ZM_OK;
     }
     int64_t run = db_int(&cur, 0, T_ID);
-    /* a candidate who since left the pool (not discoverable any more, resume deleted) is not shown */
-#define RES_FROM                                                                                                       \
-    "FROM match_result r STRAIGHT_JOIN match_resume_features f ON f.resume_id = r.resume_id "                          \
-    "STRAIGHT_JOIN auth_user u ON u.id = f.user_id STRAIGHT_JOIN zm_user_profile p ON p.user_id = u.id "               \
-    "WHERE r.task_id = ? AND r.match_score >= ? AND p.job_status <> '在职，暂无跳槽打算' "
-    rc = db_query(db, a, &cnt, "SELECT COUNT(*) " RES_FROM, "id", run, min_score);
+    /* A candidate who since left the pool (not discoverable any more) is not shown: visible, set with
+     * the features by accounts' hook.  The count and the page's rows each read one index of the run's
+     * rows (the page's covers them; ranks are unique in a run); the features and invitations are
+     * read for the page's rows alone. */
+    rc = db_query(db, a, &cnt,
+                  "SELECT COUNT(*) FROM match_result WHERE task_id = ? AND visible = 1 AND match_score >= ?", "id", run,
+                  min_score);
     if (rc == ZM_OK) {
         rc = db_query(db, a, &res,
-                      "SELECT r.resume_id, r.match_score, r.rank_position, f.head, u.first_name, u.last_name, "
-                      "u.username, p.job_status, EXISTS(SELECT 1 FROM match_invitation i WHERE i.job_id = r.job_id "
-                      "AND i.resume_id = r.resume_id) " RES_FROM
-                      "ORDER BY r.rank_position, r.resume_id LIMIT ? OFFSET ?",
-                      "idii", run, min_score, page_size, (page - 1) * page_size);
+                      "SELECT r.resume_id, r.match_score, r.rank_position, f.head, r.user_id, EXISTS(SELECT 1 FROM "
+                      "match_invitation i WHERE i.job_id = ? AND i.resume_id = r.resume_id) FROM (SELECT resume_id, "
+                      "match_score, rank_position, user_id FROM match_result WHERE task_id = ? AND visible = 1 AND "
+                      "match_score >= ? ORDER BY rank_position LIMIT ? OFFSET ?) r LEFT JOIN match_resume_features f "
+                      "ON f.resume_id = r.resume_id ORDER BY r.rank_position",
+                      "iidii", job_id, run, min_score, page_size, (page - 1) * page_size);
     }
     if (rc != ZM_OK) {
         return rc;
@@ -360,16 +353,29 @@ int match_result(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_i
     if (res.nrows && an_jobvec(a, text, &jv) != ZM_OK) {
         jv = NULL;
     }
+    /* names and job-seeking statuses from accounts, the page's at once */
+    int64_t *uids = zm_palloc(a, (res.nrows + 1) * sizeof(int64_t));
+    acc_candidate_t *who_is = zm_palloc(a, (res.nrows + 1) * sizeof(acc_candidate_t));
+    if (uids == NULL || who_is == NULL) {
+        return ZM_ENOMEM;
+    }
+    for (size_t i = 0; i < res.nrows; i++) {
+        uids[i] = db_int(&res, i, R_USER);
+    }
+    if ((rc = acc_candidates(db, a, uids, res.nrows, who_is)) != ZM_OK) {
+        return rc;
+    }
     for (size_t i = 0; i < res.nrows; i++) {
         json_object *c = json_object_new_object(), *skills = json_object_new_array();
         an_features_t f;
-        int have = an_features_unpack_head(a, db_val(&res, i, R_HEAD), res.lens[i][R_HEAD], &f) == ZM_OK;
+        int have = db_val(&res, i, R_HEAD) != NULL &&
+                   an_features_unpack_head(a, db_val(&res, i, R_HEAD), res.lens[i][R_HEAD], &f) == ZM_OK;
 
         json_object_object_add(c, "resume_id", json_object_new_string(zm_uuid_dashed(a, db_val(&res, i, R_RESUME))));
-        json_object_object_add(c, "candidate_name", json_object_new_string(cand_name(&res, i, R_FIRST, a)));
+        json_object_object_add(c, "candidate_name", json_object_new_string(who_is[i].name));
         json_object_object_add(c, "match_score", json_object_new_int((int)atof(db_val(&res, i, R_SCORE))));
         json_object_object_add(c, "rank", json_object_new_int64(db_int(&res, i, R_RANK)));
-        json_object_object_add(c, "status", json_object_new_string(db_val(&res, i, R_JOBSTATUS)));
+        json_object_object_add(c, "status", json_object_new_string(who_is[i].job_status));
         /* the skills the job names first, then the others: at most 8 */
         for (int pass = 0; have && pass < 2; pass++) {
             for (int k = 0; k < f.nskills && json_object_array_length(skills) < 8; k++) {

@@ -3,14 +3,18 @@
  *
  * HR starts a run for one of their jobs; zhimai-worker's matching.run task
  * scores every discoverable candidate (the latest extracted version of each
- * resume whose owner's job_status is one of the first three; accounts.h)
+ * resume whose owner's job_status is one of the first three; accounts.h,
+ * kept on the features row by accounts' acc_discoverable_hook)
  * against the job's text with the builtin analyzer's own scorer, over
  * features precomputed per resume (analysis.h: an_features, an_jobvec), and
  * keeps the best matching.top_k.  The scan goes in match_resume_features.id
  * order and checkpoints (last id, counts, the top K so far) every batch, so a
  * killed worker's run resumes where it stopped and ends with the same
  * ranking.  A finished run's results replace the job's previous ones in one
- * transaction (match_job points at the run readers see).
+ * transaction (match_job points at the run readers see).  A result row keeps
+ * its owner and whether they are still discoverable (visible, set with the
+ * features by accounts' hook), so the results page reads one index of the
+ * run's rows.
  *
  * Access: a job's owner (HR) and admins; anyone else gets ZM_ENOTFOUND, as
  * for a job that does not exist.
@@ -82,8 +86,12 @@ const char *match_eta_words(zm_arena_t *a, double seconds);
 int match_index_version(db_t *db, zm_arena_t *a, const char *version_id);
 
 /** Features for up to limit latest extracted versions that have none, or of another version;
- *  *done gets how many were (re)built. */
-int match_backfill(db_t *db, zm_arena_t *a, int limit, int *done);
+ *  *done gets how many were (re)built.  after (33 bytes): the scan's cursor, a resume id ("" = from
+ *  the first), moved on; back to "" when the scan reached the last resume. */
+int match_backfill(db_t *db, zm_arena_t *a, int limit, char *after, int *done);
+
+/** accounts.h's acc_discoverable_hook: user_id's features enter or leave the candidate pool. */
+int match_discoverable_changed(db_t *db, int64_t user_id, int discoverable);
 
 /* ---- the run (run.c) ---- */
 

@@ -3,6 +3,7 @@
  * the seed's paths, the run and features task types, the features hook on
  * resume extraction and the configuration.
  */
+#include "accounts.h"
 #include "conf.h"
 #include "matching.h"
 #include "matching_api.h"
@@ -19,6 +20,12 @@ static const zm_conf_key_t matching_keys[] = {
     ZM_CONF_I("matching.batch", "20000", 100, 1000000LL,
               "# Candidates read per query and checkpoint (a run also takes at least 50 batches: progress moves by\n"
               "# 2% at most between updates)."),
+    ZM_CONF_I("matching.rerank_top_k", "0", 0, 1000LL,
+              "# With a remote model (llm.provider = openai): after the builtin ranking, re-score this many of the\n"
+              "# best through the model, in the run's task; a failure keeps the builtin score.  0: off."),
+    ZM_CONF_I("matching.rerank_timeout_ms", "60000", 1000, 3600000LL,
+              "# The time a run's re-ranking may take in all (each request also at most llm.timeout_ms); what is left\n"
+              "# when it runs out keeps the builtin scores."),
 };
 
 _Static_assert(ZM_IN_RANGE(MATCH_EPRIORITY, ZM_ERANGE_MATCHING) && ZM_IN_RANGE(MATCH_ENOTRANKED, ZM_ERANGE_MATCHING),
@@ -26,14 +33,15 @@ _Static_assert(ZM_IN_RANGE(MATCH_EPRIORITY, ZM_ERANGE_MATCHING) && ZM_IN_RANGE(M
 
 static const zm_route_t matching_routes[] = {
     /* seed 000: the match module's paths (the job's owner HR, or an admin) */
-    {"POST", "/match/start/{job_id}", matching_api_start, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
-    {"GET", "/match/status/{job_id}", matching_api_status, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
-    {"GET", "/match/result/{job_id}", matching_api_result, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
-    {"POST", "/match/cancel/{job_id}", matching_api_cancel, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
+    {"POST", "/match/start/{job_id}", matching_api_start, ZM_AUTH_HR, NULL, ZM_BODY_ANY | ZM_REPLY_SEED},
+    {"GET", "/match/status/{job_id}", matching_api_status, ZM_AUTH_HR, NULL, ZM_BODY_ANY | ZM_REPLY_SEED},
+    {"GET", "/match/result/{job_id}", matching_api_result, ZM_AUTH_HR, NULL, ZM_BODY_ANY | ZM_REPLY_SEED},
+    {"POST", "/match/cancel/{job_id}", matching_api_cancel, ZM_AUTH_HR, NULL, ZM_BODY_ANY | ZM_REPLY_SEED},
     /* issue 13 item 7: invite a ranked candidate to apply (a notification) */
-    {"POST", "/match/invite/{job_id}", matching_api_invite, ZM_AUTH_HR, NULL, ZM_BODY_JSON},
+    {"POST", "/match/invite/{job_id}", matching_api_invite, ZM_AUTH_HR, NULL, ZM_BODY_JSON | ZM_REPLY_SEED},
     /* item 3: the resume itself, once the candidate opted in (discoverable) */
-    {"GET", "/match/resume/{job_id}/{resume_id}", matching_api_candidate_resume, ZM_AUTH_HR, NULL, ZM_BODY_ANY},
+    {"GET", "/match/resume/{job_id}/{resume_id}", matching_api_candidate_resume, ZM_AUTH_HR, NULL,
+     ZM_BODY_ANY | ZM_REPLY_SEED},
 };
 
 static const task_type_t matching_tasks[] = {
@@ -49,6 +57,7 @@ static const task_schedule_t matching_schedules[] = {
 static int matching_init_master(void)
 {
     resume_extracted_hook = match_index_version;
+    acc_discoverable_hook = match_discoverable_changed;
     return ZM_OK;
 }
 

@@ -5,8 +5,10 @@
  * by 0 and 100, read the term vector only of those whose place the
  * similarity can still decide (the top K is not full, or the upper bound
  * beats its worst; or the bounds straddle the matched threshold), and
- * checkpoint after every batch.  The end switches the job's ranking to this
- * run in one transaction.
+ * checkpoint after every batch.  With a remote model and
+ * matching.rerank_top_k, the best K are then re-scored through it (rerank;
+ * a failure keeps the builtin score).  The end switches the job's ranking to
+ * this run in one transaction.
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,11 +22,10 @@
 #include "log.h"
 #include "matching.h"
 #include "registry.h"
+#include "resumes.h"
 
-#define NOT_DISCOVERABLE "在职，暂无跳槽打算"
-#define POOL_FROM                                                                                                      \
-    "FROM match_resume_features f STRAIGHT_JOIN zm_user_profile p ON p.user_id = f.user_id "                           \
-    "WHERE f.id > ? AND f.feat_version = ? AND p.job_status <> '" NOT_DISCOVERABLE "' "
+/* the pool: features of the current format whose owner is discoverable (kept on the row; matching.h) */
+#define POOL_FROM "FROM match_resume_features f WHERE f.id > ? AND f.feat_version = ? AND f.discoverable = 1 "
 
 static double mono_s(void)
 {
@@ -138,6 +139,70 @@ static int score_pending(task_ctx_t *ctx, zm_arena_t *tmp, const an_jobvec_t *jv
     return ZM_OK;
 }
 
+/* The top K once more through the remote model (matching.rerank_top_k, with llm.provider openai),
+ * top sorted best first: a candidate's model score replaces the builtin one where the model answered
+ * validly within the time left of matching.rerank_timeout_ms; any failure keeps the builtin score
+ * (never a made-up one).  Then the list is sorted again by score, ties in their builtin order (a
+ * stable sort): the same answers give the same ranking.  ZM_EAGAIN when the lease was lost. */
+static int rerank(task_ctx_t *ctx, const char *job_text, match_topk_t *top, int *rescored, int *kept)
+{
+    int k = (int)zm_conf_int("matching.rerank_top_k");
+    int64_t budget = zm_conf_int("matching.rerank_timeout_ms"), t0 = zm_mono_ms();
+
+    k = k < top->n ? k : top->n;
+    for (int i = 0; i < k; i++) {
+        int64_t left = budget - (zm_mono_ms() - t0);
+        resume_extracted_t v;
+        zm_arena_t tmp;
+        db_res_t res;
+        char *why = NULL;
+        int score = -1, rc;
+
+        if (left <= 0) {
+            *kept += k - i; /* out of time: the rest keep their builtin scores */
+            zm_log_warn("matching: re-ranking stopped after %d of %d: out of time", i, k);
+            break;
+        }
+        zm_arena_init(&tmp, 64 * 1024, 0);
+        rc = db_query(ctx->db, &tmp, &res, "SELECT version_id FROM match_resume_features WHERE id = ?", "i",
+                      (int64_t)top->v[i].id);
+        if (rc == ZM_OK && res.nrows) {
+            rc = resume_extracted_version(ctx->db, &tmp, db_val(&res, 0, 0), &v);
+        } else if (rc == ZM_OK) {
+            rc = ZM_ENOTFOUND;
+        }
+        if (rc == ZM_OK) {
+            rc = an_remote_score(&tmp, v.text, job_text, (long)left, &score, &why);
+            if (rc == ZM_ENOTFOUND) {
+                zm_arena_destroy(&tmp);
+                return ZM_OK; /* no remote model configured: the builtin ranking is the ranking */
+            }
+        }
+        if (rc == ZM_OK && score >= 0 && score <= 100) {
+            top->v[i].score = (uint8_t)score;
+            (*rescored)++;
+        } else {
+            (*kept)++;
+            zm_log_warn("matching: re-ranking candidate %u: %s; its builtin score stays", top->v[i].id,
+                        why ? why : zm_strerror(rc));
+        }
+        zm_arena_destroy(&tmp);
+        if (task_progress(ctx, 99) == ZM_ENOTFOUND) {
+            return ZM_EAGAIN; /* the lease is someone else's now */
+        }
+    }
+    for (int i = 1; i < top->n; i++) {
+        match_cand_t c = top->v[i];
+        int j = i;
+        while (j > 0 && top->v[j - 1].score < c.score) {
+            top->v[j] = top->v[j - 1];
+            j--;
+        }
+        top->v[j] = c;
+    }
+    return ZM_OK;
+}
+
 /* the end: results under this run, the job's pointer switched, the old run's results gone; one transaction */
 static int finish(task_ctx_t *ctx, int64_t id, int64_t job_id, match_topk_t *top, int64_t scanned, int64_t matched,
                   double secs, int *cancelled)
@@ -145,7 +210,6 @@ static int finish(task_ctx_t *ctx, int64_t id, int64_t job_id, match_topk_t *top
     db_res_t old;
     int rc;
 
-    match_topk_sort(top);
     if ((rc = db_begin(ctx->db)) != ZM_OK) {
         return rc;
     }
@@ -162,8 +226,9 @@ static int finish(task_ctx_t *ctx, int64_t id, int64_t job_id, match_topk_t *top
     rc = db_exec(ctx->db, "DELETE FROM match_result WHERE task_id = ?", "i", id) < 0 ? ZM_EAGAIN : ZM_OK;
     for (int i = 0; rc == ZM_OK && i < top->n; i++) {
         n = db_exec(ctx->db,
-                    "INSERT INTO match_result (job_id, resume_id, match_score, rank_position, created_at, task_id) "
-                    "SELECT ?, resume_id, ?, ?, UTC_TIMESTAMP(6), ? FROM match_resume_features WHERE id = ?",
+                    "INSERT INTO match_result (job_id, resume_id, user_id, match_score, visible, rank_position, "
+                    "created_at, task_id) SELECT ?, resume_id, user_id, ?, discoverable, ?, UTC_TIMESTAMP(6), ? FROM "
+                    "match_resume_features WHERE id = ?",
                     "iIIii", job_id, (int)top->v[i].score, i + 1, id, (int64_t)top->v[i].id);
         rc = n < 0 ? (int)n : ZM_OK;
     }
@@ -195,6 +260,8 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
     jobs_actor_t admin = {0, 1};
     json_object *job = NULL;
     an_jobvec_t *jv;
+    const char *job_text;
+    int rescored = 0, kept = 0;
     match_topk_t top;
     db_res_t res;
     int rc, cancelled = 0, progress;
@@ -252,7 +319,8 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
         }
         return rc;
     }
-    rc = an_jobvec(ctx->a, match_job_text(ctx->a, job), &jv);
+    job_text = match_job_text(ctx->a, job);
+    rc = an_jobvec(ctx->a, job_text, &jv);
     json_object_put(job);
     if (rc != ZM_OK) {
         return rc;
@@ -372,6 +440,11 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
         return rc == ZM_EDBDOWN ? rc : ZM_EAGAIN;
     }
     if (!cancelled) {
+        match_topk_sort(&top);
+        if (rerank(ctx, job_text, &top, &rescored, &kept) != ZM_OK) {
+            *error = "matching run interrupted while re-ranking";
+            return ZM_EAGAIN;
+        }
         rc = finish(ctx, id, job_id, &top, scanned, matched, secs, &cancelled);
         if (rc != ZM_OK) {
             *error = "could not store the ranking";
@@ -387,5 +460,8 @@ int match_run(task_ctx_t *ctx, int64_t id, json_object **result, char **error)
     json_object_object_add(*result, "query_seconds", json_object_new_double(qsecs));
     json_object_object_add(*result, "terms_read", json_object_new_int64(terms_read));
     json_object_object_add(*result, "terms_seconds", json_object_new_double(tsecs));
+    /* the remote re-ranking of the top K: scores the model gave, and builtin scores kept on a failure */
+    json_object_object_add(*result, "rescored", json_object_new_int(rescored));
+    json_object_object_add(*result, "rescore_failed", json_object_new_int(kept));
     return ZM_OK;
 }

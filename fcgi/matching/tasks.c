@@ -27,13 +27,18 @@ int matching_task_features(task_ctx_t *ctx, json_object **result, char **error)
 {
     int64_t start = zm_mono_ms(), total = 0;
     int done = 500, rc = ZM_OK, more = 0;
+    char after[33] = "";
 
     while (done == 500) {
         if (zm_mono_ms() - start > 30000) {
             more = 1;
             break;
         }
-        if ((rc = match_backfill(ctx->db, ctx->a, 500, &done)) != ZM_OK) {
+        zm_arena_t round;
+        zm_arena_init(&round, 256 * 1024, 0);
+        rc = match_backfill(ctx->db, &round, 500, after, &done);
+        zm_arena_destroy(&round);
+        if (rc != ZM_OK) {
             break;
         }
         total += done;

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "messages.h"
 #include "partners.h"
 #include "stats.h"
 
@@ -68,6 +69,38 @@ static int transition(partners_action_t act, pair_state_t st, const char **statu
         return ZM_OK;
     }
     return ZM_EINVAL;
+}
+
+/* The other side hears of an invitation (a like that is now pending) and of an accepted one, in this
+ * transaction (the message center's msg_send; its live hint leaves after the commit). */
+static int tell_other(db_t *db, zm_arena_t *a, int64_t me, int64_t other, partners_action_t act, const char *status)
+{
+    msg_t m = {0};
+    json_object *d;
+    int rc;
+
+    if (status == NULL) {
+        return ZM_OK;
+    }
+    if (act == PARTNERS_LIKE && strcmp(status, "pending") == 0) {
+        m.kind = "partner.invite";
+        m.title = "有人邀请你一起练习面试";
+        m.body = "一位练习伙伴向你发出了邀请，去「练习伙伴」看看并回应吧。";
+    } else if (strcmp(status, "accepted") == 0) {
+        m.kind = "partner.accepted";
+        m.title = "练习伙伴接受了你的邀请";
+        m.body = "你们已匹配成功，可以在「练习伙伴」中查看对方的联系方式。";
+    } else {
+        return ZM_OK;
+    }
+    d = json_object_new_object();
+    json_object_object_add(d, "partner_id", json_object_new_int64(me));
+    m.audience = MSG_TO_USER;
+    m.user_id = other;
+    m.data = d;
+    rc = msg_send(db, a, &m, NULL);
+    json_object_put(d);
+    return rc;
 }
 
 static int act_once(db_t *db, zm_arena_t *a, int64_t me, int64_t other, partners_action_t act, time_t now,
@@ -172,7 +205,10 @@ static int act_once(db_t *db, zm_arena_t *a, int64_t me, int64_t other, partners
     if (n >= 0 && *status && strcmp(*status, "accepted") == 0 && (n = stats_record(db, me, "mock_interview", 1)) == 0) {
         n = stats_record(db, other, "mock_interview", 1);
     }
-    return n < 0 ? (int)n : ZM_OK;
+    if (n < 0) {
+        return (int)n;
+    }
+    return tell_other(db, a, me, other, act, *status);
 }
 
 int partners_act(db_t *db, zm_arena_t *a, int64_t user_id, int64_t other_id, partners_action_t act, time_t now,

@@ -8,6 +8,7 @@
 #include "payments.h"
 #include "payments_api.h"
 #include "points.h"
+#include "server.h"
 #include "str.h"
 
 static const zm_error_map_t payments_errors[] = {
@@ -51,6 +52,12 @@ int payments_api_create(zm_req_t *r)
         return ZM_OK;
     }
     rc = payments_order_create(r->db, r->a, r->user_id, kinds[kind], amount, package, (time_t)zm_now_s(), &o);
+    if (rc == PAYMENTS_ETOOMANY) {
+        int64_t max = zm_conf_int("payments.max_pending_orders");
+        return zm_reply_error(
+            r, 429, "too_many_pending_orders",
+            zm_psprintf(r->a, "已有 %lld 笔订单等待支付，请先支付或等它们过期后再下单", (long long)max), NULL);
+    }
     if (rc != ZM_OK) {
         return ZM_REPLY_MAPPED(r, payments_errors, rc);
     }
@@ -137,3 +144,19 @@ int payments_api_notify(zm_req_t *r)
     }
     return notify_reply(r, status, "FAIL", message);
 }
+
+/* the routes: a module of their own, so the domain library (module.c) carries no HTTP handler */
+static const zm_route_t payments_routes[] = {
+    {"POST", "/api/v1/payment/orders", payments_api_create, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"GET", "/api/v1/payment/orders", payments_api_list, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/payment/orders/{no}", payments_api_get, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/payment/orders/{no}/qr.png", payments_api_qr, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    /* signature-authenticated (Wechatpay-Signature), no JWT, no rate limit: WeChat retries must land */
+    {"POST", "/api/v1/payment/wechat/notify", payments_api_notify, ZM_AUTH_NONE, NULL, ZM_BODY_ANY},
+};
+
+const zm_module_t zm_payments_api_module = {
+    .name = "payments_api",
+    .routes = payments_routes,
+    .nroutes = ZM_ARRAY_LEN(payments_routes),
+};

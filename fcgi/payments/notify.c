@@ -10,19 +10,39 @@
 #include "payments.h"
 #include "payments_int.h"
 
-static void log_row(db_t *db, const payments_notify_in_t *in, const wxp_notification_t *n, int verified,
-                    const char *result, int status, const char *error, size_t len, time_t now)
+static int64_t log_row(db_t *db, const payments_notify_in_t *in, const wxp_notification_t *n, int verified,
+                       const char *result, int status, const char *error, size_t len, time_t now)
 {
     const char *no = n && n->has_tx ? n->tx.out_trade_no : NULL;
     char err[256];
 
     snprintf(err, sizeof(err), "%s", error ? error : "");
-    db_exec(db,
-            "INSERT INTO payments_notification (received_at, out_trade_no, notification_id, event_type, serial, "
-            "verified, result, http_status, error, client_ip, body_len) "
-            "VALUES (FROM_UNIXTIME(?), LEFT(?, 32), LEFT(?, 64), LEFT(?, 64), LEFT(?, 64), ?, ?, ?, ?, LEFT(?, 64), ?)",
-            "issssIsIssi", (int64_t)now, no, n ? n->id : NULL, n ? n->event_type : NULL, in->serial, verified, result,
-            status, err, in->client_ip ? in->client_ip : "", (int64_t)len);
+    return db_exec(
+        db,
+        "INSERT INTO payments_notification (received_at, out_trade_no, notification_id, event_type, serial, "
+        "verified, result, http_status, error, client_ip, body_len) "
+        "VALUES (FROM_UNIXTIME(?), LEFT(?, 32), LEFT(?, 64), LEFT(?, 64), LEFT(?, 64), ?, ?, ?, ?, LEFT(?, 64), ?)",
+        "issssIsIssi", (int64_t)now, no, n ? n->id : NULL, n ? n->event_type : NULL, in->serial, verified, result,
+        status, err, in->client_ip ? in->client_ip : "", (int64_t)len);
+}
+
+typedef struct {
+    const payments_notify_in_t *in;
+    const wxp_notification_t *n;
+    size_t len;
+    time_t now;
+} log_arg_t;
+
+/* payments_settle's hook: the notification's row, in the settling transaction (one commit for both) */
+static int log_settled(db_t *db, const payments_settle_result_t *r, void *arg)
+{
+    const log_arg_t *l = arg;
+    int unknown = r->anomaly && strcmp(r->anomaly, "unknown_order") == 0;
+    const char *result = unknown ? "anomaly" : r->result ? r->result : "ignored";
+    const char *error = unknown ? "unknown out_trade_no" : r->anomaly;
+    int64_t n = log_row(db, l->in, l->n, 1, result, unknown ? 400 : 200, error, l->len, l->now);
+
+    return n < 0 ? (int)n : ZM_OK;
 }
 
 int payments_notify(db_t *db, zm_arena_t *a, const payments_notify_in_t *in, const char *body, size_t len, time_t now,
@@ -33,6 +53,7 @@ int payments_notify(db_t *db, zm_arena_t *a, const payments_notify_in_t *in, con
     wxp_notification_t n;
     wxp_conf_t conf;
     payments_settle_result_t sr;
+    log_arg_t la;
     char *why = NULL;
     int rc;
 
@@ -81,11 +102,14 @@ int payments_notify(db_t *db, zm_arena_t *a, const payments_notify_in_t *in, con
         log_row(db, in, &n, 1, "refused", *status, *message, len, now);
         return PAYMENTS_ENOTIFY;
     }
-    rc = payments_settle(db, a, &n.tx, now, "notify", &sr);
+    la.in = in;
+    la.n = &n;
+    la.len = len;
+    la.now = now;
+    rc = payments_settle(db, a, &n.tx, now, "notify", log_settled, &la, &sr);
     if (rc == ZM_ENOTFOUND) {
         *status = 400;
         *message = "unknown out_trade_no";
-        log_row(db, in, &n, 1, "anomaly", *status, *message, len, now);
         return PAYMENTS_ENOTIFY;
     }
     if (rc != ZM_OK) {
@@ -96,6 +120,5 @@ int payments_notify(db_t *db, zm_arena_t *a, const payments_notify_in_t *in, con
         log_row(db, in, &n, 1, "error", *status, zm_strerror(rc), len, now);
         return rc;
     }
-    log_row(db, in, &n, 1, sr.result ? sr.result : "ignored", 200, sr.anomaly, len, now);
     return ZM_OK;
 }

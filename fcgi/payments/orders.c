@@ -141,6 +141,41 @@ static char *rfc3339(zm_arena_t *a, time_t t)
     return zm_pstrdup(a, buf);
 }
 
+/*
+ * The order row, pending, unless the user has payments.max_pending_orders unpaid ones that have not
+ * expired (PAYMENTS_ETOOMANY).  Race-free: the user's points_account row is locked first (FOR UPDATE),
+ * so one user's creations run one at a time; the count is a consistent read whose snapshot starts
+ * after the lock, so it sees every order committed by whoever held the lock before.  (A locking count
+ * would take the order rows' locks after the account's, the reverse of settling's order: a deadlock.)
+ */
+static int insert_pending(db_t *db, zm_arena_t *a, int64_t user_id, const char *no, const char *kind,
+                          const char *package, int64_t amount_fen, time_t expires, time_t now)
+{
+    db_res_t res;
+    int64_t n;
+    int rc = points_account_lock(db, a, user_id);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = db_query(db, a, &res,
+                  "SELECT COUNT(*) FROM payments_order WHERE user_id = ? AND status = 'pending' "
+                  "AND expires_at > FROM_UNIXTIME(?)",
+                  "ii", user_id, (int64_t)now);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (db_int(&res, 0, 0) >= zm_conf_int("payments.max_pending_orders")) {
+        return PAYMENTS_ETOOMANY;
+    }
+    n = db_exec(db,
+                "INSERT INTO payments_order (out_trade_no, user_id, kind, package, amount_fen, status, expires_at, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', FROM_UNIXTIME(?), FROM_UNIXTIME(?), "
+                "FROM_UNIXTIME(?))",
+                "sissiiii", no, user_id, kind, package, amount_fen, (int64_t)expires, (int64_t)now, (int64_t)now);
+    return n < 0 ? (int)n : ZM_OK;
+}
+
 int payments_order_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t amount_fen,
                           const char *package, time_t now, payments_order_t *out)
 {
@@ -170,13 +205,21 @@ int payments_order_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *
     }
     no = new_trade_no(a, now);
     expires = now + (time_t)zm_conf_int("payments.order_ttl_s");
-    n = db_exec(db,
-                "INSERT INTO payments_order (out_trade_no, user_id, kind, package, amount_fen, status, expires_at, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', FROM_UNIXTIME(?), FROM_UNIXTIME(?), "
-                "FROM_UNIXTIME(?))",
-                "sissiiii", no, user_id, kind, package, amount_fen, (int64_t)expires, (int64_t)now, (int64_t)now);
-    if (n < 0) {
-        return (int)n;
+    rc = ZM_EAGAIN;
+    for (int attempt = 0; attempt < 5 && rc == ZM_EAGAIN; attempt++) {
+        if ((rc = db_begin(db)) != ZM_OK) {
+            return rc;
+        }
+        rc = insert_pending(db, a, user_id, no, kind, package, amount_fen, expires, now);
+        if (rc == ZM_OK) {
+            rc = db_commit(db);
+        }
+        if (rc != ZM_OK) {
+            db_rollback(db);
+        }
+    }
+    if (rc != ZM_OK) {
+        return rc;
     }
     memset(&err, 0, sizeof(err));
     rc = wxp_native_order(c, a, no, desc, amount_fen, rfc3339(a, expires), &code_url, &err);
@@ -194,7 +237,18 @@ int payments_order_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *
     if (n < 0) {
         return (int)n;
     }
-    return payments_order_load(db, a, no, user_id, 0, out);
+    /* the row as written (no read back) */
+    memset(out, 0, sizeof(*out));
+    out->out_trade_no = no;
+    out->user_id = user_id;
+    out->kind = zm_pstrdup(a, kind);
+    out->package = package ? zm_pstrdup(a, package) : NULL;
+    out->amount_fen = amount_fen;
+    out->status = "pending";
+    out->code_url = code_url;
+    out->expires_at = expires;
+    out->created_at = out->updated_at = now;
+    return ZM_OK;
 }
 
 /* Ask WeChat about a pending order and act on the answer (settle, or mark closed). */
@@ -222,7 +276,7 @@ int payments_order_sync(db_t *db, zm_arena_t *a, const payments_order_t *o, time
     }
     if (strcmp(tx.trade_state, "SUCCESS") == 0) {
         payments_settle_result_t sr;
-        rc = payments_settle(db, a, &tx, now, source, &sr);
+        rc = payments_settle(db, a, &tx, now, source, NULL, NULL, &sr);
         if (result && rc == ZM_OK) {
             *result = sr.result ? sr.result : "ignored";
         }

@@ -31,6 +31,7 @@
 #define PAYMENTS_EAMOUNT (ZM_ERANGE_PAYMENTS - 2)      /* amount below the minimum or above the maximum: 400 */
 #define PAYMENTS_EPACKAGE (ZM_ERANGE_PAYMENTS - 3)     /* no such package: 400 */
 #define PAYMENTS_ENOTIFY (ZM_ERANGE_PAYMENTS - 4)      /* a notification refused: 400/401 FAIL */
+#define PAYMENTS_ETOOMANY (ZM_ERANGE_PAYMENTS - 5)     /* payments.max_pending_orders unpaid ones: 429 */
 
 #define PAYMENTS_CODE_URL_MAX 512 /* what the QR code may encode */
 
@@ -56,7 +57,8 @@ json_object *payments_order_json(zm_arena_t *a, const payments_order_t *o);
 /**
  * Create an order: kind "recharge" with amount_fen (points.min_recharge_fen..points.max_recharge_fen),
  * or "package" with its code (amount = its price).  Stores it pending, asks WeChat for the code_url.
- * PAYMENTS_EUNAVAILABLE, PAYMENTS_EAMOUNT, PAYMENTS_EPACKAGE, PAYMENTS_EUPSTREAM (the order is then failed).
+ * PAYMENTS_EUNAVAILABLE, PAYMENTS_EAMOUNT, PAYMENTS_EPACKAGE, PAYMENTS_EUPSTREAM (the order is then failed),
+ * PAYMENTS_ETOOMANY (the user has payments.max_pending_orders pending orders not yet expired).
  */
 int payments_order_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t amount_fen,
                           const char *package, time_t now, payments_order_t *out);

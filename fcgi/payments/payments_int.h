@@ -25,13 +25,20 @@ typedef struct {
     int64_t user_id;
 } payments_settle_result_t;
 
+/** Called by payments_settle with its result, in the settling transaction when there is one (so a
+ *  notification's log row commits with the credit), else on its own; a failure rolls the settling back. */
+typedef int (*payments_settle_hook_t)(db_t *db, const payments_settle_result_t *r, void *arg);
+
 /**
- * A verified SUCCESS transaction (from a notification or a query): in one transaction lock the order,
- * check it against the merchant and the order, mark it paid and credit it (points_credit_recharge);
- * a duplicate changes nothing; a mismatch or a paid-after-close records an anomaly.  After the commit
- * the user's live channel hears payment.paid.  ZM_ENOTFOUND for an unknown order (an anomaly recorded).
+ * A verified SUCCESS transaction (from a notification or a query).  First a plain indexed read: an
+ * order already paid by this transaction is a duplicate, answered without a lock or a transaction.
+ * Otherwise, in one transaction: lock the order (FOR UPDATE), check it again against the
+ * transaction, mark it paid and credit it (points_credit_recharge); a duplicate changes nothing; a
+ * mismatch or a paid-after-close records an anomaly.  hook (may be NULL) runs with the result before
+ * the commit.  After the commit the user's live channel hears payment.paid.  ZM_ENOTFOUND for an
+ * unknown order (an anomaly recorded).
  */
 int payments_settle(db_t *db, zm_arena_t *a, const wxp_transaction_t *tx, time_t now, const char *source,
-                    payments_settle_result_t *out);
+                    payments_settle_hook_t hook, void *hook_arg, payments_settle_result_t *out);
 
 #endif

@@ -215,3 +215,38 @@ int points_history(db_t *db, zm_arena_t *a, int64_t user_id, int64_t page, int64
     }
     return ZM_OK;
 }
+
+int points_level_recompute(db_t *db, zm_arena_t *a, int64_t user_id, int *before, int *after)
+{
+    db_res_t res;
+    int64_t n;
+    int rc;
+
+    for (int attempt = 0; attempt < 3; attempt++) {
+        rc = db_query(db, a, &res, "SELECT recharge_fen, recharge_level FROM points_account WHERE user_id = ?", "i",
+                      user_id);
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        if (res.nrows == 0) {
+            return ZM_ENOTFOUND;
+        }
+        *before = (int)db_int(&res, 0, 1);
+        *after = points_recharge_level(db_int(&res, 0, 0));
+        if (*before == *after) {
+            return ZM_OK;
+        }
+        /* only if the account has not moved since it was read (a credit sets the level itself) */
+        n = db_exec(db,
+                    "UPDATE points_account SET recharge_level = ?, updated_at = UTC_TIMESTAMP(6) "
+                    "WHERE user_id = ? AND recharge_fen = ? AND recharge_level = ?",
+                    "Iiii", *after, user_id, db_int(&res, 0, 0), (int64_t)*before);
+        if (n < 0) {
+            return (int)n;
+        }
+        if (n == 1) {
+            return ZM_OK;
+        }
+    }
+    return ZM_EAGAIN;
+}

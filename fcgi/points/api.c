@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "points.h"
 #include "points_api.h"
 #include "str.h"
@@ -69,7 +70,9 @@ int points_api_subscription(zm_req_t *r)
     int rc = points_subscription(r->db, r->a, r->user_id, (time_t)zm_now_s(), &out);
 
     if (rc == ZM_OK) {
+        /* the recharge limits the SPA checks before it asks (the order endpoint checks them again) */
         json_object_object_add(out, "min_recharge_fen", json_object_new_int64(points_min_recharge_fen()));
+        json_object_object_add(out, "max_recharge_fen", json_object_new_int64(zm_conf_int("points.max_recharge_fen")));
     }
     return rc == ZM_OK ? zm_reply_data(r, 200, out) : points_reply_rc(r, rc, NULL, 0);
 }

@@ -22,12 +22,24 @@ typedef int (*tx_fn)(db_t *db, zm_arena_t *a, void *arg);
 /* The user's account row exists (created empty the first time).  ZM_ENOTFOUND: no such user. */
 static int ensure_account(db_t *db, int64_t user_id)
 {
-    /* IGNORE: a concurrent insert of the same row, and (as a warning) a user that does not exist */
-    int64_t n = db_exec(db,
-                        "INSERT IGNORE INTO points_account (user_id, points, recharge_fen, recharge_level, entries, "
-                        "created_at, updated_at) VALUES (?, 0, 0, 0, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
-                        "i", user_id);
+    int64_t n;
 
+    if (db_in_transaction(db)) {
+        /* Inside a transaction the row is locked next (FOR UPDATE).  INSERT IGNORE would leave a shared
+         * lock on an existing row, and two transactions of one user upgrading theirs deadlock; the no-op
+         * update takes the exclusive lock at once (and a user that does not exist is ZM_ENOTFOUND). */
+        n = db_exec(db,
+                    "INSERT INTO points_account (user_id, points, recharge_fen, recharge_level, entries, created_at, "
+                    "updated_at) VALUES (?, 0, 0, 0, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)) "
+                    "ON DUPLICATE KEY UPDATE user_id = user_id",
+                    "i", user_id);
+        return n < 0 ? (int)n : ZM_OK;
+    }
+    /* IGNORE: a concurrent insert of the same row, and (as a warning) a user that does not exist */
+    n = db_exec(db,
+                "INSERT IGNORE INTO points_account (user_id, points, recharge_fen, recharge_level, entries, "
+                "created_at, updated_at) VALUES (?, 0, 0, 0, 0, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "i", user_id);
     return n < 0 ? (int)n : ZM_OK;
 }
 
@@ -87,8 +99,28 @@ static int lock_account(db_t *db, zm_arena_t *a, int64_t user_id, account_t *acc
     return ZM_OK;
 }
 
-/* Append one points row and move the balance; acc is the locked account, updated. */
-static int append(db_t *db, const points_move_t *m, account_t *acc, int64_t *ledger_id)
+int points_account_lock(db_t *db, zm_arena_t *a, int64_t user_id)
+{
+    account_t acc;
+    int rc;
+
+    if (!db_in_transaction(db)) {
+        return ZM_EINVAL;
+    }
+    if (user_id <= 0) {
+        return ZM_ENOTFOUND;
+    }
+    rc = ensure_account(db, user_id);
+    return rc == ZM_OK ? lock_account(db, a, user_id, &acc) : rc;
+}
+
+/* post_locked's flags */
+#define POST_KEY_NEW 1    /* the caller proved the key unused under the account lock: no lookup */
+#define POST_NO_BALANCE 2 /* the caller writes acc's points and entries to the account row itself */
+
+/* Append one points row and move the balance; acc is the locked account, updated (the row too,
+ * unless flags has POST_NO_BALANCE). */
+static int append(db_t *db, const points_move_t *m, account_t *acc, int64_t *ledger_id, int flags)
 {
     int64_t n, after = acc->points + m->delta;
 
@@ -104,6 +136,11 @@ static int append(db_t *db, const points_move_t *m, account_t *acc, int64_t *led
         return (int)n;
     }
     *ledger_id = db_insert_id(db);
+    if (flags & POST_NO_BALANCE) {
+        acc->points = after;
+        acc->entries++;
+        return ZM_OK;
+    }
     n = db_exec(db,
                 "UPDATE points_account SET points = ?, entries = entries + 1, updated_at = UTC_TIMESTAMP(6) "
                 "WHERE user_id = ?",
@@ -141,7 +178,7 @@ static int expire_locked(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, a
         m.ref_kind = "lot";
         m.ref_id = lot_s;
         m.note = "套餐积分到期作废";
-        if (m.delta != 0 && (rc = append(db, &m, acc, &id)) != ZM_OK) {
+        if (m.delta != 0 && (rc = append(db, &m, acc, &id, 0)) != ZM_OK) {
             return rc;
         }
         n = db_exec(db, "UPDATE points_lot SET remaining = 0 WHERE id = ?", "i", lot);
@@ -189,8 +226,8 @@ static int take_lots(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, int64
     return ZM_OK;
 }
 
-/* The movement, with the account locked by the caller of this function. */
-static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_t *acc, points_result_t *out)
+/* The movement, with the account locked by the caller of this function (flags: POST_*). */
+static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_t *acc, int flags, points_result_t *out)
 {
     time_t now = (time_t)zm_now_s();
     db_res_t res;
@@ -200,9 +237,10 @@ static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_
     if (m->delta == 0 || m->key == NULL || m->key[0] == '\0') {
         return ZM_EINVAL;
     }
-    rc = db_query(db, a, &res, "SELECT id, user_id, delta FROM points_ledger WHERE idem_key = ? FOR UPDATE", "s",
-                  m->key);
-    if (rc != ZM_OK) {
+    res.nrows = 0;
+    if (!(flags & POST_KEY_NEW) &&
+        (rc = db_query(db, a, &res, "SELECT id, user_id, delta FROM points_ledger WHERE idem_key = ? FOR UPDATE", "s",
+                       m->key)) != ZM_OK) {
         return rc;
     }
     if (res.nrows > 0) {
@@ -229,7 +267,7 @@ static int post_locked(db_t *db, zm_arena_t *a, const points_move_t *m, account_
             return rc;
         }
     }
-    if ((rc = append(db, m, acc, &out->ledger_id)) != ZM_OK) {
+    if ((rc = append(db, m, acc, &out->ledger_id, flags)) != ZM_OK) {
         return rc;
     }
     if (m->delta > 0 && m->expires_at > now) {
@@ -256,7 +294,7 @@ static int post_tx(db_t *db, zm_arena_t *a, void *arg)
     account_t acc;
     int rc = lock_account(db, a, p->m->user_id, &acc);
 
-    return rc == ZM_OK ? post_locked(db, a, p->m, &acc, p->out) : rc;
+    return rc == ZM_OK ? post_locked(db, a, p->m, &acc, 0, p->out) : rc;
 }
 
 int points_post(db_t *db, zm_arena_t *a, const points_move_t *m, points_result_t *out)
@@ -346,19 +384,26 @@ static int credit_tx(db_t *db, zm_arena_t *a, void *arg)
     int rc;
 
     memset(c->out, 0, sizeof(*c->out));
-    if ((rc = lock_account(db, a, c->user_id, &acc)) != ZM_OK) {
-        return rc;
-    }
+    /* lock_account's read and the key's, in one statement and the same order: the account row (the
+     * outer table), then the key's ledger row (or its gap) */
     rc = db_query(db, a, &res,
-                  "SELECT user_id, delta_fen, COALESCE(package, '') FROM points_recharge_ledger WHERE idem_key = ? "
-                  "FOR UPDATE",
-                  "s", key);
+                  "SELECT a.points, a.recharge_fen, COALESCE(UNIX_TIMESTAMP(a.package_until), 0), a.entries, "
+                  "r.user_id, r.delta_fen, COALESCE(r.package, '') FROM points_account a "
+                  "LEFT JOIN points_recharge_ledger r ON r.idem_key = ? WHERE a.user_id = ? FOR UPDATE",
+                  "si", key, c->user_id);
     if (rc != ZM_OK) {
         return rc;
     }
-    if (res.nrows > 0) {
-        if (db_int(&res, 0, 0) != c->user_id || db_int(&res, 0, 1) != c->amount_fen ||
-            strcmp(db_val(&res, 0, 2), c->package ? c->package : "") != 0) {
+    if (res.nrows == 0) {
+        return ZM_ENOTFOUND;
+    }
+    acc.points = db_int(&res, 0, 0);
+    acc.recharge_fen = db_int(&res, 0, 1);
+    acc.until = db_int(&res, 0, 2);
+    acc.entries = db_int(&res, 0, 3);
+    if (db_val(&res, 0, 4) != NULL) {
+        if (db_int(&res, 0, 4) != c->user_id || db_int(&res, 0, 5) != c->amount_fen ||
+            strcmp(db_val(&res, 0, 6), c->package ? c->package : "") != 0) {
             zm_log_warn("points: order %s credited before with another user, amount or package", c->order_no);
             return POINTS_ECONFLICT;
         }
@@ -396,14 +441,6 @@ static int credit_tx(db_t *db, zm_arena_t *a, void *arg)
         return n == ZM_EDUP ? POINTS_ECONFLICT : (int)n;
     }
     acc.recharge_fen += c->amount_fen;
-    n = db_exec(db,
-                "UPDATE points_account SET recharge_fen = ?, recharge_level = ?, package_until = "
-                "IF(? > 0, FROM_UNIXTIME(?), package_until), updated_at = UTC_TIMESTAMP(6) WHERE user_id = ?",
-                "iIiii", acc.recharge_fen, points_recharge_level(acc.recharge_fen), (int64_t)ends, (int64_t)ends,
-                c->user_id);
-    if (n < 0) {
-        return (int)n;
-    }
     if (points > 0) {
         m.user_id = c->user_id;
         m.key = key;
@@ -413,11 +450,22 @@ static int credit_tx(db_t *db, zm_arena_t *a, void *arg)
         m.ref_id = c->order_no;
         m.expires_at = ends;
         m.note = c->package ? zm_psprintf(a, "%s赠送积分，%s", pkg.label, "套餐到期作废") : "充值";
-        if ((rc = post_locked(db, a, &m, &acc, &c->out->points)) != ZM_OK) {
+        /* the same key is new in points_ledger: both rows are written together, under this lock (and
+         * the unique key would refuse a twin); the account row is written once, below */
+        if ((rc = post_locked(db, a, &m, &acc, POST_KEY_NEW | POST_NO_BALANCE, &c->out->points)) != ZM_OK) {
             return rc;
         }
     } else {
         c->out->points.balance = acc.points;
+    }
+    n = db_exec(db,
+                "UPDATE points_account SET points = ?, entries = ?, recharge_fen = ?, recharge_level = ?, "
+                "package_until = IF(? > 0, FROM_UNIXTIME(?), package_until), updated_at = UTC_TIMESTAMP(6) "
+                "WHERE user_id = ?",
+                "iiiIiii", acc.points, acc.entries, acc.recharge_fen, points_recharge_level(acc.recharge_fen),
+                (int64_t)ends, (int64_t)ends, c->user_id);
+    if (n < 0) {
+        return (int)n;
     }
     c->out->recharge_fen = acc.recharge_fen;
     c->out->package_ends = ends;
@@ -495,7 +543,7 @@ static int duration_tx(db_t *db, zm_arena_t *a, void *arg)
         m.ref_kind = "session";
         m.ref_id = d->session;
         m.note = zm_psprintf(a, "第 %lld 分钟", (long long)n);
-        if ((rc = post_locked(db, a, &m, &acc, d->out)) != ZM_OK) {
+        if ((rc = post_locked(db, a, &m, &acc, 0, d->out)) != ZM_OK) {
             return rc;
         }
         *d->charged += d->price;

@@ -142,6 +142,11 @@ typedef struct {
  *  beyond the balance it is POINTS_ESHORT with out->shortfall and nothing is written. */
 int points_post(db_t *db, zm_arena_t *a, const points_move_t *m, points_result_t *out);
 
+/** In the caller's transaction: the user's points_account row, created when missing, locked FOR UPDATE
+ *  (what one user's movements queue on).  Payments holds it to count a user's pending orders race-free.
+ *  ZM_EINVAL outside a transaction, ZM_ENOTFOUND for no such user. */
+int points_account_lock(db_t *db, zm_arena_t *a, int64_t user_id);
+
 /** Award points for kind (reason: "feedback" for an adopted suggestion, issue 17; "referral"; ...). */
 int points_award(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *key, int64_t amount,
                  const char *note, points_result_t *out);
@@ -197,6 +202,10 @@ typedef struct {
 } points_status_t;
 
 int points_status(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, points_status_t *out);
+
+/** Set points_account.recharge_level to the level of its recharge_fen under the configured thresholds
+ *  (the inspector's repair of a level that disagrees); *before and *after the levels.  ZM_ENOTFOUND. */
+int points_level_recompute(db_t *db, zm_arena_t *a, int64_t user_id, int *before, int *after);
 
 /** The effective level of user_id now. */
 int points_level(db_t *db, zm_arena_t *a, int64_t user_id, time_t now, int *level);

@@ -670,3 +670,52 @@ int resume_text(db_t *db, zm_arena_t *a, int64_t user_id, const char *resume_id,
     json_object_object_add(*out, "chars", json_object_new_int64(t.chars));
     return ZM_OK;
 }
+
+/* ---- extracted versions, for the domains above (matching's features) ---- */
+
+#define LATEST_EXTRACTED(v)                                                                                            \
+    "(SELECT v2.id FROM api_resumeversion v2 JOIN zm_resume_file f2 ON f2.version_id = v2.id WHERE v2.resume_id = " v  \
+    ".resume_id AND f2.text_status = 'done' ORDER BY v2.created_at DESC, v2.id DESC LIMIT 1)"
+
+int resume_extracted_version(db_t *db, zm_arena_t *a, const char *version_id, resume_extracted_t *out)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res,
+                      "SELECT v.resume_id, v.id, rf.user_id, rf.text, v.id = " LATEST_EXTRACTED(
+                          "v") " FROM api_resumeversion v JOIN zm_resume_file rf ON rf.version_id = v.id "
+                               "WHERE v.id = ? AND rf.text_status = 'done'",
+                      "s", version_id);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (res.nrows == 0) {
+        return ZM_ENOTFOUND;
+    }
+    out->resume_id = db_val(&res, 0, 0);
+    out->version_id = db_val(&res, 0, 1);
+    out->user_id = db_int(&res, 0, 2);
+    out->text = db_val(&res, 0, 3) ? db_val(&res, 0, 3) : "";
+    out->latest = db_int(&res, 0, 4) == 1;
+    return ZM_OK;
+}
+
+int resume_latest_extracted(db_t *db, zm_arena_t *a, const char *after, int limit, resume_extracted_t *out, size_t *n)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res,
+                      "SELECT v.resume_id, v.id, rf.user_id FROM api_resumeversion v "
+                      "JOIN zm_resume_file rf ON rf.version_id = v.id WHERE v.resume_id > ? AND rf.text_status = "
+                      "'done' AND v.id = " LATEST_EXTRACTED("v") " ORDER BY v.resume_id LIMIT ?",
+                      "sI", after ? after : "", limit);
+
+    *n = 0;
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    for (size_t r = 0; r < res.nrows && r < (size_t)limit; r++) {
+        out[r] = (resume_extracted_t){db_val(&res, r, 0), db_val(&res, r, 1), NULL, db_int(&res, r, 2), 1};
+    }
+    *n = res.nrows < (size_t)limit ? res.nrows : (size_t)limit;
+    return ZM_OK;
+}

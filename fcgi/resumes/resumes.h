@@ -105,4 +105,21 @@ int resume_can_read(db_t *db, int64_t user_id, int64_t owner_id);
  */
 extern int (*resume_extracted_hook)(db_t *db, zm_arena_t *a, const char *version_id);
 
+/** An extracted version (ids as 32 hex digits, arena strings; text NULL in the batch form). */
+typedef struct {
+    const char *resume_id, *version_id, *text;
+    int64_t user_id;
+    int latest; /* the latest extracted version of its resume (the one other domains read) */
+} resume_extracted_t;
+
+/** Version version_id whose text is extracted, with its text; ZM_ENOTFOUND when there is no such
+ *  version or its text is not (yet) extracted. */
+int resume_extracted_version(db_t *db, zm_arena_t *a, const char *version_id, resume_extracted_t *out);
+
+/** The latest extracted version of each resume, in resume id order, from the resume after `after`
+ *  (NULL or "" = the first): at most limit of them in out (latest = 1, text NULL), *n how many; fewer
+ *  than limit means the end.  One query a batch: a scan over every resume (matching's pool) goes on
+ *  with after = the batch's last resume_id. */
+int resume_latest_extracted(db_t *db, zm_arena_t *a, const char *after, int limit, resume_extracted_t *out, size_t *n);
+
 #endif

@@ -13,6 +13,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -754,13 +755,30 @@ typedef struct {
     int over;
     wxp_headers_t h;
     const char *content_type;
+    FILE *sink;      /* a download: the body goes here (not into body), hashed as it comes */
+    EVP_MD_CTX *sha; /* SHA1 of what went to sink */
+    uint64_t sunk;   /* bytes written to sink */
 } wxp_resp_t;
 
 static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
 {
     wxp_resp_t *r = ud;
-    int rc = zm_buf_append(r->a, &r->body, p, size * nmemb, r->cap);
+    int rc;
 
+    if (r->sink != NULL) {
+        size_t n = size * nmemb;
+        if (r->sunk + n > r->cap) {
+            r->over = ZM_ETOOBIG;
+            return 0;
+        }
+        if (EVP_DigestUpdate(r->sha, p, n) != 1 || fwrite(p, 1, n, r->sink) != n) {
+            r->over = ZM_ERR;
+            return 0;
+        }
+        r->sunk += n;
+        return n;
+    }
+    rc = zm_buf_append(r->a, &r->body, p, size * nmemb, r->cap);
     if (rc != 0) {
         r->over = rc;
         return 0;
@@ -825,6 +843,8 @@ static int http_call(wxp_client_t *c, zm_arena_t *a, const char *method, const c
 {
     const char *path = url, *full;
     CURL *curl = curl_easy_init();
+    FILE *sink = r->sink;
+    EVP_MD_CTX *sha = r->sha;
     char errbuf[CURL_ERROR_SIZE];
     CURLcode cc = CURLE_OK;
     int attempt;
@@ -860,6 +880,15 @@ static int http_call(wxp_client_t *c, zm_arena_t *a, const char *method, const c
         memset(r, 0, sizeof(*r));
         r->a = a;
         r->cap = cap;
+        r->sink = sink;
+        r->sha = sha;
+        if (sink != NULL) { /* a retried download starts over */
+            rewind(sink);
+            if (ftruncate(fileno(sink), 0) != 0 || EVP_DigestInit_ex(sha, EVP_sha1(), NULL) != 1) {
+                curl_easy_cleanup(curl);
+                return ZM_ERR;
+            }
+        }
         hl = curl_slist_append(hl, zm_psprintf(a, "Authorization: %s", auth));
         hl = curl_slist_append(hl, "Accept: application/json");
         if (body != NULL) {
@@ -902,8 +931,8 @@ static int http_call(wxp_client_t *c, zm_arena_t *a, const char *method, const c
         if (r->over) {
             curl_easy_cleanup(curl);
             err->status = *status;
-            err->message = "response over its size cap";
-            return r->over == ZM_ETOOBIG ? ZM_ETOOBIG : ZM_ENOMEM;
+            err->message = r->over == ZM_ERR ? "cannot write the download" : "response over its size cap";
+            return r->over == ZM_ETOOBIG ? ZM_ETOOBIG : r->over == ZM_ERR ? ZM_ERR : ZM_ENOMEM;
         }
         if (cc == CURLE_OK && *status < 500) {
             break;
@@ -1010,7 +1039,7 @@ int wxp_native_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, c
 {
     json_object *o, *amount, *ans = NULL;
     const char *url = NULL;
-    wxp_resp_t r;
+    wxp_resp_t r = {0};
     long status;
     char *body;
     int rc;
@@ -1070,7 +1099,7 @@ int wxp_native_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, c
 int wxp_query_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wxp_transaction_t *tx,
                     wxp_api_error_t *err)
 {
-    wxp_resp_t r;
+    wxp_resp_t r = {0};
     long status;
     char *why = NULL;
     int rc;
@@ -1096,7 +1125,7 @@ int wxp_query_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wx
 int wxp_close_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wxp_api_error_t *err)
 {
     json_object *o;
-    wxp_resp_t r;
+    wxp_resp_t r = {0};
     long status;
     char *body;
 
@@ -1128,20 +1157,17 @@ static int valid_date(const char *s)
            isdigit((unsigned char)s[8]) && isdigit((unsigned char)s[9]) && (s[10] == '\0' || s[10] == ' ');
 }
 
-int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char **csv, size_t *len, wxp_api_error_t *err)
+/* GET /v3/bill/tradebill: the SHA1 (hex) and the download URL */
+static int bill_locate(wxp_client_t *c, zm_arena_t *a, const char *bill_date, const char **hash, const char **url,
+                       wxp_api_error_t *err)
 {
-    const char *hash_type = "", *hash = "", *url = "";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
-    unsigned int mdlen = 0;
+    const char *hash_type = "";
     json_object *o = NULL;
-    wxp_resp_t r;
+    wxp_resp_t r = {0};
     long status;
     int rc;
 
-    memset(err, 0, sizeof(*err));
-    *csv = NULL;
-    *len = 0;
+    *hash = *url = "";
     if (!valid_date(bill_date) || bill_date[10] != '\0') {
         err->message = "bill_date is not YYYY-MM-DD";
         return ZM_EINVAL;
@@ -1157,16 +1183,49 @@ int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char *
     }
     rc = get_str(a, o, "hash_type", 16, 1, &hash_type, NULL);
     if (rc == ZM_OK) {
-        rc = get_str(a, o, "hash_value", 64, 1, &hash, NULL);
+        rc = get_str(a, o, "hash_value", 64, 1, hash, NULL);
     }
     if (rc == ZM_OK) {
-        rc = get_str(a, o, "download_url", 2048, 1, &url, NULL);
+        rc = get_str(a, o, "download_url", 2048, 1, url, NULL);
     }
     json_object_put(o);
     if (rc != ZM_OK || strcmp(hash_type, "SHA1") != 0 ||
-        (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)) {
+        (strncmp(*url, "https://", 8) != 0 && strncmp(*url, "http://", 7) != 0)) {
         err->message = "answer without SHA1 hash_value and download_url";
         return rc != ZM_OK ? rc : WXP_EFIELD;
+    }
+    return ZM_OK;
+}
+
+static int hash_check(zm_arena_t *a, const unsigned char *md, unsigned int mdlen, const char *hash,
+                      wxp_api_error_t *err)
+{
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+    for (unsigned int i = 0; i < mdlen; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    }
+    if (strcasecmp(hex, hash) != 0) {
+        err->message = zm_psprintf(a, "SHA1 %s, expected %.64s", hex, hash);
+        return WXP_EHASH;
+    }
+    return ZM_OK;
+}
+
+int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char **csv, size_t *len, wxp_api_error_t *err)
+{
+    const char *hash = "", *url = "";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    wxp_resp_t r = {0};
+    long status;
+    int rc;
+
+    memset(err, 0, sizeof(*err));
+    *csv = NULL;
+    *len = 0;
+    if ((rc = bill_locate(c, a, bill_date, &hash, &url, err)) != ZM_OK) {
+        return rc;
     }
     /* the download is not signed: its SHA1 is what vouches for it */
     rc = http_call(c, a, "GET", url, NULL, WXP_MAX_BILL, &r, &status, err);
@@ -1183,16 +1242,53 @@ int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char *
     if (EVP_Digest(r.body.data, r.body.len, md, &mdlen, EVP_sha1(), NULL) != 1) {
         return ZM_ERR;
     }
-    for (unsigned int i = 0; i < mdlen; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    }
-    if (strcasecmp(hex, hash) != 0) {
-        err->message = zm_psprintf(a, "SHA1 %s, expected %.64s", hex, hash);
-        return WXP_EHASH;
+    if ((rc = hash_check(a, md, mdlen, hash, err)) != ZM_OK) {
+        return rc;
     }
     *csv = r.body.data;
     *len = r.body.len;
     return ZM_OK;
+}
+
+int wxp_trade_bill_download(wxp_client_t *c, zm_arena_t *a, const char *bill_date, FILE *out, uint64_t max_bytes,
+                            uint64_t *len, wxp_api_error_t *err)
+{
+    const char *hash = "", *url = "";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    wxp_resp_t r = {0};
+    long status;
+    int rc;
+
+    memset(err, 0, sizeof(*err));
+    *len = 0;
+    if ((rc = bill_locate(c, a, bill_date, &hash, &url, err)) != ZM_OK) {
+        return rc;
+    }
+    r.sink = out;
+    r.sha = EVP_MD_CTX_new();
+    if (r.sha == NULL) {
+        zm_oom();
+    }
+    rc = http_call(c, a, "GET", url, NULL, max_bytes, &r, &status, err);
+    if (rc == ZM_OK && status >= 400) {
+        rc = api_error(a, &r, status, err);
+    } else if (rc == ZM_OK && status != 200) {
+        err->message = zm_psprintf(a, "unexpected HTTP %ld", status);
+        rc = WXP_ESTATUS;
+    }
+    if (rc == ZM_OK && (EVP_DigestFinal_ex(r.sha, md, &mdlen) != 1 || fflush(out) != 0)) {
+        rc = ZM_ERR;
+    }
+    EVP_MD_CTX_free(r.sha);
+    if (rc == ZM_OK) {
+        rc = hash_check(a, md, mdlen, hash, err);
+    }
+    if (rc == ZM_OK) {
+        *len = r.sunk;
+        rewind(out);
+    }
+    return rc;
 }
 
 int wxp_refresh_certificates(wxp_client_t *c, zm_arena_t *a, int *added, wxp_api_error_t *err)
@@ -1201,7 +1297,7 @@ int wxp_refresh_certificates(wxp_client_t *c, zm_arena_t *a, int *added, wxp_api
     json_object *o = NULL, *data;
     char *why = NULL;
     int nfresh = 0, rc;
-    wxp_resp_t r;
+    wxp_resp_t r = {0};
     long status;
 
     memset(err, 0, sizeof(*err));
@@ -1398,87 +1494,296 @@ static int bill_row(zm_arena_t *a, char *line, wxp_bill_row_t *row, size_t linen
     return ZM_OK;
 }
 
+/* ---- the streaming parser: bytes in, one row at a time out ---- */
+
+enum { BILL_HEADER, BILL_ROWS, BILL_SUMMARY, BILL_DONE, BILL_FAILED };
+
+struct wxp_bill_parser_s {
+    wxp_bill_row_fn fn;
+    void *ctx;
+    uint64_t max_bytes, bytes;
+    size_t max_rows, rows, lineno;
+    int state;
+    int rc; /* the first failure, sticky */
+    size_t len;
+    char line[WXP_MAX_BILL_LINE + 2];
+    wxp_bill_summary_t sum;
+    char why[256];
+};
+
+static int pfail(wxp_bill_parser_t *p, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int pfail(wxp_bill_parser_t *p, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(p->why, sizeof(p->why), fmt, ap);
+    va_end(ap);
+    p->state = BILL_FAILED;
+    p->rc = rc;
+    return rc;
+}
+
+wxp_bill_parser_t *wxp_bill_parser_new(wxp_bill_row_fn fn, void *ctx, uint64_t max_bytes, size_t max_rows)
+{
+    wxp_bill_parser_t *p = calloc(1, sizeof(*p));
+
+    if (p == NULL) {
+        zm_oom();
+    }
+    p->fn = fn;
+    p->ctx = ctx;
+    p->max_bytes = max_bytes ? max_bytes : WXP_MAX_BILL;
+    p->max_rows = max_rows ? max_rows : WXP_MAX_BILL_ROWS;
+    return p;
+}
+
+void wxp_bill_parser_free(wxp_bill_parser_t *p)
+{
+    free(p);
+}
+
+const char *wxp_bill_parser_error(const wxp_bill_parser_t *p)
+{
+    return p->why;
+}
+
+size_t wxp_bill_parser_rows(const wxp_bill_parser_t *p)
+{
+    return p->rows;
+}
+
+static int bill_summary(wxp_bill_parser_t *p, char *line)
+{
+    char *f[SUMMARY_COLS];
+    wxp_bill_summary_t *b = &p->sum;
+    int64_t count;
+    int n = split_ticks(line, f, SUMMARY_COLS);
+
+    if (n != SUMMARY_COLS) {
+        return pfail(p, WXP_ECSV, "summary: %d backtick fields, expected %d", n, SUMMARY_COLS);
+    }
+    if (yuan(f[0], 2, &count) != 0 || count % 100 != 0 || yuan(f[1], 2, &b->settlement_total_fen) != 0 ||
+        yuan(f[2], 2, &b->refund_total_fen) != 0 || yuan(f[3], 2, &b->recharge_refund_total_fen) != 0 ||
+        yuan(f[4], 5, &b->fee_total_fen_x1000) != 0 || yuan(f[5], 2, &b->order_total_fen) != 0 ||
+        yuan(f[6], 2, &b->refund_request_total_fen) != 0) {
+        return pfail(p, WXP_ECSV, "summary: a field is not a number");
+    }
+    b->total_count = count / 100;
+    return ZM_OK;
+}
+
+/* one complete line (no CR/LF), NUL-terminated in p->line */
+static int bill_line(wxp_bill_parser_t *p)
+{
+    char *line = p->line;
+    wxp_bill_row_t row;
+    char *why = NULL;
+    int rc;
+
+    p->lineno++;
+    if (p->lineno == 1 && p->len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        line += 3;
+    }
+    switch (p->state) {
+    case BILL_HEADER:
+        if (strcmp(line, bill_header) != 0) {
+            return pfail(p, WXP_ECSV, "line 1 is not the bill_type=ALL header");
+        }
+        p->state = BILL_ROWS;
+        return ZM_OK;
+    case BILL_ROWS:
+        if (strcmp(line, bill_summary_header) == 0) {
+            p->state = BILL_SUMMARY;
+            return ZM_OK;
+        }
+        if (p->rows >= p->max_rows) {
+            return pfail(p, ZM_ETOOBIG, "bill of more than %zu rows", p->max_rows);
+        }
+        memset(&row, 0, sizeof(row));
+        rc = bill_row(NULL, line, &row, p->lineno, &why);
+        if (rc != ZM_OK) {
+            return pfail(p, rc, "line %zu is not a bill row (27 backtick fields, amounts, time, order numbers)",
+                         p->lineno);
+        }
+        p->rows++;
+        rc = p->fn != NULL ? p->fn(p->ctx, &row) : ZM_OK;
+        if (rc != ZM_OK) {
+            return pfail(p, rc, "line %zu: refused by the caller", p->lineno);
+        }
+        return ZM_OK;
+    case BILL_SUMMARY:
+        if (bill_summary(p, line) != ZM_OK) {
+            return p->rc;
+        }
+        p->state = BILL_DONE;
+        return ZM_OK;
+    case BILL_DONE:
+        return *line == '\0' ? ZM_OK : pfail(p, WXP_ECSV, "line %zu after the summary", p->lineno);
+    default:
+        return p->rc;
+    }
+}
+
+int wxp_bill_parser_feed(wxp_bill_parser_t *p, const char *data, size_t len)
+{
+    if (p->state == BILL_FAILED) {
+        return p->rc;
+    }
+    if (p->bytes + len > p->max_bytes) {
+        return pfail(p, ZM_ETOOBIG, "bill of more than %llu bytes", (unsigned long long)p->max_bytes);
+    }
+    p->bytes += len;
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t seg = nl != NULL ? (size_t)(nl - data) : len;
+
+        if (memchr(data, '\0', seg) != NULL) {
+            return pfail(p, WXP_ECSV, "bill holds NUL bytes");
+        }
+        if (p->len + seg > WXP_MAX_BILL_LINE) {
+            return pfail(p, WXP_ECSV, "line %zu longer than %d bytes", p->lineno + 1, WXP_MAX_BILL_LINE);
+        }
+        memcpy(p->line + p->len, data, seg);
+        p->len += seg;
+        if (nl == NULL) {
+            break;
+        }
+        if (p->len > 0 && p->line[p->len - 1] == '\r') {
+            p->len--;
+        }
+        p->line[p->len] = '\0';
+        if (bill_line(p) != ZM_OK) {
+            return p->rc;
+        }
+        p->len = 0;
+        data = nl + 1;
+        len -= seg + 1;
+    }
+    return ZM_OK;
+}
+
+int wxp_bill_parser_finish(wxp_bill_parser_t *p, wxp_bill_summary_t *sum)
+{
+    if (p->state != BILL_FAILED && p->len > 0) { /* a last line without its newline */
+        if (p->line[p->len - 1] == '\r') {
+            p->len--;
+        }
+        p->line[p->len] = '\0';
+        if (bill_line(p) == ZM_OK) {
+            p->len = 0;
+        }
+    }
+    if (p->state == BILL_FAILED) {
+        return p->rc;
+    }
+    if (p->state != BILL_DONE) {
+        return pfail(p, WXP_ECSV, "bill of %zu lines: header, summary header and summary needed", p->lineno);
+    }
+    if (sum != NULL) {
+        *sum = p->sum;
+    }
+    return ZM_OK;
+}
+
+int wxp_parse_bill_stream(FILE *f, wxp_bill_row_fn fn, void *ctx, uint64_t max_bytes, wxp_bill_summary_t *sum,
+                          char *why, size_t whylen)
+{
+    wxp_bill_parser_t *p = wxp_bill_parser_new(fn, ctx, max_bytes, 0);
+    char buf[65536];
+    size_t n;
+    int rc = ZM_OK;
+
+    while (rc == ZM_OK && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        rc = wxp_bill_parser_feed(p, buf, n);
+    }
+    if (rc == ZM_OK && ferror(f)) {
+        rc = pfail(p, ZM_ERR, "reading the bill failed");
+    }
+    if (rc == ZM_OK) {
+        rc = wxp_bill_parser_finish(p, sum);
+    }
+    if (rc != ZM_OK && why != NULL && whylen > 0) {
+        snprintf(why, whylen, "%s", p->why);
+    }
+    wxp_bill_parser_free(p);
+    return rc;
+}
+
+/* ---- the whole bill in memory (tests, the tool): the streaming parser collecting rows ---- */
+
+typedef struct {
+    zm_arena_t *a;
+    wxp_bill_t *bill;
+    size_t cap;
+} collect_t;
+
+static int collect_row(void *ud, const wxp_bill_row_t *row)
+{
+    collect_t *c = ud;
+    wxp_bill_row_t *r;
+    if (c->bill->nrows == c->cap) {
+        size_t ncap = c->cap ? 2 * c->cap : 64;
+        wxp_bill_row_t *nr = zm_palloc(c->a, ncap * sizeof(*nr));
+        if (nr == NULL) {
+            return ZM_ENOMEM;
+        }
+        if (c->bill->nrows) {
+            memcpy(nr, c->bill->rows, c->bill->nrows * sizeof(*nr));
+        }
+        c->bill->rows = nr;
+        c->cap = ncap;
+    }
+    r = &c->bill->rows[c->bill->nrows];
+    *r = *row;
+    {
+        const char **fields[] = {&r->trade_time,  &r->appid,          &r->mchid,        &r->sub_mchid,
+                                 &r->device_info, &r->transaction_id, &r->out_trade_no, &r->openid,
+                                 &r->trade_type,  &r->trade_state,    &r->bank_type,    &r->currency,
+                                 &r->refund_id,   &r->out_refund_no,  &r->refund_type,  &r->refund_status,
+                                 &r->body,        &r->attach,         &r->rate,         &r->rate_note};
+        for (size_t i = 0; i < ZM_ARRAY_LEN(fields); i++) {
+            if ((*fields[i] = zm_pstrdup(c->a, *fields[i])) == NULL) {
+                return ZM_ENOMEM;
+            }
+        }
+    }
+    c->bill->nrows++;
+    return ZM_OK;
+}
+
 int wxp_parse_bill(zm_arena_t *a, const char *csv, size_t len, wxp_bill_t *bill, char **why)
 {
-    char *s, *p, **lines, *f[SUMMARY_COLS];
-    size_t nlines = 0, cap = 1;
-    int64_t count;
-    int n, rc;
+    wxp_bill_parser_t *p;
+    wxp_bill_summary_t sum = {0};
+    collect_t c = {a, bill, 0};
+    int rc;
 
     memset(bill, 0, sizeof(*bill));
     if (len > WXP_MAX_BILL) {
         return fail(a, why, ZM_ETOOBIG, "bill of %zu bytes", len);
     }
-    if (memchr(csv, '\0', len) != NULL) {
-        return fail(a, why, WXP_ECSV, "bill holds NUL bytes");
+    p = wxp_bill_parser_new(collect_row, &c, WXP_MAX_BILL, WXP_MAX_BILL_ROWS);
+    rc = wxp_bill_parser_feed(p, csv, len);
+    if (rc == ZM_OK) {
+        rc = wxp_bill_parser_finish(p, &sum);
     }
-    if (len >= 3 && memcmp(csv, "\xEF\xBB\xBF", 3) == 0) {
-        csv += 3;
-        len -= 3;
+    if (rc != ZM_OK) {
+        rc = fail(a, why, rc, "%s", wxp_bill_parser_error(p));
+        wxp_bill_parser_free(p);
+        bill->nrows = 0;
+        return rc;
     }
-    s = zm_pstrndup(a, csv, len);
-    if (s == NULL) {
-        return ZM_ENOMEM;
-    }
-    for (size_t i = 0; i < len; i++) {
-        cap += s[i] == '\n';
-    }
-    if (cap > WXP_MAX_BILL_ROWS + 4) {
-        return fail(a, why, ZM_ETOOBIG, "bill of %zu lines", cap);
-    }
-    lines = zm_palloc(a, cap * sizeof(*lines));
-    if (lines == NULL) {
-        return ZM_ENOMEM;
-    }
-    for (p = s; p != NULL && *p;) {
-        char *nl = strchr(p, '\n'), *e;
-
-        if (nl != NULL) {
-            *nl = '\0';
-        }
-        e = p + strlen(p);
-        if (e > p && e[-1] == '\r') {
-            e[-1] = '\0';
-        }
-        lines[nlines++] = p;
-        p = nl != NULL ? nl + 1 : NULL;
-    }
-    while (nlines > 0 && *lines[nlines - 1] == '\0') {
-        nlines--;
-    }
-    if (nlines < 3) {
-        return fail(a, why, WXP_ECSV, "bill of %zu lines: header, summary header and summary needed", nlines);
-    }
-    if (strcmp(lines[0], bill_header) != 0) {
-        return fail(a, why, WXP_ECSV, "line 1 is not the bill_type=ALL header");
-    }
-    if (strcmp(lines[nlines - 2], bill_summary_header) != 0) {
-        return fail(a, why, WXP_ECSV, "line %zu is not the summary header", nlines - 1);
-    }
-    bill->nrows = nlines - 3;
-    bill->rows = zm_pcalloc(a, (bill->nrows ? bill->nrows : 1) * sizeof(*bill->rows));
+    wxp_bill_parser_free(p);
     if (bill->rows == NULL) {
-        return ZM_ENOMEM;
+        bill->rows = zm_pcalloc(a, sizeof(*bill->rows));
     }
-    for (size_t i = 0; i < bill->nrows; i++) {
-        rc = bill_row(a, lines[i + 1], &bill->rows[i], i + 2, why);
-        if (rc != ZM_OK) {
-            bill->nrows = 0;
-            return rc;
-        }
-    }
-    n = split_ticks(lines[nlines - 1], f, SUMMARY_COLS);
-    if (n != SUMMARY_COLS) {
-        bill->nrows = 0;
-        return fail(a, why, WXP_ECSV, "summary: %d backtick fields, expected %d", n, SUMMARY_COLS);
-    }
-    if (yuan(f[0], 2, &count) != 0 || count % 100 != 0 || yuan(f[1], 2, &bill->settlement_total_fen) != 0 ||
-        yuan(f[2], 2, &bill->refund_total_fen) != 0 || yuan(f[3], 2, &bill->recharge_refund_total_fen) != 0 ||
-        yuan(f[4], 5, &bill->fee_total_fen_x1000) != 0 || yuan(f[5], 2, &bill->order_total_fen) != 0 ||
-        yuan(f[6], 2, &bill->refund_request_total_fen) != 0) {
-        bill->nrows = 0;
-        return fail(a, why, WXP_ECSV, "summary: a field is not a number");
-    }
-    bill->total_count = count / 100;
+    bill->total_count = sum.total_count;
+    bill->settlement_total_fen = sum.settlement_total_fen;
+    bill->refund_total_fen = sum.refund_total_fen;
+    bill->recharge_refund_total_fen = sum.recharge_refund_total_fen;
+    bill->order_total_fen = sum.order_total_fen;
+    bill->refund_request_total_fen = sum.refund_request_total_fen;
+    bill->fee_total_fen_x1000 = sum.fee_total_fen_x1000;
     return ZM_OK;
 }

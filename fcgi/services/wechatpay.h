@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "arena.h"
@@ -62,7 +63,8 @@
 #define WXP_MAX_RESPONSE (1u << 20) /* an API response */
 #define WXP_MAX_BILL (64u << 20)    /* a downloaded trade bill */
 #define WXP_MAX_BILL_ROWS 500000
-#define WXP_CLOCK_SKEW 300 /* seconds */
+#define WXP_MAX_BILL_LINE 4096 /* one bill line: 27 fields, the longest (商品名称) 127 characters */
+#define WXP_CLOCK_SKEW 300     /* seconds */
 
 /** A short message for one of the codes above (or any zm code): for logs. */
 const char *wxp_strerror(int rc);
@@ -225,9 +227,19 @@ int wxp_query_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wx
 /** POST .../out-trade-no/{no}/close {"mchid":...} -> 204. */
 int wxp_close_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wxp_api_error_t *err);
 
-/** GET /v3/bill/tradebill?bill_date=YYYY-MM-DD&bill_type=ALL, download it, check the SHA1. */
+/** GET /v3/bill/tradebill?bill_date=YYYY-MM-DD&bill_type=ALL, download it, check the SHA1 (in memory:
+ *  tests and the tool; the inspector streams with wxp_trade_bill_download). */
 int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char **csv, size_t *len,
                    wxp_api_error_t *err);
+
+/**
+ * The same bill streamed into out (a temporary file, truncated and rewritten on a retry), hashed as it
+ * arrives: at most max_bytes (ZM_ETOOBIG past it), WXP_EHASH when its SHA1 is not hash_value (out then
+ * holds bytes nobody vouches for: do not parse them).  On ZM_OK out is rewound and *len its size.
+ * A day without trades: WXP_EAPI with code NO_STATEMENT_EXIST.
+ */
+int wxp_trade_bill_download(wxp_client_t *c, zm_arena_t *a, const char *bill_date, FILE *out, uint64_t max_bytes,
+                            uint64_t *len, wxp_api_error_t *err);
 
 /**
  * GET /v3/certificates: decrypt each certificate, verify the response with
@@ -260,6 +272,36 @@ typedef struct {
 } wxp_bill_row_t;
 
 typedef struct {
+    int64_t total_count; /* 总交易单数 */
+    int64_t settlement_total_fen, refund_total_fen, recharge_refund_total_fen, order_total_fen,
+        refund_request_total_fen;
+    int64_t fee_total_fen_x1000;
+} wxp_bill_summary_t;
+
+/**
+ * The streaming parser (memory flat in the number of rows): bytes in any chunks, each detail row handed
+ * to fn as soon as its line is complete (the row's strings live until fn returns).  Layout: optional
+ * BOM, the bill_type=ALL header, backtick rows, the summary header, the summary row, then only empty
+ * lines; CRLF or LF.  fn returning non-zero stops the parse with that code.  Failures are sticky:
+ * WXP_ECSV (layout; a line over WXP_MAX_BILL_LINE, NUL bytes), ZM_ETOOBIG (over max_bytes or max_rows;
+ * 0 = WXP_MAX_BILL, WXP_MAX_BILL_ROWS), with wxp_bill_parser_error saying where.
+ */
+typedef int (*wxp_bill_row_fn)(void *ctx, const wxp_bill_row_t *row);
+typedef struct wxp_bill_parser_s wxp_bill_parser_t;
+
+wxp_bill_parser_t *wxp_bill_parser_new(wxp_bill_row_fn fn, void *ctx, uint64_t max_bytes, size_t max_rows);
+int wxp_bill_parser_feed(wxp_bill_parser_t *p, const char *data, size_t len);
+/** The end of the input: ZM_OK with *sum (may be NULL) when the bill was complete. */
+int wxp_bill_parser_finish(wxp_bill_parser_t *p, wxp_bill_summary_t *sum);
+const char *wxp_bill_parser_error(const wxp_bill_parser_t *p);
+size_t wxp_bill_parser_rows(const wxp_bill_parser_t *p);
+void wxp_bill_parser_free(wxp_bill_parser_t *p);
+
+/** A whole file through the streaming parser (64 KB reads); why[whylen] the failure. */
+int wxp_parse_bill_stream(FILE *f, wxp_bill_row_fn fn, void *ctx, uint64_t max_bytes, wxp_bill_summary_t *sum,
+                          char *why, size_t whylen);
+
+typedef struct {
     wxp_bill_row_t *rows;
     size_t nrows;
     int64_t total_count; /* 总交易单数 */
@@ -269,7 +311,8 @@ typedef struct {
 } wxp_bill_t;
 
 /**
- * Parse a bill_type=ALL trade bill: optional BOM, the 27-column header,
+ * The streaming parser collecting every row into the arena (tests, the tool, the fuzz target's
+ * cross-check).  Parse a bill_type=ALL trade bill: optional BOM, the 27-column header,
  * backtick-prefixed rows, the summary header and row; CRLF or LF.  Amounts
  * are yuan with up to 2 decimals (手续费 up to 5).  WXP_ECSV with *why,
  * ZM_ETOOBIG past WXP_MAX_BILL bytes or WXP_MAX_BILL_ROWS rows.

@@ -6,6 +6,8 @@
  * (conf/nginx-app.conf.in); the locations that reach these handlers are internal, so
  * browsers cannot call them through the subscriber paths.
  */
+#include <string.h>
+
 #include "tasks_api.h"
 
 #include "queue.h"
@@ -53,6 +55,23 @@ int tasks_api_user_events_auth(zm_req_t *r)
     }
     /* a user's channel is theirs alone (an admin listens to no one else's either) */
     if (r->user_id > 0 && id == r->user_id) {
+        return zm_reply_no_content(r);
+    }
+    return zm_reply_error(r, 403, "forbidden", "不能订阅其他用户的消息", NULL);
+}
+
+int tasks_api_user_role_events_auth(zm_req_t *r)
+{
+    static const char *const roles[] = {"", "seeker", "hr", "admin"};
+    const char *role = zm_req_param(r, "role");
+    int64_t id;
+
+    if (zm_req_param_id(r, "userId", &id) != ZM_OK || role == NULL) {
+        return zm_reply_error(r, 404, "not_found", "频道不存在", NULL);
+    }
+    /* the user's own channel plus their role's and everyone's: the role must be the token's */
+    if (r->user_id > 0 && id == r->user_id && r->role >= ZM_ROLE_SEEKER && r->role <= ZM_ROLE_ADMIN &&
+        strcmp(role, roles[r->role]) == 0) {
         return zm_reply_no_content(r);
     }
     return zm_reply_error(r, 403, "forbidden", "不能订阅其他用户的消息", NULL);

@@ -4,6 +4,7 @@
 #include "live.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -20,14 +21,13 @@ int live_user_channel(int64_t user_id, char *buf, size_t n)
     return k < 0 || (size_t)k >= n ? ZM_EINVAL : ZM_OK;
 }
 
-int live_user_publish(int64_t user_id, const char *type, json_object *msg)
+static int publish(const char *channel, const char *type, json_object *msg)
 {
-    char channel[32], at[32];
+    char at[32];
     time_t now;
     struct tm tm;
 
-    if (live_user_channel(user_id, channel, sizeof(channel)) != ZM_OK || type == NULL || type[0] == '\0' ||
-        msg == NULL || !json_object_is_type(msg, json_type_object)) {
+    if (type == NULL || type[0] == '\0' || msg == NULL || !json_object_is_type(msg, json_type_object)) {
         return ZM_EINVAL;
     }
     if (!pubsub_enabled()) {
@@ -43,4 +43,38 @@ int live_user_publish(int64_t user_id, const char *type, json_object *msg)
         json_object_object_add(msg, "at", json_object_new_string(at));
     }
     return pubsub_publish_json(channel, msg);
+}
+
+int live_user_publish(int64_t user_id, const char *type, json_object *msg)
+{
+    char channel[32];
+
+    if (live_user_channel(user_id, channel, sizeof(channel)) != ZM_OK) {
+        return ZM_EINVAL;
+    }
+    return publish(channel, type, msg);
+}
+
+const char *live_role_channel(const char *role)
+{
+    if (role == NULL) {
+        return "broadcast";
+    }
+    if (strcmp(role, "seeker") == 0) {
+        return "role_seeker";
+    }
+    if (strcmp(role, "hr") == 0) {
+        return "role_hr";
+    }
+    if (strcmp(role, "admin") == 0) {
+        return "role_admin";
+    }
+    return NULL;
+}
+
+int live_role_publish(const char *role, const char *type, json_object *msg)
+{
+    const char *channel = live_role_channel(role);
+
+    return channel ? publish(channel, type, msg) : ZM_EINVAL;
 }

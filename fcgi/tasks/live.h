@@ -10,8 +10,14 @@
  * location in conf/nginx-app.conf.in), behind the authorizer GET /api/v1/events/auth/users/{id}
  * (tasks_api.h): only the token's own user may listen.  Like task events (events.h), a message
  * is a hint, best effort (pubsub.h): the database row stays the truth, and a page that missed a
- * message reads it again.  Types so far: application.status, application.new (jobs); the
- * message center adds its own.
+ * message reads it again.  Types so far: application.status, application.new (jobs),
+ * match.invite (matching), message.new (the message center, fcgi/messages).
+ *
+ * Messages for many users at once (the message center's broadcasts) go to one channel per role,
+ * role_seeker / role_hr / role_admin, and to "broadcast" for everyone: never one message per
+ * user.  The SPA listens at GET /api/v1/events/users/{id}/{role}?access_token=<JWT>, one
+ * EventSource multiplexing user_<id>, role_<role> and broadcast; the authorizer
+ * (GET /api/v1/events/auth/users/{id}/{role}) lets in only the token's own user with that role.
  */
 #ifndef ZM_LIVE_H
 #define ZM_LIVE_H
@@ -31,5 +37,11 @@ int live_user_channel(int64_t user_id, char *buf, size_t n);
  * pubsub).  Call it after the commit: never from inside a transaction that may still roll back.
  */
 int live_user_publish(int64_t user_id, const char *type, json_object *msg);
+
+/** The channel of role ("seeker", "hr", "admin"; NULL: everyone's, "broadcast"); NULL for another role. */
+const char *live_role_channel(const char *role);
+
+/** Publish msg to every listener of role (NULL: everyone), as live_user_publish does; ZM_EINVAL for a bad role. */
+int live_role_publish(const char *role, const char *type, json_object *msg);
 
 #endif

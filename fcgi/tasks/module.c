@@ -34,6 +34,8 @@ static const zm_route_t tasks_routes[] = {
     {"GET", "/api/v1/tasks/{id}", tasks_api_get, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/events/auth/{taskId}", tasks_api_events_auth, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/events/auth/users/{userId}", tasks_api_user_events_auth, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/events/auth/users/{userId}/{role}", tasks_api_user_role_events_auth, ZM_AUTH_USER, NULL,
+     ZM_BODY_ANY},
 };
 
 static const task_type_t tasks_types[] = {

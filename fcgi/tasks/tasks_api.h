@@ -24,4 +24,7 @@ int tasks_api_events_auth(zm_req_t *r);
  */
 int tasks_api_user_events_auth(zm_req_t *r);
 
+/** The authorizer for /api/v1/events/users/{userId}/{role}: 204 for the token's own user with that role. */
+int tasks_api_user_role_events_auth(zm_req_t *r);
+
 #endif

@@ -1098,6 +1098,19 @@ def test_self_signed_simplejwt_token_is_accepted():
     data_of(me(tok), 200, "GET /me with the claims in another order")
 
 
+def test_a_verified_token_still_expires():
+    """Each worker keeps the access tokens it has verified (sessions.c): a kept one is refused as expired
+    once its exp has passed, on every worker."""
+    u = register(new_email("kept"))
+    c = claims(u["id"], exp_in=4)
+    tok = make_jwt(c)
+    for i in range(8):  # kept by both workers
+        data_of(me(tok), 200, "GET /me before the token's exp (request %d)" % (i + 1))
+    time.sleep(max(0, c["exp"] - time.time()) + 1.2)
+    for i in range(8):
+        expect_401(me(tok), "token_expired", "the kept token after its exp (request %d)" % (i + 1))
+
+
 def test_tampered_tokens_are_refused():
     a = new_user(tag="tamp")
     b = register(new_email("tampb"))

@@ -164,13 +164,14 @@ def test_status_changes_reach_both_sides_live():
         data_of(call("POST", "/api/v1/applications/%d/withdraw" % app["id"], s), 200, "withdraw")
         late.wait_event(lambda e: e.get("status") == "withdrawn", "the withdrawal on a later subscription")
         with late.lock:
-            assert [e["status"] for e in late.events] == ["withdrawn"], late.events
+            assert [e["status"] for e in late.events if e["type"] != "message.new"] == ["withdrawn"], late.events
         late.close()
         ev = hr_ch.wait_event(lambda e: e.get("status") == "withdrawn", "the owner hears the withdrawal")
         assert ev["application_id"] == app["id"] and ev["from"] == "interviewing", ev
         seeker_ch.wait_event(lambda e: e.get("status") == "withdrawn", "the seeker's own withdrawal")
         with seeker_ch.lock:
-            statuses = [e["status"] for e in seeker_ch.events]
+            # (the message center's message.new for the same change shares the channel)
+            statuses = [e["status"] for e in seeker_ch.events if e["type"] != "message.new"]
         assert statuses == ["interviewing", "withdrawn"], "one message per committed change: %r" % statuses
     finally:
         hr_ch.close()
@@ -195,8 +196,8 @@ def test_closing_and_deleting_a_job_reach_the_applicants():
         # each applicant hears only of their own application
         time.sleep(0.3)
         with ch_a.lock, ch_b.lock:
-            assert all(e["application_id"] == app_a["id"] for e in ch_a.events), ch_a.events
-            assert all(e["application_id"] == app_b["id"] for e in ch_b.events), ch_b.events
+            assert all(e["application_id"] == app_a["id"] for e in ch_a.events if e["type"] != "message.new"), ch_a.events
+            assert all(e["application_id"] == app_b["id"] for e in ch_b.events if e["type"] != "message.new"), ch_b.events
     finally:
         ch_a.close()
         ch_b.close()

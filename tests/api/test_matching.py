@@ -409,6 +409,27 @@ def test_new_resume_scored_incrementally():
     assert [x["match_score"] for x in rows] == sorted([x["match_score"] for x in rows], reverse=True)
 
 
+def test_leaving_the_pool_hides_a_ranked_candidate():
+    """A ranked candidate who turns to 在职，暂无跳槽打算 leaves the ranking's pages and counts at once (accounts'
+    hook, in the PATCH's transaction), cannot be invited or opened, and is back on opting in again."""
+    c = candidate(PY_RESUME, "在职，急寻新工作", "沙悟净")
+    features_ready(c["resume_id"])
+    job = create_job(name="Python后端（退出）")
+    assert start(job["id"]).status == 200
+    matched(job["id"])
+    shown = lambda: [x for x in all_results(job["id"]) if x["resume_id"] == c["resume_id"]]  # noqa: E731
+    assert shown(), "ranked while discoverable"
+    total = result(job["id"])["total"]
+    data_of(call("PATCH", "/api/v1/auth/me", c["user"], {"job_status": "在职，暂无跳槽打算"}), 200, "opt out")
+    assert shown() == [], "hidden at once"
+    assert result(job["id"])["total"] == total - 1
+    seed_error(call("POST", "/match/invite/%d/" % job["id"], hr(), {"resume_id": c["resume_id"]}), 404, "hidden")
+    seed_error(call("GET", "/match/resume/%d/%s/" % (job["id"], c["resume_id"]), hr()), 404, "hidden")
+    data_of(call("PATCH", "/api/v1/auth/me", c["user"], {"job_status": "离职，正在找工作"}), 200, "opt in")
+    assert shown() and shown()[0]["status"] == "离职，正在找工作", "shown again"
+    assert result(job["id"])["total"] == total
+
+
 def test_backfill_rebuilds_missing_and_outdated_features():
     """matching.features rebuilds features that are missing (a hook that did not run) or of another
     version (a new dictionary), as the queue runs it (here enqueued by hand instead of its schedule)."""
@@ -454,8 +475,11 @@ def live_channel(user):
 
 
 def notifications(user_id, job_id):
-    return sql("SELECT kind, title, body, data, is_read FROM notifications_notification WHERE user_id = %d "
-               "AND kind = 'match.invite' AND JSON_EXTRACT(data, '$.job_id') = %d" % (user_id, job_id))
+    """The candidate's match.invite messages (the message center, msg_send) for the job."""
+    return sql("SELECT m.kind, m.title, m.body, m.data, (SELECT COUNT(*) FROM messages_read r "
+               "WHERE r.user_id = m.user_id AND r.message_id = m.id) FROM messages_message m "
+               "WHERE m.audience = 'user' AND m.user_id = %d "
+               "AND m.kind = 'match.invite' AND JSON_EXTRACT(m.data, '$.job_id') = %d" % (user_id, job_id))
 
 
 def test_invite_candidate_to_apply():

@@ -504,6 +504,16 @@ def test_accepted_merges_into_one_row():
     act(c, a["id"], "like")
     assert act(a, c["id"], "accept")["status"] == "accepted"
     assert pair_rows(a["id"], c["id"]) == [[str(c["id"]), str(a["id"]), "accepted"]]
+    # the message center: each invitation reached its addressee, each acceptance its inviter, once
+    assert kinds_of(b) == [("partner.invite", a["id"])], kinds_of(b)
+    assert kinds_of(a) == [("partner.invite", c["id"]), ("partner.accepted", b["id"])], kinds_of(a)
+    assert kinds_of(c) == [("partner.accepted", a["id"])], kinds_of(c)
+
+
+def kinds_of(u):
+    """The practice-partner messages of u, newest first: [(kind, partner id)]."""
+    items = data_of(request("GET", "/api/v1/messages?page_size=100", token=u["access"]), 200)["items"]
+    return [(m["kind"], m["data"]["partner_id"]) for m in items if m["kind"].startswith("partner.")]
 
 
 def test_rejected_two_way_views():

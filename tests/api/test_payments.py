@@ -5,6 +5,7 @@ payment_unavailable then.  The file then starts the fake (tests/fakes/wechatpay)
 restarts zhimai-fcgi and zhimai-worker with ZM_WECHATPAY_* pointing at it (notify_url: this stack's
 nginx), and restores the stack at the end.  The fake pays orders and sends signed, encrypted
 notifications through its control endpoints: once, 100 times concurrently, never, tampered."""
+import concurrent.futures
 import json
 import os
 import struct
@@ -183,9 +184,18 @@ def test_recharge_60_yuan_qr_pay_notify_silver_120():
     # a late duplicate changes nothing
     assert control("notify", out_trade_no=no, times=2)["statuses"] in ([200, 200], [204, 204])
     assert balance(u)["points"] == 120 and credits(no) == (1, 1)
+    # one receipt in the message center, whatever the duplicates
+    assert receipts(u) == [(no, 6000, 120)], receipts(u)
     # the list shows it
     lst = data_of(request("GET", ORDERS, token=u["access"]), 200, "list")
     assert lst["total"] == 1 and lst["items"][0]["out_trade_no"] == no and lst["items"][0]["status"] == "paid", lst
+
+
+def receipts(u):
+    """The payment.succeeded messages of u: [(out_trade_no, amount_fen, points)]."""
+    items = data_of(request("GET", "/api/v1/messages?page_size=100", token=u["access"]), 200)["items"]
+    return [(m["data"]["out_trade_no"], m["data"]["amount_fen"], m["data"]["points"]) for m in items
+            if m["kind"] == "payment.succeeded"]
 
 
 def test_hundred_concurrent_duplicates_credit_once():
@@ -199,6 +209,20 @@ def test_hundred_concurrent_duplicates_credit_once():
     results = sql("SELECT result, COUNT(*) FROM payments_notification WHERE out_trade_no = %s GROUP BY result "
                   "ORDER BY result" % sql_str(no))
     assert dict((k, int(v)) for k, v in results) == {"credited": 1, "duplicate": 99}, results
+    assert receipts(u) == [(no, 6000, 120)], receipts(u)
+
+
+def test_one_users_orders_paid_at_once_each_credit_once():
+    """Five orders of one user paid together, each notified three times concurrently: every notification
+    lands (no deadlock on the user's account row ends in a 500), each order credits once."""
+    u = new_user("pay14")
+    nos = [order(u, {"kind": "recharge", "amount_fen": 1000})["out_trade_no"] for _ in range(5)]
+    with concurrent.futures.ThreadPoolExecutor(5) as ex:
+        sts = list(ex.map(lambda no: control("pay", out_trade_no=no, times=3, concurrent=True)["statuses"], nos))
+    assert all(len(st) == 3 and all(x in (200, 204) for x in st) for st in sts), sts
+    assert [credits(no) for no in nos] == [(1, 1)] * 5
+    b = balance(u)
+    assert b["points"] == 100 and b["level"] == "bronze", b
 
 
 def test_callback_that_never_comes_query_credits_once():
@@ -311,6 +335,38 @@ def test_other_users_orders_are_404():
     for q in ("page=0", "page_size=1000", "page=x"):
         assert request("GET", ORDERS + "?" + q, token=a["access"]).status == 400, q
     assert request("GET", ORDERS + "/" + no).status == 401
+
+
+def test_pending_orders_capped_race_free():
+    """payments.max_pending_orders (5 by default): one more unpaid, unexpired order is 429
+    too_many_pending_orders, also when twelve arrive at once (the count runs under the user's account
+    lock); a paid or an expired order frees its place."""
+    u = new_user("pay13")
+    with concurrent.futures.ThreadPoolExecutor(12) as ex:
+        rs = list(ex.map(lambda _: request("POST", ORDERS, {"kind": "recharge", "amount_fen": 1000},
+                                           token=u["access"]), range(12)))
+    assert sorted(r.status for r in rs) == [201] * 5 + [429] * 7, [r.status for r in rs]
+    for r in rs:
+        if r.status == 429:
+            j = expect_error(r, 429, "too_many_pending_orders")
+            assert "5" in j["error"]["message"], j
+    nos = [r.json["data"]["out_trade_no"] for r in rs if r.status == 201]
+    pending = "SELECT COUNT(*) FROM payments_order WHERE user_id = %d AND status = 'pending'" % int(u["id"])
+    assert sql(pending) == [["5"]]
+    assert sql("SELECT COUNT(*) FROM payments_order WHERE user_id = %d" % int(u["id"])) == [["5"]]
+    expect_error(request("POST", ORDERS, {"kind": "package", "package": "week"}, token=u["access"]), 429,
+                 "too_many_pending_orders")
+    # paying one frees a place
+    assert control("pay", out_trade_no=nos[0])["statuses"] in ([200], [204])
+    o = order(u, {"kind": "recharge", "amount_fen": 1000})
+    expect_error(request("POST", ORDERS, {"kind": "recharge", "amount_fen": 1000}, token=u["access"]), 429,
+                 "too_many_pending_orders")
+    # so does one past its expiry, before the expiry task has closed it
+    sql("UPDATE payments_order SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE out_trade_no = %s"
+        % sql_str(o["out_trade_no"]))
+    order(u, {"kind": "recharge", "amount_fen": 1000})
+    # another user is not counted with this one
+    order(new_user("pay13b"), {"kind": "recharge", "amount_fen": 1000})
 
 
 def test_certificate_mode():

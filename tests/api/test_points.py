@@ -93,6 +93,7 @@ def test_subscription_of_a_new_user():
     assert [p["code"] for p in d["packages"]] == ["week", "month", "quarter"], d["packages"]
     assert [lv["threshold_fen"] for lv in d["levels"]] == [0, 1000, 6000, 20000], d["levels"]
     assert d["min_recharge_fen"] == 1000 and d["points_per_yuan"] == 2, d
+    assert d["max_recharge_fen"] == 5000000, d
     h = data_of(request("GET", "/api/v1/points/history/", token=u["access"]), 200, "history")
     assert h["items"] == [] and h["total"] == 0, h
 

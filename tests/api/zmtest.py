@@ -54,6 +54,10 @@ IP_RANGES = {
     "test_points.py": "127.27.",
     "test_matching.py": "127.26.",
     "test_payments.py": "127.28.",
+    "test_inspect.py": "127.29.",
+    "test_matching_rerank.py": "127.34.",
+    "test_content.py": "127.32.",
+    "test_messages.py": "127.31.",
     "test_stats.py": "127.33.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())

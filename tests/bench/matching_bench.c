@@ -147,7 +147,8 @@ static int gen(zm_arena_t *a, long count, long first, long base, const char *use
             printf("%s('b%031lx','synthetic','%ld',UTC_TIMESTAMP(6),UTC_TIMESTAMP(6))", k ? "," : "", first + i + k,
                    uid[(first + i + k) % nu]);
         }
-        printf(";\nINSERT INTO match_resume_features (id, resume_id, version_id, user_id, feat_version, head, "
+        printf(";\nINSERT INTO match_resume_features (id, resume_id, version_id, user_id, discoverable, feat_version, "
+               "head, "
                "updated_at) VALUES ");
         for (long k = 0; k < n; k++) {
             long id = first + i + k;
@@ -155,7 +156,7 @@ static int gen(zm_arena_t *a, long count, long first, long base, const char *use
             unsigned char h[AN_HEAD_MAX];
             memcpy(h, m->head, m->hlen);
             perturb(h);
-            printf("%s(%ld,'b%031lx','b%031lx',%ld,%lld,", k ? "," : "", base + id, id, id, uid[id % nu],
+            printf("%s(%ld,'b%031lx','b%031lx',%ld,1,%lld,", k ? "," : "", base + id, id, id, uid[id % nu],
                    (long long)an_features_version());
             hex((char *)h, m->hlen);
             printf(",UTC_TIMESTAMP(6))");

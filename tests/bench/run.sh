@@ -9,8 +9,10 @@
 #
 #   tests/bench/run.sh [seconds] [connections]      (defaults: 10 s, 64)
 #
-# Then the jobs benchmark (tests/bench/jobs_bench.py: search, sync lag, full resync) on the same
-# stack; ZM_BENCH_JOBS sets how many jobs it generates (default 100000; 0 skips it).
+# Then, on the same stack: points (tests/bench/points_bench.py), payments (tests/bench/payments_bench.py:
+# WeChat Pay notifications and orders against the local fake; ZM_BENCH_PAYMENTS orders, 0 skips it),
+# matching, and the jobs benchmark (tests/bench/jobs_bench.py: search, sync lag, full resync);
+# ZM_BENCH_JOBS sets how many jobs it generates (default 100000; 0 skips it).
 #
 # It starts its own Release stack in build/benchstack and stops it after.
 set -euo pipefail
@@ -179,6 +181,18 @@ PY
 # points: balance and history reads at 1M ledger rows of one user (issue 15); generated once per benchstack
 printf '\n'
 python3 "$ROOT/tests/bench/points_bench.py" 1000000
+# the message center (issue 17): a broadcast to 100k users is one row; unread count, lists, read-all
+printf '\n'
+python3 "$ROOT/tests/bench/messages_bench.py" 100000 1000 2000 || echo "bench: messages failed" >&2
+# payments (issue 15): one notification's verification + decryption in C (per call), then through nginx
+# against the local WeChat Pay fake: order creation, notification handling (first and duplicate) at 32
+# concurrent, beside /healthz in the same run.  ZM_BENCH_PAYMENTS sets the orders (0 skips it).
+if [ "${ZM_BENCH_PAYMENTS:-640}" != 0 ]; then
+    printf '\n== payments (tests/bench/payments_bench.py %s)\n' "${ZM_BENCH_PAYMENTS:-640}"
+    [ -x "$BUILD/wechatpay_bench" ] && "$BUILD/wechatpay_bench" "$ROOT" 2 || true
+    /usr/bin/python3 "$ROOT/tests/bench/payments_bench.py" "${ZM_BENCH_PAYMENTS:-640}" ||
+        echo "bench: payments failed" >&2
+fi
 # job <-> resume matching (issue 13) on the same stack: its scorer per core, the one-by-one builtin
 # baseline, POST /match/start -> matched for 100k and 1M synthetic candidates, result page p99.
 # ZM_BENCH_MATCHING sets the sizes ("" skips it).
@@ -202,4 +216,14 @@ if [ "${ZM_BENCH_JOBS:-100000}" != 0 ]; then
     mariadb --no-defaults -S "$DBSOCK" -u"$(id -un)" -e "SET GLOBAL query_cache_size = 33554432"
     printf '\njobs (issue 12), %s jobs:\n' "${ZM_BENCH_JOBS:-100000}"
     /usr/bin/python3 "$ROOT/tests/bench/jobs_bench.py" "${ZM_BENCH_JOBS:-100000}" "$SECS" || true
+fi
+# the reconciliation inspector (issue 16): the streaming bill parser alone (time, max RSS at 10k/100k/400k
+# rows: flat), then zhimai-inspect on a day of N orders and an N-row bill. ZM_BENCH_INSPECT sets the sizes
+# (default "10000 100000"; "" skips it).
+INSPECT_SIZES=${ZM_BENCH_INSPECT-10000 100000}
+if [ -n "$INSPECT_SIZES" ]; then
+    printf '\n== inspect (tests/bench/bill_stream_bench.c, tests/bench/inspect_bench.py %s)\n' "$INSPECT_SIZES"
+    "$BUILD/bill_stream_bench" || echo "bench: bill_stream_bench failed" >&2
+    # shellcheck disable=SC2086
+    /usr/bin/python3 "$ROOT/tests/bench/inspect_bench.py" $INSPECT_SIZES || echo "bench: inspect missed a target" >&2
 fi

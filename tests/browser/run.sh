@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run the browser journey against a running stack.
 #   ZM_VAR=var tests/browser/run.sh        (reads $ZM_VAR/stack.env for ZM_URL)
+#   ZM_VAR=var tests/browser/run.sh payment.test.mjs   (the WeChat Pay flow with the local fake)
 # Installs playwright-core into tests/browser/node_modules exactly as
 # package-lock.json pins it, only when the lock changed (a stamp holds its
 # SHA-256).  Needs node >= 18, npm and Chromium (apt-get install chromium;
@@ -22,4 +23,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -f node_modules/
     npm ci --no-audit --no-fund
     echo "$want" >"$stamp"
 fi
-exec node --test --test-reporter=spec journey.test.mjs "$@"
+# the journey by default; a *.test.mjs first argument runs that file instead (payment.test.mjs)
+file=journey.test.mjs
+case "${1:-}" in *.test.mjs) file=$1; shift ;; esac
+exec node --test --test-reporter=spec "$file" "$@"

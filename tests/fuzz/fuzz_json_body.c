@@ -10,7 +10,10 @@
  *   - an accepted body is a JSON object whose keys and strings are all valid
  *     UTF-8 (NUL allowed: \u0000), which serializes to valid UTF-8 without
  *     NUL, and which parses back to the same serialization;
- *   - a refused body is answered with the JSON error envelope, 400, in UTF-8.
+ *   - a refused body is answered with the JSON error envelope, 400, in UTF-8;
+ *   - on an accepted body, zm_form_id_text of every key gives a positive id or 0, an id only from a
+ *     positive integer or a string of digits alone that reads as it, and a ZM_REPLY_SEED route's
+ *     form answers 400 with the same message at the top and in the error.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -95,6 +98,36 @@ static void fuzz_walk(json_object *o)
     }
 }
 
+/* zm_form_id_text over every key of o, on a seed route; the answer's two messages agree */
+static void fuzz_form_ids(zm_req_t *r, json_object *o)
+{
+    static const zm_route_t seed = {"POST", "/x", NULL, ZM_AUTH_NONE, NULL, ZM_BODY_JSON | ZM_REPLY_SEED};
+    zm_form_t f;
+
+    r->route = &seed;
+    zm_form_init(&f, r);
+    f.body = o;
+    json_object_object_foreach(o, key, val)
+    {
+        int64_t id = zm_form_id_text(&f, key, 0);
+        if (id < 0 || (id > 0 && !(json_object_is_type(val, json_type_int) && json_object_get_int64(val) == id) &&
+                       !(json_object_is_type(val, json_type_string) &&
+                         strspn(json_object_get_string(val), "0123456789") == strlen(json_object_get_string(val)) &&
+                         strtoll(json_object_get_string(val), NULL, 10) == id))) {
+            abort();
+        }
+    }
+    if (zm_form_done(&f) != ZM_OK) {
+        json_object *ans = json_tokener_parse(r->out.data), *m, *e, *em;
+        if (r->status != 400 || ans == NULL || !json_object_object_get_ex(ans, "message", &m) ||
+            !json_object_object_get_ex(ans, "error", &e) || !json_object_object_get_ex(e, "message", &em) ||
+            strcmp(json_object_get_string(m), json_object_get_string(em)) != 0) {
+            abort();
+        }
+        json_object_put(ans);
+    }
+}
+
 /* A request for body[0..n), as the server builds it: a NUL-terminated copy in the arena. */
 static zm_req_t *fuzz_req(zm_arena_t *a, const char *body, size_t n)
 {
@@ -158,6 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         fuzz_walk(o);
+        fuzz_form_ids(fuzz_req(&a, "", 0), o);
         s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
         if (s == NULL || !zm_utf8_valid(s, len)) {
             abort();

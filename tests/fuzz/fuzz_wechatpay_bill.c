@@ -7,6 +7,9 @@
  * Input: the bill.  Checks: OK or WXP_ECSV / ZM_ETOOBIG with a reason; on OK
  * every row's fields are strings, amounts are >= 0, the row count matches the
  * lines and stays under WXP_MAX_BILL_ROWS; on failure no rows are returned.
+ * The streaming parser (what zhimai-inspect uses) is fed the same bytes in
+ * chunks whose sizes come from the input: it must agree with the whole-bill
+ * parse (same result, same number of rows).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,19 +20,57 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static int count(void *ud, const wxp_bill_row_t *r)
+{
+    if (r->out_trade_no == NULL || r->trade_time == NULL) {
+        abort();
+    }
+    ++*(size_t *)ud;
+    return 0;
+}
+
+/* the same bytes through the streaming parser, in chunks of 1..64 bytes (sizes taken from the data) */
+static int stream(const uint8_t *data, size_t size, size_t *rows)
+{
+    wxp_bill_parser_t *p = wxp_bill_parser_new(count, rows, 0, 0);
+    wxp_bill_summary_t sum = {0};
+    int rc = ZM_OK;
+
+    for (size_t i = 0; i < size && rc == ZM_OK;) {
+        size_t k = 1 + (data[i] % 64);
+        if (k > size - i) {
+            k = size - i;
+        }
+        rc = wxp_bill_parser_feed(p, (const char *)data + i, k);
+        i += k;
+    }
+    if (rc == ZM_OK) {
+        rc = wxp_bill_parser_finish(p, &sum);
+    }
+    if (rc != ZM_OK && *wxp_bill_parser_error(p) == '\0') {
+        abort();
+    }
+    wxp_bill_parser_free(p);
+    return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     zm_arena_t a;
     wxp_bill_t b;
     char *why = NULL;
-    size_t lines = 0;
-    int rc;
+    size_t lines = 0, srows = 0;
+    int rc, src;
 
     if (size > (1u << 20)) {
         return 0;
     }
     zm_arena_init(&a, 8192, 0);
     rc = wxp_parse_bill(&a, (const char *)data, size, &b, &why);
+    src = stream(data, size, &srows);
+    if (src != rc || (rc == ZM_OK && srows != b.nrows)) {
+        abort();
+    }
     if (rc != ZM_OK) {
         if ((rc != WXP_ECSV && rc != ZM_ETOOBIG && rc != ZM_ENOMEM) || b.nrows != 0 ||
             (rc != ZM_ENOMEM && why == NULL)) {

@@ -287,6 +287,20 @@ def wechatpay_bill_seeds():
     yield "header_only", lines[0]
 
 
+def news_feed_seeds():
+    item = {"title": "校招提前批开启", "url": "https://news.example.com/a?b=1", "source": "职麦",
+            "summary": "多家公司\n开启提前批", "tags": ["校招", "求职"], "published_at": "2030-01-15T09:00:00+08:00"}
+    yield "items", b"\0" + json.dumps({"items": [item]}, ensure_ascii=False).encode()
+    yield "array", b"\0" + json.dumps([item, dict(item, url="http://x.example/1", tags="a, b",
+                                                   published_at=1893456000), {"title": "no url"}, 5]).encode()
+    yield "bad", b"\0" + b'[{"title": "x", "url": "javascript:1", "tags": ["a,b"], "published_at": "2030-02-30T00:00Z"}]'
+    yield "empty", b"\0[]"
+    yield "time_z", b"\x012030-01-15T09:00:00Z"
+    yield "time_offset", b"\x012099-12-31T23:59:59.123456-23:59"
+    yield "time_short", b"\x012000-02-29T00:00+00:00"
+    yield "time_bad", b"\x012030-13-01T00:00:00Z"
+
+
 def write(dirname, name, data):
     path = os.path.join(HERE, "corpus", dirname)
     os.makedirs(path, exist_ok=True)
@@ -302,7 +316,7 @@ def main():
                           ("query", query_seeds), ("content_disposition", content_disposition_seeds),
                           ("jwt", jwt_seeds), ("mail_header", mail_header_seeds), ("s3_error", s3_error_seeds),
                           ("document", document_seeds), ("wechatpay_notify", wechatpay_notify_seeds),
-                          ("wechatpay_bill", wechatpay_bill_seeds)):
+                          ("wechatpay_bill", wechatpay_bill_seeds), ("news_feed", news_feed_seeds)):
         for name, data in seeds():
             write(target, name, data)
 

@@ -136,7 +136,8 @@ static void test_strerror(void)
     ZT_STREQ(zm_strerror(ZM_ERANGE_ACCOUNTS - 9), "accounts");
     ZT_STREQ(zm_strerror(ZM_ERANGE_SERVICES - 1), "services");
     ZT_STREQ(zm_strerror(ZM_ERANGE_INTERVIEW - 9), "interview");
-    ZT_STREQ(zm_strerror(-35), "ERR"); /* no module's */
+    ZT_STREQ(zm_strerror(ZM_ERANGE_INSPECT - 5), "inspect");
+    ZT_STREQ(zm_strerror(-995), "ERR"); /* no module's */
     ZT_STREQ(zm_strerror(-1000), "ERR");
     ZT_STREQ(zm_strerror(7), "ERR");
 }

@@ -311,6 +311,54 @@ static void test_form_readers(void)
     zm_arena_destroy(&a);
 }
 
+/* a ZM_REPLY_SEED route: every failure with the message at the top too; a form's 400 says its first
+ * field's first message (zm_form_say's wording when the handler gave one); ids as 1 or "1" */
+static void test_seed_envelope(void)
+{
+    static const char *const prios[] = {"high", "normal", "low", NULL};
+    static const zm_route_t seed = {"POST", "/match/start/{job_id}",    NULL, ZM_AUTH_HR,
+                                    NULL,   ZM_BODY_ANY | ZM_REPLY_SEED};
+    char *json_env[] = {"CONTENT_TYPE=application/json", NULL};
+    zm_arena_t a;
+    zm_form_t f;
+
+    zm_arena_init(&a, 4096, 0);
+    zm_req_t *r = new_req(&a, json_env, "{\"job_id\":\"7\",\"n\":7,\"priority\":1}");
+    r->route = &seed;
+    ZT_CHECK(zm_form_json(&f, r, NULL) == ZM_OK);
+    ZT_CHECK(zm_form_id_text(&f, "job_id", 1) == 7 && zm_form_id_text(&f, "n", 1) == 7);
+    zm_form_say(&f, "priority", "priority 应为 high、normal 或 low");
+    ZT_CHECK(zm_form_enum(&f, "priority", 0, prios, "priority 应为 high、normal 或 low") == -1);
+    ZT_CHECK(zm_form_done(&f) == ZM_EINVAL && r->status == 400);
+    ZT_STREQ(r->out.data, "{\"success\":false,\"message\":\"priority 应为 high、normal 或 low\",\"error\":{\"code\":"
+                          "\"validation_error\",\"message\":\"priority 应为 high、normal 或 low\",\"fields\":{"
+                          "\"priority\":[\"priority 应为 high、normal 或 low\"]}}}");
+
+    r = new_req(&a, json_env, "{\"a\":\"07x\",\"b\":\"0\",\"c\":-1,\"d\":\"\"}");
+    r->route = &seed;
+    ZT_CHECK(zm_form_json(&f, r, NULL) == ZM_OK);
+    ZT_CHECK(zm_form_id_text(&f, "a", 0) == 0 && zm_form_id_text(&f, "b", 0) == 0);
+    ZT_CHECK(zm_form_id_text(&f, "c", 0) == 0 && zm_form_id_text(&f, "d", 0) == 0);
+    ZT_CHECK(zm_form_id_text(&f, "absent", 0) == 0);
+    ZT_CHECK(zm_form_done(&f) == ZM_EINVAL);
+    ZT_CHECK(strstr(r->out.data, "{\"success\":false,\"message\":\"应为正整数 ID\",") == r->out.data);
+    ZT_CHECK(strstr(r->out.data, "\"d\":[\"应为正整数 ID\"]") != NULL && strstr(r->out.data, "absent") == NULL);
+
+    /* mapped codes too; a route without the flag keeps the tree's envelope */
+    static const zm_error_map_t errs[] = {{ZM_ENOTFOUND, 404, "not_found", "职位不存在"}};
+    r = new_req(&a, NULL, NULL);
+    r->route = &seed;
+    ZT_CHECK(ZM_REPLY_MAPPED(r, errs, ZM_ENOTFOUND) == ZM_OK && r->status == 404);
+    ZT_STREQ(r->out.data, "{\"success\":false,\"message\":\"职位不存在\",\"error\":{\"code\":\"not_found\","
+                          "\"message\":\"职位不存在\"}}");
+    static const zm_route_t tree = {"GET", "/x", NULL, ZM_AUTH_HR, NULL, ZM_BODY_ANY};
+    r = new_req(&a, NULL, NULL);
+    r->route = &tree;
+    ZT_CHECK(ZM_REPLY_MAPPED(r, errs, ZM_ENOTFOUND) == ZM_OK);
+    ZT_STREQ(r->out.data, "{\"success\":false,\"error\":{\"code\":\"not_found\",\"message\":\"职位不存在\"}}");
+    zm_arena_destroy(&a);
+}
+
 static void test_page_and_ids(void)
 {
     zm_arena_t a;
@@ -394,6 +442,7 @@ int main(void)
 {
     ZT_RUN(test_utf8);
     ZT_RUN(test_form_readers);
+    ZT_RUN(test_seed_envelope);
     ZT_RUN(test_page_and_ids);
     ZT_RUN(test_mapped_and_limited);
     ZT_RUN(test_utf8_seq_len);

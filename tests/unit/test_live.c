@@ -34,6 +34,12 @@ static void test_channel_names(void)
     ZT_CHECK(live_user_channel(-3, buf, sizeof(buf)) == ZM_EINVAL);
     ZT_CHECK(live_user_channel(123456, buf, 6) == ZM_EINVAL); /* "user_123456" does not fit */
     ZT_CHECK(live_user_channel(1, NULL, 0) == ZM_EINVAL);
+    /* the message center's broadcasts: one channel per role and one for everyone */
+    ZT_STREQ(live_role_channel("seeker"), "role_seeker");
+    ZT_STREQ(live_role_channel("hr"), "role_hr");
+    ZT_STREQ(live_role_channel("admin"), "role_admin");
+    ZT_STREQ(live_role_channel(NULL), "broadcast");
+    ZT_CHECK(live_role_channel("boss") == NULL && live_role_channel("") == NULL && live_role_channel("Admin") == NULL);
 }
 
 static void test_refused_messages(void)
@@ -46,6 +52,9 @@ static void test_refused_messages(void)
     ZT_CHECK(live_user_publish(5, "", o) == ZM_EINVAL);
     ZT_CHECK(live_user_publish(5, "application.status", NULL) == ZM_EINVAL);
     ZT_CHECK(live_user_publish(5, "application.status", arr) == ZM_EINVAL);
+    ZT_CHECK(live_role_publish("boss", "message.new", o) == ZM_EINVAL);
+    ZT_CHECK(live_role_publish("hr", NULL, o) == ZM_EINVAL);
+    ZT_CHECK(live_role_publish(NULL, "message.new", arr) == ZM_EINVAL);
     json_object_put(o);
     json_object_put(arr);
 }

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "wechatpay.h"
 #include "zt.h"
 
@@ -566,6 +568,109 @@ static void test_bill(void)
 #undef BADBILL
 }
 
+/* ---- the streaming bill parser ---- */
+
+typedef struct {
+    size_t rows, success, refund;
+    int64_t order_fen;
+    int stop_at; /* return an error at this row (1-based); 0 never */
+} bill_count_t;
+
+static int count_row(void *ud, const wxp_bill_row_t *r)
+{
+    bill_count_t *c = ud;
+
+    c->rows++;
+    c->success += strcmp(r->trade_state, "SUCCESS") == 0;
+    c->refund += strcmp(r->trade_state, "REFUND") == 0;
+    c->order_fen += r->order_fen;
+    return c->stop_at && (int)c->rows == c->stop_at ? ZM_EINVAL : ZM_OK;
+}
+
+/* feed text in chunks of k bytes: the rc of finish (or of the first failing feed) */
+static int feed_chunks(const char *text, size_t n, size_t k, bill_count_t *c, wxp_bill_summary_t *sum,
+                       uint64_t max_bytes, size_t max_rows)
+{
+    wxp_bill_parser_t *p = wxp_bill_parser_new(count_row, c, max_bytes, max_rows);
+    int rc = ZM_OK;
+
+    for (size_t i = 0; i < n && rc == ZM_OK; i += k) {
+        rc = wxp_bill_parser_feed(p, text + i, n - i < k ? n - i : k);
+    }
+    if (rc == ZM_OK) {
+        rc = wxp_bill_parser_finish(p, sum);
+    }
+    wxp_bill_parser_free(p);
+    return rc;
+}
+
+static void test_bill_stream(void)
+{
+    size_t n = 0;
+    char *csv = slurp("bill.ALL.csv", &n), *s, path[] = "/tmp/zm_bill_XXXXXX", why[256];
+    wxp_bill_summary_t sum = {0};
+    bill_count_t c;
+    FILE *f;
+    int fd;
+
+    /* any chunking gives the same rows: one byte at a time, odd sizes, all at once */
+    for (size_t k = 1; k <= n; k = k < 8 ? k + 1 : k * 7) {
+        memset(&c, 0, sizeof(c));
+        memset(&sum, 0, sizeof(sum));
+        ZT_CHECK(feed_chunks(csv, n, k, &c, &sum, 0, 0) == ZM_OK);
+        ZT_CHECK(c.rows == 45 && c.success + c.refund == 45 && c.refund == 14 && c.order_fen == 47);
+        ZT_CHECK(sum.total_count == 45 && sum.order_total_fen == 47 && sum.refund_total_fen == 14);
+    }
+    /* a file, as the inspector reads it */
+    fd = mkstemp(path);
+    ZT_CHECK(fd >= 0);
+    f = fdopen(fd, "w+");
+    ZT_CHECK(f != NULL && fwrite(csv, 1, n, f) == n);
+    rewind(f);
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(wxp_parse_bill_stream(f, count_row, &c, 0, &sum, why, sizeof(why)) == ZM_OK && c.rows == 45);
+    fclose(f);
+    unlink(path);
+    /* the caps: bytes, rows, one line */
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(feed_chunks(csv, n, 4096, &c, &sum, n - 1, 0) == ZM_ETOOBIG);
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(feed_chunks(csv, n, 4096, &c, &sum, 0, 44) == ZM_ETOOBIG && c.rows == 44);
+    s = zm_palloc(&arena, n + 2 * WXP_MAX_BILL_LINE);
+    memcpy(s, csv, n);
+    memset(s + n, '`', 2 * WXP_MAX_BILL_LINE); /* after the summary: one endless line */
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(feed_chunks(s, n + 2 * WXP_MAX_BILL_LINE, 512, &c, &sum, 0, 0) == WXP_ECSV);
+    /* the caller stops it; a row after the summary; a bill cut before its summary; NUL */
+    memset(&c, 0, sizeof(c));
+    c.stop_at = 3;
+    ZT_CHECK(feed_chunks(csv, n, 100, &c, &sum, 0, 0) == ZM_EINVAL && c.rows == 3);
+    s = zm_palloc(&arena, n + 300);
+    memcpy(s, csv, n);
+    memcpy(s + n, strstr(csv, "`2019"), 200);
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(feed_chunks(s, n + 200, 1000, &c, &sum, 0, 0) == WXP_ECSV && c.rows == 45);
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(feed_chunks(csv, (size_t)(strstr(csv, "\xe6\x80\xbb") - csv), 1000, &c, &sum, 0, 0) == WXP_ECSV);
+    s = zm_pstrndup(&arena, csv, n);
+    s[n / 2] = '\0';
+    memset(&c, 0, sizeof(c));
+    ZT_CHECK(feed_chunks(s, n, 1000, &c, &sum, 0, 0) == WXP_ECSV);
+    /* a bill with no rows at all is a bill; a header cut short is not */
+    {
+        const char *h_end = strstr(csv, "\r\n") + 2, *sh = strstr(csv, "\xe6\x80\xbb"),
+                   *sh_end = strstr(sh, "\r\n") + 2;
+        zm_buf_t e = {0};
+        zm_buf_append(&arena, &e, csv, (size_t)(h_end - csv), 0);
+        zm_buf_append(&arena, &e, sh, (size_t)(sh_end - sh), 0);
+        zm_buf_puts(&arena, &e, "`0,`0.00,`0.00,`0.00,`0.00000,`0.00,`0.00\r\n");
+        memset(&c, 0, sizeof(c));
+        ZT_CHECK(feed_chunks(e.data, e.len, 7, &c, &sum, 0, 0) == ZM_OK && c.rows == 0 && sum.total_count == 0);
+        memset(&c, 0, sizeof(c));
+        ZT_CHECK(feed_chunks(csv, 20, 3, &c, &sum, 0, 0) == WXP_ECSV);
+    }
+}
+
 /* ---- configuration ---- */
 
 static void test_client_conf(void)
@@ -638,6 +743,7 @@ int main(int argc, char **argv)
     ZT_RUN(test_corpus_seed);
     ZT_RUN(test_transaction);
     ZT_RUN(test_bill);
+    ZT_RUN(test_bill_stream);
     ZT_RUN(test_client_conf);
     zm_arena_destroy(&arena);
     return zt_done();

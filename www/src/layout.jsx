@@ -3,6 +3,7 @@ import { t } from './i18n/index.js';
 import { Link, navigate } from './router.js';
 import { displayName, logout } from './session.js';
 import { LangSwitch } from './ui.jsx';
+import { useUnread } from './unread.js';
 
 const NAV = [
   ['/dashboard', 'nav.dashboard'],
@@ -10,12 +11,15 @@ const NAV = [
   ['/suggestions', 'nav.suggestions'],
   ['/diagnosis', 'nav.diagnosis'],
   ['/interview', 'nav.interview'],
+  ['/question-bank', 'nav.questions'],
   ['/partners', 'nav.partners'],
   [null, 'nav.mock'],
   ['/jobs', 'nav.jobs'],
   ['/applications', 'nav.applications'],
+  ['/news', 'nav.news'],
+  ['/calendar', 'nav.calendar'],
   ['/upgrade', 'nav.upgrade'],
-  [null, 'nav.notifications'],
+  ['/messages', 'nav.notifications'],
   ['/settings', 'nav.settings'],
 ];
 /* for roles hr and admin (an HR user's own jobs; an admin's: all) */
@@ -26,18 +30,35 @@ const HR_NAV = [
 /* only for role admin */
 const ADMIN_NAV = [
   ['/admin/users', 'nav.adminUsers'],
+  ['/admin/inspections', 'nav.adminInspections'],
+  ['/admin/content', 'nav.adminContent'],
+  ['/admin/messages', 'nav.adminMessages'],
   ['/admin/stats', 'nav.adminStats'],
 ];
 
-function NavItem({ href, label, path, onNav }) {
+function NavItem({ href, label, path, onNav, count }) {
   return (
     <Link href={href} onNav={onNav} class={'nav-item' + (path === href || path.startsWith(href + '/') ? ' active' : '')}>
-      <span class="nav-icon" />{label}</Link>
+      <span class="nav-icon" />{label}
+      {count > 0 && <span class="count-badge" data-nav-unread>{count > 99 ? '99+' : count}</span>}</Link>
+  );
+}
+
+/* the bell in the top bar: the unread count, live (unread.js) */
+function Bell({ n, onNav }) {
+  const label = n > 0 ? t('msg.bellUnread', { n }) : t('msg.bell');
+  return (
+    <Link class="bell" href="/messages" onNav={onNav} aria-label={label} title={label} data-bell>
+      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor"
+        d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" /></svg>
+      {n > 0 && <span class="count-badge" data-unread-badge>{n > 99 ? '99+' : n}</span>}
+    </Link>
   );
 }
 
 export function Layout({ user, path, children }) {
   const [open, setOpen] = useState(false);
+  const unread = useUnread();
   const close = () => setOpen(false);
   const out = async () => { await logout(); navigate('/login'); };
   return (
@@ -49,6 +70,7 @@ export function Layout({ user, path, children }) {
         <Link class="brand" href="/resumes" onNav={close}><span class="brand-mark">麦</span>{t('app.name')}</Link>
         <div class="topbar-right">
           <LangSwitch />
+          <Bell n={unread} onNav={close} />
           <Link class="user-chip" href="/settings" onNav={close} data-user-chip>
             <span class="avatar">{displayName(user).slice(0, 1).toUpperCase()}</span>
             <span class="user-meta">
@@ -60,7 +82,7 @@ export function Layout({ user, path, children }) {
       </header>
       <nav class="sidenav" aria-label="main">
         {NAV.map(([href, key]) => href
-          ? <NavItem href={href} label={t(key)} path={path} onNav={close} />
+          ? <NavItem href={href} label={t(key)} path={path} onNav={close} count={href === '/messages' ? unread : 0} />
           : <span class="nav-item disabled" aria-disabled="true" title={t('nav.soon')}>
               <span class="nav-icon" />{t(key)}<span class="soon">{t('nav.soon')}</span></span>)}
         {(user.role === 'hr' || user.role === 'admin') && (

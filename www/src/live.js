@@ -1,6 +1,7 @@
 /*
- * The user's live channel: one EventSource at /api/v1/events/users/{id} (nginx's nchan,
- * fcgi/tasks/live.h) shared by every listener, opened while someone listens.  Messages are
+ * The user's live channel: one EventSource at /api/v1/events/users/{id}/{role} (nginx's nchan,
+ * fcgi/tasks/live.h: the user's own channel multiplexed with their role's and everyone's, where
+ * the message center's broadcasts arrive) shared by every listener, opened while someone listens.  Messages are
  * hints ({"type": "application.status", ...}); a page keeps reading the API for the truth.
  * When the stream fails (an expired token, no nchan in front) it refreshes the token and
  * tries again with a growing pause; useLive() reports whether it is connected, so a page can
@@ -12,7 +13,7 @@ import { getUser } from './session.js';
 
 const listeners = new Set();
 const states = new Set();
-let es = null, userId = null, connected = false, retry = null, backoff = 1000;
+let es = null, userKey = null, connected = false, retry = null, backoff = 1000;
 
 function setConnected(v) {
   if (connected === v) return;
@@ -29,10 +30,11 @@ function close() {
 function open() {
   const u = getUser(), tk = getTokens();
   if (!u || !tk || typeof EventSource === 'undefined') return;
-  if (es && userId === u.id) return;
+  const role = ['seeker', 'hr', 'admin'].includes(u.role) ? u.role : 'seeker';
+  if (es && userKey === u.id + '/' + role) return;
   close();
-  userId = u.id;
-  es = new EventSource('/api/v1/events/users/' + u.id + '?access_token=' + encodeURIComponent(tk.access));
+  userKey = u.id + '/' + role;
+  es = new EventSource('/api/v1/events/users/' + userKey + '?access_token=' + encodeURIComponent(tk.access));
   es.onopen = () => { backoff = 1000; setConnected(true); };
   es.onmessage = (m) => {
     let ev;

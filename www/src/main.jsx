@@ -28,6 +28,9 @@ function lazyPage(load, name) {
   };
 }
 const AdminUsers = lazyPage(() => import('./pages/admin.jsx'), 'AdminUsers');
+const AdminInspections = lazyPage(() => import('./pages/inspections.jsx'), 'AdminInspections');
+const AdminMessages = lazyPage(() => import('./pages/admin.jsx'), 'AdminMessages');
+const Messages = lazyPage(() => import('./pages/messages.jsx'), 'Messages');
 const Partners = lazyPage(() => import('./pages/partners.jsx'), 'Partners');
 const Jobs = lazyPage(() => import('./pages/jobs.jsx'), 'Jobs');
 const JobDetail = lazyPage(() => import('./pages/jobs.jsx'), 'JobDetail');
@@ -37,6 +40,10 @@ const HrJob = lazyPage(() => import('./pages/hr.jsx'), 'HrJob');
 const SyncDashboard = lazyPage(() => import('./pages/sync.jsx'), 'SyncDashboard');
 const Matching = lazyPage(() => import('./pages/matching.jsx'), 'Matching');
 const Upgrade = lazyPage(() => import('./pages/upgrade.jsx'), 'Upgrade');
+const Questions = lazyPage(() => import('./pages/content.jsx'), 'Questions');
+const News = lazyPage(() => import('./pages/content.jsx'), 'News');
+const Calendar = lazyPage(() => import('./pages/content.jsx'), 'Calendar');
+const AdminContent = lazyPage(() => import('./pages/content.jsx'), 'AdminContent');
 const Dashboard = lazyPage(() => import('./pages/dashboard.jsx'), 'Dashboard');
 const AdminStats = lazyPage(() => import('./pages/stats.jsx'), 'AdminStats');
 
@@ -49,12 +56,16 @@ const appRoutes = [
   ['/resumes', Resumes], ['/resumes/:id', ResumeDetail], ['/suggestions', Suggestions],
   ['/diagnosis', Diagnosis], ['/diagnosis/:id', Diagnosis],
   ['/interview', Interview, 'interview'], ['/interview/:id', Interview, 'interview'],
-  ['/settings', Settings], ['/admin/users', AdminUsers], ['/partners', Partners],
+  ['/settings', Settings], ['/admin/users', AdminUsers], ['/admin/messages', AdminMessages],
+  ['/admin/inspections', AdminInspections, 'inspections'], ['/admin/inspections/:id', AdminInspections, 'inspections'],
+  ['/messages', Messages], ['/partners', Partners],
   ['/jobs', Jobs], ['/jobs/:id', JobDetail], ['/applications', Applications],
   ['/hr/jobs', HrJobs], ['/hr/jobs/:id', HrJob], ['/upgrade', Upgrade],
   /* seed 002's path for the sync dashboard (nginx serves index.html there) */
   ['/smartrecruit/hr/sync/dashboard', SyncDashboard],
   ['/matching/:job', Matching],
+  /* 经典题库 (the seed's /classic-questions is the API's, through nginx), 职场动态, 日历事件 */
+  ['/question-bank', Questions], ['/news', News], ['/calendar', Calendar], ['/admin/content', AdminContent],
   ['/dashboard', Dashboard], ['/admin/stats', AdminStats],
 ];
 

@@ -33,6 +33,16 @@ Control endpoints (no signature; tests only):
   POST /_control/notify   the same, for an order already paid (duplicates, late, out of order).
   POST /_control/fail     {"count": n, "status": 500} -> the next n API requests answer that status
                           (unsigned SYSTEM_ERROR), to test retries.
+  POST /_control/order    {"out_trade_no", "total", "state": "NOTPAY"|"SUCCESS"|"CLOSED"|"REFUND",
+                           "paid": unix time, "refunded": unix time, "transaction_id", "notify_url"}
+                          makes or overwrites an order without any notification: an order the merchant
+                          never placed here (a bill row with no local order), a payment WeChat took at a
+                          given time whose callback never came, a refund (the inspector's anomalies).
+  POST /_control/refund   {"out_trade_no", "at": unix time} -> a paid order refunded in full (trade_state
+                          REFUND; the bill of that day carries a REFUND row).
+  POST /_control/bill     {"mode": "normal"|"bad_hash"|"malformed"|"oversized", "delay_s": 0}: the next
+                          trade bills are served that way (a SHA1 that does not match, a broken row,
+                          64 MB + 1 of rows) and /v3/bill/tradebill answers after delay_s.
   POST /_control/rotate   certificate mode: a new platform certificate signs from now on; both are
                           listed by /v3/certificates.
   POST /_control/probe    {"count": n} -> the next n signed responses carry a WECHATPAY/SIGNTEST/ probe.
@@ -134,6 +144,9 @@ class FakeWechatPay:
         self.bills = {}
         self.fail_next = []
         self.probe_next = 0
+        self.bill_mode = "normal"
+        self.bill_delay = 0.0
+        self.fixed_bills = {}  # day -> (bytes, rows): served as they are (a benchmark's pre-made bill)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -245,7 +258,10 @@ class FakeWechatPay:
         else:
             h.send_header("Request-ID", "08%s-268435456" % secrets.token_hex(20).upper())
         h.end_headers()
-        h.wfile.write(body)
+        try:
+            h.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a download over its cap)
 
     def _error(self, h, status, code, message):
         self._send(h, status, {"code": code, "message": message})
@@ -316,9 +332,10 @@ class FakeWechatPay:
     def transaction(self, o, amount=None):
         t = {"mchid": self.mchid, "appid": self.appid, "out_trade_no": o["out_trade_no"],
              "trade_state": o["trade_state"],
-             "trade_state_desc": {"NOTPAY": "订单未支付", "SUCCESS": "支付成功", "CLOSED": "订单已关闭"}[o["trade_state"]],
+             "trade_state_desc": {"NOTPAY": "订单未支付", "SUCCESS": "支付成功", "CLOSED": "订单已关闭",
+                                 "REFUND": "转入退款"}[o["trade_state"]],
              "amount": {"payer_currency": "CNY", "currency": "CNY"}}
-        if o["trade_state"] == "SUCCESS":
+        if o["trade_state"] in ("SUCCESS", "REFUND"):
             total = o["params"]["total"] if amount is None else amount
             t.update(transaction_id=o["transaction_id"], trade_type="NATIVE", bank_type="OTHERS",
                      success_time=_rfc3339(o["paid"]), payer={"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
@@ -353,38 +370,66 @@ class FakeWechatPay:
         return self._send(h, 204)
 
     def bill_csv(self, day):
-        """The trade bill of one day (+08:00) of paid orders, as the real service writes it."""
-        rows = []
+        """The trade bill of one day (+08:00): a SUCCESS row for each order paid that day, a REFUND row for
+        each refunded that day, as the real service writes them."""
+        def on(t):
+            return t is not None and datetime.datetime.fromtimestamp(t, TZ).strftime("%Y-%m-%d") == day
+
+        def stamp(t):
+            return datetime.datetime.fromtimestamp(t, TZ).strftime("%Y-%m-%d %H:%M:%S")
+
         with self.lock:
-            paid = [o for o in self.orders.values() if o["trade_state"] == "SUCCESS"
-                    and datetime.datetime.fromtimestamp(o["paid"], TZ).strftime("%Y-%m-%d") == day]
+            paid = [o for o in self.orders.values() if o["trade_state"] in ("SUCCESS", "REFUND") and on(o.get("paid"))]
+            refunded = [o for o in self.orders.values() if o["trade_state"] == "REFUND" and on(o.get("refunded"))]
+        rows, total, fees, refund_total = [], 0, 0, 0
         for o in sorted(paid, key=lambda o: o["paid"]):
             fen = o["params"]["total"]
             fee = fen * 6  # 0.60 %, in 1/1000 fen
-            fields = [datetime.datetime.fromtimestamp(o["paid"], TZ).strftime("%Y-%m-%d %H:%M:%S"), self.appid,
-                      self.mchid, "0", "", o["transaction_id"], o["out_trade_no"], "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-                      "NATIVE", "SUCCESS", "OTHERS", "CNY", _yuan(fen), "0.00", "0", "0", "0.00", "0.00", "", "",
-                      o["params"]["description"], o["params"].get("attach") or "", "%.5f" % (fee / 100000), "0.60%",
-                      _yuan(fen), "0.00", ""]
+            total, fees = total + fen, fees + fee
+            fields = [stamp(o["paid"]), self.appid, self.mchid, "0", "", o["transaction_id"], o["out_trade_no"],
+                      "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "NATIVE", "SUCCESS", "OTHERS", "CNY", _yuan(fen), "0.00", "0",
+                      "0", "0.00", "0.00", "", "", o["params"]["description"], o["params"].get("attach") or "",
+                      "%.5f" % (fee / 100000), "0.60%", _yuan(fen), "0.00", ""]
             rows.append(",".join("`" + f for f in fields))
-        total = sum(o["params"]["total"] for o in paid)
-        fees = sum(o["params"]["total"] * 6 for o in paid)
-        summary = ",".join("`" + f for f in ["%d" % len(paid), _yuan(total), "0.00", "0.00",
-                                              "%.5f" % (fees / 100000), _yuan(total), "0.00"])
+        for o in sorted(refunded, key=lambda o: o["refunded"]):
+            fen = o["params"]["total"]
+            refund_total += fen
+            fields = [stamp(o["refunded"]), self.appid, self.mchid, "0", "", o["transaction_id"], o["out_trade_no"],
+                      "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "NATIVE", "REFUND", "OTHERS", "CNY", "0.00", "0.00",
+                      "50300" + o["transaction_id"][-24:], "R" + o["out_trade_no"][-31:], _yuan(fen), "0.00",
+                      "ORIGINAL", "SUCCESS", o["params"]["description"], "", "0.00000", "0.60%", "0.00", _yuan(fen), ""]
+            rows.append(",".join("`" + f for f in fields))
+        n = len(rows)
+        summary = ",".join("`" + f for f in ["%d" % n, _yuan(total), _yuan(refund_total), "0.00",
+                                              "%.5f" % (fees / 100000), _yuan(total), _yuan(refund_total)])
         lines = [BILL_HEADER] + rows + [BILL_SUMMARY, summary]
-        return b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n", len(paid)
+        return b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n", n
 
     def _tradebill(self, h, query):
         day = (query.get("bill_date") or [""])[0]
         if not re.match(r"^\d{4}-\d{2}-\d{2}$", day) or (query.get("bill_type") or ["ALL"])[0] != "ALL":
             return self._error(h, 400, "PARAM_ERROR", "参数错误")
-        data, n = self.bill_csv(day)
-        if n == 0:
+        if self.bill_delay:
+            time.sleep(self.bill_delay)
+        data, n = self.fixed_bills[day] if day in self.fixed_bills else self.bill_csv(day)
+        if n == 0 and self.bill_mode == "normal":
             return self._error(h, 400, "NO_STATEMENT_EXIST", "请求的账单文件不存在")
+        digest = hashlib.sha1(data).hexdigest()
+        if self.bill_mode == "bad_hash":
+            digest = hashlib.sha1(data + b"x").hexdigest()
+        elif self.bill_mode == "malformed":
+            bad = data.split(b"\r\n")
+            bad.insert(1, "`2026-01-01 00:00:00,`wx,`1".encode())
+            data = b"\r\n".join(bad)
+            digest = hashlib.sha1(data).hexdigest()
+        elif self.bill_mode == "oversized":
+            row = b"`" + b",`".join([b"2026-01-01 00:00:00"] + [b"x"] * 26) + b"\r\n"
+            data = data + row * ((64 << 20) // len(row) + 1)
+            digest = hashlib.sha1(data).hexdigest()
         token = secrets.token_urlsafe(12)
         with self.lock:
             self.bills[token] = data
-        return self._send(h, 200, {"hash_type": "SHA1", "hash_value": hashlib.sha1(data).hexdigest(),
+        return self._send(h, 200, {"hash_type": "SHA1", "hash_value": digest,
                                    "download_url": "%s/v3/billdownload/file?token=%s" % (self.base_url, token)})
 
     def encrypt(self, plain, aad=b"transaction"):
@@ -502,6 +547,35 @@ class FakeWechatPay:
                                  float(req.get("delay_s", 0)), req.get("tamper"), bool(req.get("wait", True)))
             return self._send(h, 200, {"statuses": statuses,
                                        "transaction_id": self.orders[no]["transaction_id"]}, signed=False)
+        if what == "order":
+            no = req.get("out_trade_no", "")
+            if not TRADE_NO.match(no) or req.get("state", "NOTPAY") not in ("NOTPAY", "SUCCESS", "CLOSED", "REFUND"):
+                return self._send(h, 400, {"error": "out_trade_no or state"}, signed=False)
+            with self.lock:
+                o = self.orders.setdefault(no, {"out_trade_no": no, "created": time.time(), "code_url": ""})
+                o["params"] = {"description": req.get("description", "职麦充值"), "total": int(req.get("total", 100)),
+                               "notify_url": req.get("notify_url", "http://127.0.0.1:9/"), "attach": None}
+                o["trade_state"] = req.get("state", "NOTPAY")
+                if o["trade_state"] in ("SUCCESS", "REFUND"):
+                    o["paid"] = float(req.get("paid", time.time()))
+                    o["transaction_id"] = req.get("transaction_id") or "42%026d" % secrets.randbelow(10 ** 26)
+                if o["trade_state"] == "REFUND":
+                    o["refunded"] = float(req.get("refunded", o["paid"]))
+            return self._send(h, 200, {"ok": True, "transaction_id": o.get("transaction_id")}, signed=False)
+        if what == "refund":
+            no = req.get("out_trade_no", "")
+            with self.lock:
+                o = self.orders.get(no)
+                if o is None or o["trade_state"] != "SUCCESS":
+                    return self._send(h, 409, {"error": "order not paid"}, signed=False)
+                o["trade_state"] = "REFUND"
+                o["refunded"] = float(req.get("at", time.time()))
+            return self._send(h, 200, {"ok": True}, signed=False)
+        if what == "bill":
+            with self.lock:
+                self.bill_mode = req.get("mode", "normal")
+                self.bill_delay = float(req.get("delay_s", 0))
+            return self._send(h, 200, {"ok": True}, signed=False)
         if what == "fail":
             with self.lock:
                 self.fail_next = [int(req.get("status", 500))] * int(req.get("count", 1))

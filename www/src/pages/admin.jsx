@@ -1,10 +1,11 @@
-/* 管理后台 · 用户: loaded on demand (main.jsx) -- only admins need it */
+/* 管理后台 · 用户, 消息发布: loaded on demand (main.jsx) -- only admins need it */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { api } from '../api.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { displayName } from '../session.js';
-import { Alert, Empty, ErrorBox, Loading, Modal, Spinner, fmtTime, useAsync } from '../ui.jsx';
+import { Alert, Empty, ErrorBox, Field, Loading, Modal, Spinner, fmtTime, useAsync } from '../ui.jsx';
+import { Markdown } from './messages.jsx';
 
 const ROLES = ['seeker', 'hr', 'admin'];
 const PAGE_SIZE = 20;
@@ -172,4 +173,84 @@ function Users({ me }) {
 
 export function AdminUsers({ user }) {
   return user && user.role === 'admin' ? <Users me={user} /> : <NoPermission />;
+}
+
+/* 消息发布: a message to one user, a role, or everyone (POST /api/v1/admin/messages) */
+const AUDIENCES = ['all', 'role', 'user'];
+const TITLE_MAX = 200, BODY_MAX = 20000;
+
+function Publish() {
+  const empty = { audience: 'all', role: 'seeker', user_id: '', title: '', body: '' };
+  const [f, setF] = useState(empty);
+  const [errors, setErrors] = useState(null);
+  const [notice, setNotice] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState(false);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
+
+  const submit = async (e) => {
+    e.preventDefault();
+    const body = { title: f.title.trim(), body: f.body, audience: f.audience };
+    if (f.audience === 'role') body.role = f.role;
+    if (f.audience === 'user') {
+      const id = Number(f.user_id);
+      if (!Number.isInteger(id) || id <= 0) { setErrors({ user_id: [t('pub.badUser')] }); return; }
+      body.user_id = id;
+    }
+    setBusy(true); setErrors(null); setNotice(null);
+    try {
+      const d = await api('POST', '/api/v1/admin/messages', body);
+      setNotice({ kind: 'success', text: t('pub.sent', { id: d.id }) });
+      setF({ ...empty, audience: f.audience, role: f.role });
+      setPreview(false);
+    } catch (err) {
+      setErrors(err.fields || null);
+      setNotice({ kind: 'error', text: why(err) });
+    } finally { setBusy(false); }
+  };
+
+  return (
+    <div class="page">
+      <div class="page-head"><h1>{t('pub.title')}</h1><p class="muted">{t('pub.sub')}</p></div>
+      <section class="card">
+        <form class="form publish-form" onSubmit={submit} data-form="publish" noValidate>
+          {notice && <div data-publish-notice={notice.kind}><Alert kind={notice.kind}>{notice.text}</Alert></div>}
+          <Field label={t('pub.audience')} name="audience" errors={errors}>
+            <select name="audience" value={f.audience} onChange={set('audience')}>
+              {AUDIENCES.map((a) => <option value={a}>{t('pub.to.' + a)}</option>)}
+            </select>
+          </Field>
+          {f.audience === 'role' && (
+            <Field label={t('pub.role')} name="role" errors={errors}>
+              <select name="role" value={f.role} onChange={set('role')}>
+                {ROLES.map((r) => <option value={r}>{t('role.' + r)}</option>)}
+              </select>
+            </Field>
+          )}
+          {f.audience === 'user' && (
+            <Field label={t('pub.userId')} name="user_id" errors={errors} hint={t('pub.userIdHint')}>
+              <input name="user_id" inputMode="numeric" value={f.user_id} onInput={set('user_id')} required />
+            </Field>
+          )}
+          <Field label={t('pub.msgTitle')} name="title" errors={errors}>
+            <input name="title" value={f.title} maxLength={TITLE_MAX} onInput={set('title')} required />
+          </Field>
+          <Field label={t('pub.body')} name="body" errors={errors} hint={t('pub.bodyHint', { n: f.body.length, max: BODY_MAX })}>
+            {preview ? <div class="md-preview" data-publish-preview><Markdown text={f.body} /></div>
+              : <textarea name="body" rows={10} value={f.body} maxLength={BODY_MAX} onInput={set('body')} required />}
+          </Field>
+          <div class="form-actions">
+            <button type="button" class="btn btn-ghost" onClick={() => setPreview(!preview)} data-publish-preview-toggle>
+              {preview ? t('pub.edit') : t('pub.preview')}</button>
+            <button type="submit" class="btn btn-primary" disabled={busy || !f.title.trim() || !f.body.trim()} data-publish-send>
+              {busy && <Spinner />}{t('pub.send')}</button>
+          </div>
+        </form>
+      </section>
+    </div>
+  );
+}
+
+export function AdminMessages({ user }) {
+  return user && user.role === 'admin' ? <Publish /> : <NoPermission />;
 }

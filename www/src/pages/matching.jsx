@@ -4,9 +4,20 @@
  * candidate; once per candidate, then the button says 已邀请).  Route: /matching/:job (the job's id). */
 import { useEffect, useState } from 'preact/hooks';
 import { api, watchTask } from '../api.js';
+import { t } from '../i18n/index.js';
 import { Alert, Chips, Empty, ErrorBox, Loading, Progress } from '../ui.jsx';
 
-const PRIORITIES = [['high', '高'], ['normal', '普通'], ['low', '低']];
+const PRIORITIES = ['high', 'normal', 'low'];
+/* the job-seeking statuses as the API names them (accounts' four values), shown through i18n */
+const JOB_STATUSES = ['离职，正在找工作', '在职，急寻新工作', '在职，看看新机会', '在职，暂无跳槽打算'];
+const jobStatus = (s) => (JOB_STATUSES.includes(s) ? t('matching.jobStatus.' + JOB_STATUSES.indexOf(s)) : s);
+const education = (e) => (e ? t('matching.edu.' + e) : '—');
+/* the API's ETA words ("不到1分钟", "约3分钟", "约2小时") in the page's language */
+function eta(words) {
+  const m = /^约(\d+)(分钟|小时)$/.exec(words || '');
+  if (m) return t(m[2] === '分钟' ? 'matching.eta.min' : 'matching.eta.hour', { n: m[1] });
+  return words === '不到1分钟' ? t('matching.eta.lt1') : (words || '');
+}
 
 export function Matching({ params }) {
   const job = params.job;
@@ -73,30 +84,30 @@ export function Matching({ params }) {
   if (!st) return <Loading />;
   return (
     <div class="card" data-page="matching">
-      <h2>人岗匹配</h2>
+      <h2>{t('matching.title')}</h2>
       <div class="row">
-        <label>优先级{' '}
+        <label>{t('matching.priority')}{' '}
           <select value={priority} onChange={(e) => setPriority(e.target.value)} data-priority>
-            {PRIORITIES.map(([v, l]) => <option value={v}>{l}</option>)}
+            {PRIORITIES.map((v) => <option value={v}>{t('matching.priority.' + v)}</option>)}
           </select>
         </label>{' '}
         {st.status === 'matching'
-          ? <button class="btn" onClick={cancel}>取消匹配</button>
-          : <button class="btn btn-primary" onClick={start} data-start>开始匹配</button>}
+          ? <button class="btn" onClick={cancel}>{t('matching.cancel')}</button>
+          : <button class="btn btn-primary" onClick={start} data-start>{t('matching.start')}</button>}
       </div>
-      {st.status === 'matching' && <Progress value={st.progress} label={'预计剩余 ' + st.estimated_time} />}
-      {st.status === 'failed' && <Alert kind="error">匹配失败：{st.error_message || ''}</Alert>}
-      {st.stale && <Alert kind="info">职位在上次匹配后已修改，建议重新匹配。</Alert>}
+      {st.status === 'matching' && <Progress value={st.progress} label={t('matching.eta', { eta: eta(st.estimated_time) })} />}
+      {st.status === 'failed' && <Alert kind="error">{t('matching.failed', { why: st.error_message || '' })}</Alert>}
+      {st.stale && <Alert kind="info">{t('matching.stale')}</Alert>}
       {res && (
         <div>
-          <p>候选人 {res.total_candidates} 人，达到匹配线 {res.matched_count} 人{' '}
-            <label>最低分 <input type="number" min="0" max="100" value={minScore}
+          <p>{t('matching.summary', { total: res.total_candidates, matched: res.matched_count })}{' '}
+            <label>{t('matching.minScore')} <input type="number" min="0" max="100" value={minScore}
               onChange={(e) => { setPage(1); setMinScore(Math.max(0, Math.min(100, Number(e.target.value) || 0))); }} /></label>
           </p>
-          {inviteError && <Alert kind="error">邀请失败：{inviteError.message || String(inviteError)}</Alert>}
-          {res.results.length === 0 ? <Empty>暂无匹配结果</Empty> : (
+          {inviteError && <Alert kind="error">{t('matching.inviteFailed', { why: inviteError.message || String(inviteError) })}</Alert>}
+          {res.results.length === 0 ? <Empty>{t('matching.none')}</Empty> : (
             <table class="table" data-results>
-              <thead><tr><th>排名</th><th>候选人</th><th>匹配度</th><th>技能</th><th>年限</th><th>学历</th><th>求职状态</th><th>邀请</th></tr></thead>
+              <thead><tr>{['rank', 'candidate', 'score', 'skills', 'years', 'education', 'status', 'invite'].map((k) => <th>{t('matching.col.' + k)}</th>)}</tr></thead>
               <tbody>
                 {res.results.map((c) => (
                   <tr key={c.resume_id}>
@@ -104,13 +115,13 @@ export function Matching({ params }) {
                     <td>{c.candidate_name}</td>
                     <td><Progress value={c.match_score} /></td>
                     <td><Chips items={c.key_skills} /></td>
-                    <td>{c.experience_years == null ? '—' : c.experience_years + ' 年'}</td>
-                    <td>{c.education || '—'}</td>
-                    <td>{c.status}</td>
+                    <td>{c.experience_years == null ? '—' : t('matching.years', { n: c.experience_years })}</td>
+                    <td>{education(c.education)}</td>
+                    <td>{jobStatus(c.status)}</td>
                     <td>
                       <button class="btn btn-small" data-invite={c.resume_id} disabled={c.invited || inviting === c.resume_id}
-                        onClick={() => invite(c)}>{c.invited ? '已邀请' : '邀请投递'}</button>
-                      <button class="btn btn-small btn-ghost" data-open-resume={c.resume_id} onClick={() => openResume(c)}>简历</button>
+                        onClick={() => invite(c)}>{c.invited ? t('matching.invited') : t('matching.invite')}</button>
+                      <button class="btn btn-small btn-ghost" data-open-resume={c.resume_id} onClick={() => openResume(c)}>{t('matching.resume')}</button>
                     </td>
                   </tr>
                 ))}
@@ -118,9 +129,9 @@ export function Matching({ params }) {
             </table>
           )}
           <div class="row">
-            <button class="btn" disabled={page <= 1} onClick={() => setPage(page - 1)}>上一页</button>{' '}
-            <span>第 {page} 页</span>{' '}
-            <button class="btn" disabled={res.results.length < 20} onClick={() => setPage(page + 1)}>下一页</button>
+            <button class="btn" disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('matching.prev')}</button>{' '}
+            <span>{t('matching.page', { n: page })}</span>{' '}
+            <button class="btn" disabled={res.results.length < 20} onClick={() => setPage(page + 1)}>{t('matching.next')}</button>
           </div>
         </div>
       )}

@@ -9,7 +9,6 @@ import { Alert, Empty, ErrorBox, Loading, Progress, Spinner, fmtTime, markReady,
 
 const LEVELS = ['normal', 'bronze', 'silver', 'gold'];
 const RANK = { normal: 0, bronze: 1, silver: 2, gold: 3, platinum: 4, diamond: 5 };
-const MAX_YUAN = 50000; /* points.max_recharge_fen's default, when the answer does not name it */
 const HISTORY_SIZE = 10;
 
 const yuan = (fen) => '¥' + (Number(fen || 0) / 100).toFixed(2);
@@ -102,8 +101,10 @@ function Packages({ sub, onBuy, busy }) {
 }
 
 function Recharge({ sub, onBuy, busy }) {
-  const minYuan = Math.ceil((sub.min_recharge_fen || 1000) / 100);
-  const maxYuan = sub.max_recharge_fen ? Math.floor(sub.max_recharge_fen / 100) : MAX_YUAN;
+  /* the limits are the server's (points.min_recharge_fen, points.max_recharge_fen), checked here
+   * before asking and again by the order endpoint */
+  const minYuan = Math.ceil(sub.min_recharge_fen / 100);
+  const maxYuan = Math.floor(sub.max_recharge_fen / 100);
   const [v, setV] = useState(String(minYuan));
   const [err, setErr] = useState(null);
   const check = (s) => {
