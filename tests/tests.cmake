@@ -151,6 +151,8 @@ zm_api_test(inspect test_inspect.py)
 zm_api_test(content test_content.py)
 # the message center (issue 17): to a user, a role, everyone; read state; live hints on the multiplexed channel
 zm_api_test(messages test_messages.py)
+# statistics (issue 17 items 4, 6): admin overview and trends, monthly-stats, the heartbeat, rollups = brute force
+zm_api_test(stats test_stats.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "password.h"
+#include "stats.h"
 #include "token.h"
 
 /* the module's state, read by acc_init before the fork: only sessions sign, verify and time tokens */
@@ -344,6 +345,7 @@ int acc_authenticate(db_t *db, zm_arena_t *a, const char *access, int64_t *user_
     rc = check_user(db, a, &c, 1, role);
     if (rc == ZM_OK) {
         *user_id = c.user_id;
+        stats_seen(db, c.user_id); /* online now, active days: at most a write a minute */
     }
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "password.h"
 #include "queue.h"
+#include "stats.h"
 #include "str.h"
 
 /* the user's columns, in the order user_from_row reads them */
@@ -509,6 +510,7 @@ static int create_user(db_t *db, zm_arena_t *a, const char *key, const char *has
                 rc = acc_mail_verification(db, a, out, verify);
             }
         }
+        rc = rc == ZM_OK ? stats_record(db, id, inviter ? "register_invited" : "register", 1) : rc;
         if (rc != ZM_OK) {
             db_rollback(db);
             return (int)rc;

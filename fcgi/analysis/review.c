@@ -15,6 +15,7 @@
 #include "queue.h"
 #include "ratelimit.h"
 #include "resumes.h"
+#include "stats.h"
 #include "uuid.h"
 
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
@@ -460,7 +461,7 @@ int rv_analysis_done(db_t *db, zm_arena_t *a, const char *id, json_object *resul
                 "sssis",
                 json_object_to_json_string_ext(result, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
                 provider, model, score, id);
-    rc = n < 0 ? (int)n : ZM_OK;
+    rc = n < 0 ? (int)n : stats_record(db, db_int(&res, 0, 0), db_val(&res, 0, 1), 1); /* diagnosis, interview */
     if (rc == ZM_OK && (price = points_price(db_val(&res, 0, 1))) > 0) {
         rc = points_charge(db, a, db_int(&res, 0, 0), db_val(&res, 0, 1), zm_psprintf(a, "analysis:%s:charge", id),
                            price, "analysis", zm_uuid_dashed(a, id), &paid);

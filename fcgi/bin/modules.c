@@ -12,6 +12,7 @@ extern const zm_module_t zm_db_module;
 extern const zm_module_t zm_http_module;
 extern const zm_module_t zm_services_module;
 extern const zm_module_t zm_tasks_module;
+extern const zm_module_t zm_stats_module;
 extern const zm_module_t zm_points_module;
 extern const zm_module_t zm_accounts_module;
 extern const zm_module_t zm_messages_module;
@@ -35,6 +36,7 @@ const zm_module_t *const zm_modules[] = {
     &zm_http_module,
     &zm_services_module,
     &zm_tasks_module,
+    &zm_stats_module,
     &zm_points_module,
     &zm_accounts_module,
     &zm_messages_module,

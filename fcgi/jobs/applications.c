@@ -26,6 +26,7 @@
 #include "outbox.h"
 #include "queue.h"
 #include "resumes.h"
+#include "stats.h"
 #include "uuid.h"
 
 static const struct {
@@ -281,8 +282,9 @@ static int apply_once(db_t *db, zm_arena_t *a, int64_t user_id, int64_t job_id, 
                     "UPDATE jobs_searchsession SET effective = 1 WHERE user_id = ? AND effective = 0 "
                     "AND created_at > UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE ORDER BY id DESC LIMIT 1",
                     "i", user_id);
-        rc = n < 0 ? (int)n : ZM_OK;
+        rc = n < 0 ? (int)n : n == 1 ? stats_record(db, user_id, "search_effective", 1) : ZM_OK;
     }
+    rc = rc == ZM_OK ? stats_record(db, user_id, "application", 1) : rc;
     if (rc == ZM_OK && (rc = db_commit(db)) == ZM_OK) {
         task_wake();
         *owner_out = owner;

@@ -13,6 +13,7 @@
 #include "fields.h"
 #include "outbox.h"
 #include "queue.h"
+#include "stats.h"
 
 /* ---- salary ---- */
 
@@ -491,9 +492,11 @@ int job_detail(db_t *db, zm_arena_t *a, const jobs_actor_t *who, int64_t job_id,
     json_object_object_add(o, "requirements", jobs_json_list(db_val(&res, 0, 9)));
     *out = o;
     /* a search followed by a view is an effective one (the dashboard's 有效搜索次数) */
-    db_exec(db,
-            "UPDATE jobs_searchsession SET effective = 1 WHERE user_id = ? AND effective = 0 "
-            "AND created_at > UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE ORDER BY id DESC LIMIT 1",
-            "i", who->user_id);
+    if (db_exec(db,
+                "UPDATE jobs_searchsession SET effective = 1 WHERE user_id = ? AND effective = 0 "
+                "AND created_at > UTC_TIMESTAMP(6) - INTERVAL 30 MINUTE ORDER BY id DESC LIMIT 1",
+                "i", who->user_id) == 1) {
+        stats_record(db, who->user_id, "search_effective", 1);
+    }
     return ZM_OK;
 }

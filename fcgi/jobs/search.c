@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "fields.h"
 #include "jobs.h"
+#include "stats.h"
 #include "terms.h"
 
 #define QUERY_TERMS 16        /* a longer query: its first 16 terms decide */
@@ -426,7 +427,7 @@ static int record_session(db_t *db, zm_arena_t *a, int64_t user_id, const job_se
         return (int)n;
     }
     *id = db_insert_id(db);
-    return ZM_OK;
+    return stats_record(db, user_id, "search", 1);
 }
 
 /* The search itself: the page's items, the total and whether it is a lower bound. */
@@ -708,6 +709,7 @@ int search_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *
         return (int)n;
     }
     rc = db_query(db, a, &res, "SELECT " SESSION_COLS "FROM jobs_searchsession WHERE id = ?", "i", db_insert_id(db));
+    rc = rc == ZM_OK ? stats_record(db, user_id, "search", 1) : rc;
     if (rc != ZM_OK) {
         return rc;
     }

@@ -18,6 +18,7 @@
 
 #include "messages.h"
 #include "partners.h"
+#include "stats.h"
 
 typedef enum { PAIR_NONE, PAIR_FROM_THEM, PAIR_FROM_ME, PAIR_ACCEPTED, PAIR_REJECTED } pair_state_t;
 
@@ -200,6 +201,9 @@ static int act_once(db_t *db, zm_arena_t *a, int64_t me, int64_t other, partners
     }
     if (n == ZM_EDUP) {
         return ZM_EAGAIN; /* cannot happen under the locks above; retried if it does */
+    }
+    if (n >= 0 && *status && strcmp(*status, "accepted") == 0 && (n = stats_record(db, me, "mock_interview", 1)) == 0) {
+        n = stats_record(db, other, "mock_interview", 1);
     }
     if (n < 0) {
         return (int)n;

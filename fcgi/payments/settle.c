@@ -13,6 +13,7 @@
 #include "payments.h"
 #include "payments_int.h"
 #include "points.h"
+#include "stats.h"
 
 static int anomaly(db_t *db, const char *kind, const char *no, int64_t user_id, json_object *details, time_t now)
 {
@@ -105,6 +106,7 @@ static int credit(db_t *db, zm_arena_t *a, settle_t *s)
     const payments_order_t *o = &s->order;
     int rc = points_credit_recharge(db, a, o->user_id, o->out_trade_no, o->amount_fen, o->package, s->now, &s->credit);
 
+    rc = rc == ZM_OK && !s->credit.duplicate ? stats_record(db, o->user_id, "payment", o->amount_fen) : rc;
     if (rc != ZM_OK) {
         return rc;
     }

@@ -202,6 +202,15 @@ if [ -n "$MATCH_SIZES" ]; then
     # shellcheck disable=SC2086
     python3 "$ROOT/tests/bench/matching_bench.py" $MATCH_SIZES || echo "bench: matching missed a target" >&2
 fi
+# admin statistics (issue 17) at 1M users and 10M usage events: generated once per benchstack, the
+# rollups rebuilt, each admin path's p99 beside /healthz's; the heartbeat's cost on /api/resumes.
+# ZM_BENCH_STATS sets "users events" ("" skips it).
+STATS_SIZES=${ZM_BENCH_STATS-1000000 10000000}
+if [ -n "$STATS_SIZES" ]; then
+    printf '\n== statistics (tests/bench/stats_bench.py %s)\n' "$STATS_SIZES"
+    # shellcheck disable=SC2086
+    /usr/bin/python3 "$ROOT/tests/bench/stats_bench.py" $STATS_SIZES || echo "bench: statistics failed" >&2
+fi
 if [ "${ZM_BENCH_JOBS:-100000}" != 0 ]; then
     # the query cache back on, as ./dev up runs MariaDB
     mariadb --no-defaults -S "$DBSOCK" -u"$(id -un)" -e "SET GLOBAL query_cache_size = 33554432"

@@ -6,6 +6,7 @@ import { LangSwitch } from './ui.jsx';
 import { useUnread } from './unread.js';
 
 const NAV = [
+  ['/dashboard', 'nav.dashboard'],
   ['/resumes', 'nav.resumes'],
   ['/suggestions', 'nav.suggestions'],
   ['/diagnosis', 'nav.diagnosis'],
@@ -32,6 +33,7 @@ const ADMIN_NAV = [
   ['/admin/inspections', 'nav.adminInspections'],
   ['/admin/content', 'nav.adminContent'],
   ['/admin/messages', 'nav.adminMessages'],
+  ['/admin/stats', 'nav.adminStats'],
 ];
 
 function NavItem({ href, label, path, onNav, count }) {

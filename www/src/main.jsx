@@ -44,6 +44,8 @@ const Questions = lazyPage(() => import('./pages/content.jsx'), 'Questions');
 const News = lazyPage(() => import('./pages/content.jsx'), 'News');
 const Calendar = lazyPage(() => import('./pages/content.jsx'), 'Calendar');
 const AdminContent = lazyPage(() => import('./pages/content.jsx'), 'AdminContent');
+const Dashboard = lazyPage(() => import('./pages/dashboard.jsx'), 'Dashboard');
+const AdminStats = lazyPage(() => import('./pages/stats.jsx'), 'AdminStats');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -64,6 +66,7 @@ const appRoutes = [
   ['/matching/:job', Matching],
   /* 经典题库 (the seed's /classic-questions is the API's, through nginx), 职场动态, 日历事件 */
   ['/question-bank', Questions], ['/news', News], ['/calendar', Calendar], ['/admin/content', AdminContent],
+  ['/dashboard', Dashboard], ['/admin/stats', AdminStats],
 ];
 
 function NotFound() {
