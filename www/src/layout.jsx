@@ -20,6 +20,8 @@ const NAV = [
   ['/calendar', 'nav.calendar'],
   ['/upgrade', 'nav.upgrade'],
   ['/messages', 'nav.notifications'],
+  ['/feedback', 'nav.feedback'],
+  ['/tickets', 'nav.tickets'],
   ['/settings', 'nav.settings'],
 ];
 /* for roles hr and admin (an HR user's own jobs; an admin's: all) */
@@ -34,6 +36,8 @@ const ADMIN_NAV = [
   ['/admin/content', 'nav.adminContent'],
   ['/admin/messages', 'nav.adminMessages'],
   ['/admin/stats', 'nav.adminStats'],
+  ['/admin/feedback', 'nav.adminFeedback'],
+  ['/admin/tickets', 'nav.adminTickets'],
 ];
 
 function NavItem({ href, label, path, onNav, count }) {

@@ -46,6 +46,10 @@ const Calendar = lazyPage(() => import('./pages/content.jsx'), 'Calendar');
 const AdminContent = lazyPage(() => import('./pages/content.jsx'), 'AdminContent');
 const Dashboard = lazyPage(() => import('./pages/dashboard.jsx'), 'Dashboard');
 const AdminStats = lazyPage(() => import('./pages/stats.jsx'), 'AdminStats');
+const Feedback = lazyPage(() => import('./pages/tickets.jsx'), 'Feedback');
+const Tickets = lazyPage(() => import('./pages/tickets.jsx'), 'Tickets');
+const AdminFeedback = lazyPage(() => import('./pages/tickets.jsx'), 'AdminFeedback');
+const AdminTickets = lazyPage(() => import('./pages/tickets.jsx'), 'AdminTickets');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -67,6 +71,10 @@ const appRoutes = [
   /* 经典题库 (the seed's /classic-questions is the API's, through nginx), 职场动态, 日历事件 */
   ['/question-bank', Questions], ['/news', News], ['/calendar', Calendar], ['/admin/content', AdminContent],
   ['/dashboard', Dashboard], ['/admin/stats', AdminStats],
+  /* 意见反馈, 工单 and the admins' review and queue */
+  ['/feedback', Feedback], ['/tickets', Tickets, 'tickets'], ['/tickets/:id', Tickets, 'tickets'],
+  ['/admin/feedback', AdminFeedback], ['/admin/tickets', AdminTickets, 'admin-tickets'],
+  ['/admin/tickets/:id', AdminTickets, 'admin-tickets'],
 ];
 
 function NotFound() {
