@@ -45,6 +45,8 @@ zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${C
 zm_unit_test(payments zmpayments zmmodules)
 # content: ISO 8601 times, news URLs, the feed parser's rules
 zm_unit_test(content zmcontent)
+# tickets: the work orders' state table
+zm_unit_test(tickets zmtickets)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)

@@ -15,13 +15,15 @@ const char *const tickets_priorities[] = {"low", "normal", "high", "urgent", NUL
 static const char *const status_labels[] = {"待处理", "处理中", "待您回复", "已解决", "已关闭"};
 
 #define TK_ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
-#define TK_COLS                                                                                                                                                         \
-    "t.id, t.user_id, t.category, t.subject, t.description, t.status, t.priority, t.assignee_id, " TK_ISO(                                                              \
-        "t.first_response_due") ", " TK_ISO("t.first_response_at") ", " TK_ISO("t.created_at") ", " TK_ISO("t."                                                         \
-                                                                                                           "updated_"                                                   \
-                                                                                                           "at") ","                                                    \
-                                                                                                                 " " TK_ISO("DATE_ADD(t.done_at, INTERVAL 7 DAY)") ", " \
-                                                                                                                                                                   "(t.first_response_at IS NULL AND t.first_response_due < UTC_TIMESTAMP(6)), u.email, a.email"
+/* the columns ticket_json reads, in its order */
+#define TK_COLS                                                                                                        \
+    "t.id, t.user_id, t.category, t.subject, t.description, t.status, t.priority, t.assignee_id, "                     \
+    "DATE_FORMAT(t.first_response_due, '%Y-%m-%dT%H:%i:%sZ'), "                                                        \
+    "DATE_FORMAT(t.first_response_at, '%Y-%m-%dT%H:%i:%sZ'), "                                                         \
+    "DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), "                                                                \
+    "DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "                                                                \
+    "DATE_FORMAT(t.done_at + INTERVAL 7 DAY, '%Y-%m-%dT%H:%i:%sZ'), "                                                  \
+    "(t.first_response_at IS NULL AND t.first_response_due < UTC_TIMESTAMP(6)), u.email, a.email"
 #define TK_FROM                                                                                                        \
     " FROM tickets_ticket t JOIN auth_user u ON u.id = t.user_id LEFT JOIN auth_user a ON a.id = t.assignee_id"
 
