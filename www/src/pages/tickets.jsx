@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { api } from '../api.js';
+import { useLive } from '../live.js';
 import { Link, navigate } from '../router.js';
 import { Alert, Empty, ErrorBox, Field, Loading, Spinner, fmtTime, useAsync, useForm } from '../ui.jsx';
 
@@ -193,6 +194,8 @@ function Thread({ id, staff, back }) {
   const f = useForm({ body: '' });
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
+  /* the other side answered or moved it: its message's live hint (the message center) reloads the thread */
+  useLive((ev) => { if (ev.type === 'message.new' && String(ev.kind || '').startsWith('ticket.')) res.reload(); }, [id]);
   const d = res.data;
   const reply = f.submit(async (v) => {
     const out = await api('POST', '/api/v1/tickets/' + id + '/replies', { body: v.body.trim() });
