@@ -170,6 +170,9 @@ set_tests_properties(browser.journey PROPERTIES FIXTURES_REQUIRED stack ENVIRONM
 # restarts zhimai-fcgi with ZM_WECHATPAY_FAKE=1 (the local fake), then restores it
 add_test(NAME browser.payment COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh payment.test.mjs)
 set_tests_properties(browser.payment PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+# 意见反馈 and 工单 with an admin: adopt, answer, the live thread (issue 17 items 2, 3)
+add_test(NAME browser.tickets COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh tickets.test.mjs)
+set_tests_properties(browser.tickets PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 
