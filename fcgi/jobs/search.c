@@ -14,7 +14,8 @@
  * publication index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the equality filters' values (city,
  * education, ...: indexed fields) add their terms as required but unscored ones.  The statements have fixed numbers of
  * slots, padded, so each is prepared once.  Each worker keeps the answers to its recent searches while the index's
- * version is unchanged (the result cache below): a repeated search costs one primary-key read.
+ * version is unchanged (the result cache below): a repeated search costs one primary-key read; and
+ * its recent queries' rankings (the ranking cache): another page of a query costs the page's rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
