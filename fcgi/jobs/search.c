@@ -14,7 +14,8 @@
  * publication index, and the total counts up to SEARCH_CAP + 1 too.  With a query, the equality filters' values (city,
  * education, ...: indexed fields) add their terms as required but unscored ones.  The statements have fixed numbers of
  * slots, padded, so each is prepared once.  Each worker keeps the answers to its recent searches while the index's
- * version is unchanged (the result cache below): a repeated search costs one primary-key read.
+ * version is unchanged (the result cache below): a repeated search costs one primary-key read; and
+ * its recent queries' rankings (the ranking cache): another page of a query costs the page's rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -430,9 +431,85 @@ static int record_session(db_t *db, zm_arena_t *a, int64_t user_id, const job_se
     return stats_record(db, user_id, "search", 1);
 }
 
-/* The search itself: the page's items, the total and whether it is a lower bound. */
-static int search_run(db_t *db, zm_arena_t *a, const job_search_t *q, json_object *items, int64_t *total_out,
-                      int *more_out)
+/* ---- the ranking cache ----
+ *
+ * A query's ranked matches (ids and scores, sorted as the search sorts them, SEARCH_CAP at most) do not
+ * depend on the page asked for: each worker keeps its recent rankings, keyed by the query, the filters
+ * and the order, with the index's version they were computed at, under the same rule as the result
+ * cache below (kept only while jobs_searchversion is unchanged).  Another page or page size of a query
+ * already ranked then costs the page's rows only. */
+#define RANK_SETS 32
+#define RANK_WAYS 4
+
+typedef struct {
+    char *key; /* malloc'd; NULL: free */
+    uint64_t hash, used;
+    int64_t version;
+    hit_t *h; /* malloc'd */
+    size_t n;
+    int more;
+} rank_t;
+
+static rank_t ranks[RANK_SETS][RANK_WAYS];
+static uint64_t rank_clock;
+
+static uint64_t key_hash(const char *k);
+
+/* The ranking's key: every argument but the page's, strings with their lengths */
+static const char *rank_key(zm_arena_t *a, const job_search_t *q)
+{
+    const char *s[] = {q->q, q->city, q->education, q->experience, q->language};
+    const char *k = zm_psprintf(a, "%lld %lld %d", (long long)q->salary_min, (long long)q->salary_max, q->newest);
+
+    for (size_t i = 0; k && i < sizeof(s) / sizeof(s[0]); i++) {
+        k = s[i] ? zm_psprintf(a, "%s|%zu:%s", k, strlen(s[i]), s[i]) : zm_psprintf(a, "%s|-", k);
+    }
+    return k;
+}
+
+static rank_t *rank_find(const char *key, uint64_t h, int64_t version)
+{
+    rank_t *set = ranks[h % RANK_SETS];
+
+    for (int i = 0; i < RANK_WAYS; i++) {
+        if (set[i].key && set[i].hash == h && set[i].version == version && strcmp(set[i].key, key) == 0) {
+            set[i].used = ++rank_clock;
+            return &set[i];
+        }
+    }
+    return NULL;
+}
+
+static void rank_put(const char *key, uint64_t h, int64_t version, const hit_t *hits, size_t n, int more)
+{
+    rank_t *set = ranks[h % RANK_SETS], *e = &set[0];
+    char *k = strdup(key);
+    hit_t *copy = malloc((n ? n : 1) * sizeof(*copy));
+
+    if (k == NULL || copy == NULL) {
+        free(k);
+        free(copy);
+        return;
+    }
+    memcpy(copy, hits, n * sizeof(*copy));
+    for (int i = 0; i < RANK_WAYS; i++) {
+        if (set[i].key && set[i].hash == h && strcmp(set[i].key, key) == 0) {
+            e = &set[i]; /* an older version's ranking */
+            break;
+        }
+        if (set[i].key == NULL || set[i].used < e->used) {
+            e = &set[i]; /* a free way, else the least recently used */
+        }
+    }
+    free(e->key);
+    free(e->h);
+    *e = (rank_t){k, h, ++rank_clock, version, copy, n, more};
+}
+
+/* The search itself: the page's items, the total and whether it is a lower bound; version: the
+ * index's version read before (-1: none, nothing kept). */
+static int search_run(db_t *db, zm_arena_t *a, const job_search_t *q, int64_t version, json_object *items,
+                      int64_t *total_out, int *more_out)
 {
     qterms_t qt = {{0}, {0}, 0, 1, a};
     int64_t off = (q->page - 1) * q->page_size, total;
@@ -456,10 +533,23 @@ static int search_run(db_t *db, zm_arena_t *a, const job_search_t *q, json_objec
         hit_t *h = NULL;
         size_t nh = 0;
         db_res_t res;
+        const char *key = version >= 0 ? rank_key(a, q) : NULL;
+        uint64_t kh = key ? key_hash(key) : 0;
+        rank_t *e = key ? rank_find(key, kh, version) : NULL;
 
-        rc = match_terms(db, a, q, &qt, &h, &nh, &more);
-        if (rc == ZM_OK) {
-            qsort(h, nh, sizeof(*h), q->newest ? cmp_newest : cmp_score);
+        if (e) {
+            h = e->h;
+            nh = e->n;
+            more = e->more;
+            rc = ZM_OK;
+        } else {
+            rc = match_terms(db, a, q, &qt, &h, &nh, &more);
+            if (rc == ZM_OK) {
+                qsort(h, nh, sizeof(*h), q->newest ? cmp_newest : cmp_score);
+                if (key) {
+                    rank_put(key, kh, version, h, nh, more);
+                }
+            }
         }
         total = (int64_t)nh;
         if (rc == ZM_OK && off < total) {
@@ -654,7 +744,7 @@ int job_search(db_t *db, zm_arena_t *a, int64_t user_id, const job_search_t *q, 
         more = e->more;
     } else {
         items = json_object_new_array();
-        rc = search_run(db, a, q, items, &total, &more);
+        rc = search_run(db, a, q, version, items, &total, &more);
         if (rc == ZM_OK && key) {
             cache_put(key, h, version, items, total, more);
         }

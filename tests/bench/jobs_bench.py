@@ -17,7 +17,9 @@ second run on the same stack); ZM_BENCH_SYNC=0 leaves out step 4.
    what the box allows, and the search's figures are also given as ratios to it.  For both, the CPU
    time per request of zhimai-fcgi, nginx and MariaDB (from /proc: steadier than req/s when other
    work shares the machine).  Then the same searches as 1320 different requests in turn (pages and
-   page sizes), more than a worker's result cache keeps: what a search costs when it is computed.
+   page sizes), more than a worker's result cache keeps: what another page of a search costs.  Then
+   1500 different searches (query, city, salary, order) in turn, more than a worker's ranking cache
+   keeps: what a search not ranked before costs.
 4. Sync lag: HR writes (PATCH a job's salary) at 200/s for `seconds` s, then the dashboard's lag
    p50 / p95 from the write's commit to the read model (target: p95 <= 500 ms).
 
@@ -132,12 +134,21 @@ def wrk_baseline(token, secs):
                            zmtest.URL + "/healthz"], capture_output=True, text=True).stdout
 
 
-def wrk_search(token, secs, misses=False):
+def wrk_search(token, secs, misses=False, new=False):
     """The rotating queries; with misses, each at pages 2..9 of 10..20 jobs in a shuffled order, 1320
-    different requests in turn, more than a worker's result cache keeps (every one is computed)."""
+    different requests in turn, more than a worker's result cache keeps (every page is computed, the
+    query's ranking is kept); with new, 1500 different searches (query, city, order), more than a
+    worker's ranking cache keeps (every one is ranked)."""
     from urllib.parse import quote
     paths = []
-    pages = [(p, n) for p in range(2, 10) for n in range(10, 21)] if misses else [(2, None)]
+    if new:
+        for q in QUERIES:
+            for c in CITIES:
+                for sort in ("relevance", "newest"):
+                    for smin in range(5, 10):
+                        paths.append("/api/v1/search/jobs?page=2&q=%s&city=%s&sort=%s&salary_min=%d" % (
+                            quote(q), quote(c), sort, smin))
+    pages = [(p, n) for p in range(2, 10) for n in range(10, 21)] if misses else [] if new else [(2, None)]
     for i, q in enumerate(QUERIES):
         for page, size in pages:
             # page 2 and on: a page view, not a new search session
@@ -246,6 +257,13 @@ def main():
         ms(mout, "50%"), ms(mout, "99%"), mrps.group(1) if mrps else "?"))
     print("CPU per request, search misses: zhimai-fcgi %s us, nginx %s us, MariaDB %s us" % tuple(
         "?" if c is None else "%.0f" % c for c in mcpu))
+    # searches not ranked before (what a new query costs)
+    nout, ncpu = with_cpu(wrk_search, seeker["access"], secs, False, True)
+    nrps = re.search(r"Requests/sec:\s+([\d.]+)", nout)
+    print("search, new searches (1500 different queries and filters in turn), 32 connections: p50 %s ms, p99 %s ms, "
+          "%s req/s" % (ms(nout, "50%"), ms(nout, "99%"), nrps.group(1) if nrps else "?"))
+    print("CPU per request, new searches: zhimai-fcgi %s us, nginx %s us, MariaDB %s us" % tuple(
+        "?" if c is None else "%.0f" % c for c in ncpu))
     if p99 is None:
         print(out, file=sys.stderr)
     ok &= p99 is not None and p99 <= 20
