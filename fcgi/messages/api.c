@@ -1,6 +1,7 @@
 /*
  * api.c -- the message center's endpoints: parse, validate, call messages.c, render.
  */
+#include "accounts.h"
 #include "messages.h"
 #include "messages_api.h"
 
@@ -11,7 +12,7 @@ static const zm_error_map_t msg_errors[] = {
 static void reader(zm_req_t *r, msg_reader_t *who)
 {
     who->user_id = r->user_id;
-    who->role = msg_role_name(r->role);
+    who->role = acc_role_name(r->role);
 }
 
 int messages_api_list(zm_req_t *r)

@@ -25,18 +25,6 @@
 
 static const char *const audiences[] = {"", "user", "role", "all"};
 
-const char *msg_role_name(int role)
-{
-    switch (role) {
-    case ZM_ROLE_HR:
-        return "hr";
-    case ZM_ROLE_ADMIN:
-        return "admin";
-    default:
-        return "seeker";
-    }
-}
-
 static int role_ok(const char *role)
 {
     return role && (strcmp(role, "seeker") == 0 || strcmp(role, "hr") == 0 || strcmp(role, "admin") == 0);

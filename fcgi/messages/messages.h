@@ -63,9 +63,6 @@ typedef struct {
     const char *role;
 } msg_reader_t;
 
-/** The role name of a ZM_ROLE_* ("seeker" for anything unknown). */
-const char *msg_role_name(int role);
-
 /** The reader's messages, newest first: page (from 1) of size {id, kind, title, body, data, audience,
  *  read, created_at} into *items (a new array), the count into *total; unread_only keeps the unread. */
 int msg_list(db_t *db, zm_arena_t *a, const msg_reader_t *who, int unread_only, int64_t page, int64_t size,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "messages.h"
 #include "zt.h"
 
@@ -103,10 +104,10 @@ static void test_check(void)
 
 static void test_role_names(void)
 {
-    ZT_STREQ(msg_role_name(ZM_ROLE_SEEKER), "seeker");
-    ZT_STREQ(msg_role_name(ZM_ROLE_HR), "hr");
-    ZT_STREQ(msg_role_name(ZM_ROLE_ADMIN), "admin");
-    ZT_STREQ(msg_role_name(0), "seeker");
+    ZT_STREQ(acc_role_name(ZM_ROLE_SEEKER), "seeker");
+    ZT_STREQ(acc_role_name(ZM_ROLE_HR), "hr");
+    ZT_STREQ(acc_role_name(ZM_ROLE_ADMIN), "admin");
+    ZT_STREQ(acc_role_name(0), "seeker");
 }
 
 static int ran;
