@@ -12,6 +12,7 @@
 
 #include "analysis.h"
 #include "zt.h"
+#include "zt_load.h"
 
 static const char *data_dir;
 static zm_arena_t arena;
@@ -22,27 +23,7 @@ void an_openai_match_release(an_match_t *m);
 
 static char *load(const char *name)
 {
-    char path[4096];
-    FILE *f;
-    long n;
-    char *buf;
-
-    snprintf(path, sizeof(path), "%s/%s", data_dir, name);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = zm_palloc(&arena, (size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        exit(2);
-    }
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
+    return zt_load(&arena, data_dir, name);
 }
 
 static void show(const char *what, json_object *o)
