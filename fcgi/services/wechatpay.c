@@ -1212,44 +1212,6 @@ static int hash_check(zm_arena_t *a, const unsigned char *md, unsigned int mdlen
     return ZM_OK;
 }
 
-int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char **csv, size_t *len, wxp_api_error_t *err)
-{
-    const char *hash = "", *url = "";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    wxp_resp_t r = {0};
-    long status;
-    int rc;
-
-    memset(err, 0, sizeof(*err));
-    *csv = NULL;
-    *len = 0;
-    if ((rc = bill_locate(c, a, bill_date, &hash, &url, err)) != ZM_OK) {
-        return rc;
-    }
-    /* the download is not signed: its SHA1 is what vouches for it */
-    rc = http_call(c, a, "GET", url, NULL, WXP_MAX_BILL, &r, &status, err);
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    if (status >= 400) {
-        return api_error(a, &r, status, err);
-    }
-    if (status != 200) {
-        err->message = zm_psprintf(a, "unexpected HTTP %ld", status);
-        return WXP_ESTATUS;
-    }
-    if (EVP_Digest(r.body.data, r.body.len, md, &mdlen, EVP_sha1(), NULL) != 1) {
-        return ZM_ERR;
-    }
-    if ((rc = hash_check(a, md, mdlen, hash, err)) != ZM_OK) {
-        return rc;
-    }
-    *csv = r.body.data;
-    *len = r.body.len;
-    return ZM_OK;
-}
-
 int wxp_trade_bill_download(wxp_client_t *c, zm_arena_t *a, const char *bill_date, FILE *out, uint64_t max_bytes,
                             uint64_t *len, wxp_api_error_t *err)
 {

@@ -227,13 +227,9 @@ int wxp_query_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wx
 /** POST .../out-trade-no/{no}/close {"mchid":...} -> 204. */
 int wxp_close_order(wxp_client_t *c, zm_arena_t *a, const char *out_trade_no, wxp_api_error_t *err);
 
-/** GET /v3/bill/tradebill?bill_date=YYYY-MM-DD&bill_type=ALL, download it, check the SHA1 (in memory:
- *  tests and the tool; the inspector streams with wxp_trade_bill_download). */
-int wxp_trade_bill(wxp_client_t *c, zm_arena_t *a, const char *bill_date, char **csv, size_t *len,
-                   wxp_api_error_t *err);
-
 /**
- * The same bill streamed into out (a temporary file, truncated and rewritten on a retry), hashed as it
+ * GET /v3/bill/tradebill?bill_date=YYYY-MM-DD&bill_type=ALL, then the bill it points to streamed into
+ * out (a temporary file, truncated and rewritten on a retry), hashed as it
  * arrives: at most max_bytes (ZM_ETOOBIG past it), WXP_EHASH when its SHA1 is not hash_value (out then
  * holds bytes nobody vouches for: do not parse them).  On ZM_OK out is rewound and *len its size.
  * A day without trades: WXP_EAPI with code NO_STATEMENT_EXIST.

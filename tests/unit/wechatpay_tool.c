@@ -147,12 +147,19 @@ int main(int argc, char **argv)
     } else if (strcmp(argv[1], "bill") == 0 && argc == 3) {
         wxp_bill_t b = {0};
         json_object *rows = json_object_new_array();
-        size_t len = 0;
+        uint64_t len = 0;
         char *csv = NULL;
+        FILE *f = tmpfile();
 
-        rc = wxp_trade_bill(c, &a, argv[2], &csv, &len, &err);
+        /* the inspector's streamed download, read back whole for the whole-bill parser */
+        rc = f ? wxp_trade_bill_download(c, &a, argv[2], f, WXP_MAX_BILL, &len, &err) : ZM_ERR;
         if (rc == ZM_OK) {
-            rc = wxp_parse_bill(&a, csv, len, &b, &why);
+            csv = zm_palloc(&a, (size_t)len + 1);
+            rewind(f);
+            rc = fread(csv, 1, (size_t)len, f) == (size_t)len ? wxp_parse_bill(&a, csv, (size_t)len, &b, &why) : ZM_ERR;
+        }
+        if (f) {
+            fclose(f);
         }
         for (size_t i = 0; rc == ZM_OK && i < b.nrows; i++) {
             json_object *r = json_object_new_object();
