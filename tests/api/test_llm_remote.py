@@ -13,12 +13,13 @@ the tokens it cost); two invalid answers fail the task and write no
 api_suggestion row; a diagnosis takes the model's overall_score and names it.
 """
 import json
-import os
-import subprocess
 
 import zmtest
 from fake_llm import FakeLLM
-from zmtest import UUID_RE, data_of, jd, new_user, poll_task, ready_resume, request, sql
+from zmtest import UUID_RE, data_of, jd, new_user, poll_task, ready_resume, request, sql, restart_daemons
+
+# the environment variables this file restarts the daemons with (restart_daemons)
+OWN_VARS = ("ZM_LLM_",)
 
 KEY = "test-key"
 MODEL = "fake-model"
@@ -49,21 +50,6 @@ FAKE = None
 
 
 # ---- the daemons, pointed at the fake model ----------------------------------------------
-
-def restart_daemons(overrides):
-    """Stop and start zhimai-fcgi and zhimai-worker with exactly these ZM_LLM_* variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZM_LLM_")}
-    if overrides:
-        # libcurl honours *_proxy: nothing may come between the daemons and loopback
-        env = {k: v for k, v in env.items() if "proxy" not in k.lower()}
-        env.update(overrides)
-    env["ZM_VAR"] = zmtest.VAR
-    env["ZM_BUILD"] = zmtest.ENV["ZM_BUILD"]
-    dev = os.path.join(zmtest.ROOT, "dev")
-    for cmd in ("worker-stop", "fcgi-stop", "fcgi-start", "worker-start"):
-        p = subprocess.run([dev, cmd], env=env, capture_output=True, text=True)
-        if p.returncode != 0:
-            raise RuntimeError("./dev %s failed (%d): %s %s" % (cmd, p.returncode, p.stdout, p.stderr))
 
 
 def suggestion_rows(user):
@@ -157,7 +143,7 @@ def test_diagnosis_valid_answer():
 if __name__ == "__main__":
     FAKE = FakeLLM(KEY)
     try:
-        restart_daemons({
+        restart_daemons(OWN_VARS, {
             "ZM_LLM_PROVIDER": "openai",
             "ZM_LLM_BASE_URL": "http://127.0.0.1:%d/v1" % FAKE.port,
             "ZM_LLM_MODEL": MODEL,
@@ -168,6 +154,6 @@ if __name__ == "__main__":
         zmtest.main(globals())
     finally:
         try:
-            restart_daemons(None)
+            restart_daemons(OWN_VARS, None)
         finally:
             FAKE.stop()

@@ -14,14 +14,16 @@ matching.rerank_top_k = 2, and each case scripts the fake's answers for a new ru
 The `finally:` restarts both daemons without the overrides (other tests share the stack)."""
 import json
 import os
-import subprocess
 import sys
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
 from fake_llm import FakeLLM  # noqa: E402
-from zmtest import data_of, made_user, new_user, request, sql, upload, wait_for, wait_status  # noqa: E402
+from zmtest import data_of, made_user, new_user, request, sql, upload, wait_for, wait_status, restart_daemons  # noqa: E402
+
+# the environment variables this file restarts the daemons with (restart_daemons)
+OWN_VARS = ("ZM_LLM_", "ZM_MATCHING_")
 
 TAG = uuid.uuid4().hex[:6]
 KEY = "rerank-key"
@@ -101,20 +103,6 @@ def run():
     return out, res
 
 
-def restart_daemons(overrides):
-    """Stop and start zhimai-fcgi and zhimai-worker with exactly these ZM_LLM_* / ZM_MATCHING_* variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZM_LLM_", "ZM_MATCHING_"))}
-    if overrides:
-        env = {k: v for k, v in env.items() if "proxy" not in k.lower()}
-        env.update(overrides)
-    env["ZM_VAR"] = zmtest.VAR
-    env["ZM_BUILD"] = zmtest.ENV["ZM_BUILD"]
-    dev = os.path.join(zmtest.ROOT, "dev")
-    for cmd in ("worker-stop", "fcgi-stop", "fcgi-start", "worker-start"):
-        p = subprocess.run([dev, cmd], env=env, capture_output=True, text=True)
-        if p.returncode != 0:
-            raise RuntimeError("./dev %s failed (%d): %s %s" % (cmd, p.returncode, p.stdout, p.stderr))
-
 
 def expect(rescored):
     """BASE with the scores of rescored {index: score} replaced, sorted by score again (stable)."""
@@ -187,7 +175,7 @@ if __name__ == "__main__":
     assert len(BASE) >= 3 and {a, b, c} <= {x[0] for x in BASE}, BASE
     FAKE = FakeLLM(KEY)
     try:
-        restart_daemons({
+        restart_daemons(OWN_VARS, {
             "ZM_LLM_PROVIDER": "openai",
             "ZM_LLM_BASE_URL": "http://127.0.0.1:%d/v1" % FAKE.port,
             "ZM_LLM_MODEL": MODEL,
@@ -199,6 +187,6 @@ if __name__ == "__main__":
         zmtest.main(globals())
     finally:
         try:
-            restart_daemons(None)
+            restart_daemons(OWN_VARS, None)
         finally:
             FAKE.stop()

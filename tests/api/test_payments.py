@@ -18,7 +18,10 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import data_of, expect_404, expect_error, expect_field, new_user, raw, request, sql, sql_str  # noqa: E402
+from zmtest import data_of, expect_404, expect_error, expect_field, new_user, raw, request, sql, sql_str, restart_daemons  # noqa: E402
+
+# the environment variables this file restarts the daemons with (restart_daemons)
+OWN_VARS = ("ZM_WECHATPAY_", "ZM_PAYMENTS_")
 
 sys.path.insert(0, os.path.join(zmtest.ROOT, "tests", "fakes", "wechatpay"))
 from fake_wechatpay import FakeWechatPay  # noqa: E402
@@ -34,16 +37,6 @@ ORDERS = "/api/v1/payment/orders"
 
 STATE = {"fake": None, "tmp": None, "configured": False}
 
-
-def restart(env_over):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZM_WECHATPAY_", "ZM_PAYMENTS_"))}
-    env.update(env_over)
-    env["ZM_VAR"] = zmtest.VAR
-    env["ZM_BUILD"] = BUILD
-    for cmd in ("worker-stop", "fcgi-stop", "fcgi-start", "worker-start"):
-        p = subprocess.run([os.path.join(zmtest.ROOT, "dev"), cmd], env=env, capture_output=True, text=True)
-        assert p.returncode == 0, "./dev %s failed: %s %s" % (cmd, p.stdout, p.stderr)
-    zmtest.wait_for(lambda: request("GET", "/healthz").status == 200, timeout=30, what="/healthz after a restart")
 
 
 def control(what, fake=None, **body):
@@ -132,7 +125,7 @@ def test_configure_the_fake():
     fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
                          SERIAL, MCHID, APPID, APIV3).start()
     STATE.update(fake=fake, tmp=tmp, configured=True)
-    restart(merchant_env(fake))
+    restart_daemons(OWN_VARS, merchant_env(fake))
 
 
 # ---- with the fake --------------------------------------------------------------------------------------
@@ -376,7 +369,7 @@ def test_certificate_mode():
     fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
                          SERIAL, MCHID, APPID, APIV3, mode="certificate").start()
     try:
-        restart(merchant_env(fake, "certificate"))
+        restart_daemons(OWN_VARS, merchant_env(fake, "certificate"))
         u = new_user("pay12")
         no = order(u, {"kind": "recharge", "amount_fen": 6000})["out_trade_no"]
         st = control("pay", fake=fake, out_trade_no=no, times=3)["statuses"]
@@ -393,7 +386,7 @@ def test_certificate_mode():
 
 
 def test_restore_the_stack():
-    restart({})
+    restart_daemons(OWN_VARS, {})
     STATE["configured"] = False
     u = new_user("pay10")
     expect_error(request("POST", ORDERS, {"kind": "recharge", "amount_fen": 6000}, token=u["access"]), 503,
@@ -406,7 +399,7 @@ if __name__ == "__main__":
     finally:
         if STATE["configured"]:
             try:
-                restart({})
+                restart_daemons(OWN_VARS, {})
             except Exception as e:  # noqa: BLE001
                 print("restoring the stack failed: %s" % e)
         if STATE["fake"]:

@@ -16,7 +16,10 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
 from zmtest import (PASSWORD, data_of, fresh_ip, new_email, new_user, poll_task, ready_resume, request,  # noqa: E402
-                    sql, sql_str)
+                    sql, sql_str, restart_daemons)
+
+# the environment variables this file restarts the daemons with (restart_daemons)
+OWN_VARS = ("ZM_POINTS_",)
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
@@ -297,22 +300,12 @@ def test_consume_by_duration_bad_input():
 # ---- with prices (a restart) ---------------------------------------------------------------------------
 
 
-def restart(env_over):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZM_POINTS_")}
-    env.update(env_over)
-    env["ZM_VAR"] = zmtest.VAR
-    env["ZM_BUILD"] = BUILD
-    for cmd in ("worker-stop", "fcgi-stop", "fcgi-start", "worker-start"):
-        p = subprocess.run([os.path.join(zmtest.ROOT, "dev"), cmd], env=env, capture_output=True, text=True)
-        assert p.returncode == 0, "./dev %s failed: %s %s" % (cmd, p.stdout, p.stderr)
-    zmtest.wait_for(lambda: request("GET", "/healthz").status == 200, timeout=30, what="/healthz after a restart")
-
 
 PRICED = []
 
 
 def test_with_prices():
-    restart(PRICES)
+    restart_daemons(OWN_VARS, PRICES)
     PRICED.append(1)
     assert request("GET", "/healthz").status == 200
 
@@ -414,7 +407,7 @@ def test_analysis_that_can_no_longer_be_paid_fails_and_charges_nothing():
 
 
 def test_restore_prices():
-    restart({})
+    restart_daemons(OWN_VARS, {})
     PRICED.clear()
     u = new_user("free")
     r = request("POST", "/api/v1/points/consume-by-duration", {"session_id": "free1", "seconds": 60},
@@ -428,6 +421,6 @@ if __name__ == "__main__":
     finally:
         if PRICED:
             try:
-                restart({})
+                restart_daemons(OWN_VARS, {})
             except Exception as e:  # noqa: BLE001
                 print("restoring the stack failed: %s" % e)

@@ -362,6 +362,24 @@ def dev(*args):
                           capture_output=True, text=True).stdout
 
 
+def restart_daemons(prefixes, overrides=None):
+    """Stop and start zhimai-fcgi and zhimai-worker with the environment's variables that start with
+    prefixes (a tuple, e.g. ("ZM_LLM_",)) replaced by overrides (None or {}: none, the stack's own
+    configuration), then wait for /healthz.  With overrides, *_proxy variables are dropped too: libcurl
+    honours them, and nothing may come between the daemons and a fake on loopback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    if overrides:
+        env = {k: v for k, v in env.items() if "proxy" not in k.lower()}
+        env.update(overrides)
+    env["ZM_VAR"] = VAR
+    env["ZM_BUILD"] = ENV["ZM_BUILD"]
+    for cmd in ("worker-stop", "fcgi-stop", "fcgi-start", "worker-start"):
+        p = subprocess.run([os.path.join(ROOT, "dev"), cmd], env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError("./dev %s failed (%d): %s %s" % (cmd, p.returncode, p.stdout, p.stderr))
+    wait_for(lambda: request("GET", "/healthz").status == 200, timeout=30, what="/healthz after a restart")
+
+
 def pidfile(name):
     with open(os.path.join(VAR, "run", name)) as f:
         return int(f.read().strip())
