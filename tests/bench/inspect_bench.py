@@ -30,6 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "api"))
 sys.path.insert(0, os.path.join(HERE, "..", "fakes", "wechatpay"))
 import zmtest  # noqa: E402
+from benchlib import mysql  # noqa: E402
 from fake_wechatpay import FakeWechatPay  # noqa: E402
 
 VECTORS = os.path.join(HERE, "..", "data", "wechatpay")
@@ -39,10 +40,6 @@ APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 FEN, POINTS = 1000, 20  # an order of 10 yuan, 2 points a yuan
 
-
-def mysql(script):
-    subprocess.run(["mariadb", "--defaults-file=" + os.path.join(zmtest.VAR, "client.cnf")], input=script,
-                   text=True, check=True, capture_output=True)
 
 
 def seed(fake, n, day, noon):

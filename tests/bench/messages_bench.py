@@ -30,22 +30,17 @@ the unread: each is an index entry and a messages_read probe).  read-all of 3345
 one watermark row.
 """
 import os
-import statistics
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
 from zmtest import data_of, made_user, new_user, request  # noqa: E402
+from benchlib import db_query_ms, mysql, serial_latency  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("messages_bench.py", "127.31.")
 REQUESTS = 300
 
-
-def mysql(script):
-    subprocess.run(["mariadb", "--defaults-file=" + os.path.join(zmtest.VAR, "client.cnf"), "-N", "-B"],
-                   input=script, check=True, text=True, capture_output=True)
 
 
 def one(q):
@@ -108,25 +103,8 @@ def in_db(uid, role, n=200):
          "AND created_at >= '{j}' UNION ALL SELECT id FROM messages_message WHERE audience = 'all' AND role = '' "
          "AND id > {lo} AND created_at >= '{j}') v LEFT JOIN messages_read r ON r.user_id = {u} "
          "AND r.message_id = v.id WHERE r.message_id IS NULL;\n").format(u=uid, lo=lo, r=role, j=joined)
-    t0 = time.perf_counter()
-    mysql(q * n)
-    t1 = time.perf_counter()
-    mysql("SELECT 1;\n" * n)
-    t2 = time.perf_counter()
-    return ((t1 - t0) - (t2 - t1)) * 1000 / n
+    return db_query_ms(q, n)
 
-
-def measure(path, token):
-    lat = []
-    for i in range(REQUESTS):
-        t0 = time.perf_counter()
-        r = request("GET", path, token=token)
-        dt = (time.perf_counter() - t0) * 1000
-        assert r.status == 200, (path, r)
-        if i >= 10:
-            lat.append(dt)
-    lat.sort()
-    return statistics.median(lat), lat[int(len(lat) * 0.99) - 1]
 
 
 def unread(token):
@@ -158,11 +136,11 @@ def main():
         print("unread of %s: %d (brute force over the tables: %d)" % (who, got, want))
         assert got == want, (who, got, want)
 
-    floor, _ = measure("/healthz", me["access"])
+    floor, _, _ = serial_latency("/healthz", me["access"], REQUESTS)
     print("%-40s p50 %6.2f ms" % ("/healthz (the floor)", floor))
     for path in ("/api/v1/messages/unread-count", "/api/v1/messages?page_size=20",
                  "/api/v1/messages?unread=1&page_size=20"):
-        p50, p99 = measure(path, me["access"])
+        p50, p99, _ = serial_latency(path, me["access"], REQUESTS)
         print("%-40s p50 %6.2f ms  p99 %6.2f ms  p50 / healthz p50: %.1fx" % (path, p50, p99, p50 / floor))
     n = unread(me["access"])
     print("unread count's query in the database, no query cache, %d unread: %.3f ms" % (n, in_db(me["id"], "seeker")))
@@ -173,7 +151,7 @@ def main():
           % (n, dt, d["marked"], one("SELECT COUNT(*) FROM messages_watermark WHERE user_id = %d" % me["id"]),
              one("SELECT COUNT(*) FROM messages_read WHERE user_id = %d" % me["id"])))
     assert unread(me["access"]) == 0 == brute(me["id"], "seeker")
-    p50, p99 = measure("/api/v1/messages/unread-count", me["access"])
+    p50, p99, _ = serial_latency("/api/v1/messages/unread-count", me["access"], REQUESTS)
     print("%-40s p50 %6.2f ms  p99 %6.2f ms  (after read-all)" % ("/api/v1/messages/unread-count", p50, p99))
     print("unread count's query in the database, no query cache, after read-all: %.3f ms" % in_db(me["id"], "seeker"))
 

@@ -35,13 +35,13 @@ the machine's, not the query's.  Measure the 10 ms p99 target on a quiet machine
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
 from zmtest import RUN, new_user, request  # noqa: E402
+from benchlib import mysql  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("partners_bench.py", "127.23.")
 EXPS = ["应届", "1-3年", "3-5年", "5年以上"]
@@ -50,10 +50,6 @@ NOW = int(time.time())
 MEASURED = 20
 REQUESTS = 50
 
-
-def mysql(script):
-    subprocess.run(["mariadb", "--defaults-file=" + os.path.join(zmtest.VAR, "client.cnf"), "-N", "-B"],
-                   input=script, check=True, text=True, capture_output=True)
 
 
 def rows(query):

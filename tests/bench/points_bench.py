@@ -26,23 +26,18 @@ so the tail is the machine's.  In the database without the query cache: balance 
 page 1 1.1 ms, page 50 3.4 ms (OFFSET), independent of the user's 1M rows.
 """
 import os
-import statistics
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
 from zmtest import PASSWORD, data_of, fresh_ip, request  # noqa: E402
+from benchlib import db_query_ms, mysql, serial_latency  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("points_bench.py", "127.27.")
 REQUESTS = 300
 EMAIL = "points-bench@example.com"
 
-
-def mysql(script):
-    subprocess.run(["mariadb", "--defaults-file=" + os.path.join(zmtest.VAR, "client.cnf"), "-N", "-B"],
-                   input=script, check=True, text=True, capture_output=True)
 
 
 def bench_user(rows):
@@ -77,18 +72,6 @@ ANALYZE TABLE points_ledger;
     return {"id": uid, "access": d["access"]}
 
 
-def measure(path, token):
-    lat = []
-    for i in range(REQUESTS):
-        t0 = time.perf_counter()
-        r = request("GET", path, token=token)
-        dt = (time.perf_counter() - t0) * 1000
-        assert r.status == 200, (path, r)
-        if i >= 10:
-            lat.append(dt)
-    lat.sort()
-    return statistics.median(lat), lat[int(len(lat) * 0.99) - 1], lat[-1]
-
 
 def main():
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
@@ -101,7 +84,7 @@ def main():
     worst = 0.0
     for path in ("/healthz", "/api/v1/points/balance", "/api/v1/points/history/",
                  "/api/v1/points/history/?page=50", "/api/v1/payment/subscription/"):
-        p50, p99, mx = measure(path, u["access"])
+        p50, p99, mx = serial_latency(path, u["access"], REQUESTS)
         if path != "/healthz":
             worst = max(worst, p99)
         print("%-36s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (%d requests)" % (path, p50, p99, mx, REQUESTS - 10))
@@ -115,13 +98,8 @@ def main():
                     ("balance", "SELECT SQL_NO_CACHE a.points, (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lot l "
                      "WHERE l.user_id = a.user_id AND l.remaining > 0) FROM points_account a WHERE a.user_id = %d" % uid)):
         n = 500
-        t0 = time.perf_counter()
-        mysql((q + ";\n") * n)
-        t1 = time.perf_counter()
-        mysql("SELECT 1;\n" * n)
-        t2 = time.perf_counter()
         print("%-16s in the database, no query cache: %.3f ms a query (mean of %d, minus SELECT 1)"
-              % (what, ((t1 - t0) - (t2 - t1)) * 1000 / n, n))
+              % (what, db_query_ms(q, n), n))
 
 
 if __name__ == "__main__":

@@ -34,22 +34,18 @@ GET /api/resumes median 2.07 ms on a user's first request of a minute (the heart
 """
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import zmtest  # noqa: E402
 from zmtest import data_of, made_user, new_user, poll_task, request  # noqa: E402
+from benchlib import db_query_ms, mysql, serial_latency  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("stats_bench.py", "127.33.")
 REQUESTS = 300
 MARK = "stats-bench-mark"
 
-
-def mysql(script):
-    subprocess.run(["mariadb", "--defaults-file=" + os.path.join(zmtest.VAR, "client.cnf"), "-N", "-B"],
-                   input=script, check=True, text=True, capture_output=True)
 
 
 def seq(n):
@@ -111,18 +107,6 @@ ANALYZE TABLE auth_user, jobs_searchsession, stats_active;
     print("generated paid orders and active days in %.1f s" % (time.time() - t2))
 
 
-def measure(path, token):
-    lat = []
-    for i in range(REQUESTS):
-        t0 = time.perf_counter()
-        r = request("GET", path, token=token)
-        dt = (time.perf_counter() - t0) * 1000
-        assert r.status == 200, (path, r)
-        if i >= 10:
-            lat.append(dt)
-    lat.sort()
-    return statistics.median(lat), lat[int(len(lat) * 0.99) - 1], lat[-1]
-
 
 def heartbeat_cost(n=200):
     """GET /api/resumes: a user's first request of a minute (writes the heartbeat) vs their second."""
@@ -156,11 +140,11 @@ def main():
     for days in (30, 365):
         for m in ("new_users", "revenue", "paying_users", "usage", "active", "retention", "conversion"):
             paths.append("/api/v1/admin/stats/trends?metric=%s&days=%d" % (m, days))
-    hz = measure("/healthz", None)
+    hz = serial_latency("/healthz", None, REQUESTS)
     print("%-58s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms" % ("/healthz", *hz))
     worst = (0.0, "")
     for p in paths:
-        p50, p99, mx = measure(p, admin["access"])
+        p50, p99, mx = serial_latency(p, admin["access"], REQUESTS)
         worst = max(worst, (p99, p))
         print("%-58s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  p99/healthz %.1fx" % (p, p50, p99, mx, p99 / hz[1]))
     print("admin stats p99 (worst path) at %d users, %d events: %.2f ms, %.1fx /healthz's p99 %.2f ms "
@@ -176,13 +160,7 @@ def main():
                     ("a 365-day trend", "SELECT SQL_NO_CACHE metric, day, value FROM stats_daily WHERE metric IN "
                      "('search','search_effective','diagnosis','interview','mock_interview','application') "
                      "AND day >= CURDATE() - INTERVAL 365 DAY")):
-        n = 300
-        t0 = time.perf_counter()
-        mysql((q + ";\n") * n)
-        t1 = time.perf_counter()
-        mysql("SELECT 1;\n" * n)
-        t2 = time.perf_counter()
-        print("%-16s in the database, no query cache: %.3f ms a query" % (what, ((t1 - t0) - (t2 - t1)) * 1000 / n))
+        print("%-16s in the database, no query cache: %.3f ms a query" % (what, db_query_ms(q, 300)))
 
 
 if __name__ == "__main__":
