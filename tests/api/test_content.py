@@ -20,7 +20,7 @@ from email import policy as email_policy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import data_of, expect_error, made_user, new_user, raw, request, sql  # noqa: E402
+from zmtest import data_of, expect_error, new_user, raw, request, shared_user, sql  # noqa: E402
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
@@ -56,9 +56,7 @@ def credit(user, fen):
 
 
 def admin():
-    if "admin" not in STATE:
-        STATE["admin"] = made_user("admin", "ctadmin")
-    return STATE["admin"]
+    return shared_user("admin", tag="ctadmin")
 
 
 def call(method, path, user, body=None, status=200):

@@ -12,8 +12,8 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import (data_of, expect_error, expect_field, expect_404, made_user,  # noqa: E402
-                    new_user, request, sql, upload, wait_for, burst, poll_task)
+from zmtest import (burst, call, data_of, expect_error, expect_field, expect_404, made_user,  # noqa: E402
+                    new_user, poll_task, request, shared_user, sql, upload, wait_for)
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
@@ -22,18 +22,8 @@ SEED_KEYS = ["job_id", "name", "company", "city", "salary", "education", "years_
 TAG = uuid.uuid4().hex[:6]
 
 
-
-_hr = {}
-
-
 def hr(name="a"):
-    if name not in _hr:
-        _hr[name] = made_user("hr")
-    return _hr[name]
-
-
-def call(method, path, user, body=None):
-    return request(method, path, body, token=user["access"] if user else None)
+    return shared_user("hr", name)
 
 
 def job_body(**kw):

@@ -19,7 +19,7 @@ import urllib.parse
 import uuid
 
 import zmtest
-from zmtest import data_of, expect_error, made_user, new_user, request, upload, wait_for
+from zmtest import call, data_of, expect_error, made_user, new_user, request, upload, wait_for
 
 U = urllib.parse.urlsplit(zmtest.URL)
 TAG = uuid.uuid4().hex[:6]
@@ -97,11 +97,6 @@ class Channel:
         except OSError:
             pass
         self.finished.wait(2)
-
-
-
-def call(method, path, user, body=None):
-    return request(method, path, body, token=user["access"] if user else None)
 
 
 def open_job(hr, name):

@@ -16,8 +16,8 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import (data_of, made_user, new_user, request, sql, upload,  # noqa: E402
-                    wait_for, wait_status, burst)
+from zmtest import (burst, call, data_of, made_user, new_user, request, shared_user, sql,  # noqa: E402
+                    upload, wait_for, wait_status)
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
@@ -81,18 +81,8 @@ def one(query):
     return rows[0][0] if rows and rows[0] else None
 
 
-
-_hr = {}
-
-
 def hr(name="a"):
-    if name not in _hr:
-        _hr[name] = made_user("hr")
-    return _hr[name]
-
-
-def call(method, path, user, body=None):
-    return request(method, path, body, token=user["access"] if user else None)
+    return shared_user("hr", name)
 
 
 def job_body(**kw):

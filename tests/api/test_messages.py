@@ -17,25 +17,19 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import (data_of, expect_error, expect_field, fresh_ip, made_user, new_user,  # noqa: E402
-                    request, sql)
+from zmtest import (data_of, expect_error, expect_field, fresh_ip, made_user, new_user, request,  # noqa: E402
+                    shared_user, sql)
 from test_live import Channel  # noqa: E402
 
 TAG = uuid.uuid4().hex[:6]
 
 
-
-_admin = []
-
-
 def admin():
-    if not _admin:
-        _admin.append(made_user("admin"))
-    return _admin[0]
+    return shared_user("admin")
 
 
 def call(method, path, user, body=None):
-    return request(method, path, body, token=user["access"] if user else None, ip=fresh_ip())
+    return zmtest.call(method, path, user, body, ip=fresh_ip())
 
 
 def post(body, who=None):

@@ -16,26 +16,19 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import (PASSWORD, data_of, expect_error, made_user, new_email, new_user, poll_task,  # noqa: E402
-                    request, sql, wait_for, fresh_ip)
+from zmtest import (PASSWORD, call, data_of, expect_error, fresh_ip, made_user, new_email, new_user,  # noqa: E402
+                    poll_task, request, shared_user, sql, wait_for)
 
 OFF = datetime.timedelta(minutes=480)
 TAG = uuid.uuid4().hex[:8]
 USAGE = ["search", "search_effective", "diagnosis", "interview", "mock_interview", "application"]
 MONTHLY = {"search": "job_searches", "search_effective": "effective_searches", "diagnosis": "diagnoses",
            "interview": "interview_predictions", "mock_interview": "mock_interviews", "application": "applications"}
-_admin = {}
 _live = []  # (user, this month as counted live), for the rebuild to recount
 
 
 def admin():
-    if "a" not in _admin:
-        _admin["a"] = made_user("admin")
-    return _admin["a"]
-
-
-def call(method, path, user, body=None):
-    return request(method, path, body, token=user["access"] if user else None)
+    return shared_user("admin")
 
 
 def trend(metric, days):

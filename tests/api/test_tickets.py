@@ -17,20 +17,17 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
-from zmtest import data_of, expect_error, expect_field, fresh_ip, made_user, new_user, request, sql  # noqa: E402
+from zmtest import data_of, expect_error, expect_field, fresh_ip, new_user, request, shared_user, sql  # noqa: E402
 
 TAG = uuid.uuid4().hex[:6]
-_admin = []
 
 
 def admin():
-    if not _admin:
-        _admin.append(made_user("admin"))
-    return _admin[0]
+    return shared_user("admin")
 
 
 def call(method, path, user, body=None):
-    return request(method, path, body, token=user["access"] if user else None, ip=fresh_ip())
+    return zmtest.call(method, path, user, body, ip=fresh_ip())
 
 
 def messages(user, kind=None, key=None, value=None):

@@ -216,6 +216,21 @@ def made_user(role, tag=None):
     return {"email": email, "id": d["user"]["id"], "access": d["access"]}
 
 
+_shared_users = {}
+
+
+def shared_user(role, name="a", tag=None):
+    """made_user(role, tag), made once per (role, name) for the whole file: the HR "a", the admin."""
+    if (role, name) not in _shared_users:
+        _shared_users[(role, name)] = made_user(role, tag)
+    return _shared_users[(role, name)]
+
+
+def call(method, path, user, body=None, ip=None):
+    """request() as user (a dict with "access", or None for no token)."""
+    return request(method, path, body, token=user["access"] if user else None, ip=ip)
+
+
 # ---- uploads and resumes -----------------------------------------------------------------
 
 
