@@ -27,30 +27,17 @@ import zmtest  # noqa: E402
 from zmtest import data_of, expect_404, made_user, new_user, request, sql, sql_str  # noqa: E402
 
 sys.path.insert(0, os.path.join(zmtest.ROOT, "tests", "fakes", "wechatpay"))
-from fake_wechatpay import FakeWechatPay  # noqa: E402
+from fake_wechatpay import merchant_env, merchant_fake  # noqa: E402
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
-VECTORS = os.path.join(zmtest.ROOT, "tests", "data", "wechatpay")
-MCHID, APPID = "1230000109", "wxd678efh567hg6787"
-SERIAL = "5F1C72E2A8931B72A2E13AF8DEE92471EB397115"
-APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 BASE_DAY = datetime.date(2015, 1, 1) + datetime.timedelta(days=20 * random.randrange(0, 150))
 STATE = {"fake": None, "tmp": None, "configured": False, "day": 0, "admin": None}
 
 
-def merchant_env(fake):
-    return {
-        "ZM_WECHATPAY_BASE_URL": fake.base_url, "ZM_WECHATPAY_MCHID": MCHID, "ZM_WECHATPAY_APPID": APPID,
-        "ZM_WECHATPAY_MERCHANT_SERIAL": SERIAL,
-        "ZM_WECHATPAY_MERCHANT_KEY": os.path.join(VECTORS, "j_merchant_private_key.pem"),
-        "ZM_WECHATPAY_APIV3_KEY": APIV3, "ZM_WECHATPAY_MODE": "public_key",
-        "ZM_WECHATPAY_NOTIFY_URL": zmtest.URL + "/api/v1/payment/wechat/notify",
-        "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY": os.path.join(fake.dir, "platform_public_key.pem"),
-        "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY_ID": fake.pubkey_id,
-        "ZM_WECHATPAY_MAX_RETRIES": "0",
-    }
+def inspector_env(fake):
+    return dict(merchant_env(fake, zmtest.URL + "/api/v1/payment/wechat/notify"), ZM_WECHATPAY_MAX_RETRIES="0")
 
 
 def stack_env(over):
@@ -124,7 +111,7 @@ def inspect(day, *args, env=None, wait=True):
     """zhimai-inspect --date day --format json [args]: (exit status, report or None, stderr)."""
     cmd = [os.path.join(BUILD, "zhimai-inspect"), "-c", CONF, "--date", day, "--format", "json",
            "--report-dir", os.path.join(STATE["tmp"].name, "reports")] + list(args)
-    e = stack_env(merchant_env(STATE["fake"]))
+    e = stack_env(inspector_env(STATE["fake"]))
     e.update(env or {})
     if not wait:
         return subprocess.Popen(cmd, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -156,10 +143,9 @@ def only(report, kind):
 
 def test_set_up_the_fake():
     tmp = tempfile.TemporaryDirectory()
-    fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
-                         SERIAL, MCHID, APPID, APIV3).start()
+    fake = merchant_fake(os.path.join(tmp.name, "fake")).start()
     STATE.update(fake=fake, tmp=tmp, configured=True)
-    env = stack_env(merchant_env(fake))
+    env = stack_env(inspector_env(fake))
     dev(env, "worker-stop", "fcgi-stop", "fcgi-start")
     zmtest.wait_for(lambda: request("GET", "/healthz").status == 200, timeout=30, what="/healthz after a restart")
     STATE["admin"] = made_user("admin")
@@ -312,7 +298,7 @@ def test_since_asks_wechat_about_every_order_of_the_window():
     local_order(u, no, 2000, "pending", now - 60)
     paid_at_wechat(no, 2000, now - 30)
     cmd = [os.path.join(BUILD, "zhimai-inspect"), "-c", CONF, "--since", "10m", "--format", "json", "--no-notify"]
-    p = subprocess.run(cmd, env=stack_env(merchant_env(STATE["fake"])), capture_output=True, text=True, timeout=120)
+    p = subprocess.run(cmd, env=stack_env(inspector_env(STATE["fake"])), capture_output=True, text=True, timeout=120)
     rc, rep, err = finish(p.returncode, p.stdout, p.stderr)
     assert rc == 1 and rep["bill_date"] is None and rep["queries"] >= 1, (rc, rep, err)
     mine = [f for f in rep["findings"] if f["out_trade_no"] == no]
@@ -441,7 +427,7 @@ def test_bad_arguments_exit_2():
     for args in (["--date", "2026-13-01"], ["--date", "x"], ["--since", "5y"], ["--format", "xml"],
                  ["--date", "2026-01-01", "--since", "1d"], ["--bogus"]):
         p = subprocess.run([os.path.join(BUILD, "zhimai-inspect"), "-c", CONF] + args, capture_output=True,
-                           text=True, env=stack_env(merchant_env(STATE["fake"])), timeout=60)
+                           text=True, env=stack_env(inspector_env(STATE["fake"])), timeout=60)
         assert p.returncode == 2 and p.stderr, (args, p.returncode, p.stderr)
 
 
@@ -481,7 +467,7 @@ def test_admin_api_runs_findings_acknowledge():
 
 def test_on_demand_run_is_a_task():
     admin = STATE["admin"]
-    dev(stack_env(merchant_env(STATE["fake"])), "worker-start")
+    dev(stack_env(inspector_env(STATE["fake"])), "worker-start")
     d = data_of(request("POST", "/api/v1/admin/inspections", {"repair": False}, token=admin["access"]), 202,
                 "enqueue")
     task = zmtest.poll_task(admin, d["task_id"], timeout=120, step=0.2)

@@ -24,15 +24,11 @@ from zmtest import data_of, expect_404, expect_error, expect_field, new_user, ra
 OWN_VARS = ("ZM_WECHATPAY_", "ZM_PAYMENTS_")
 
 sys.path.insert(0, os.path.join(zmtest.ROOT, "tests", "fakes", "wechatpay"))
-from fake_wechatpay import FakeWechatPay  # noqa: E402
+from fake_wechatpay import merchant_env, merchant_fake  # noqa: E402
 from test_live import Channel  # noqa: E402
 
 BUILD = zmtest.ENV["ZM_BUILD"]
 CONF = zmtest.ENV["ZM_CONF"]
-VECTORS = os.path.join(zmtest.ROOT, "tests", "data", "wechatpay")
-MCHID, APPID = "1230000109", "wxd678efh567hg6787"
-SERIAL = "5F1C72E2A8931B72A2E13AF8DEE92471EB397115"
-APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
 ORDERS = "/api/v1/payment/orders"
 
 STATE = {"fake": None, "tmp": None, "configured": False}
@@ -105,27 +101,15 @@ def test_unavailable_without_merchant():
     assert request("POST", ORDERS, {"kind": "recharge", "amount_fen": 6000}).status == 401
 
 
-def merchant_env(fake, mode="public_key"):
-    env = {
-        "ZM_WECHATPAY_BASE_URL": fake.base_url, "ZM_WECHATPAY_MCHID": MCHID, "ZM_WECHATPAY_APPID": APPID,
-        "ZM_WECHATPAY_MERCHANT_SERIAL": SERIAL,
-        "ZM_WECHATPAY_MERCHANT_KEY": os.path.join(VECTORS, "j_merchant_private_key.pem"),
-        "ZM_WECHATPAY_APIV3_KEY": APIV3, "ZM_WECHATPAY_MODE": mode,
-        "ZM_WECHATPAY_NOTIFY_URL": zmtest.URL + "/api/v1/payment/wechat/notify",
-        "ZM_PAYMENTS_QUERY_AFTER_S": "1",
-    }
-    if mode == "public_key":
-        env["ZM_WECHATPAY_PLATFORM_PUBLIC_KEY"] = os.path.join(fake.dir, "platform_public_key.pem")
-        env["ZM_WECHATPAY_PLATFORM_PUBLIC_KEY_ID"] = fake.pubkey_id
-    return env
+def stack_env(fake, mode="public_key"):
+    return dict(merchant_env(fake, zmtest.URL + "/api/v1/payment/wechat/notify", mode), ZM_PAYMENTS_QUERY_AFTER_S="1")
 
 
 def test_configure_the_fake():
     tmp = tempfile.TemporaryDirectory()
-    fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
-                         SERIAL, MCHID, APPID, APIV3).start()
+    fake = merchant_fake(os.path.join(tmp.name, "fake")).start()
     STATE.update(fake=fake, tmp=tmp, configured=True)
-    restart_daemons(OWN_VARS, merchant_env(fake))
+    restart_daemons(OWN_VARS, stack_env(fake))
 
 
 # ---- with the fake --------------------------------------------------------------------------------------
@@ -366,10 +350,9 @@ def test_certificate_mode():
     """The platform-certificate key mode: the client downloads /v3/certificates (decrypting them) and
     verifies the notification with the certificate its serial names."""
     tmp = tempfile.TemporaryDirectory()
-    fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
-                         SERIAL, MCHID, APPID, APIV3, mode="certificate").start()
+    fake = merchant_fake(os.path.join(tmp.name, "fake"), mode="certificate").start()
     try:
-        restart_daemons(OWN_VARS, merchant_env(fake, "certificate"))
+        restart_daemons(OWN_VARS, stack_env(fake, "certificate"))
         u = new_user("pay12")
         no = order(u, {"kind": "recharge", "amount_fen": 6000})["out_trade_no"]
         st = control("pay", fake=fake, out_trade_no=no, times=3)["statuses"]

@@ -31,12 +31,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "api"))
 sys.path.insert(0, os.path.join(HERE, "..", "fakes", "wechatpay"))
 import zmtest  # noqa: E402
 from benchlib import mysql  # noqa: E402
-from fake_wechatpay import FakeWechatPay  # noqa: E402
+from fake_wechatpay import merchant_env, merchant_fake  # noqa: E402
 
-VECTORS = os.path.join(HERE, "..", "data", "wechatpay")
-MCHID, APPID = "1230000109", "wxd678efh567hg6787"
-SERIAL = "5F1C72E2A8931B72A2E13AF8DEE92471EB397115"
-APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 FEN, POINTS = 1000, 20  # an order of 10 yuan, 2 points a yuan
 
@@ -125,15 +121,7 @@ def measure(fake, n):
 def run_time(fake, day):
     """Run zhimai-inspect with wait4 to read its own maximum RSS."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZM_WECHATPAY_")}
-    env.update({
-        "ZM_VAR": zmtest.VAR, "ZM_WECHATPAY_BASE_URL": fake.base_url, "ZM_WECHATPAY_MCHID": MCHID,
-        "ZM_WECHATPAY_APPID": APPID, "ZM_WECHATPAY_MERCHANT_SERIAL": SERIAL,
-        "ZM_WECHATPAY_MERCHANT_KEY": os.path.join(VECTORS, "j_merchant_private_key.pem"),
-        "ZM_WECHATPAY_APIV3_KEY": APIV3, "ZM_WECHATPAY_MODE": "public_key",
-        "ZM_WECHATPAY_NOTIFY_URL": "https://example.com/notify",
-        "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY": os.path.join(fake.dir, "platform_public_key.pem"),
-        "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY_ID": fake.pubkey_id, "ZM_WECHATPAY_TIMEOUT_MS": "60000",
-    })
+    env.update(merchant_env(fake, "https://example.com/notify"), ZM_VAR=zmtest.VAR, ZM_WECHATPAY_TIMEOUT_MS="60000")
     r, w = os.pipe()
     t0 = time.monotonic()
     pid = os.fork()
@@ -160,8 +148,7 @@ def run_time(fake, day):
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [10000, 100000]
     tmp = tempfile.TemporaryDirectory()
-    fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
-                         SERIAL, MCHID, APPID, APIV3).start()
+    fake = merchant_fake(os.path.join(tmp.name, "fake")).start()
     results = []
     try:
         for n in sizes:

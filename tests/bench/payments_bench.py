@@ -65,14 +65,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "api"))
 sys.path.insert(0, os.path.join(HERE, "..", "fakes", "wechatpay"))
 import zmtest  # noqa: E402
-from fake_wechatpay import FakeWechatPay  # noqa: E402
+from fake_wechatpay import merchant_env, merchant_fake  # noqa: E402
 from zmtest import new_user, request, sql  # noqa: E402
 
 zmtest.IP_RANGES.setdefault("payments_bench.py", "127.28.")
-VECTORS = os.path.join(HERE, "..", "data", "wechatpay")
-MCHID, APPID = "1230000109", "wxd678efh567hg6787"
-SERIAL = "5F1C72E2A8931B72A2E13AF8DEE92471EB397115"
-APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
 USERS, CONC, ORDER_CONC, HEALTHZ = 32, 32, 8, 2000
 HZ = os.sysconf("SC_CLK_TCK")
 
@@ -224,16 +220,9 @@ def phase(name, reqs, conc, pids, ok=(200,)):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 640
     tmp = tempfile.TemporaryDirectory()
-    fake = FakeWechatPay(os.path.join(tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
-                         SERIAL, MCHID, APPID, APIV3).start()
-    restart({"ZM_WECHATPAY_BASE_URL": fake.base_url, "ZM_WECHATPAY_MCHID": MCHID, "ZM_WECHATPAY_APPID": APPID,
-             "ZM_WECHATPAY_MERCHANT_SERIAL": SERIAL,
-             "ZM_WECHATPAY_MERCHANT_KEY": os.path.join(VECTORS, "j_merchant_private_key.pem"),
-             "ZM_WECHATPAY_APIV3_KEY": APIV3, "ZM_WECHATPAY_MODE": "public_key",
-             "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY": os.path.join(fake.dir, "platform_public_key.pem"),
-             "ZM_WECHATPAY_PLATFORM_PUBLIC_KEY_ID": fake.pubkey_id,
-             "ZM_WECHATPAY_NOTIFY_URL": zmtest.URL + "/api/v1/payment/wechat/notify",
-             "ZM_PAYMENTS_QUERY_AFTER_S": "3600", "ZM_PAYMENTS_MAX_PENDING_ORDERS": "1000"})
+    fake = merchant_fake(os.path.join(tmp.name, "fake")).start()
+    restart(dict(merchant_env(fake, zmtest.URL + "/api/v1/payment/wechat/notify"), ZM_PAYMENTS_QUERY_AFTER_S="3600",
+                 ZM_PAYMENTS_MAX_PENDING_ORDERS="1000"))
     try:
         pids = server_pids()
         users = [new_user("paybench") for _ in range(USERS)]

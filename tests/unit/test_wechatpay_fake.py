@@ -23,13 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "fakes", "wechatpay"))
-from fake_wechatpay import FakeWechatPay  # noqa: E402
+from fake_wechatpay import APIV3, APPID, MCHID, SERIAL, VECTORS, merchant_fake  # noqa: E402
 
 TOOL = os.environ.get("WECHATPAY_TOOL")
-VECTORS = os.path.join(ROOT, "tests", "data", "wechatpay")
-MCHID, APPID = "1230000109", "wxd678efh567hg6787"
-SERIAL = "5F1C72E2A8931B72A2E13AF8DEE92471EB397115"
-APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
 
 # the client's codes (wechatpay.h)
 EAGAIN, EHEADER, ESTALE, ESERIAL, EPROBE = -7, -140, -141, -142, -143
@@ -78,8 +74,7 @@ class Base(unittest.TestCase):
         if not TOOL:
             raise unittest.SkipTest("WECHATPAY_TOOL not set")
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.fake = FakeWechatPay(os.path.join(cls.tmp.name, "fake"), os.path.join(VECTORS, "j_merchant_certificate.pem"),
-                                 SERIAL, MCHID, APPID, APIV3, mode=cls.MODE).start()
+        cls.fake = merchant_fake(os.path.join(cls.tmp.name, "fake"), mode=cls.MODE).start()
         cls.recv = Receiver(cls.tmp.name)
         cls.n = 0
 

@@ -592,6 +592,33 @@ class FakeWechatPay:
         return self._send(h, 404, {"error": "no such control"}, signed=False)
 
 
+# The merchant every test and bench poses as: the public SDK test vectors (tests/data/wechatpay).
+VECTORS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "wechatpay"))
+MCHID, APPID = "1230000109", "wxd678efh567hg6787"
+SERIAL = "5F1C72E2A8931B72A2E13AF8DEE92471EB397115"
+APIV3 = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"
+
+
+def merchant_fake(directory, mode="public_key"):
+    """A FakeWechatPay (not started yet) serving the test merchant, its files under directory."""
+    return FakeWechatPay(directory, os.path.join(VECTORS, "j_merchant_certificate.pem"), SERIAL, MCHID, APPID, APIV3,
+                         mode=mode)
+
+
+def merchant_env(fake, notify_url, mode="public_key"):
+    """The ZM_WECHATPAY_* variables that make the daemons the test merchant, talking to fake."""
+    env = {
+        "ZM_WECHATPAY_BASE_URL": fake.base_url, "ZM_WECHATPAY_MCHID": MCHID, "ZM_WECHATPAY_APPID": APPID,
+        "ZM_WECHATPAY_MERCHANT_SERIAL": SERIAL,
+        "ZM_WECHATPAY_MERCHANT_KEY": os.path.join(VECTORS, "j_merchant_private_key.pem"),
+        "ZM_WECHATPAY_APIV3_KEY": APIV3, "ZM_WECHATPAY_MODE": mode, "ZM_WECHATPAY_NOTIFY_URL": notify_url,
+    }
+    if mode == "public_key":
+        env["ZM_WECHATPAY_PLATFORM_PUBLIC_KEY"] = os.path.join(fake.dir, "platform_public_key.pem")
+        env["ZM_WECHATPAY_PLATFORM_PUBLIC_KEY_ID"] = fake.pubkey_id
+    return env
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dir", required=True)
