@@ -52,7 +52,8 @@ typedef struct {
     payments_settle_result_t *out;
     points_credit_t credit;
     payments_order_t order;
-    int preread; /* order holds the plain read made before the transaction */
+    int preread;    /* order holds the plain read made before the transaction */
+    int64_t points; /* what the credit brought (order_points), for the receipt and the live hint */
 } settle_t;
 
 /* The pending -> paid move; it locks the row.  1 when this call made it, 0 when the order was no
@@ -86,15 +87,15 @@ static int tell_paid(db_t *db, zm_arena_t *a, const settle_t *s)
 
     json_object_object_add(d, "out_trade_no", json_object_new_string(o->out_trade_no));
     json_object_object_add(d, "amount_fen", json_object_new_int64(o->amount_fen));
-    json_object_object_add(d, "points", json_object_new_int64(order_points(o)));
+    json_object_object_add(d, "points", json_object_new_int64(s->points));
     m.audience = MSG_TO_USER;
     m.user_id = o->user_id;
     m.kind = "payment.succeeded";
     m.title =
         zm_psprintf(a, "支付成功：¥%lld.%02lld", (long long)(o->amount_fen / 100), (long long)(o->amount_fen % 100));
-    m.body = zm_psprintf(a, "订单 %s 已支付，获得 %lld 积分，当前积分 %lld，会员等级：%s。", o->out_trade_no,
-                         (long long)order_points(o), (long long)s->credit.points.balance,
-                         points_level_label(s->credit.level));
+    m.body =
+        zm_psprintf(a, "订单 %s 已支付，获得 %lld 积分，当前积分 %lld，会员等级：%s。", o->out_trade_no,
+                    (long long)s->points, (long long)s->credit.points.balance, points_level_label(s->credit.level));
     m.data = d;
     rc = msg_send(db, a, &m, NULL);
     json_object_put(d);
@@ -111,7 +112,11 @@ static int credit(db_t *db, zm_arena_t *a, settle_t *s)
         return rc;
     }
     s->out->result = s->credit.duplicate ? "duplicate" : "credited";
-    return s->credit.duplicate ? ZM_OK : tell_paid(db, a, s);
+    if (s->credit.duplicate) {
+        return ZM_OK;
+    }
+    s->points = order_points(o);
+    return tell_paid(db, a, s);
 }
 
 static int amount_ok(const wxp_transaction_t *tx, const payments_order_t *o)
@@ -195,7 +200,7 @@ static void publish_paid(const settle_t *s)
 
     json_object_object_add(m, "out_trade_no", json_object_new_string(o->out_trade_no));
     json_object_object_add(m, "amount_fen", json_object_new_int64(o->amount_fen));
-    json_object_object_add(m, "points", json_object_new_int64(order_points(o)));
+    json_object_object_add(m, "points", json_object_new_int64(s->points));
     json_object_object_add(m, "balance", json_object_new_int64(s->credit.points.balance));
     json_object_object_add(m, "level", json_object_new_string(points_level_name(s->credit.level)));
     json_object_object_add(m, "level_label", json_object_new_string(points_level_label(s->credit.level)));
