@@ -626,7 +626,16 @@ static int db_simple(db_t *db, const char *sql)
     return ZM_OK;
 }
 
-int db_begin(db_t *db)
+/* START TRANSACTION, after SET TRANSACTION ISOLATION LEVEL READ COMMITTED when read_committed (the
+ * SET applies to the next transaction only, so it must reach the same connection just before). */
+static int begin_on(db_t *db, int read_committed)
+{
+    int rc = read_committed ? db_simple(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED") : ZM_OK;
+
+    return rc == ZM_OK ? db_simple(db, "START TRANSACTION") : rc;
+}
+
+static int begin(db_t *db, int read_committed)
 {
     int64_t t0;
     int rc;
@@ -638,17 +647,27 @@ int db_begin(db_t *db)
         }
     }
     t0 = zm_mono_ms();
-    rc = db_simple(db, "START TRANSACTION");
+    rc = begin_on(db, read_committed);
     if (rc == ZM_EDBDOWN && !db_waited_out(db, t0)) {
         /* a stale connection found out here: nothing ran yet, so try once more */
         db->last_connect_try_ms = -DB_RECONNECT_SPACING_MS;
-        rc = db_simple(db, "START TRANSACTION");
+        rc = begin_on(db, read_committed);
     }
     db_drop_hooks(db);
     if (rc == ZM_OK) {
         db->in_txn = 1;
     }
     return rc;
+}
+
+int db_begin(db_t *db)
+{
+    return begin(db, 0);
+}
+
+int db_begin_read_committed(db_t *db)
+{
+    return begin(db, 1);
 }
 
 int db_commit(db_t *db)

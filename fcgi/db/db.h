@@ -78,6 +78,14 @@ int64_t db_exec(db_t *db, const char *sql, const char *fmt, ...);
 int64_t db_insert_id(db_t *db);
 
 int db_begin(db_t *db);
+/**
+ * db_begin at READ COMMITTED (this transaction only): a locking read of a key that is not there
+ * takes no gap lock, so transactions inserting neighbouring keys (two orders' ledger keys, two jobs'
+ * terms) cannot deadlock on each other's gaps; every read sees what has committed.  For writers
+ * that serialize on a row lock of their own (the user's account row, the job's row) and let unique
+ * keys refuse twins, where REPEATABLE READ's gap locks buy nothing but deadlocks.
+ */
+int db_begin_read_committed(db_t *db);
 int db_commit(db_t *db);
 int db_rollback(db_t *db);
 int db_in_transaction(db_t *db);

@@ -216,16 +216,6 @@ static int lock_source(db_t *db, zm_arena_t *a, const char *entity, int64_t id)
     return db_query(db, a, &res, "SELECT user_id FROM jobs_candidate WHERE user_id = ? FOR UPDATE", "i", id);
 }
 
-/* Appliers run READ COMMITTED: no gap locks, so two appliers rebuilding neighbouring jobs' terms
- * (DELETE then INSERT by job_id) cannot deadlock on each other's gaps.  Ordering needs none: the
- * source row's lock serializes each entity.  (Lost with the connection on a reconnect, which
- * costs only finer locking for that one transaction.) */
-static int begin_applier(db_t *db)
-{
-    db_exec_script(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    return db_begin(db);
-}
-
 static int project(db_t *db, zm_arena_t *a, const char *entity, int64_t id)
 {
     if (strcmp(entity, "job") == 0) {
@@ -265,7 +255,9 @@ int outbox_apply(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int ma
         return ZM_OK;
     }
     user_row(db, entity, id);
-    if ((rc = begin_applier(db)) != ZM_OK) {
+    /* READ COMMITTED: two appliers rebuilding neighbouring jobs' terms (DELETE then INSERT by job_id)
+     * cannot deadlock on each other's gaps; the source row's lock serializes each entity */
+    if ((rc = db_begin_read_committed(db)) != ZM_OK) {
         return rc;
     }
     rc = known_entity(entity) ? lock_source(db, a, entity, id) : ZM_OK;
@@ -425,7 +417,7 @@ static int repair(db_t *db, zm_arena_t *a, const char *entity, int64_t id, int64
     int rc;
 
     user_row(db, entity, id);
-    if ((rc = begin_applier(db)) != ZM_OK) {
+    if ((rc = db_begin_read_committed(db)) != ZM_OK) {
         return rc;
     }
     rc = lock_source(db, a, entity, id);
@@ -515,7 +507,7 @@ static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s,
     if (rc == ZM_OK) {
         rc = exec_ok(db_exec(db, "DELETE FROM jobs_tmp_drift", NULL));
     }
-    if (rc == ZM_OK && (rc = begin_applier(db)) == ZM_OK) {
+    if (rc == ZM_OK && (rc = db_begin_read_committed(db)) == ZM_OK) {
         rc = exec_ok(db_exec(db, "INSERT IGNORE INTO jobs_tmp_drift (id) " DRIFT_JOBS_SQL, "iiIi", owner, owner,
                              stale_s, owner));
         rc = rc == ZM_OK ? db_commit(db) : rc;
@@ -545,7 +537,7 @@ static int bulk_repair_jobs(db_t *db, zm_arena_t *a, int64_t owner, int stale_s,
         next = hi + 1;
         /* each range in its own arena: 100k jobs in one task */
         zm_arena_init(&one, 256 * 1024, 64u << 20);
-        if ((rc = begin_applier(db)) == ZM_OK) {
+        if ((rc = db_begin_read_committed(db)) == ZM_OK) {
             rc = db_query(db, &one, &res,
                           "SELECT j.id FROM jobs_tmp_drift d JOIN jobs_jobposition j ON j.id = d.id "
                           "WHERE d.id BETWEEN ? AND ? ORDER BY j.id FOR UPDATE",

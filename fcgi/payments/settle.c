@@ -249,7 +249,9 @@ int payments_settle(db_t *db, zm_arena_t *a, const wxp_transaction_t *tx, time_t
     }
     for (int attempt = 0; attempt < 5 && rc == ZM_EAGAIN; attempt++) {
         memset(out, 0, sizeof(*out));
-        if ((rc = db_begin(db)) != ZM_OK) {
+        /* READ COMMITTED: the key reads under the account lock (points_credit_recharge) take no gap
+         * lock, which two credits of neighbouring order numbers deadlocked on */
+        if ((rc = db_begin_read_committed(db)) != ZM_OK) {
             return rc;
         }
         rc = settle_once(db, a, &s);

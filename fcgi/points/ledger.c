@@ -60,7 +60,9 @@ static int in_tx(db_t *db, zm_arena_t *a, int64_t user_id, tx_fn fn, void *arg)
     }
     rc = ZM_EAGAIN;
     for (int attempt = 0; attempt < 5 && rc == ZM_EAGAIN; attempt++) {
-        if ((rc = db_begin(db)) != ZM_OK) {
+        /* READ COMMITTED: the account row's lock serializes the user's movements, and a key read of a
+         * movement not made yet then locks no gap another user's new key may fall into */
+        if ((rc = db_begin_read_committed(db)) != ZM_OK) {
             return rc;
         }
         rc = fn(db, a, arg);
@@ -385,7 +387,8 @@ static int credit_tx(db_t *db, zm_arena_t *a, void *arg)
 
     memset(c->out, 0, sizeof(*c->out));
     /* lock_account's read and the key's, in one statement and the same order: the account row (the
-     * outer table), then the key's ledger row (or its gap) */
+     * outer table), then the key's ledger row (its gap too, unless the transaction is READ COMMITTED as
+     * payments_settle's is: neighbouring order numbers' credits deadlocked on each other's gaps) */
     rc = db_query(db, a, &res,
                   "SELECT a.points, a.recharge_fen, COALESCE(UNIX_TIMESTAMP(a.package_until), 0), a.entries, "
                   "r.user_id, r.delta_fen, COALESCE(r.package, '') FROM points_account a "

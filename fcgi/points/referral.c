@@ -27,7 +27,7 @@ int points_referral_verified(db_t *db, zm_arena_t *a, int64_t inviter, int64_t i
     if (inviter <= 0 || invitee <= 0 || inviter == invitee || reward <= 0) {
         return ZM_OK;
     }
-    if (own && (rc = db_begin(db)) != ZM_OK) {
+    if (own && (rc = db_begin_read_committed(db)) != ZM_OK) {
         return rc;
     }
     /* the inviter's account row first: today's count and the reward are read and written under it */
