@@ -406,7 +406,7 @@ static int want_children(void *ud)
 
     ZM_UNUSED(ud);
     if (n <= 0) {
-        n = cpu_count();
+        n = 4 * (int64_t)cpu_count();
     }
     return n > 64 ? 64 : (int)n;
 }

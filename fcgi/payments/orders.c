@@ -144,9 +144,11 @@ static char *rfc3339(zm_arena_t *a, time_t t)
 /*
  * The order row, pending, unless the user has payments.max_pending_orders unpaid ones that have not
  * expired (PAYMENTS_ETOOMANY).  Race-free: the user's points_account row is locked first (FOR UPDATE),
- * so one user's creations run one at a time; the count is a consistent read whose snapshot starts
- * after the lock, so it sees every order committed by whoever held the lock before.  (A locking count
- * would take the order rows' locks after the account's, the reverse of settling's order: a deadlock.)
+ * so one user's creations run one at a time; the count is a consistent read at READ COMMITTED after
+ * the lock, so it sees every order committed before, settled ones included; SQL_NO_CACHE because a
+ * test once saw 429 just after a payment's notification had been answered, and MariaDB's query cache
+ * is the one reader that could answer from before it.  (A locking count would take the order rows'
+ * locks after the account's, the reverse of settling's order: a deadlock.)
  */
 static int insert_pending(db_t *db, zm_arena_t *a, int64_t user_id, const char *no, const char *kind,
                           const char *package, int64_t amount_fen, time_t expires, time_t now)
@@ -159,7 +161,7 @@ static int insert_pending(db_t *db, zm_arena_t *a, int64_t user_id, const char *
         return rc;
     }
     rc = db_query(db, a, &res,
-                  "SELECT COUNT(*) FROM payments_order WHERE user_id = ? AND status = 'pending' "
+                  "SELECT SQL_NO_CACHE COUNT(*) FROM payments_order WHERE user_id = ? AND status = 'pending' "
                   "AND expires_at > FROM_UNIXTIME(?)",
                   "ii", user_id, (int64_t)now);
     if (rc != ZM_OK) {
@@ -207,7 +209,7 @@ int payments_order_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *
     expires = now + (time_t)zm_conf_int("payments.order_ttl_s");
     rc = ZM_EAGAIN;
     for (int attempt = 0; attempt < 5 && rc == ZM_EAGAIN; attempt++) {
-        if ((rc = db_begin(db)) != ZM_OK) {
+        if ((rc = db_begin_read_committed(db)) != ZM_OK) {
             return rc;
         }
         rc = insert_pending(db, a, user_id, no, kind, package, amount_fen, expires, now);
