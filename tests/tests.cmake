@@ -157,6 +157,9 @@ zm_api_test(messages test_messages.py)
 zm_api_test(stats test_stats.py)
 # feedback (意见收集) and work orders (工单), issue 17 items 2 and 3
 zm_api_test(tickets test_tickets.py)
+# speech (issue 18 item 3): espeak-ng TTS measured by sox, the cache; then restarts zhimai-fcgi and zhimai-worker
+# against tests/api/fake_speech.py (remote TTS, its failures; ASR sessions, live partials), then restores them
+zm_api_test(speech test_speech.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts

@@ -237,6 +237,8 @@ fail:
     return rc;
 }
 
+static void publish(int64_t user_id, const char *asr_id, const char *text, int final);
+
 static json_object *final_text(const char *asr_id, const char *text)
 {
     json_object *o = json_object_new_object();
@@ -291,6 +293,8 @@ int speech_asr_stop(db_t *db, zm_arena_t *a, int64_t user_id, const char *asr_id
         task_wake();
     }
     if (*final) {
+        /* the same final event a transcription would send, for a page that only listens */
+        publish(s.user_id, asr_id, s.transcript, 1);
         *out = final_text(asr_id, s.transcript);
     } else {
         *out = json_object_new_object();

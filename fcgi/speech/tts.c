@@ -280,7 +280,9 @@ static int tts_espeak(zm_arena_t *a, const speech_tts_req_t *q, const speech_sin
     if (espeak_rate <= 0) {
         return SPEECH_EOFF;
     }
-    if (espeak_SetVoiceByName(voice_of(q)) != EE_OK) {
+    espeak_VOICE v = {.languages = voice_of(q)};
+    /* by language (cmn, en, en-gb): the voice's file name differs from its language code */
+    if (espeak_SetVoiceByProperties(&v) != EE_OK) {
         zm_log_error("speech: espeak-ng has no voice %s", voice_of(q));
         return SPEECH_EOFF;
     }
