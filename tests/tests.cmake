@@ -47,6 +47,7 @@ zm_unit_test(payments zmpayments zmmodules)
 zm_unit_test(content zmcontent)
 # tickets: the work orders' state table
 zm_unit_test(tickets zmtickets)
+zm_unit_test(speech zmspeech zmmodules)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
