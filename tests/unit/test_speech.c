@@ -163,6 +163,29 @@ static void test_espeak(void)
     zm_arena_destroy(&a);
 }
 
+static void test_transcript_parse(void)
+{
+    zm_arena_t a;
+    const char *t = NULL;
+#define P(s) speech_transcript_parse(&a, (s), sizeof(s) - 1, &t)
+
+    zm_arena_init(&a, 4096, 0);
+    ZT_CHECK(P("{\"text\": \"audio 3.00 s\"}\n") == ZM_OK && strcmp(t, "audio 3.00 s") == 0);
+    ZT_CHECK(P("{\"text\":\"你好\",\"duration\":1.5,\"segments\":[{\"text\":\"你好\"}]}") == ZM_OK &&
+             strcmp(t, "你好") == 0);
+    ZT_CHECK(P("{\"text\":\"\\u4f60\"}") == ZM_OK && strcmp(t, "你") == 0);
+    ZT_CHECK(P("{\"text\":\"a\\u0000b\"}") == SPEECH_EPROVIDER); /* a NUL would cut the transcript */
+    ZT_CHECK(P("{\"text\":\"x\"} and more") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("{\"text\": 5}") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("{\"error\": {\"message\": \"x\"}}") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("[\"text\"]") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("{\"text\":\"\xc0\xaf\"}") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]") == SPEECH_EPROVIDER);
+#undef P
+    zm_arena_destroy(&a);
+}
+
 static void test_stream_reply(void)
 {
     zm_arena_t a;
@@ -197,6 +220,7 @@ int main(void)
     ZT_RUN(test_cache_key);
     ZT_RUN(test_voices);
     ZT_RUN(test_espeak);
+    ZT_RUN(test_transcript_parse);
     ZT_RUN(test_stream_reply);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
