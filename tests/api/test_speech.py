@@ -301,6 +301,11 @@ def fake_asr_cases():
         ch.wait_event(lambda e: e.get("asr_id") == asr_id and e["final"] and e["text"] == "重新开始",
                       "the final transcript after clear", timeout=30)
 
+        # a session's chunks are rate limited (speech.asr_chunks_per_minute = 40 here)
+        s = data_of(call("POST", "/api/v1/paraformer/start", u, {"format": "pcm16"}), 201, "start for the limit")
+        got = [audio(u, s["asr_id"], seq, b"\1\2" * 50).status for seq in range(42)]
+        assert got[:40] == [200] * 40 and got[40:] == [429, 429], got
+
         # a provider's 429 is retried by the task queue; the transcript still comes
         s = data_of(call("POST", "/api/v1/paraformer/start", u, {"lang": "en", "format": "wav"}), 201, "start 2")
         FAKE.script(transcriptions=[{"status": 429}, {"text": "after a retry"}])
@@ -347,7 +352,7 @@ def test_against_the_fakes():
             "ZM_SPEECH_TTS_TIMEOUT_MS": "1500", "ZM_SPEECH_TTS_PER_MINUTE": "12",
             "ZM_SPEECH_ASR_PROVIDER": "openai", "ZM_SPEECH_ASR_URL": FAKE.base, "ZM_SPEECH_ASR_KEY": KEY,
             "ZM_SPEECH_ASR_MODEL": "asr-fake", "ZM_SPEECH_ASR_PARTIAL_BYTES": "32000",
-            "ZM_SPEECH_ASR_CHUNK_MAX": "65536", "ZM_TASKS_BACKOFF_S": "1",
+            "ZM_SPEECH_ASR_CHUNK_MAX": "65536", "ZM_SPEECH_ASR_CHUNKS_PER_MINUTE": "40", "ZM_TASKS_BACKOFF_S": "1",
         })
         t0 = time.time()
         fake_tts_cases()
