@@ -190,8 +190,11 @@ def fake_tts_cases():
         text = unique(EN)
         FAKE.script(speech=[step])
         r = tts(u, {"text": text, "lang": "en"})
-        expect_error(r, status, code)
-        assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
+        j = expect_error(r, status, code)
+        why = j["error"]["fields"]["provider"]
+        assert isinstance(why, list) and why[0], j
+        if "status" in step:
+            assert why[0].startswith("HTTP %d: " % step["status"]) and "scripted failure" in why[0], j
         FAKE.script()
         r = tts(u, {"text": text, "lang": "en"})
         assert r.status == 200 and r.headers["X-Cache"] == "miss", "%r: not cached after the failure: %r" % (step, r)
