@@ -84,4 +84,5 @@ const zm_module_t zm_speech_module = {
     .ntasks = ZM_ARRAY_LEN(speech_tasks),
     .purges = speech_purges,
     .npurges = ZM_ARRAY_LEN(speech_purges),
+    .metrics = speech_metrics,
 };
