@@ -47,6 +47,7 @@ zm_unit_test(payments zmpayments zmmodules)
 zm_unit_test(content zmcontent)
 # tickets: the work orders' state table
 zm_unit_test(tickets zmtickets)
+zm_unit_test(speech zmspeech zmmodules)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -75,6 +76,9 @@ target_link_libraries(analysis_bench zmanalyzer)
 # not a test: one notification's verification + decryption, one request's signature (per-call p50/p99)
 add_executable(wechatpay_bench tests/bench/wechatpay_bench.c)
 target_link_libraries(wechatpay_bench zmservices)
+# not a test: espeak-ng's real-time factor in process, zh and en, and the longest text (tests/bench/tts_bench.py)
+add_executable(tts_rtf_bench tests/bench/tts_rtf_bench.c)
+target_link_libraries(tts_rtf_bench zmspeech)
 # not a test: the streaming trade-bill parser's time and max RSS at 10k, 100k, 400k rows (tests/bench/run.sh)
 add_executable(bill_stream_bench tests/bench/bill_stream_bench.c)
 target_link_libraries(bill_stream_bench zmservices)
@@ -157,6 +161,9 @@ zm_api_test(messages test_messages.py)
 zm_api_test(stats test_stats.py)
 # feedback (意见收集) and work orders (工单), issue 17 items 2 and 3
 zm_api_test(tickets test_tickets.py)
+# speech (issue 18 item 3): espeak-ng TTS measured by sox, the cache; then restarts zhimai-fcgi and zhimai-worker
+# against tests/api/fake_speech.py (remote TTS, its failures; ASR sessions, live partials), then restores them
+zm_api_test(speech test_speech.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts
@@ -173,6 +180,9 @@ set_tests_properties(browser.payment PROPERTIES FIXTURES_REQUIRED stack ENVIRONM
 # 意见反馈 and 工单 with an admin: adopt, answer, the live thread (issue 17 items 2, 3)
 add_test(NAME browser.tickets COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh tickets.test.mjs)
 set_tests_properties(browser.tickets PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+# Issue 18 item 3: espeak-ng's streamed WAV (sizes unknown) and the cached one both play to their end in <audio>
+add_test(NAME browser.speech COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh speech.test.mjs)
+set_tests_properties(browser.speech PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 
