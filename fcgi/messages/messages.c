@@ -293,11 +293,11 @@ int msg_unread_count(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t *
         return rc;
     }
     rc = db_query(db, a, &res,
-                  "SELECT LEAST(" CAPPED("m.user_id = ?") " + " CAPPED("m.audience = 'role' AND m.role = ? AND "
-                                                                       "m.created_at >= ?") " + " CAPPED(
-                      "m.audience = 'all' AND "
-                      "m.role = '' AND "
-                      "m.created_at >= ?") ", " STR(MSG_UNREAD_CAP) ")",
+                  "SELECT LEAST(" CAPPED("m.user_id = ?") " + " CAPPED(
+                      "m.audience = 'role' AND m.role = ? AND "
+                      "m.created_at >= ?") " + " CAPPED("m.audience = 'all' AND "
+                                                        "m.role = '' AND "
+                                                        "m.created_at >= ?") ", " STR(MSG_UNREAD_CAP) ")",
                   "iiissiisii", who->user_id, st.upto, who->user_id, who->role, st.joined, st.upto, who->user_id,
                   st.joined, st.upto, who->user_id);
     if (rc == ZM_OK) {
