@@ -75,9 +75,11 @@ int stats_trend(db_t *db, zm_arena_t *a, stats_trend_t t, int days, json_object 
  *  "diagnoses", "interview_predictions", "mock_interviews", "applications"} x 7, oldest first]}. */
 int stats_monthly(db_t *db, zm_arena_t *a, int64_t user_id, json_object **out);
 
-/** Recompute every rollup (stats_daily, stats_user_monthly, stats_payer) from the source tables in
- *  one READ COMMITTED transaction (it sets the session's isolation: give it a connection of its own);
- *  *out gets the rows written per table.  ZM_EAGAIN on a deadlock with a writer. */
+/** Recompute every rollup (stats_daily, stats_user_monthly, stats_payer) from the source tables
+ *  without stalling stats_record (rebuild.c: computed into session TEMPORARY tables, the history
+ *  swapped in month-sized short transactions, the keys live counting writes corrected by a delta
+ *  taken in one consistent snapshot).  It sets the session's isolation and variables: give it a
+ *  connection of its own.  *out gets the rows computed per table and the live corrections made. */
 int stats_rebuild(db_t *db, zm_arena_t *a, json_object **out);
 
 /** Queue stats.rebuild for an admin: *task_id. */

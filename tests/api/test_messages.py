@@ -12,7 +12,6 @@ Needs a running stack (./dev up with ZM_VAR):
     ZM_VAR=/tmp/msgtest /usr/bin/python3 tests/api/test_messages.py [test_name ...]
 """
 import os
-import subprocess
 import sys
 import uuid
 
@@ -268,35 +267,11 @@ def test_unread_count_is_capped():
     assert data_of(call("GET", "/api/v1/messages/unread-count", u), 200, "none") == {"unread": 0, "capped": False}
 
 
-class HeldTransaction:
-    """A mariadb client session with a transaction left open: statements go in, their output comes
-    back line by line (--unbuffered), nothing commits until commit()."""
-
-    def __init__(self):
-        self.p = subprocess.Popen(["mariadb", "--defaults-file=" + os.path.join(zmtest.VAR, "client.cnf"),
-                                   "-N", "-B", "--unbuffered"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  text=True)
-
-    def run(self, q):
-        self.p.stdin.write(q.rstrip(";") + ";\n")
-        self.p.stdin.flush()
-
-    def query(self, q):
-        """q's one-line answer"""
-        self.run(q)
-        return self.p.stdout.readline().strip()
-
-    def commit(self):
-        self.p.stdin.write("COMMIT;\n")
-        self.p.stdin.close()
-        assert self.p.wait() == 0
-
-
 def test_read_all_leaves_a_message_committed_later_with_a_lower_id_unread():
     """Read-all vs a message whose id was allocated before the newest visible one but whose transaction
     commits after the read-all (a domain's msg_send inside its transaction): it must stay unread."""
     u = new_user("late")
-    held = HeldTransaction()
+    held = zmtest.HeldTransaction()
     try:
         held.run("BEGIN")
         late = int(held.query(

@@ -351,5 +351,45 @@ def test_rebuild_equals_brute_force_and_live_counts():
     assert before == {m: trend(m, 365)["series"] for m in ("new_users", "revenue", "usage", "retention")}
 
 
+
+def test_rebuild_blocks_no_live_count_and_loses_none():
+    """stats.rebuild while counted writes go on: held up (by a lock on a history row, deterministically)
+    in the middle of its work, a search through the API still answers and counts, and after the rebuild
+    today's counts hold every search made meanwhile (the recount's delta keeps them)."""
+    u = new_user("strb")
+    # a history row (1999) the rebuild replaces: its first month's slice waits on the lock we take
+    sql("INSERT INTO stats_daily (metric, day, value) VALUES ('search_effective', '1999-01-01', 5) "
+        "ON DUPLICATE KEY UPDATE value = 5")
+    held = zmtest.HeldTransaction()
+    try:
+        held.run("BEGIN")
+        assert held.query("SELECT value FROM stats_daily WHERE metric = 'search_effective' AND day = '1999-01-01' "
+                          "FOR UPDATE") == "5"
+        d = data_of(call("POST", "/api/v1/admin/stats/rebuild", admin()), 202, "rebuild")
+        # the rebuild is under way and waiting for the held row: its DELETE stays in the process list
+        # (the application's own database user sees its own threads)
+        wait_for(lambda: int(sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                 "WHERE INFO LIKE 'DELETE FROM stats_daily%'")[0][0]) > 0,
+                 timeout=60, step=0.1, what="the rebuild waiting on the held history row")
+        # counted writes meanwhile: neither wait for it nor fail
+        for q in ("重建中 %s" % TAG, "Go", "Rust"):
+            data_of(call("POST", "/api/v1/search/sessions", u, {"query": q, "results": 1}), 201, "search during rebuild")
+        assert data_of(call("GET", "/api/v1/monthly-stats", u), 200, "monthly")["this_month"]["job_searches"] == 3
+        t = data_of(call("GET", "/api/v1/tasks/%d" % d["task_id"], admin()), 200, "task")
+        assert t["state"] not in ("done", "failed"), t
+    finally:
+        held.commit()
+    t = poll_task(admin(), d["task_id"], timeout=120)
+    assert t["state"] == "done", t
+    # nothing lost: the user's month and today's total equal the source rows
+    assert data_of(call("GET", "/api/v1/monthly-stats", u), 200, "monthly")["this_month"]["job_searches"] == 3
+    rows = sql("SELECT created_at FROM jobs_searchsession")
+    want = sum(1 for (ts,) in rows if lday(ts) == today())
+    got = sql("SELECT value FROM stats_daily WHERE metric = 'search' AND day = '%s'" % today().isoformat())
+    assert got == [[str(want)]], (got, want)
+    # the history row no source backs is gone
+    assert sql("SELECT COUNT(*) FROM stats_daily WHERE day = '1999-01-01'") == [["0"]]
+
+
 if __name__ == "__main__":
     zmtest.main(globals())

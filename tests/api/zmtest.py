@@ -372,6 +372,31 @@ def sql(query):
     return [line.split("\t") for line in out.splitlines()]
 
 
+class HeldTransaction:
+    """A mariadb client session kept open: statements go in (run), one-line answers come back (query,
+    --unbuffered), nothing commits until commit() -- a transaction (or a lock) held across API calls."""
+
+    def __init__(self):
+        self.p = subprocess.Popen(["mariadb", "--defaults-file=" + os.path.join(VAR, "client.cnf"), "-N", "-B",
+                                   "--unbuffered"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, q):
+        self.p.stdin.write(q.rstrip(";") + ";\n")
+        self.p.stdin.flush()
+
+    def query(self, q):
+        """q's one-line answer"""
+        self.run(q)
+        return self.p.stdout.readline().strip()
+
+    def commit(self):
+        if self.p.stdin.closed:
+            return
+        self.p.stdin.write("COMMIT;\n")
+        self.p.stdin.close()
+        assert self.p.wait() == 0
+
+
 def dev(*args):
     env = dict(os.environ, ZM_VAR=VAR, ZM_BUILD=ENV["ZM_BUILD"])
     return subprocess.run([os.path.join(ROOT, "dev")] + list(args), check=True, env=env,
