@@ -10,6 +10,7 @@
  *   revenue_fen, payments     payments_order paid, by paid_at; stats_payer: each payer's first paid day
  *   paying_users              the first paid day of each payer
  *   active_*, retained_d*     stats_active (the heartbeat's own table, not rebuilt)
+ *   sess_n_*, sess_s_*        stats_session (sessions.c's own table, not rebuilt), by started_at
  *
  * Live counting only ever writes a few keys: today's day rows (and the cohort rows retained_dK of
  * the day K days ago), the current month's per-user rows, and payer rows.  So the rebuild is three
@@ -47,6 +48,9 @@
     "'mock_interview', 'revenue_fen', 'payments', 'paying_users', 'active_users', 'active_minutes', 'retained_d1', "   \
     "'retained_d7', 'retained_d30')"
 
+/* is stats_daily row x one a rebuild recounts? */
+#define OWNED(x) "(" x ".metric IN " DAILY_METRICS " OR LEFT(" x ".metric, 5) = 'sess_')"
+
 /* is (metric, day) of alias x a key live counting may still write? */
 #define LIVE_DAY(x)                                                                                                    \
     "(" x ".day >= @zm_cut OR (" x ".metric = 'retained_d1' AND " x ".day >= @zm_cut - INTERVAL 1 DAY) OR (" x         \
@@ -83,6 +87,12 @@ static const char *const daily_steps[] = {
     RETAINED(1),
     RETAINED(7),
     RETAINED(30),
+    /* time per core feature (sessions.c): sessions and their seconds by the day they started */
+    "SELECT CONCAT('sess_n_', feature) metric, " LOCAL_DAY(
+        "started_at") " day, COUNT(*) value FROM stats_session GROUP BY feature, day",
+    "SELECT CONCAT('sess_s_', feature) metric, " LOCAL_DAY(
+        "started_at") " day, SUM(TIMESTAMPDIFF(SECOND, started_at, last_at)) value FROM stats_session "
+                      "GROUP BY feature, day",
 };
 
 #define MOCK_MONTH LOCAL_MONTH("updated_at")
@@ -205,8 +215,8 @@ static int64_t copy_history(db_t *db, zm_arena_t *a)
         }
         next = db_val(&nx, 0, 0);
         n = swap_range(db,
-                       "DELETE FROM stats_daily WHERE metric IN " DAILY_METRICS " AND day >= ? AND day < ? "
-                       "AND NOT " LIVE_DAY("stats_daily"),
+                       "DELETE FROM stats_daily WHERE " OWNED("stats_daily") " AND day >= ? AND day < ? "
+                                                                             "AND NOT " LIVE_DAY("stats_daily"),
                        "INSERT INTO stats_daily (metric, day, value) SELECT metric, day, value FROM zm_rb_daily x "
                        "WHERE day >= ? AND day < ? AND NOT " LIVE_DAY("x"),
                        m, next);
