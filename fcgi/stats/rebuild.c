@@ -18,8 +18,7 @@
  *   1. everything computed into TEMPORARY tables (session-private) in READ COMMITTED: the sources are
  *      read without locks, the live rollups not touched;
  *   2. the history -- keys live counting never writes (days before the cut, months before the
- *      cut's) -- copied over in short transactions, a month of days (or one month of per-user rows)
- *      each;
+ *      cut's) -- copied over in short transactions, a month of days or 2000 users' past months each;
  *   3. the live keys corrected by a delta: in one consistent snapshot (REPEATABLE READ, plain
  *      non-locking reads) the recount from the sources and the rollup rows are compared; a count and
  *      its source row commit together, so in that snapshot both include exactly the same writes, and
@@ -186,16 +185,16 @@ static int64_t swap_range(db_t *db, const char *del, const char *ins, const char
     return n;
 }
 
-/* phase 2: the history, a month at a time */
+#define USER_SLICE 2000
+
+/* phase 2: the history: the days a month at a time, the per-user months a slice of users at a time */
 static int64_t copy_history(db_t *db, zm_arena_t *a)
 {
     db_res_t res;
     int64_t n;
     int rc = db_query(db, a, &res,
                       "SELECT DATE_FORMAT(LEAST(COALESCE((SELECT MIN(day) FROM zm_rb_daily), @zm_cut), "
-                      "COALESCE((SELECT MIN(day) FROM stats_daily), @zm_cut), "
-                      "COALESCE((SELECT MIN(month) FROM zm_rb_monthly), @zm_cutm), "
-                      "COALESCE((SELECT MIN(month) FROM stats_user_monthly), @zm_cutm)), '%Y-%m-01'), "
+                      "COALESCE((SELECT MIN(day) FROM stats_daily), @zm_cut)), '%Y-%m-01'), "
                       "DATE_FORMAT(@zm_cut, '%Y-%m-%d')",
                       "");
     const char *m, *cut;
@@ -205,7 +204,7 @@ static int64_t copy_history(db_t *db, zm_arena_t *a)
     }
     m = db_val(&res, 0, 0);
     cut = db_val(&res, 0, 1);
-    for (n = 0; n >= 0 && strcmp(m, cut) <= 0;) {
+    for (n = 0; n >= 0 && strcmp(m, cut) <= 0;) { /* stats_daily: a month of days a transaction */
         db_res_t nx;
         const char *next;
 
@@ -220,13 +219,33 @@ static int64_t copy_history(db_t *db, zm_arena_t *a)
                        "INSERT INTO stats_daily (metric, day, value) SELECT metric, day, value FROM zm_rb_daily x "
                        "WHERE day >= ? AND day < ? AND NOT " LIVE_DAY("x"),
                        m, next);
-        if (n >= 0) {
-            n = swap_range(db, "DELETE FROM stats_user_monthly WHERE month >= ? AND month < ? AND month < @zm_cutm",
-                           "INSERT INTO stats_user_monthly (user_id, month, metric, value) SELECT user_id, month, "
-                           "metric, value FROM zm_rb_monthly WHERE month >= ? AND month < ? AND month < @zm_cutm",
-                           m, next);
-        }
         m = next;
+    }
+    /* the per-user months, by slices of users (the primary key's prefix): each slice a short
+     * transaction over its past months */
+    rc = db_query(db, a, &res,
+                  "SELECT GREATEST(COALESCE((SELECT MAX(user_id) FROM zm_rb_monthly), 0), "
+                  "COALESCE((SELECT MAX(user_id) FROM stats_user_monthly), 0))",
+                  "");
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    for (int64_t lo = 0, top = db_int(&res, 0, 0); n >= 0 && lo <= top; lo += USER_SLICE) {
+        n = db_begin(db);
+        if (n >= 0) {
+            n = db_exec(db, "DELETE FROM stats_user_monthly WHERE user_id >= ? AND user_id < ? AND month < @zm_cutm",
+                        "ii", lo, lo + USER_SLICE);
+        }
+        if (n >= 0) {
+            n = db_exec(db,
+                        "INSERT INTO stats_user_monthly (user_id, month, metric, value) SELECT user_id, month, "
+                        "metric, value FROM zm_rb_monthly WHERE user_id >= ? AND user_id < ? AND month < @zm_cutm",
+                        "ii", lo, lo + USER_SLICE);
+        }
+        n = n >= 0 ? db_commit(db) : n;
+        if (n < 0) {
+            db_rollback(db);
+        }
     }
     return n;
 }
