@@ -174,4 +174,16 @@ const char *an_edu_name(int level);
 /** Tests: fix "today" (the end of "2019.07-至今") to year/month; year 0 = the real date. */
 void an_set_today(int year, int month);
 
+/* ---- the user's records, for other domains (review.c) ---- */
+
+struct db_s;
+
+/**
+ * The user's n newest records of kind ("diagnosis" or "interview"), newest first, in the short shape
+ * a summary shows: [{id, kind, state, score, target_role, count (interview), created_at,
+ * finished_at}] (no job description, no result: GET /api/v1/resume-diagnosis/{id} has those).  One
+ * index range (zm_analysis_user_kind), n rows.
+ */
+int analysis_recent(struct db_s *db, zm_arena_t *a, int64_t user_id, const char *kind, int n, json_object **out);
+
 #endif

@@ -489,3 +489,37 @@ int rv_analysis_failed(db_t *db, const char *id, const char *why, const char *pr
 
     return n < 0 ? (int)n : ZM_OK;
 }
+
+int analysis_recent(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int n, json_object **out)
+{
+    db_res_t res;
+    int rc = db_query(db, a, &res,
+                      "SELECT id, kind, state, score, target_role, question_count, " ISO("created_at") ", " ISO(
+                          "finished_at") " FROM zm_analysis WHERE user_id = ? AND kind = ? "
+                                         "ORDER BY created_at DESC, id LIMIT ?",
+                      "isi", user_id, kind, (int64_t)n);
+
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    *out = json_object_new_array();
+    for (size_t r = 0; r < res.nrows; r++) {
+        json_object *o = json_object_new_object();
+        const char *v;
+
+        json_object_object_add(o, "id", json_object_new_string(zm_uuid_dashed(a, db_val(&res, r, 0))));
+        json_object_object_add(o, "kind", json_object_new_string(db_val(&res, r, 1)));
+        json_object_object_add(o, "state", json_object_new_string(db_val(&res, r, 2)));
+        json_object_object_add(o, "score", db_val(&res, r, 3) ? json_object_new_int64(db_int(&res, r, 3)) : NULL);
+        v = db_val(&res, r, 4);
+        json_object_object_add(o, "target_role", v ? json_object_new_string(v) : NULL);
+        if (strcmp(db_val(&res, r, 1), "interview") == 0) {
+            json_object_object_add(o, "count", json_object_new_int64(db_int(&res, r, 5)));
+        }
+        json_object_object_add(o, "created_at", json_object_new_string(db_val(&res, r, 6)));
+        v = db_val(&res, r, 7);
+        json_object_object_add(o, "finished_at", v ? json_object_new_string(v) : NULL);
+        json_object_array_add(*out, o);
+    }
+    return ZM_OK;
+}

@@ -429,3 +429,11 @@ int content_api_event_delete(zm_req_t *r)
     rc = rc == ZM_OK ? content_event_delete(r->db, r->user_id, id) : ZM_ENOTFOUND;
     return rc == ZM_OK ? zm_reply_no_content(r) : ZM_REPLY_MAPPED(r, event_errors, rc);
 }
+
+int content_api_dashboard(zm_req_t *r)
+{
+    json_object *out;
+    int rc = content_dashboard(r->db, r->a, r->user_id, zm_now_s(), &out);
+
+    return rc == ZM_OK ? zm_reply_data(r, 200, out) : zm_reply_from_rc(r, rc);
+}

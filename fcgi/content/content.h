@@ -160,4 +160,18 @@ typedef struct {
  */
 int content_remind_due(db_t *db, zm_arena_t *a, int64_t now, int limit, content_remind_t *res);
 
+/* ---- the dashboard (dashboard.c) ---- */
+
+#define CONTENT_DASH_RECENT 5  /* records and news items on the dashboard */
+#define CONTENT_DASH_EVENTS 10 /* coming events on the dashboard */
+
+/**
+ * The user's 仪表盘 in one answer (GET /api/v1/dashboard), so the page asks one endpoint once:
+ * {monthly: stats_monthly's object, diagnoses: [...], predictions: [...] (analysis_recent, the
+ * CONTENT_DASH_RECENT newest), news: {locked: false, items: [...], total} or {locked: true,
+ * required_level: {code, label}} (the 职场动态 benefit), events: [the CONTENT_DASH_EVENTS next from
+ * now, as content_event_list], events_total}.  Mock-interview records are not part of it yet.
+ */
+int content_dashboard(db_t *db, zm_arena_t *a, int64_t user_id, int64_t now, json_object **out);
+
 #endif

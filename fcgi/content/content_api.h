@@ -24,4 +24,6 @@ int content_api_event_create(zm_req_t *r);
 int content_api_event_update(zm_req_t *r);
 int content_api_event_delete(zm_req_t *r);
 
+int content_api_dashboard(zm_req_t *r);
+
 #endif

@@ -34,6 +34,8 @@ static const zm_route_t content_routes[] = {
     {"POST", "/api/v1/admin/workplace-news/import", content_api_admin_news_import, ZM_AUTH_ADMIN, NULL, ZM_BODY_JSON},
     {"PATCH", "/api/v1/admin/workplace-news/{id}", content_api_admin_news_update, ZM_AUTH_ADMIN, NULL, ZM_BODY_JSON},
     {"DELETE", "/api/v1/admin/workplace-news/{id}", content_api_admin_news_delete, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
+    /* the 仪表盘 in one answer (dashboard.c) */
+    {"GET", "/api/v1/dashboard", content_api_dashboard, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/calendar/events", content_api_events, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"POST", "/api/v1/calendar/events", content_api_event_create, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
     {"PATCH", "/api/v1/calendar/events/{id}", content_api_event_update, ZM_AUTH_USER, NULL, ZM_BODY_JSON},

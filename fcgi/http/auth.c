@@ -22,6 +22,12 @@ static int refuse(zm_req_t *r, int status, const char *code, const char *message
 }
 
 static zm_authenticate_pt authenticate;
+static zm_observe_pt observe;
+
+void zm_http_set_observer(zm_observe_pt fn)
+{
+    observe = fn;
+}
 
 void zm_http_set_authenticator(zm_authenticate_pt fn)
 {
@@ -60,5 +66,8 @@ int zm_auth_check(zm_req_t *r, int level)
     }
     r->user_id = user_id;
     r->role = role;
+    if (observe && r->route) {
+        observe(r->db, user_id, r->route->pattern);
+    }
     return ZM_OK;
 }

@@ -34,6 +34,13 @@ typedef int (*zm_authenticate_pt)(struct db_s *db, zm_arena_t *a, const char *to
 /** Install the token check zm_auth_check calls (the accounts module does, in init_master). */
 void zm_http_set_authenticator(zm_authenticate_pt fn);
 
+/** Told of every authenticated request (after the token check, before the handler): the user and
+ *  the route's pattern ("/api/v1/resume-diagnosis/{id}").  Best effort, never fails the request. */
+typedef void (*zm_observe_pt)(struct db_s *db, int64_t user_id, const char *pattern);
+
+/** Install the request observer (the stats module does: time spent per core feature). */
+void zm_http_set_observer(zm_observe_pt fn);
+
 /** Run zhimai-fcgi with the configuration at conf_path (keys registered, see conf.h) serving
  *  modules (NULL-terminated); returns the exit code. */
 int zm_server_main(const char *conf_path, const zm_module_t *const *modules);

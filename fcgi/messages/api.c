@@ -45,6 +45,8 @@ int messages_api_unread_count(zm_req_t *r)
     }
     o = json_object_new_object();
     json_object_object_add(o, "unread", json_object_new_int64(n));
+    /* the count stopped at the cap: "at least this many" (the badge shows 99+) */
+    json_object_object_add(o, "capped", json_object_new_boolean(n >= MSG_UNREAD_CAP));
     return zm_reply_data(r, 200, o);
 }
 

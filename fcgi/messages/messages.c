@@ -14,6 +14,9 @@
 #include "live.h"
 #include "str.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 #define ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
 /* the reader's message ids above a lower bound: params "iisisis" (user_id, lo, role, lo, joined, lo, joined) */
@@ -274,27 +277,33 @@ int msg_list(db_t *db, zm_arena_t *a, const msg_reader_t *who, int unread_only, 
     return ZM_OK;
 }
 
-static int unread_count(db_t *db, zm_arena_t *a, const msg_reader_t *who, const reader_state_t *st, int64_t *count)
-{
-    db_res_t res;
-    int rc = db_query(db, a, &res,
-                      "SELECT COUNT(*) FROM " VISIBLE
-                      "LEFT JOIN messages_read r ON r.user_id = ? AND r.message_id = v.id WHERE r.message_id IS NULL",
-                      "iisisisi", who->user_id, st->upto, who->role, st->upto, st->joined, st->upto, st->joined,
-                      who->user_id);
-
-    if (rc == ZM_OK) {
-        *count = res.nrows ? db_int(&res, 0, 0) : 0;
-    }
-    return rc;
-}
+/* one range's unread entries, at most MSG_UNREAD_CAP of them: the range's index entries above the
+ * watermark, each probed in messages_read by primary key, the walk stopped at the cap */
+#define CAPPED(range)                                                                                                  \
+    "(SELECT COUNT(*) FROM (SELECT 1 FROM messages_message m WHERE " range " AND m.id > ? AND NOT EXISTS "             \
+    "(SELECT 1 FROM messages_read r WHERE r.user_id = ? AND r.message_id = m.id) LIMIT " STR(MSG_UNREAD_CAP) ") c)"
 
 int msg_unread_count(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t *count)
 {
     reader_state_t st;
+    db_res_t res;
     int rc = reader_state(db, a, who, &st);
 
-    return rc == ZM_OK ? unread_count(db, a, who, &st, count) : rc;
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = db_query(db, a, &res,
+                  "SELECT LEAST(" CAPPED("m.user_id = ?") " + " CAPPED(
+                      "m.audience = 'role' AND m.role = ? AND "
+                      "m.created_at >= ?") " + " CAPPED("m.audience = 'all' AND "
+                                                        "m.role = '' AND "
+                                                        "m.created_at >= ?") ", " STR(MSG_UNREAD_CAP) ")",
+                  "iiissiisii", who->user_id, st.upto, who->user_id, who->role, st.joined, st.upto, who->user_id,
+                  st.joined, st.upto, who->user_id);
+    if (rc == ZM_OK) {
+        *count = res.nrows ? db_int(&res, 0, 0) : 0;
+    }
+    return rc;
 }
 
 int msg_mark_read(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t id)
@@ -325,45 +334,97 @@ int msg_mark_read(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t id)
     return n < 0 && n != ZM_EDUP ? (int)n : ZM_OK;
 }
 
+/* the reader's messages above a watermark, ascending: params as VISIBLE's */
+/* SQL_NO_CACHE: never a cached (committed) answer for the dirty read (MySQL 8 accepts and ignores it) */
+#define ABOVE "SELECT SQL_NO_CACHE v.id FROM " VISIBLE "ORDER BY v.id"
+
+static int64_t *ids_of(zm_arena_t *a, const db_res_t *res)
+{
+    int64_t *ids = zm_palloc(a, (res->nrows + 1) * sizeof(*ids));
+
+    for (size_t r = 0; r < res->nrows; r++) {
+        ids[r] = db_int(res, r, 0);
+    }
+    return ids;
+}
+
 int msg_mark_all_read(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t *marked)
 {
     reader_state_t st;
-    db_res_t res;
-    int64_t top, count = 0, n;
+    db_res_t seen, dirty;
+    int64_t *c, *d, upto, late = INT64_MAX, count = 0, n;
+    size_t i, j;
     int rc = reader_state(db, a, who, &st);
 
     if (rc != ZM_OK) {
         return rc;
     }
-    /* the newest id of any of the reader's three ranges: three index lookups, not a scan */
-    rc = db_query(db, a, &res,
-                  "SELECT GREATEST(COALESCE((SELECT MAX(id) FROM messages_message WHERE user_id = ?), 0), "
-                  "COALESCE((SELECT MAX(id) FROM messages_message WHERE audience = 'role' AND role = ?), 0), "
-                  "COALESCE((SELECT MAX(id) FROM messages_message WHERE audience = 'all' AND role = ''), 0))",
-                  "is", who->user_id, who->role);
+    if (marked) {
+        *marked = 0;
+    }
+    /* What the reader can see now: the committed messages above the watermark (with whether each
+     * is read already).  Then the same ranges read uncommitted: a message whose id was allocated
+     * before the newest one here but whose transaction has not committed yet (msg_send inside a
+     * domain's transaction) shows there and not here.  The watermark stops below the lowest such
+     * late one, so it is not read when it commits; the seen ones above it get a read row each. */
+    rc = db_query(db, a, &seen,
+                  "SELECT v.id, r.message_id IS NOT NULL FROM " VISIBLE
+                  "LEFT JOIN messages_read r ON r.user_id = ? AND r.message_id = v.id ORDER BY v.id",
+                  "iisisisi", who->user_id, st.upto, who->role, st.upto, st.joined, st.upto, st.joined, who->user_id);
     if (rc != ZM_OK) {
         return rc;
     }
-    top = res.nrows ? db_int(&res, 0, 0) : 0;
-    if (top <= st.upto) {
-        if (marked) {
-            *marked = 0;
-        }
+    if (seen.nrows == 0) {
         return ZM_OK;
     }
-    if ((rc = unread_count(db, a, who, &st, &count)) != ZM_OK) {
+    if ((rc = db_exec_script(db, "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED")) != ZM_OK) {
+        return rc; /* the next statement's transaction only: the one below */
+    }
+    rc = db_query(db, a, &dirty, ABOVE, "iisisis", who->user_id, st.upto, who->role, st.upto, st.joined, st.upto,
+                  st.joined);
+    if (rc != ZM_OK) {
         return rc;
+    }
+    c = ids_of(a, &seen);
+    d = ids_of(a, &dirty);
+    for (i = 0, j = 0; j < dirty.nrows; j++) { /* both ascending: the first of d missing from c */
+        while (i < seen.nrows && c[i] < d[j]) {
+            i++;
+        }
+        if (i == seen.nrows || c[i] != d[j]) {
+            late = d[j];
+            break;
+        }
+    }
+    upto = st.upto;
+    for (i = 0; i < seen.nrows; i++) {
+        if (c[i] < late) {
+            upto = c[i];
+        }
+        count += db_int(&seen, i, 1) == 0;
     }
     if ((rc = db_begin(db)) != ZM_OK) {
         return rc;
     }
-    n = db_exec(db,
-                "INSERT INTO messages_watermark (user_id, read_upto, updated_at) VALUES (?, ?, UTC_TIMESTAMP(6)) "
-                "ON DUPLICATE KEY UPDATE read_upto = GREATEST(read_upto, ?), updated_at = UTC_TIMESTAMP(6)",
-                "iii", who->user_id, top, top);
-    if (n >= 0) {
-        /* the single read rows under the watermark say nothing more */
-        n = db_exec(db, "DELETE FROM messages_read WHERE user_id = ? AND message_id <= ?", "ii", who->user_id, top);
+    n = 0;
+    if (upto > st.upto) {
+        n = db_exec(db,
+                    "INSERT INTO messages_watermark (user_id, read_upto, updated_at) VALUES (?, ?, UTC_TIMESTAMP(6)) "
+                    "ON DUPLICATE KEY UPDATE read_upto = GREATEST(read_upto, ?), updated_at = UTC_TIMESTAMP(6)",
+                    "iii", who->user_id, upto, upto);
+        if (n >= 0) {
+            /* the single read rows under the watermark say nothing more */
+            n = db_exec(db, "DELETE FROM messages_read WHERE user_id = ? AND message_id <= ?", "ii", who->user_id,
+                        upto);
+        }
+    }
+    for (i = 0; n >= 0 && i < seen.nrows; i++) { /* seen above a late one: read one by one */
+        if (c[i] > upto && db_int(&seen, i, 1) == 0) {
+            n = db_exec(db,
+                        "INSERT INTO messages_read (user_id, message_id, read_at) VALUES (?, ?, UTC_TIMESTAMP(6)) "
+                        "ON DUPLICATE KEY UPDATE read_at = read_at",
+                        "ii", who->user_id, c[i]);
+        }
     }
     if (n < 0) {
         db_rollback(db);

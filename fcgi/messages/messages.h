@@ -68,14 +68,20 @@ typedef struct {
 int msg_list(db_t *db, zm_arena_t *a, const msg_reader_t *who, int unread_only, int64_t page, int64_t size,
              json_object **items, int64_t *total);
 
-/** How many of the reader's messages are unread. */
+#define MSG_UNREAD_CAP 100 /* the unread count stops there: the badge shows "99+" */
+
+/** How many of the reader's messages are unread, up to MSG_UNREAD_CAP (the count walks at most that
+ *  many unread entries per range, so its cost does not grow with a backlog). */
 int msg_unread_count(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t *count);
 
 /** Mark message id read for the reader (again is fine); ZM_ENOTFOUND when it is not theirs. */
 int msg_mark_read(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t id);
 
 /** Mark every message of the reader's read: one watermark row (and their single read rows below it
- *  dropped).  *marked (may be NULL) gets how many were unread. */
+ *  dropped).  *marked (may be NULL) gets how many were unread.  Only what is committed when it runs
+ *  is marked: a message whose id was allocated earlier but whose transaction commits later (a domain's
+ *  msg_send inside its transaction) stays unread -- the watermark stops below it and the messages
+ *  seen above it get a read row each. */
 int msg_mark_all_read(db_t *db, zm_arena_t *a, const msg_reader_t *who, int64_t *marked);
 
 #endif

@@ -414,3 +414,23 @@ char *ft_clean_text(zm_arena_t *a, const char *s, size_t n, int multiline)
     buf[o] = '\0';
     return buf + start;
 }
+
+const char *ft_sniff_image(const char *data, size_t len)
+{
+    const unsigned char *d = (const unsigned char *)data;
+
+    if (d == NULL) {
+        return NULL;
+    }
+    if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1A\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+        return "image/png";
+    }
+    if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF && d[3] >= 0xC0 && d[3] != 0xFF) {
+        return "image/jpeg";
+    }
+    if (len >= 16 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0 &&
+        (memcmp(d + 12, "VP8 ", 4) == 0 || memcmp(d + 12, "VP8L", 4) == 0 || memcmp(d + 12, "VP8X", 4) == 0)) {
+        return "image/webp";
+    }
+    return NULL;
+}

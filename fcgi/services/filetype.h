@@ -27,6 +27,14 @@ typedef enum {
  */
 ft_type_t ft_sniff(const char *data, size_t len, const char *name, const char **mime);
 
+/**
+ * An image a user may attach (a feedback screenshot, a ticket attachment), by its content alone:
+ * PNG (signature and an IHDR chunk), JPEG (SOI and a marker), WebP (RIFF....WEBP with a VP8/VP8L/VP8X
+ * chunk).  Returns its MIME type ("image/png", "image/jpeg", "image/webp") or NULL for anything else
+ * (GIF and SVG included: SVG is script).
+ */
+const char *ft_sniff_image(const char *data, size_t len);
+
 /** A human word for why a type is refused or what it is ("PDF", "Word (DOCX)", ...). */
 const char *ft_name(ft_type_t t);
 

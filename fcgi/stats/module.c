@@ -5,6 +5,7 @@
 #include "conf.h"
 #include "registry.h"
 #include "server.h"
+#include "stats.h"
 #include "stats_api.h"
 #include "stats_tasks.h"
 
@@ -26,12 +27,20 @@ static const zm_route_t stats_routes[] = {
     {"GET", "/api/v1/monthly-stats", stats_api_monthly, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
 };
 
+/* before fork: authenticated requests tell sessions.c their route (time per core feature) */
+static int stats_init_master(void)
+{
+    zm_http_set_observer(stats_feature_seen);
+    return ZM_OK;
+}
+
 static const task_type_t stats_tasks[] = {
     {"stats.rebuild", stats_task_rebuild, 0},
 };
 
 const zm_module_t zm_stats_module = {
     .name = "stats",
+    .init_master = stats_init_master,
     .conf = stats_keys,
     .nconf = ZM_ARRAY_LEN(stats_keys),
     .routes = stats_routes,

@@ -23,8 +23,8 @@ const stats_usage_t stats_usage[STATS_NUSAGE] = {
     {"application", "applications"},
 };
 
-const char *const stats_trend_names[] = {"new_users", "revenue",   "paying_users", "usage",
-                                         "active",    "retention", "conversion",   NULL};
+const char *const stats_trend_names[] = {"new_users", "revenue",    "paying_users",   "usage", "active",
+                                         "retention", "conversion", "session_length", NULL};
 
 #define DAY_S 86400
 
@@ -65,7 +65,7 @@ int64_t stats_civil(const char *d)
 
 /* ---- the recorder ---- */
 
-static int bump_daily(db_t *db, const char *metric, const char *day, int64_t n)
+int stats_bump_daily(db_t *db, const char *metric, const char *day, int64_t n)
 {
     int64_t rc = db_exec(db,
                          "INSERT INTO stats_daily (metric, day, value) VALUES (?, ?, ?) "
@@ -100,13 +100,13 @@ static int record_payment(db_t *db, int64_t user_id, const char *day, int64_t fe
     int rc = n < 0 ? (int)n : ZM_OK;
 
     if (rc == ZM_OK && n == 1) {
-        rc = bump_daily(db, "paying_users", day, 1);
+        rc = stats_bump_daily(db, "paying_users", day, 1);
     }
     if (rc == ZM_OK) {
-        rc = bump_daily(db, "revenue_fen", day, fen);
+        rc = stats_bump_daily(db, "revenue_fen", day, fen);
     }
     if (rc == ZM_OK) {
-        rc = bump_daily(db, "payments", day, 1);
+        rc = stats_bump_daily(db, "payments", day, 1);
     }
     return rc;
 }
@@ -127,16 +127,16 @@ int stats_record(db_t *db, int64_t user_id, const char *metric, int64_t n)
     fmt_day(stats_local_now(), day);
     for (size_t i = 0; i < STATS_NUSAGE; i++) {
         if (strcmp(metric, stats_usage[i].metric) == 0) {
-            rc = bump_daily(db, metric, day, n);
+            rc = stats_bump_daily(db, metric, day, n);
             return rc == ZM_OK ? bump_monthly(db, user_id, day, metric, n) : rc;
         }
     }
     if (strcmp(metric, "register") == 0) {
-        return bump_daily(db, "new_users", day, n);
+        return stats_bump_daily(db, "new_users", day, n);
     }
     if (strcmp(metric, "register_invited") == 0) {
-        rc = bump_daily(db, "new_users", day, n);
-        return rc == ZM_OK ? bump_daily(db, "invited_users", day, n) : rc;
+        rc = stats_bump_daily(db, "new_users", day, n);
+        return rc == ZM_OK ? stats_bump_daily(db, "invited_users", day, n) : rc;
     }
     if (strcmp(metric, "payment") == 0) {
         return record_payment(db, user_id, day, n);
@@ -160,7 +160,7 @@ static int first_of_day(db_t *db, zm_arena_t *a, int64_t user_id, const char *da
 {
     int64_t off = zm_conf_int("stats.utc_offset_min");
     db_res_t res;
-    int rc = bump_daily(db, "active_users", day, 1);
+    int rc = stats_bump_daily(db, "active_users", day, 1);
 
     if (rc != ZM_OK) {
         return rc;
@@ -173,11 +173,11 @@ static int first_of_day(db_t *db, zm_arena_t *a, int64_t user_id, const char *da
     }
     switch (stats_civil(day) - stats_civil(db_val(&res, 0, 0))) {
     case 1:
-        return bump_daily(db, "retained_d1", db_val(&res, 0, 0), 1);
+        return stats_bump_daily(db, "retained_d1", db_val(&res, 0, 0), 1);
     case 7:
-        return bump_daily(db, "retained_d7", db_val(&res, 0, 0), 1);
+        return stats_bump_daily(db, "retained_d7", db_val(&res, 0, 0), 1);
     case 30:
-        return bump_daily(db, "retained_d30", db_val(&res, 0, 0), 1);
+        return stats_bump_daily(db, "retained_d30", db_val(&res, 0, 0), 1);
     default:
         return ZM_OK;
     }
@@ -222,7 +222,7 @@ static int heartbeat(db_t *db, int64_t user_id, int64_t now)
             return rc;
         }
     }
-    return bump_daily(db, "active_minutes", day, 1);
+    return stats_bump_daily(db, "active_minutes", day, 1);
 }
 
 void stats_seen(db_t *db, int64_t user_id)
@@ -458,6 +458,23 @@ int stats_trend(db_t *db, zm_arena_t *a, stats_trend_t t, int days, json_object 
                     avg, v[d] ? json_object_new_double((double)((v[days + d] * 10 + v[d] / 2) / v[d]) / 10.0) : NULL);
             }
             json_object_object_add(series, "avg_active_minutes", avg);
+        }
+        break;
+    case STATS_T_SESSION_LENGTH:
+        /* per core feature: the average session length in seconds of the sessions started that day
+         * (null on a day without one) and how many there were */
+        for (int f = 0; f < STATS_NFEATURES && rc == ZM_OK; f++) {
+            const char *m[2] = {zm_psprintf(a, "sess_n_%s", stats_features[f].name),
+                                zm_psprintf(a, "sess_s_%s", stats_features[f].name)};
+            if ((rc = read_days(db, a, m, 2, from, days, &v)) == ZM_OK) {
+                json_object *avg = json_object_new_array_ext(days);
+                for (int d = 0; d < days; d++) {
+                    json_object_array_add(avg, v[d] ? json_object_new_int64((v[days + d] + v[d] / 2) / v[d]) : NULL);
+                }
+                json_object_object_add(series, stats_features[f].name, avg);
+                json_object_object_add(series, zm_psprintf(a, "%s_sessions", stats_features[f].name),
+                                       int_series(v, days));
+            }
         }
         break;
     case STATS_T_RETENTION:

@@ -45,6 +45,12 @@ int stats_record(db_t *db, int64_t user_id, const char *metric, int64_t n);
  *  returned: a request does not fail for its heartbeat. */
 void stats_seen(db_t *db, int64_t user_id);
 
+/** The request observer (installed by the stats module): an authenticated request of user_id to a
+ *  route of a core feature (diagnosis, interview, job_search, resumes, suggestions, mock_interview)
+ *  starts or extends their session in it (sessions.c); at most a write a minute per user and feature
+ *  and worker, never inside a transaction, a failure only logged. */
+void stats_feature_seen(db_t *db, int64_t user_id, const char *pattern);
+
 /** The local day of t (seconds since the epoch) as "YYYY-MM-DD" into day[11]. */
 void stats_day(int64_t t, char day[11]);
 
@@ -62,6 +68,7 @@ typedef enum {
     STATS_T_ACTIVE,
     STATS_T_RETENTION,
     STATS_T_CONVERSION,
+    STATS_T_SESSION_LENGTH,
 } stats_trend_t;
 
 /** The trend names, in stats_trend_t's order, NULL-terminated. */
@@ -75,9 +82,11 @@ int stats_trend(db_t *db, zm_arena_t *a, stats_trend_t t, int days, json_object 
  *  "diagnoses", "interview_predictions", "mock_interviews", "applications"} x 7, oldest first]}. */
 int stats_monthly(db_t *db, zm_arena_t *a, int64_t user_id, json_object **out);
 
-/** Recompute every rollup (stats_daily, stats_user_monthly, stats_payer) from the source tables in
- *  one READ COMMITTED transaction (it sets the session's isolation: give it a connection of its own);
- *  *out gets the rows written per table.  ZM_EAGAIN on a deadlock with a writer. */
+/** Recompute every rollup (stats_daily, stats_user_monthly, stats_payer) from the source tables
+ *  without stalling stats_record (rebuild.c: computed into session TEMPORARY tables, the history
+ *  swapped in month-sized short transactions, the keys live counting writes corrected by a delta
+ *  taken in one consistent snapshot).  It sets the session's isolation and variables: give it a
+ *  connection of its own.  *out gets the rows computed per table and the live corrections made. */
 int stats_rebuild(db_t *db, zm_arena_t *a, json_object **out);
 
 /** Queue stats.rebuild for an admin: *task_id. */

@@ -15,7 +15,7 @@ const char *const tickets_feedback_statuses[] = {"pending", "adopted", "declined
 #define FB_ISO(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
 #define FB_COLS                                                                                                        \
     "f.id, f.user_id, f.category, f.body, f.status, f.reply, f.points_awarded, " FB_ISO("f.created_at") ", " FB_ISO(   \
-        "f.reviewed_at") ", u.email"
+        "f.reviewed_at") ", u.email, EXISTS (SELECT 1 FROM tickets_file x WHERE x.feedback_id = f.id)"
 
 static json_object *str_or_null(const char *s)
 {
@@ -38,6 +38,8 @@ static json_object *feedback_json(const db_res_t *res, size_t i, int staff)
     json_object_object_add(o, "points_awarded", json_object_new_int64(db_int(res, i, 6)));
     json_object_object_add(o, "created_at", json_object_new_string(db_val(res, i, 7)));
     json_object_object_add(o, "reviewed_at", str_or_null(db_val(res, i, 8)));
+    /* GET /api/v1/feedback/{id}/screenshot has it */
+    json_object_object_add(o, "screenshot", json_object_new_boolean(db_int(res, i, 10) != 0));
     return o;
 }
 
@@ -59,8 +61,8 @@ static int feedback_get(db_t *db, zm_arena_t *a, int64_t id, int staff, json_obj
     return ZM_OK;
 }
 
-int tickets_feedback_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *category, const char *body,
-                            json_object **out)
+int tickets_feedback_create(db_t *db, zm_arena_t *a, storage_t *st, int64_t user_id, const char *category,
+                            const char *body, const tickets_file_t *shot, json_object **out)
 {
     msg_t m = {0};
     json_object *data;
@@ -79,6 +81,10 @@ int tickets_feedback_create(db_t *db, zm_arena_t *a, int64_t user_id, const char
         return (int)n;
     }
     id = db_insert_id(db);
+    if (shot && (rc = tickets_files_save(db, a, st, user_id, id, 0, 0, shot, 1)) != ZM_OK) {
+        db_rollback(db);
+        return rc;
+    }
     data = json_object_new_object();
     json_object_object_add(data, "feedback_id", json_object_new_int64(id));
     m.audience = MSG_TO_ROLE;

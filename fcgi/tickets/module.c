@@ -15,15 +15,18 @@ static const zm_conf_key_t tickets_keys[] = {
 };
 
 static const zm_route_t tickets_routes[] = {
-    {"POST", "/api/v1/feedback", tickets_api_feedback_create, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    /* JSON, or multipart with a screenshot / attachments (api.c read_form) */
+    {"POST", "/api/v1/feedback", tickets_api_feedback_create, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/feedback/{id}/screenshot", tickets_api_feedback_screenshot, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/feedback", tickets_api_feedback_mine, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/admin/feedback", tickets_api_feedback_all, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
     {"POST", "/api/v1/admin/feedback/{id}/adopt", tickets_api_feedback_adopt, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
     {"POST", "/api/v1/admin/feedback/{id}/decline", tickets_api_feedback_decline, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
-    {"POST", "/api/v1/tickets", tickets_api_create, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/tickets", tickets_api_create, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/tickets", tickets_api_mine, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/tickets/{id}", tickets_api_get, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
-    {"POST", "/api/v1/tickets/{id}/replies", tickets_api_reply, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/tickets/{id}/replies", tickets_api_reply, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/tickets/{id}/attachments/{aid}", tickets_api_attachment, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/admin/tickets", tickets_api_queue, ZM_AUTH_ADMIN, NULL, ZM_BODY_ANY},
     {"PATCH", "/api/v1/admin/tickets/{id}", tickets_api_update, ZM_AUTH_ADMIN, NULL, ZM_BODY_JSON},
 };

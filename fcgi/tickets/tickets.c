@@ -170,8 +170,9 @@ static int finish(db_t *db, int rc)
     return rc;
 }
 
-int tickets_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *category, const char *subject,
-                   const char *description, const char *priority, json_object **out)
+int tickets_create(db_t *db, zm_arena_t *a, storage_t *st, int64_t user_id, const char *category, const char *subject,
+                   const char *description, const char *priority, const tickets_file_t *files, size_t nfiles,
+                   json_object **out)
 {
     ticket_row_t t = {0};
     int64_t id, n;
@@ -193,6 +194,10 @@ int tickets_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *categor
         return (int)n;
     }
     id = db_insert_id(db);
+    if (nfiles && (rc = tickets_files_save(db, a, st, user_id, 0, id, 0, files, nfiles)) != ZM_OK) {
+        db_rollback(db);
+        return rc;
+    }
     t.user_id = user_id;
     rc = tell(db, a, id, &t, 0, "ticket.new", "新工单", zm_psprintf(a, "工单 #%lld：%s", (long long)id, subject),
               "open");
@@ -267,10 +272,13 @@ int tickets_get(db_t *db, zm_arena_t *a, int staff, int64_t user_id, int64_t id,
         json_object_array_add(replies, o);
     }
     json_object_object_add(*out, "replies", replies);
+    /* every file of the thread: the ticket's own (reply_id null) and the replies' */
+    json_object_object_add(*out, "attachments", tickets_files_json(db, a, 0, id));
     return ZM_OK;
 }
 
-int tickets_reply(db_t *db, zm_arena_t *a, int staff, int64_t user_id, int64_t id, const char *body, json_object **out)
+int tickets_reply(db_t *db, zm_arena_t *a, storage_t *st, int staff, int64_t user_id, int64_t id, const char *body,
+                  const tickets_file_t *files, size_t nfiles, json_object **out)
 {
     const char *to = NULL; /* the new status, NULL unchanged */
     ticket_row_t t;
@@ -310,6 +318,13 @@ int tickets_reply(db_t *db, zm_arena_t *a, int staff, int64_t user_id, int64_t i
                 "INSERT INTO tickets_reply (ticket_id, author_id, staff, body, created_at) "
                 "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
                 "iiis", id, user_id, (int64_t)(staff != 0), body);
+    if (n >= 0 && nfiles) {
+        int64_t reply = db_insert_id(db);
+        if ((rc = tickets_files_save(db, a, st, user_id, 0, id, reply, files, nfiles)) != ZM_OK) {
+            db_rollback(db);
+            return rc;
+        }
+    }
     if (n >= 0) {
         n = db_exec(db,
                     "UPDATE tickets_ticket SET status = COALESCE(?, status), updated_at = UTC_TIMESTAMP(6), "

@@ -20,4 +20,7 @@ int tickets_api_reply(zm_req_t *r);
 int tickets_api_queue(zm_req_t *r);
 int tickets_api_update(zm_req_t *r);
 
+int tickets_api_feedback_screenshot(zm_req_t *r);
+int tickets_api_attachment(zm_req_t *r);
+
 #endif

@@ -425,5 +425,55 @@ def test_reminder_once_for_gold_at_the_lead_time():
     assert queued(late["id"]) == 1 and queued(late2["id"]) == 0
 
 
+
+# ---- 仪表盘: GET /api/v1/dashboard ------------------------------------------------------------------
+
+
+def analysis_row(user, kind, n, role, score):
+    """A finished record of kind for user, n seconds ago (the row the analysis task writes)."""
+    rid = uuid.uuid4().hex
+    sql("INSERT INTO zm_analysis (id, user_id, kind, resume_id, version_id, target_role, job_description, "
+        "question_count, state, score, result, created_at, finished_at) VALUES ('%s', %d, '%s', '%s', '%s', '%s', "
+        "'很长的岗位描述', 12, 'done', %d, '{}', UTC_TIMESTAMP(6) - INTERVAL %d SECOND, UTC_TIMESTAMP(6))"
+        % (rid, user["id"], kind, "0" * 32, "0" * 32, role, score, n))
+    return str(uuid.UUID(rid))
+
+
+def test_dashboard_in_one_answer():
+    u, other = new_user("cdash"), new_user("cdash2")
+    diag = [analysis_row(u, "diagnosis", 100 - i, "后端工程师 %d" % i, 60 + i) for i in range(7)]
+    pred = analysis_row(u, "interview", 50, "数据分析师", 70)
+    past = call("POST", "/api/v1/calendar/events", u, {"title": "已过", "kind": "other",
+                                                       "starts_at": "2020-01-01T00:00:00Z"}, 201)
+    soon = call("POST", "/api/v1/calendar/events", u, {"title": "一面", "kind": "interview",
+                                                       "starts_at": "2031-05-01T02:00:00Z"}, 201)
+    later = call("POST", "/api/v1/calendar/events", u, {"title": "网申截止", "kind": "deadline",
+                                                        "starts_at": "2032-01-01T00:00:00Z"}, 201)
+    d = call("GET", "/api/v1/dashboard", u)
+    assert set(d) == {"monthly", "diagnoses", "predictions", "news", "events", "events_total"}, d.keys()
+    # the month as GET /api/v1/monthly-stats says it
+    assert d["monthly"] == call("GET", "/api/v1/monthly-stats", u), d["monthly"]
+    # the 5 newest diagnoses, newest first, in the short shape
+    assert [x["id"] for x in d["diagnoses"]] == diag[::-1][:5], d["diagnoses"]
+    x = d["diagnoses"][0]
+    assert x["target_role"] == "后端工程师 6" and x["score"] == 66 and x["state"] == "done", x
+    assert set(x) == {"id", "kind", "state", "score", "target_role", "created_at", "finished_at"}, x
+    assert [(p["id"], p["count"]) for p in d["predictions"]] == [(pred, 12)], d["predictions"]
+    # the coming events only, soonest first
+    assert [e["id"] for e in d["events"]] == [soon["id"], later["id"]] and d["events_total"] == 2, d["events"]
+    assert past["id"] not in [e["id"] for e in d["events"]]
+    # news behind membership, as /api/v1/workplace-news/latest/list
+    assert d["news"] == {"locked": True, "required_level": {"code": "bronze", "label": d["news"]["required_level"]["label"]}}
+    call("POST", "/api/v1/admin/workplace-news", admin(), news_item(901), 201)
+    credit(u, 1000)
+    n = call("GET", "/api/v1/dashboard", u)["news"]
+    assert n["locked"] is False and 1 <= len(n["items"]) <= 5 and n["total"] >= 1, n
+    assert n["items"] == call("GET", "/api/v1/workplace-news/latest/list?page_size=5", u)["items"]
+    # another user's dashboard has none of it
+    o = call("GET", "/api/v1/dashboard", other)
+    assert o["diagnoses"] == [] and o["predictions"] == [] and o["events"] == [] and o["events_total"] == 0, o
+    err("GET", "/api/v1/dashboard", None, status=401)
+
+
 if __name__ == "__main__":
     zmtest.main(globals())

@@ -246,5 +246,58 @@ def test_application_status_comes_through_the_message_center():
         ch.close()
 
 
+def test_unread_count_is_capped():
+    """A backlog is counted up to 100 ("capped"), so the count costs the same at 5,000 unread (the SPA shows 99+)."""
+    u = new_user("cap")
+    sql("INSERT INTO messages_message (audience, user_id, role, kind, title, body, data, created_at) "
+        "SELECT 'user', %d, '', 'test.cap', CONCAT('积压', seq), '', '{}', UTC_TIMESTAMP(6) FROM "
+        "(SELECT a.n * 10 + b.n AS seq FROM (SELECT 0 n UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 "
+        "UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9 UNION SELECT 10 UNION SELECT 11 "
+        "UNION SELECT 12 UNION SELECT 13 UNION SELECT 14) a, (SELECT 0 n UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 "
+        "UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) b) g" % u["id"])
+    d = data_of(call("GET", "/api/v1/messages/unread-count", u), 200, "capped count")
+    assert d == {"unread": 100, "capped": True}, d
+    # the list still knows the whole backlog
+    assert listing(u, unread=True, size=10)["total"] >= 150
+    first = listing(u, unread=True, size=1)["items"][0]["id"]
+    data_of(call("POST", "/api/v1/messages/%d/read" % first, u), 200, "read one")
+    assert data_of(call("GET", "/api/v1/messages/unread-count", u), 200, "still capped") == {"unread": 100, "capped": True}
+    d = data_of(call("POST", "/api/v1/messages/read-all", u), 200, "read all")
+    assert d["marked"] >= 149, d
+    assert data_of(call("GET", "/api/v1/messages/unread-count", u), 200, "none") == {"unread": 0, "capped": False}
+
+
+def test_read_all_leaves_a_message_committed_later_with_a_lower_id_unread():
+    """Read-all vs a message whose id was allocated before the newest visible one but whose transaction
+    commits after the read-all (a domain's msg_send inside its transaction): it must stay unread."""
+    u = new_user("late")
+    held = zmtest.HeldTransaction()
+    try:
+        held.run("BEGIN")
+        late = int(held.query(
+            "INSERT INTO messages_message (audience, user_id, role, kind, title, body, data, created_at) "
+            "VALUES ('user', %d, '', 'test.late', '迟到的消息', '', '{}', UTC_TIMESTAMP(6)); SELECT LAST_INSERT_ID()"
+            % u["id"]))
+        seen = send("已看到" + TAG, "user", user_id=u["id"])
+        assert seen > late, (seen, late)
+        assert late not in [m["id"] for m in listing(u)["items"]]
+        d = data_of(call("POST", "/api/v1/messages/read-all", u), 200, "read all with one in flight")
+        assert d["marked"] >= 1, d
+    finally:
+        held.commit()
+    got = {m["id"]: m["read"] for m in listing(u)["items"]}
+    assert got[seen] is True and got[late] is False, got
+    assert late in [m["id"] for m in listing(u, unread=True)["items"]]
+    assert unread(u) >= 1
+    # the one seen above it has its own read row; the watermark stays under the late one
+    assert sql("SELECT COUNT(*) FROM messages_read WHERE user_id = %d AND message_id = %d" % (u["id"], seen)) == [["1"]]
+    assert int(sql("SELECT COALESCE(MAX(read_upto), 0) FROM messages_watermark WHERE user_id = %d" % u["id"])[0][0]) < late
+    # the next read-all takes it, and the watermark passes both
+    data_of(call("POST", "/api/v1/messages/read-all", u), 200, "read all again")
+    got = {m["id"]: m["read"] for m in listing(u)["items"]}
+    assert got[seen] is True and got[late] is True, got
+    assert unread(u) == 0
+
+
 if __name__ == "__main__":
     zmtest.main(globals())

@@ -351,5 +351,125 @@ def test_rebuild_equals_brute_force_and_live_counts():
     assert before == {m: trend(m, 365)["series"] for m in ("new_users", "revenue", "usage", "retention")}
 
 
+
+def test_rebuild_blocks_no_live_count_and_loses_none():
+    """stats.rebuild while counted writes go on: held up (by a lock on a history row, deterministically)
+    in the middle of its work, a search through the API still answers and counts, and after the rebuild
+    today's counts hold every search made meanwhile (the recount's delta keeps them)."""
+    u = new_user("strb")
+    # a history row (1999) the rebuild replaces: its first month's slice waits on the lock we take
+    sql("INSERT INTO stats_daily (metric, day, value) VALUES ('search_effective', '1999-01-01', 5) "
+        "ON DUPLICATE KEY UPDATE value = 5")
+    held = zmtest.HeldTransaction()
+    try:
+        held.run("BEGIN")
+        assert held.query("SELECT value FROM stats_daily WHERE metric = 'search_effective' AND day = '1999-01-01' "
+                          "FOR UPDATE") == "5"
+        d = data_of(call("POST", "/api/v1/admin/stats/rebuild", admin()), 202, "rebuild")
+        # the rebuild is under way and waiting for the held row: its DELETE stays in the process list
+        # (the application's own database user sees its own threads)
+        wait_for(lambda: int(sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                 "WHERE INFO LIKE 'DELETE FROM stats_daily%'")[0][0]) > 0,
+                 timeout=60, step=0.1, what="the rebuild waiting on the held history row")
+        # counted writes meanwhile: neither wait for it nor fail
+        for q in ("重建中 %s" % TAG, "Go", "Rust"):
+            data_of(call("POST", "/api/v1/search/sessions", u, {"query": q, "results": 1}), 201, "search during rebuild")
+        assert data_of(call("GET", "/api/v1/monthly-stats", u), 200, "monthly")["this_month"]["job_searches"] == 3
+        t = data_of(call("GET", "/api/v1/tasks/%d" % d["task_id"], admin()), 200, "task")
+        assert t["state"] not in ("done", "failed"), t
+    finally:
+        held.commit()
+    t = poll_task(admin(), d["task_id"], timeout=120)
+    assert t["state"] == "done", t
+    # nothing lost: the user's month and today's total equal the source rows
+    assert data_of(call("GET", "/api/v1/monthly-stats", u), 200, "monthly")["this_month"]["job_searches"] == 3
+    rows = sql("SELECT created_at FROM jobs_searchsession")
+    want = sum(1 for (ts,) in rows if lday(ts) == today())
+    got = sql("SELECT value FROM stats_daily WHERE metric = 'search' AND day = '%s'" % today().isoformat())
+    assert got == [[str(want)]], (got, want)
+    # the history row no source backs is gone
+    assert sql("SELECT COUNT(*) FROM stats_daily WHERE day = '1999-01-01'") == [["0"]]
+
+
+
+# ---- time per core feature (sessions) -----------------------------------------------------------
+
+FEATURES = ["diagnosis", "interview", "job_search", "resumes", "suggestions", "mock_interview"]
+
+
+def sessions_brute():
+    """{(feature, local day): [sessions, seconds]} from stats_session's rows, by the day each started."""
+    out = defaultdict(lambda: [0, 0])
+    for feature, start, last in sql("SELECT feature, started_at, last_at FROM stats_session"):
+        k = (feature, lday(start))
+        out[k][0] += 1
+        out[k][1] += int((parse(last) - parse(start)).total_seconds())
+    return out
+
+
+def sessions_rollup():
+    out = defaultdict(lambda: [0, 0])
+    for metric, day, value in sql("SELECT metric, day, value FROM stats_daily WHERE metric LIKE 'sess%'"):
+        kind, feature = metric[5], metric[7:]
+        out[(feature, datetime.date.fromisoformat(day))][0 if kind == "n" else 1] += int(value)
+    return out
+
+
+def past_session(user, feature, start_ago_s, last_ago_s):
+    """A session as live counting would have left it (the row and its counts), start_ago_s .. last_ago_s ago."""
+    sql("INSERT INTO stats_session (user_id, feature, started_at, last_at) VALUES (%d, '%s', "
+        "UTC_TIMESTAMP() - INTERVAL %d SECOND, UTC_TIMESTAMP() - INTERVAL %d SECOND)"
+        % (user["id"], feature, start_ago_s, last_ago_s))
+    day = sql("SELECT DATE(started_at + INTERVAL 480 MINUTE) FROM stats_session WHERE user_id = %d AND feature = '%s' "
+              "ORDER BY id DESC LIMIT 1" % (user["id"], feature))[0][0]
+    for m, v in (("sess_n_" + feature, 1), ("sess_s_" + feature, start_ago_s - last_ago_s)):
+        sql("INSERT INTO stats_daily (metric, day, value) VALUES ('%s', '%s', %d) "
+            "ON DUPLICATE KEY UPDATE value = value + %d" % (m, day, v, v))
+
+
+def test_session_length_per_feature_live_and_rebuilt():
+    u = new_user("stsess")
+    mine = "SELECT feature, TIMESTAMPDIFF(SECOND, started_at, last_at) FROM stats_session WHERE user_id = %d " \
+           "ORDER BY id" % u["id"]
+    # a first request to a feature starts a session there; a page that is no feature's does not
+    data_of(call("GET", "/api/v1/resume-diagnosis/history", u), 200, "diagnosis history")
+    data_of(call("GET", "/api/v1/monthly-stats", u), 200, "monthly")
+    assert sql(mine) == [["diagnosis", "0"]], sql(mine)
+    # a session 10 minutes old, its last request 5 minutes ago: the next request extends it by 5 minutes
+    past_session(u, "interview", 600, 300)
+    data_of(call("GET", "/api/v1/interview-prep/history", u), 200, "interview history")
+    got = sql(mine)
+    assert got[1][0] == "interview" and 600 <= int(got[1][1]) <= 660 and len(got) == 2, got
+    # one idle for 40 minutes ended: the next request starts another
+    past_session(u, "job_search", 3000, 2400)
+    data_of(call("GET", "/api/v1/search/sessions", u), 200, "search sessions")
+    got = sql(mine)
+    assert [r[0] for r in got] == ["diagnosis", "interview", "job_search", "job_search"], got
+    assert got[2][1] == "600" and got[3][1] == "0", got
+    # the rollup equals the recount from the rows
+    assert sessions_rollup() == sessions_brute()
+    # history by SQL (rows only, no counts), then a rebuild recounts it
+    rnd = random.Random(17)
+    rows = []
+    for _ in range(200):
+        start = rnd.randint(2, 80) * 86400 + rnd.randint(0, 80000)
+        rows.append("(%d, '%s', UTC_TIMESTAMP() - INTERVAL %d SECOND, UTC_TIMESTAMP() - INTERVAL %d SECOND)"
+                    % (u["id"], rnd.choice(FEATURES), start, start - rnd.randint(0, 3000)))
+    sql("INSERT INTO stats_session (user_id, feature, started_at, last_at) VALUES " + ", ".join(rows))
+    assert sessions_rollup() != sessions_brute()
+    rebuild()
+    brute = sessions_brute()
+    assert sessions_rollup() == brute
+    # the trend: each feature's average length (rounded seconds; null without a session) and count
+    d = trend("session_length", 90)
+    dates = [datetime.date.fromisoformat(x) for x in d["dates"]]
+    for f in FEATURES:
+        want_n = [brute[(f, day)][0] if (f, day) in brute else 0 for day in dates]
+        want_avg = [(brute[(f, day)][1] + brute[(f, day)][0] // 2) // brute[(f, day)][0] if n else None
+                    for day, n in zip(dates, want_n)]
+        assert d["series"][f + "_sessions"] == want_n, (f, d["series"][f + "_sessions"], want_n)
+        assert d["series"][f] == want_avg, (f, d["series"][f], want_avg)
+
+
 if __name__ == "__main__":
     zmtest.main(globals())

@@ -5,15 +5,20 @@ Feedback: POST/GET /api/v1/feedback, admin GET /api/v1/admin/feedback, POST .../
 .../{id}/decline (adopting credits points.feedback_reward once, even on concurrent clicks).
 Tickets: POST/GET /api/v1/tickets, GET /api/v1/tickets/{id}, POST /api/v1/tickets/{id}/replies,
 staff GET /api/v1/admin/tickets and PATCH /api/v1/admin/tickets/{id}.  Every review, reply and state
-change reaches the other side as a message (GET /api/v1/messages).
+change reaches the other side as a message (GET /api/v1/messages).  Files: POST /api/v1/feedback as
+multipart with a `screenshot` (PNG/JPEG/WebP by content), POST /api/v1/tickets and .../replies with up
+to 3 `attachments`; GET /api/v1/feedback/{id}/screenshot and /api/v1/tickets/{id}/attachments/{aid}
+for the owner and staff only.
 
 Needs a running stack (./dev up with ZM_VAR):
 
     ZM_VAR=/tmp/tk /usr/bin/python3 tests/api/test_tickets.py [test_name ...]
 """
 import os
+import struct
 import sys
 import uuid
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmtest  # noqa: E402
@@ -237,6 +242,119 @@ def test_ticket_queue_filters_and_sla():
     # unassign
     d = data_of(patch(urgent, {"assignee_id": None}), 200, "unassign")
     assert d["assignee_id"] is None and d["assigned"] is False, d
+
+
+
+# ---- attached files ------------------------------------------------------------------------
+
+
+def png(w=2, h=2):
+    """A real, tiny PNG."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw_rows = b"".join(b"\x00" + b"\xff\x00\x00" * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw_rows)) + chunk(b"IEND", b""))
+
+
+def send_form(path, user, fields, files):
+    """POST fields (dict) and files ((field, bytes, name)) as multipart/form-data."""
+    parts = [(k, v, None, None) for k, v in fields.items()] + [(f, d, n, "application/octet-stream")
+                                                                  for f, d, n in files]
+    body, ct = zmtest.multipart(parts)
+    return zmtest.raw("POST", path, body, {"Content-Type": ct}, token=user["access"] if user else None,
+                      ip=fresh_ip())
+
+
+def download(path, user):
+    return zmtest.raw("GET", path, token=user["access"] if user else None, ip=fresh_ip())
+
+
+def test_feedback_screenshot_upload_download_and_refusals():
+    u, other = new_user("fbshot"), new_user("fbshot2")
+    img = png()
+    f = data_of(send_form("/api/v1/feedback", u, {"category": "bug", "body": "按钮错位 " + TAG},
+                          [("screenshot", img, "../截图.png")]), 201, "feedback with a screenshot")
+    assert f["screenshot"] is True and f["body"] == "按钮错位 " + TAG and f["category"] == "bug", f
+    r = download("/api/v1/feedback/%d/screenshot" % f["id"], u)
+    assert r.status == 200 and r.body == img, r
+    assert r.headers["Content-Type"] == "image/png", r.headers
+    assert r.headers["Content-Disposition"].startswith("attachment"), r.headers
+    assert r.headers["X-Content-Type-Options"] == "nosniff", r.headers
+    assert "/" not in r.headers["Content-Disposition"].split("filename", 1)[1], r.headers
+    # staff may, another user may not; nor anyone without a token
+    assert download("/api/v1/feedback/%d/screenshot" % f["id"], admin()).body == img
+    expect_error(download("/api/v1/feedback/%d/screenshot" % f["id"], other), 404)
+    expect_error(download("/api/v1/feedback/%d/screenshot" % f["id"], None), 401)
+    # a feedback without one: 404; the JSON form still works and says so
+    plain = submit(u)
+    assert plain["screenshot"] is False, plain
+    expect_error(download("/api/v1/feedback/%d/screenshot" % plain["id"], u), 404)
+    # the type comes from the content: an HTML page named .png is refused, and so is a GIF or an SVG
+    before = data_of(call("GET", "/api/v1/feedback", u), 200, "mine")["total"]
+    for bad, name in ((b"<html><script>alert(1)</script></html>", "x.png"), (b"GIF89a" + b"\x00" * 20, "a.gif"),
+                      (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "a.svg")):
+        expect_error(send_form("/api/v1/feedback", u, {"category": "bug", "body": "x"}, [("screenshot", bad, name)]),
+                     415, "unsupported_file_type")
+    # over the cap: 413; two screenshots or a file in another field: 400
+    big = img + b"\x00" * (2 * 1024 * 1024)
+    expect_error(send_form("/api/v1/feedback", u, {"category": "bug", "body": "x"}, [("screenshot", big, "b.png")]),
+                 413, "file_too_large")
+    expect_field(send_form("/api/v1/feedback", u, {"category": "bug", "body": "x"},
+                           [("screenshot", img, "a.png"), ("screenshot", img, "b.png")]), "screenshot")
+    expect_field(send_form("/api/v1/feedback", u, {"category": "bug", "body": "x"}, [("file", img, "a.png")]), "file")
+    # the form's fields are checked as the JSON's
+    expect_field(send_form("/api/v1/feedback", u, {"category": "rant", "body": "x"}, [("screenshot", img, "a.png")]),
+                 "category")
+    assert data_of(call("GET", "/api/v1/feedback", u), 200, "mine")["total"] == before, "nothing kept"
+
+
+def test_ticket_attachments_upload_download_and_refusals():
+    u, other = new_user("tkfile"), new_user("tkfile2")
+    img, pdf = png(3, 1), b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    t = data_of(send_form("/api/v1/tickets", u, {"category": "technical", "subject": "附件 " + TAG,
+                                                 "description": "见附件", "priority": "high"},
+                          [("attachments", img, "屏幕.png"), ("attachments", pdf, "log.pdf")]), 201, "ticket")
+    assert t["priority"] == "high" and t["subject"] == "附件 " + TAG, t
+    got = data_of(call("GET", "/api/v1/tickets/%d" % t["id"], u), 200, "get")
+    att = got["attachments"]
+    assert [(a["name"], a["content_type"], a["size"], a["reply_id"]) for a in att] == [
+        ("屏幕.png", "image/png", len(img), None), ("log.pdf", "application/pdf", len(pdf), None)], att
+    for a, data in zip(att, (img, pdf)):
+        path = "/api/v1/tickets/%d/attachments/%d" % (t["id"], a["id"])
+        r = download(path, u)
+        assert r.status == 200 and r.body == data and r.headers["Content-Type"] == a["content_type"], r
+        assert r.headers["Content-Disposition"].startswith("attachment"), r.headers
+        assert r.headers["X-Content-Type-Options"] == "nosniff", r.headers
+        assert download(path, admin()).body == data
+        expect_error(download(path, other), 404)
+    # an attachment id of another ticket: 404
+    t2 = data_of(send_form("/api/v1/tickets", other, {"category": "other", "subject": "别人的", "description": "x"},
+                           [("attachments", img, "o.png")]), 201, "other's ticket")
+    oid = data_of(call("GET", "/api/v1/tickets/%d" % t2["id"], other), 200, "get")["attachments"][0]["id"]
+    expect_error(download("/api/v1/tickets/%d/attachments/%d" % (t["id"], oid), u), 404)
+    expect_error(download("/api/v1/tickets/%d/attachments/%d" % (t2["id"], oid), u), 404)
+    # staff reply with a file, the owner's with text
+    data_of(send_form("/api/v1/tickets/%d/replies" % t["id"], admin(), {"body": "请看这个"},
+                      [("attachments", b"step 1\nstep 2\n", "steps.txt")]), 201, "staff reply with a file")
+    got = data_of(call("GET", "/api/v1/tickets/%d" % t["id"], u), 200, "get")
+    last = got["attachments"][-1]
+    assert last["reply_id"] == got["replies"][-1]["id"] and last["content_type"].startswith("text/plain"), got
+    r = download("/api/v1/tickets/%d/attachments/%d" % (t["id"], last["id"]), u)
+    assert r.status == 200 and r.body == b"step 1\nstep 2\n", r
+    # refusals: a type by content, the cap, the count; another's ticket
+    expect_error(send_form("/api/v1/tickets/%d/replies" % t["id"], u, {"body": "x"},
+                           [("attachments", b"MZ\x90\x00" + b"\x00" * 60, "x.pdf")]), 415, "unsupported_file_type")
+    expect_error(send_form("/api/v1/tickets/%d/replies" % t["id"], u, {"body": "x"},
+                           [("attachments", pdf + b" " * (2 * 1024 * 1024), "big.pdf")]), 413, "file_too_large")
+    expect_field(send_form("/api/v1/tickets", u, {"category": "other", "subject": "多", "description": "x"},
+                           [("attachments", img, "%d.png" % i) for i in range(4)]), "attachments")
+    expect_error(send_form("/api/v1/tickets/%d/replies" % t["id"], other, {"body": "x"},
+                           [("attachments", img, "a.png")]), 404)
+    n = sql("SELECT COUNT(*) FROM tickets_file WHERE ticket_id = %d" % t["id"])
+    assert n == [["3"]], n
+    # the JSON forms are unchanged
+    data_of(call("POST", "/api/v1/tickets/%d/replies" % t["id"], u, {"body": "纯文本回复"}), 201, "json reply")
 
 
 if __name__ == "__main__":

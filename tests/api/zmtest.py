@@ -61,6 +61,7 @@ IP_RANGES = {
     "test_stats.py": "127.33.",
     "test_tickets.py": "127.35.",
     "test_speech.py": "127.37.",
+    "dashboard_bench.py": "127.38.",
 }
 # headers a test might believe pose as a client; nginx overwrites them (see request())
 _SPOOF_HEADERS = ("x-real-ip", "x-forwarded-for")
@@ -370,6 +371,31 @@ def sql(query):
         ["mariadb", "--defaults-file=" + os.path.join(VAR, "client.cnf"), "-N", "-B", "-e", query],
         check=True, capture_output=True, text=True).stdout
     return [line.split("\t") for line in out.splitlines()]
+
+
+class HeldTransaction:
+    """A mariadb client session kept open: statements go in (run), one-line answers come back (query,
+    --unbuffered), nothing commits until commit() -- a transaction (or a lock) held across API calls."""
+
+    def __init__(self):
+        self.p = subprocess.Popen(["mariadb", "--defaults-file=" + os.path.join(VAR, "client.cnf"), "-N", "-B",
+                                   "--unbuffered"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, q):
+        self.p.stdin.write(q.rstrip(";") + ";\n")
+        self.p.stdin.flush()
+
+    def query(self, q):
+        """q's one-line answer"""
+        self.run(q)
+        return self.p.stdout.readline().strip()
+
+    def commit(self):
+        if self.p.stdin.closed:
+            return
+        self.p.stdin.write("COMMIT;\n")
+        self.p.stdin.close()
+        assert self.p.wait() == 0
 
 
 def dev(*args):

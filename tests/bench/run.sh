@@ -184,6 +184,10 @@ python3 "$ROOT/tests/bench/points_bench.py" 1000000
 # the message center (issue 17): a broadcast to 100k users is one row; unread count, lists, read-all
 printf '\n'
 python3 "$ROOT/tests/bench/messages_bench.py" 100000 1000 2000 || echo "bench: messages failed" >&2
+# the dashboard (issue 17): one load's API calls in Chromium (counted, none twice) and their time;
+# GET /api/v1/dashboard against the five calls it replaces
+printf '\n'
+python3 "$ROOT/tests/bench/dashboard_bench.py" 5 || echo "bench: dashboard failed" >&2
 # payments (issue 15): one notification's verification + decryption in C (per call), then through nginx
 # against the local WeChat Pay fake: order creation, notification handling (first and duplicate) at 32
 # concurrent, beside /healthz in the same run.  ZM_BENCH_PAYMENTS sets the orders (0 skips it).

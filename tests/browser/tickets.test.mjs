@@ -1,7 +1,9 @@
 // Issue 17 items 2 and 3 in real Chromium: a user sends 意见反馈 on /feedback and opens a 工单 on
 // /tickets; an admin adopts the feedback on /admin/feedback, answers the ticket from the queue
 // (/admin/tickets) and asks the user for more; the user's open thread shows the answer live (the
-// message center's hint), their reply moves it back to 处理中.  No uncaught error or console.error.
+// message center's hint), their reply moves it back to 处理中.  The feedback carries a screenshot and
+// the user's reply a file (multipart through the upload machinery); the thread lists it and the
+// admin's view of the feedback offers the screenshot.  No uncaught error or console.error.
 //
 // Needs a running stack (ZM_VAR with $ZM_VAR/stack.env, as journey.test.mjs).
 //   ZM_VAR=var tests/browser/run.sh tickets.test.mjs
@@ -68,10 +70,14 @@ after(async () => {
   if (browser) await browser.close();
 });
 
+// a 1x1 PNG
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
 test('feedback and a ticket, user and staff', async () => {
   const text = `希望增加夜间模式 ${stamp}`;
   await user.goto(URL_ + '/feedback');
   await user.fill('[data-form=feedback] textarea', text);
+  await user.setInputFiles('[data-fb-screenshot]', { name: 'shot.png', mimeType: 'image/png', buffer: PNG });
   await user.click('[data-form=feedback] button[type=submit]');
   await user.locator('[data-fb-list] [data-fb-id]', { hasText: text }).waitFor();
 
@@ -86,6 +92,7 @@ test('feedback and a ticket, user and staff', async () => {
 
   await admin.goto(URL_ + '/admin/feedback');
   const item = admin.locator('[data-fb-id]', { hasText: text });
+  await item.locator('[data-fb-shot]').waitFor();
   await item.locator('[data-fb-adopt]').click();
   await item.locator('[data-fb-status=adopted]').waitFor();
 
@@ -102,8 +109,10 @@ test('feedback and a ticket, user and staff', async () => {
   await user.locator('[data-ticket-status=waiting_user]').waitFor();
 
   await user.fill('[data-form=reply] textarea', '截图已附');
+  await user.setInputFiles('[data-reply-files]', { name: 'screen.png', mimeType: 'image/png', buffer: PNG });
   await user.click('[data-form=reply] button[type=submit]');
   await user.waitForSelector('[data-ticket-status=in_progress]');
+  await user.locator('[data-reply-from=user] [data-attachment]', { hasText: 'screen.png' }).waitFor();
   assert.equal(await user.locator('[data-reply-from]').count(), 2);
   assert.deepEqual(problems, []);
 });

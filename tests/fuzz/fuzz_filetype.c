@@ -37,6 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((t == FT_TEXT || t == FT_MARKDOWN) && memchr(data, '\0', size) != NULL) {
         abort();
     }
+    mime = ft_sniff_image((const char *)data, size);
+    if (mime != NULL && strncmp(mime, "image/", 6) != 0) {
+        abort();
+    }
     zm_arena_init(&a, 4096, 1u << 20);
     s = ft_sanitize_name(&a, name);
     if (s == NULL || strlen(s) == 0 || strlen(s) > 200 || !zm_utf8_valid(s, strlen(s)) || strchr(s, '/')) {

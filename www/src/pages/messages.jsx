@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { useLive } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
 import { navigate, useLocation } from '../router.js';
-import { setUnread, unreadNow, reloadUnread } from '../unread.js';
+import { setUnread, unreadNow, unreadCapped, reloadUnread } from '../unread.js';
 import { Alert, Empty, ErrorBox, Loading, Spinner, fmtTime, useAsync } from '../ui.jsx';
 
 const PAGE_SIZE = 20;
@@ -50,7 +50,7 @@ export function Messages() {
     try {
       await api('POST', '/api/v1/messages/' + m.id + '/read');
       list.setData({ ...d, items: items.map((x) => (x.id === m.id ? { ...x, read: true } : x)) });
-      if (unreadNow() !== null) setUnread(unreadNow() - 1); else reloadUnread();
+      if (unreadNow() !== null && !unreadCapped()) setUnread(unreadNow() - 1); else reloadUnread();
     } catch (e) { setErr(e.message || t('err.generic')); } finally { setBusy(null); }
   };
   const toggle = (m) => {

@@ -6,7 +6,9 @@ import { api } from '../api.js';
 import { Chart, daySec } from '../chart.jsx';
 import { ErrorBox, Loading, useAsync } from '../ui.jsx';
 
-const METRICS = ['new_users', 'revenue', 'paying_users', 'usage', 'active', 'retention', 'conversion'];
+const METRICS = ['new_users', 'revenue', 'paying_users', 'usage', 'active', 'retention', 'conversion', 'session_length'];
+const FEATURES = ['diagnosis', 'interview', 'job_search', 'resumes', 'suggestions', 'mock_interview'];
+const mins = (sec) => (sec == null ? '—' : (Number(sec) / 60).toFixed(1) + ' min');
 const DAYS = [7, 30, 90, 365];
 export const USAGE = ['search', 'search_effective', 'diagnosis', 'interview', 'mock_interview', 'application'];
 const yuan = (fen) => '¥' + (Number(fen || 0) / 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -24,6 +26,7 @@ function plotOf(metric, s) {
     case 'active': return { series: [one('active_users'), one('avg_active_minutes')], decimals: true };
     case 'retention': return { series: ['d1', 'd7', 'd30'].map((k) => one(k)), fmt: pct, decimals: true };
     case 'conversion': return { series: [one('conversion_pct')], fmt: pct, decimals: true };
+    case 'session_length': return { series: FEATURES.map((k) => ({ label: t('stats.f.' + k), values: s[k] })), fmt: mins, decimals: true };
     default: return { series: [] };
   }
 }

@@ -1,7 +1,7 @@
 /* 意见反馈 and 工单 (issue 17 items 2, 3), with the admins' review and queue: loaded on demand (main.jsx) */
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { api } from '../api.js';
+import { api, upload } from '../api.js';
 import { useLive } from '../live.js';
 import { Link, navigate } from '../router.js';
 import { Alert, Empty, ErrorBox, Field, Loading, Spinner, fmtTime, useAsync, useForm } from '../ui.jsx';
@@ -25,6 +25,62 @@ function Pager({ page, total, go }) {
   );
 }
 
+/* POST fields as JSON, or as multipart with files under field (the upload machinery) when there are any */
+const FILE_MAX = 2 * 1024 * 1024, FILES_MAX = 3;
+function postForm(path, fields, field, files) {
+  if (!files || !files.length) return api('POST', path, fields);
+  const fd = new FormData();
+  Object.entries(fields).forEach(([k, v]) => { if (v != null) fd.append(k, v); });
+  files.forEach((x) => fd.append(field, x, x.name));
+  return upload(path, fd);
+}
+
+/* a file behind the bearer token: fetched as a blob, saved under its name */
+async function saveFile(path, name) {
+  const blob = await api('GET', path, undefined, { blob: true });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url; a.download = name || 'file';
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+/* a file input keeping its File objects; checks the cap and count before sending (the server checks again) */
+function FilePick({ accept, multiple, files, setFiles, label, hint, data }) {
+  const [err, setErr] = useState(null);
+  const pick = (e) => {
+    const list = Array.from(e.currentTarget.files || []);
+    if (list.length > (multiple ? FILES_MAX : 1)) { setErr(t('tk.tooMany', { n: FILES_MAX })); setFiles([]); return; }
+    if (list.some((x) => x.size > FILE_MAX)) { setErr(t('tk.tooBig', { n: 2 })); setFiles([]); return; }
+    setErr(null); setFiles(list);
+  };
+  return (
+    <label class="field">
+      <span class="field-label">{label}</span>
+      <input type="file" accept={accept} multiple={multiple} onChange={pick} {...{ [data]: true }} />
+      {err ? <span class="field-error">{err}</span> : <span class="field-hint">{hint}{files.length ? ' · ' + files.map((x) => x.name).join('、') : ''}</span>}
+    </label>
+  );
+}
+
+function Files({ ticket, items }) {
+  const [err, setErr] = useState(null);
+  if (!items.length) return null;
+  return (
+    <div class="small" data-attachments>
+      {items.map((a) => (
+        <button type="button" class="btn btn-small btn-ghost" data-attachment={a.id}
+          onClick={() => saveFile('/api/v1/tickets/' + ticket + '/attachments/' + a.id, a.name).catch((e) => setErr(e.message))}>
+          📎 {a.name}</button>
+      ))}
+      {err && <span class="text-bad">{err}</span>}
+    </div>
+  );
+}
+
+const IMAGES = 'image/png,image/jpeg,image/webp';
+const ATTACH = IMAGES + ',application/pdf,text/plain';
+
 const qs = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== '' && v != null)).toString();
 
 /* ---- 意见反馈 ---- */
@@ -38,9 +94,12 @@ export function Feedback() {
   const list = useAsync(() => api('GET', '/api/v1/feedback?' + qs({ page, page_size: PAGE_SIZE })), [page]);
   const [sent, setSent] = useState(false);
   const f = useForm({ category: 'suggestion', body: '' });
+  const [shot, setShot] = useState([]);
+  const [key, setKey] = useState(0); /* a new file input after a send */
   const send = f.submit(async (v) => {
-    await api('POST', '/api/v1/feedback', { category: v.category, body: v.body.trim() });
+    await postForm('/api/v1/feedback', { category: v.category, body: v.body.trim() }, 'screenshot', shot);
     f.setValues({ category: v.category, body: '' });
+    setShot([]); setKey(key + 1);
     setSent(true);
     if (page === 1) list.reload(); else setPage(1);
   });
@@ -59,6 +118,7 @@ export function Feedback() {
         <Field label={t('fb.body')} name="body" errors={f.errors} hint={t('pub.bodyHint', { n: f.values.body.length, max: MAX })}>
           <textarea {...f.bind('body')} maxLength={MAX} rows={5} required />
         </Field>
+        <FilePick key={key} accept={IMAGES} files={shot} setFiles={setShot} label={t('fb.screenshot')} hint={t('fb.screenshotHint')} data="data-fb-screenshot" />
         <div class="row-end"><button class="btn btn-primary" type="submit" disabled={f.busy}>{f.busy && <Spinner />}{t('fb.submit')}</button></div>
       </form>
       <section class="card">
@@ -72,6 +132,7 @@ export function Feedback() {
                     <span class="muted small nowrap">{fmtTime(x.created_at)}</span>
                     {x.points_awarded > 0 && <span class="chip chip-tip">+{x.points_awarded} {t('fb.points')}</span>}</div>
                   <p class="pre-wrap">{x.body}</p>
+                  <Shot x={x} />
                   {x.reply && <p class="muted"><b>{t('fb.reply')}：</b>{x.reply}</p>}
                 </li>
               ))}
@@ -80,6 +141,16 @@ export function Feedback() {
         <Pager page={page} total={d && d.total} go={setPage} />
       </section>
     </div>
+  );
+}
+
+function Shot({ x }) {
+  const [err, setErr] = useState(null);
+  if (!x.screenshot) return null;
+  return (
+    <p class="small"><button type="button" class="btn btn-small btn-ghost" data-fb-shot={x.id}
+      onClick={() => saveFile('/api/v1/feedback/' + x.id + '/screenshot', 'screenshot-' + x.id).catch((e) => setErr(e.message))}>
+      🖼 {t('fb.screenshot')}</button>{err && <span class="text-bad">{err}</span>}</p>
   );
 }
 
@@ -117,6 +188,7 @@ export function AdminFeedback() {
                   <div class="msg-head"><span class="chip">{t('fb.cat.' + x.category)}</span><FbStatus s={x.status} />
                     <span class="small">{x.user_email}</span><span class="muted small nowrap">{fmtTime(x.created_at)}</span></div>
                   <p class="pre-wrap">{x.body}</p>
+                  <Shot x={x} />
                   {x.status === 'pending' ? (
                     <div>
                       <textarea rows={2} maxLength={MAX} placeholder={t('fb.replyPh')} value={replies[x.id] || ''}
@@ -145,8 +217,10 @@ function StateChip({ s }) {
 
 function NewTicket({ onDone, onCancel }) {
   const f = useForm({ category: 'technical', subject: '', description: '', priority: 'normal' });
+  const [files, setFiles] = useState([]);
   const save = f.submit(async (v) => {
-    onDone(await api('POST', '/api/v1/tickets', { category: v.category, subject: v.subject.trim(), description: v.description.trim(), priority: v.priority }));
+    onDone(await postForm('/api/v1/tickets', { category: v.category, subject: v.subject.trim(), description: v.description.trim(), priority: v.priority },
+      'attachments', files));
   });
   const sel = (name, list, prefix) => (
     <select {...f.bind(name)} onChange={(e) => f.setValues((x) => ({ ...x, [name]: e.currentTarget.value }))}>
@@ -161,6 +235,7 @@ function NewTicket({ onDone, onCancel }) {
       <Field label={t('tk.priority')} name="priority" errors={f.errors}>{sel('priority', PRIOS, 'tk.pr.')}</Field>
       <Field label={t('tk.subject')} name="subject" errors={f.errors}><input {...f.bind('subject')} maxLength={200} required /></Field>
       <Field label={t('tk.description')} name="description" errors={f.errors}><textarea {...f.bind('description')} maxLength={MAX} rows={5} required /></Field>
+      <FilePick accept={ATTACH} multiple files={files} setFiles={setFiles} label={t('tk.attachments')} hint={t('tk.attachHint', { n: FILES_MAX })} data="data-ticket-files" />
       <div class="row-end">
         <button type="button" class="btn btn-ghost" onClick={onCancel}>{t('common.cancel')}</button>
         <button class="btn btn-primary" type="submit" disabled={f.busy}>{f.busy && <Spinner />}{t('tk.submit')}</button>
@@ -192,14 +267,17 @@ function TicketRows({ items, base, staff }) {
 function Thread({ id, staff, back }) {
   const res = useAsync(() => api('GET', '/api/v1/tickets/' + id), [id]);
   const f = useForm({ body: '' });
+  const [files, setFiles] = useState([]);
+  const [key, setKey] = useState(0);
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
   /* the other side answered or moved it: its message's live hint (the message center) reloads the thread */
   useLive((ev) => { if (ev.type === 'message.new' && String(ev.kind || '').startsWith('ticket.')) res.reload(); }, [id]);
   const d = res.data;
   const reply = f.submit(async (v) => {
-    const out = await api('POST', '/api/v1/tickets/' + id + '/replies', { body: v.body.trim() });
+    const out = await postForm('/api/v1/tickets/' + id + '/replies', { body: v.body.trim() }, 'attachments', files);
     f.setValues({ body: '' });
+    setFiles([]); setKey(key + 1);
     res.setData(out);
   });
   const update = async (body) => {
@@ -220,6 +298,7 @@ function Thread({ id, staff, back }) {
         {staff && <p class="small">{d.user_email} · {t('tk.due')}: <span class={d.sla_breached ? 'text-bad' : ''}>{fmtTime(d.first_response_due)}</span>
           {d.first_response_at && <> · {t('tk.answered')} {fmtTime(d.first_response_at)}</>}</p>}
         <p class="pre-wrap">{d.description}</p>
+        <Files ticket={d.id} items={(d.attachments || []).filter((a) => !a.reply_id)} />
         {!staff && done && d.reopen_until && <p class="muted small">{t('tk.reopenUntil', { at: fmtTime(d.reopen_until) })}</p>}
       </section>
       {staff && (
@@ -244,6 +323,7 @@ function Thread({ id, staff, back }) {
                   {staff && r.author_email && <span class="small">{r.author_email}</span>}
                   <span class="muted small nowrap">{fmtTime(r.created_at)}</span></div>
                 <p class="pre-wrap">{r.body}</p>
+                <Files ticket={d.id} items={(d.attachments || []).filter((a) => a.reply_id === r.id)} />
               </li>
             ))}
           </ul>
@@ -253,6 +333,7 @@ function Thread({ id, staff, back }) {
             {f.error && !f.errors && <ErrorBox error={f.error} />}
             <Field label={done ? t('tk.reopenReply') : t('tk.reply')} name="body" errors={f.errors}>
               <textarea {...f.bind('body')} maxLength={MAX} rows={4} required /></Field>
+            <FilePick key={key} accept={ATTACH} multiple files={files} setFiles={setFiles} label={t('tk.attachments')} hint={t('tk.attachHint', { n: FILES_MAX })} data="data-reply-files" />
             <div class="row-end"><button class="btn btn-primary" type="submit" disabled={f.busy}>{f.busy && <Spinner />}{t('tk.send')}</button></div>
           </form>
         ) : <p class="muted small">{staff ? t('tk.reopenFirst') : t('tk.closedForGood')}</p>}
