@@ -157,6 +157,7 @@ zm_api_test(messages test_messages.py)
 zm_api_test(stats test_stats.py)
 # feedback (意见收集) and work orders (工单), issue 17 items 2 and 3
 zm_api_test(tickets test_tickets.py)
+zm_api_test(interview test_interview.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts
