@@ -45,6 +45,8 @@ zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${C
 zm_unit_test(payments zmpayments zmmodules)
 # content: ISO 8601 times, news URLs, the feed parser's rules
 zm_unit_test(content zmcontent)
+# interview: the builtin interviewer (follow-ups, rubric scores, the model report check)
+zm_unit_test(interview zminterview ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data)
 # tickets: the work orders' state table
 zm_unit_test(tickets zmtickets)
 
