@@ -183,7 +183,9 @@ static int enqueue_turn(db_t *db, int64_t user_id, int64_t session_id, int seq)
     t.type = "interview.turn";
     t.payload_json = payload;
     t.priority = TASK_PRIO_HIGH;
-    t.user_id = user_id;
+    /* no owner on the task: its progress would be published to task_<id> too, for nobody (the
+     * session's channel tells the turn) -- two more messages a turn */
+    ZM_UNUSED(user_id);
     t.dedupe_key = key;
     t.max_attempts = 3;
     return task_enqueue(db, &t, NULL);
@@ -532,7 +534,7 @@ int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id,
     t.type = "interview.end";
     t.payload_json = payload;
     t.priority = TASK_PRIO_HIGH;
-    t.user_id = owner;
+    ZM_UNUSED(owner);
     t.dedupe_key = key;
     if ((rc = task_enqueue(db, &t, NULL)) != ZM_OK || (rc = db_commit(db)) != ZM_OK) {
         db_rollback(db);

@@ -17,7 +17,7 @@ static const zm_conf_key_t iv_keys[] = {
     ZM_CONF_I("interview.max_followups", "1", 0, 5LL, "# Follow-up questions at most per main question."),
     ZM_CONF_I("interview.idle_timeout", "900", 30, 86400LL,
               "# Seconds without activity after which a session is closed with its report."),
-    ZM_CONF_I("interview.chunk_chars", "8", 1, 4096LL,
+    ZM_CONF_I("interview.chunk_chars", "16", 1, 4096LL,
               "# Characters of the interviewer's text per streamed message (after the first, sent at once)."),
     ZM_CONF_I("interview.flush_ms", "30", 0, 10000LL,
               "# A model's text is published at least this often while it streams, in milliseconds."),

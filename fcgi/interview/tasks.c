@@ -133,7 +133,7 @@ static void stream_text(iv_stream_t *s, const char *text)
 /* ---- the session as a turn sees it ---- */
 
 typedef struct {
-    int64_t id, user_id, elapsed;
+    int64_t id, user_id, elapsed, charged_minutes;
     const char *kind, *status, *provider, *lang, *role, *type, *difficulty, *jd, *resume;
     int minutes;
     json_object *config, *plan; /* owned: released by sess_free */
@@ -164,7 +164,7 @@ static int sess_load(db_t *db, zm_arena_t *a, int64_t id, iv_sess_t *s)
     memset(s, 0, sizeof(*s));
     rc = db_query(db, a, &res,
                   "SELECT user_id, kind, status, provider, config, plan, "
-                  "TIMESTAMPDIFF(SECOND, started_at, COALESCE(ended_at, UTC_TIMESTAMP(6))) "
+                  "TIMESTAMPDIFF(SECOND, started_at, COALESCE(ended_at, UTC_TIMESTAMP(6))), charged_minutes "
                   "FROM interview_session WHERE id = ?",
                   "i", id);
     if (rc != ZM_OK) {
@@ -188,6 +188,7 @@ static int sess_load(db_t *db, zm_arena_t *a, int64_t id, iv_sess_t *s)
         s->plan = json_object_new_array();
     }
     s->elapsed = db_int(&res, 0, 6);
+    s->charged_minutes = db_int(&res, 0, 7);
     s->lang = cfg_str(s->config, "language", "zh");
     s->role = cfg_str(s->config, "role", "");
     s->type = cfg_str(s->config, "type", "mixed");
@@ -235,9 +236,15 @@ static int charge(db_t *db, zm_arena_t *a, const iv_sess_t *s, int64_t seconds)
 {
     points_result_t res;
     int64_t minutes = 0, charged = 0;
+    const char *kind = strcmp(s->kind, "meeting") == 0 ? "meeting" : "mock_interview";
     char sid[40];
     int rc;
 
+    /* free, or this minute paid already (the ledger's keys would say so too, one transaction later) */
+    seconds = seconds < 1 ? 1 : seconds;
+    if (points_price(kind) <= 0 || (seconds + 59) / 60 <= s->charged_minutes) {
+        return ZM_OK;
+    }
     snprintf(sid, sizeof(sid), "interview-%lld", (long long)s->id);
     rc = points_consume_duration(db, a, s->user_id, strcmp(s->kind, "meeting") == 0 ? "meeting" : "mock_interview", sid,
                                  seconds < 1 ? 1 : seconds, &minutes, &charged, &res);
@@ -447,6 +454,7 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
     if ((rc = sess_load(db, a, session_id, &s)) != ZM_OK) {
         return rc == ZM_ENOTFOUND ? ZM_OK : rc;
     }
+
     for (at = 0; at < s.turns.nrows; at++) {
         if (db_int(&s.turns, at, 1) == seq) {
             found = 1;
@@ -480,10 +488,6 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
     }
     end = strcmp(nx.kind, "closing") == 0;
 
-    db_exec(db,
-            "UPDATE interview_turn SET state = 'streaming', kind = ?, question_index = ?, text = '', "
-            "updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND state IN ('pending', 'streaming')",
-            "sIi", nx.kind, nx.qi, st.turn_id);
     o = msg("turn.start", session_id, st.turn_id, seq);
     json_object_object_add(o, "kind", json_object_new_string(nx.kind));
     json_object_object_add(o, "question_index", json_object_new_int(nx.qi));
@@ -497,9 +501,10 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
         if (rc != ZM_OK) {
             const char *err = zm_psprintf(a, "面试官暂时无法回应：%s", why ? why : "模型调用失败");
             db_exec(db,
-                    "UPDATE interview_turn SET state = 'failed', error = ?, text = ?, updated_at = UTC_TIMESTAMP(6) "
-                    "WHERE id = ?",
-                    "ssi", llm_clip_utf8(a, err, 400, NULL), st.all.data ? st.all.data : "", st.turn_id);
+                    "UPDATE interview_turn SET state = 'failed', kind = ?, question_index = ?, error = ?, text = ?, "
+                    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+                    "sIssi", nx.kind, nx.qi, llm_clip_utf8(a, err, 400, NULL), st.all.data ? st.all.data : "",
+                    st.turn_id);
             o = msg("turn.failed", session_id, st.turn_id, seq);
             json_object_object_add(o, "error", json_object_new_string(err));
             publish(st.channel, o);
@@ -511,10 +516,13 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
         text = builtin_text(a, &s, &nx);
         stream_text(&st, text);
     }
+
+    /* one write a turn: the row goes from pending to done with what was streamed (a rejoin during
+     * the stream sees it pending, and the channel's replay has the text so far) */
     rc = (int)db_exec(db,
-                      "UPDATE interview_turn SET state = 'done', text = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-                      "si", text, st.turn_id);
-    db_exec(db, "UPDATE interview_session SET last_active_at = UTC_TIMESTAMP(6) WHERE id = ?", "i", session_id);
+                      "UPDATE interview_turn SET state = 'done', kind = ?, question_index = ?, text = ?, "
+                      "updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+                      "sIsi", nx.kind, nx.qi, text, st.turn_id);
     if (rc < 0) {
         sess_free(&s);
         *error = "storing the turn failed";
