@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import threading
-import time
 import uuid
 
 import zmtest
