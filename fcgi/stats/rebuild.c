@@ -113,8 +113,10 @@ static int64_t run_step(db_t *db, const char *sql, int64_t off)
         return db_exec(db, sql, "");
     case 1:
         return db_exec(db, sql, "i", off);
-    default:
+    case 2:
         return db_exec(db, sql, "ii", off, off);
+    default:
+        return db_exec(db, sql, "iii", off, off, off);
     }
 }
 
