@@ -190,6 +190,32 @@ def test_end_early_and_idempotent_answers():
     assert len([t for t in rec["turns"] if t["role"] == "candidate"]) == 1
 
 
+def worker(*args):
+    p = subprocess.run([os.path.join(BUILD, "zhimai-worker"), "-c", CONF] + list(args), capture_output=True,
+                       text=True, timeout=60, env=dict(os.environ, ZM_VAR=zmtest.VAR))
+    assert p.returncode == 0, "zhimai-worker %s: %s %s" % (args, p.stdout, p.stderr)
+    return p.stdout
+
+
+def test_abandoned_sessions_close_with_their_report():
+    u = member()
+    sid = generate(u)["session_id"]
+    fresh = generate(u)["session_id"]
+    wait_for(lambda: data_of(get("/api/v1/mock-interview/sessions/%d" % sid, u), 200)["turns"][0]["state"] == "done",
+             timeout=20, what="turn 1")
+    sql("UPDATE interview_session SET last_active_at = last_active_at - INTERVAL 16 MINUTE WHERE id = %d" % sid)
+    tid = int(worker("enqueue", "interview.idle", "{}", "--max-attempts", "1").strip())
+
+    def finished():
+        t = json.loads(worker("get", str(tid)))
+        return t if t["state"] in ("done", "failed") else None
+    t = wait_for(finished, timeout=30, step=0.1, what="interview.idle")
+    assert t["state"] == "done" and t["result"]["closed"] >= 1, t
+    rec = report(u, sid)
+    assert rec["end_reason"] == "idle" and rec["report"]["questions"][0]["answer"] == "", rec
+    assert data_of(get("/api/v1/mock-interview/sessions/%d" % fresh, u), 200)["status"] == "active"
+
+
 def test_others_sessions_are_not_found():
     u, other = member(), member("ivx")
     sid = generate(u)["session_id"]
