@@ -294,6 +294,19 @@ def test_materials_resume_and_reference():
     assert any("数据" in x for x in ref["improvements"]), ref
     ref = data_of(post("/api/v1/interview/ai-reference", u, {"question": "介绍一个你最有成就感的项目"}), 200, "ref")
     assert ref["reference"] and ref["provider"] == "builtin"
+    # a job from the jobs module: its name is the role, its description the JD
+    hr = zmtest.shared_user("hr", tag="ivhr")
+    job = data_of(zmtest.call("POST", "/api/v1/hr/jobs", hr, {
+        "name": "Kafka 消息平台工程师" + TAG, "company": "测试公司", "city": "上海", "salary": "20k-30k",
+        "status": "open", "description": "负责基于 Kafka 的消息平台，熟悉 Go 与分布式系统。"}), 201, "job")
+
+    def with_job():
+        r = post("/api/v1/mock-interview/generate", u, {"job_id": job["id"], "questions": 2})
+        return r.json["data"] if r.status == 201 else None
+    s = wait_for(with_job, timeout=10, step=0.1, what="generate with the job (after its sync)")
+    v = data_of(get("/api/v1/mock-interview/sessions/%d" % s["session_id"], u), 200, "session")
+    assert v["config"]["role"].startswith("Kafka 消息平台工程师") and v["config"]["has_jd"], v["config"]
+    zmtest.expect_field(post("/api/v1/mock-interview/generate", u, {"job_id": 99999999}), "job_id")
 
 
 def test_meeting_assistant():
