@@ -15,11 +15,22 @@ const char *zm_strerror(int rc)
         int base;
         const char *name;
     } ranges[] = {
-        {ZM_ERANGE_ACCOUNTS, "accounts"},        {ZM_ERANGE_RESUMES, "resumes"},     {ZM_ERANGE_ANALYSIS, "analysis"},
-        {ZM_ERANGE_SERVICES, "services"},        {ZM_ERANGE_JOBS, "jobs"},           {ZM_ERANGE_MATCHING, "matching"},
-        {ZM_ERANGE_PARTNERS, "partners"},        {ZM_ERANGE_POINTS, "points"},       {ZM_ERANGE_PAYMENTS, "payments"},
-        {ZM_ERANGE_MESSAGES, "messages"},        {ZM_ERANGE_INTERVIEW, "interview"}, {ZM_ERANGE_WECHATPAY, "wechatpay"},
-        {ZM_ERANGE_WECHATPAY - 10, "wechatpay"}, {ZM_ERANGE_INSPECT, "inspect"},     {ZM_ERANGE_TICKETS, "tickets"},
+        {ZM_ERANGE_ACCOUNTS, "accounts"},
+        {ZM_ERANGE_RESUMES, "resumes"},
+        {ZM_ERANGE_ANALYSIS, "analysis"},
+        {ZM_ERANGE_SERVICES, "services"},
+        {ZM_ERANGE_JOBS, "jobs"},
+        {ZM_ERANGE_MATCHING, "matching"},
+        {ZM_ERANGE_PARTNERS, "partners"},
+        {ZM_ERANGE_POINTS, "points"},
+        {ZM_ERANGE_PAYMENTS, "payments"},
+        {ZM_ERANGE_MESSAGES, "messages"},
+        {ZM_ERANGE_INTERVIEW, "interview"},
+        {ZM_ERANGE_WECHATPAY, "wechatpay"},
+        {ZM_ERANGE_WECHATPAY - 10, "wechatpay"},
+        {ZM_ERANGE_INSPECT, "inspect"},
+        {ZM_ERANGE_TICKETS, "tickets"},
+        {ZM_ERANGE_SPEECH, "speech"},
     };
 
     switch (rc) {
