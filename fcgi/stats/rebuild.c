@@ -63,48 +63,40 @@
         "u.date_joined") " c, s.day FROM stats_active s JOIN auth_user u ON u.id = s.user_id) x "                      \
                          "WHERE day = c + INTERVAL " #k " DAY GROUP BY c"
 
-static const char
-    *const
-        daily_steps
-            [] =
-                {
-                    "SELECT 'new_users' metric, " LOCAL_DAY(
-                        "date_joined") " day, COUNT(*) value FROM auth_user GROUP BY day",
-                    "SELECT 'invited_users' metric, " LOCAL_DAY(
-                        "u.date_joined") " day, COUNT(*) value FROM auth_user u JOIN zm_user_profile p ON p.user_id = "
-                                         "u.id "
-                                         "WHERE p.invited_by_id IS NOT NULL GROUP BY day",
-                    "SELECT 'search' metric, " LOCAL_DAY(
-                        "created_at") " day, COUNT(*) value FROM jobs_searchsession GROUP BY day",
-                    "SELECT 'search_effective' metric, " LOCAL_DAY(
-                        "created_at") " day, COUNT(*) value FROM jobs_searchsession WHERE effective = 1 GROUP BY day",
-                    "SELECT kind metric, " LOCAL_DAY(
-                        "finished_at") " day, COUNT(*) value FROM zm_analysis WHERE state = 'done' "
-                                       "AND kind IN ('diagnosis', 'interview') GROUP BY kind, day",
-                    "SELECT 'application' metric, " LOCAL_DAY(
-                        "created_at") " day, COUNT(*) value FROM jobs_application GROUP BY day",
-                    "SELECT 'mock_interview' metric, day, SUM(n) value FROM (SELECT " LOCAL_DAY(
-                        "updated_at") " day, 2 n FROM partners_match WHERE status = 'accepted' UNION ALL "
-                                      "SELECT " LOCAL_DAY("ended_at") ", 1 FROM interview_session WHERE kind = "
-                                                                      "'mock_interview' AND report IS NOT NULL) x "
-                                                                      "GROUP BY day",
-                    "SELECT 'revenue_fen' metric, " LOCAL_DAY(
-                        "paid_at") " day, SUM(amount_fen) value FROM payments_order WHERE status = 'paid' GROUP BY day",
-                    "SELECT 'payments' metric, " LOCAL_DAY(
-                        "paid_at") " day, COUNT(*) value FROM payments_order WHERE status = 'paid' GROUP BY day",
-                    "SELECT 'paying_users' metric, f day, COUNT(*) value FROM (SELECT " LOCAL_DAY(
-                        "MIN(paid_at)") " f FROM payments_order WHERE status = 'paid' GROUP BY user_id) p GROUP BY f",
-                    "SELECT 'active_users' metric, day, COUNT(*) value FROM stats_active GROUP BY day",
-                    "SELECT 'active_minutes' metric, day, SUM(minutes) value FROM stats_active GROUP BY day",
-                    RETAINED(1),
-                    RETAINED(7),
-                    RETAINED(30),
-                    /* time per core feature (sessions.c): sessions and their seconds by the day they started */
-                    "SELECT CONCAT('sess_n_', feature) metric, " LOCAL_DAY(
-                        "started_at") " day, COUNT(*) value FROM stats_session GROUP BY feature, day",
-                    "SELECT CONCAT('sess_s_', feature) metric, " LOCAL_DAY(
-                        "started_at") " day, SUM(TIMESTAMPDIFF(SECOND, started_at, last_at)) value FROM stats_session "
-                                      "GROUP BY feature, day",
+static const char *const daily_steps[] = {
+    "SELECT 'new_users' metric, " LOCAL_DAY("date_joined") " day, COUNT(*) value FROM auth_user GROUP BY day",
+    "SELECT 'invited_users' metric, " LOCAL_DAY(
+        "u.date_joined") " day, COUNT(*) value FROM auth_user u JOIN zm_user_profile p ON p.user_id = "
+                         "u.id "
+                         "WHERE p.invited_by_id IS NOT NULL GROUP BY day",
+    "SELECT 'search' metric, " LOCAL_DAY("created_at") " day, COUNT(*) value FROM jobs_searchsession GROUP BY day",
+    "SELECT 'search_effective' metric, " LOCAL_DAY(
+        "created_at") " day, COUNT(*) value FROM jobs_searchsession WHERE effective = 1 GROUP BY day",
+    "SELECT kind metric, " LOCAL_DAY("finished_at") " day, COUNT(*) value FROM zm_analysis WHERE state = 'done' "
+                                                    "AND kind IN ('diagnosis', 'interview') GROUP BY kind, day",
+    "SELECT 'application' metric, " LOCAL_DAY("created_at") " day, COUNT(*) value FROM jobs_application GROUP BY day",
+    "SELECT 'mock_interview' metric, day, SUM(n) value FROM (SELECT " LOCAL_DAY(
+        "updated_at") " day, 2 n FROM partners_match WHERE status = 'accepted' UNION ALL "
+                      "SELECT " LOCAL_DAY("ended_at") ", 1 FROM interview_session WHERE kind = "
+                                                      "'mock_interview' AND report IS NOT NULL) x "
+                                                      "GROUP BY day",
+    "SELECT 'revenue_fen' metric, " LOCAL_DAY(
+        "paid_at") " day, SUM(amount_fen) value FROM payments_order WHERE status = 'paid' GROUP BY day",
+    "SELECT 'payments' metric, " LOCAL_DAY(
+        "paid_at") " day, COUNT(*) value FROM payments_order WHERE status = 'paid' GROUP BY day",
+    "SELECT 'paying_users' metric, f day, COUNT(*) value FROM (SELECT " LOCAL_DAY(
+        "MIN(paid_at)") " f FROM payments_order WHERE status = 'paid' GROUP BY user_id) p GROUP BY f",
+    "SELECT 'active_users' metric, day, COUNT(*) value FROM stats_active GROUP BY day",
+    "SELECT 'active_minutes' metric, day, SUM(minutes) value FROM stats_active GROUP BY day",
+    RETAINED(1),
+    RETAINED(7),
+    RETAINED(30),
+    /* time per core feature (sessions.c): sessions and their seconds by the day they started */
+    "SELECT CONCAT('sess_n_', feature) metric, " LOCAL_DAY(
+        "started_at") " day, COUNT(*) value FROM stats_session GROUP BY feature, day",
+    "SELECT CONCAT('sess_s_', feature) metric, " LOCAL_DAY(
+        "started_at") " day, SUM(TIMESTAMPDIFF(SECOND, started_at, last_at)) value FROM stats_session "
+                      "GROUP BY feature, day",
 };
 
 #define MOCK_MONTH LOCAL_MONTH("updated_at")
