@@ -26,10 +26,10 @@ const SR = typeof window !== 'undefined' && (window.SpeechRecognition || window.
 const canRecord = () => typeof MediaRecorder !== 'undefined' && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
 const locale = (lang) => (lang === 'en' ? 'en-US' : 'zh-CN');
 
+/* the server takes WebM (Opus) chunks; a browser that records only something else uses its own recognition */
 function recorderType() {
-  for (const m of ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/webm', 'audio/mp4']) {
-    if (MediaRecorder.isTypeSupported && MediaRecorder.isTypeSupported(m)) return m;
-  }
+  if (typeof MediaRecorder === 'undefined' || !MediaRecorder.isTypeSupported) return '';
+  for (const m of ['audio/webm;codecs=opus', 'audio/webm']) if (MediaRecorder.isTypeSupported(m)) return m;
   return '';
 }
 
@@ -46,7 +46,7 @@ export function useMic({ lang, onFinal }) {
     let gone = false;
     capabilities().then((c) => {
       if (gone) return;
-      setMode(c && c.asr && canRecord() ? 'asr' : SR ? 'browser' : null);
+      setMode(c && c.asr && canRecord() && recorderType() ? 'asr' : SR ? 'browser' : null);
     });
     return () => { gone = true; if (cur.current) cur.current.abort(); };
   }, []);
@@ -59,23 +59,24 @@ export function useMic({ lang, onFinal }) {
     if (s) done.current(s);
   };
 
+  /* each asr.partial is the transcript of all the audio so far; the one with final: true ends it */
   const startAsr = async () => {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     let d;
-    try { d = await api('POST', '/api/v1/paraformer/start', { lang }); } catch (e) { stream.getTracks().forEach((x) => x.stop()); throw e; }
-    const id = d.asr_id;
-    const type = recorderType();
-    const rec = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
-    let seq = 0, chain = Promise.resolve(), finals = '', last = '', aborted = false;
+    try { d = await api('POST', '/api/v1/paraformer/start', { lang, format: 'webm' }); } catch (e) { stream.getTracks().forEach((x) => x.stop()); throw e; }
+    const id = String(d.asr_id);
+    const rec = new MediaRecorder(stream, { mimeType: recorderType() });
+    let seq = 0, chain = Promise.resolve(), text = '', aborted = false, onFinal = null;
     const off = listen((ev) => {
-      if (!ev || ev.type !== 'asr.partial' || String(ev.asr_id) !== String(id)) return;
-      if (ev.final) { finals += (finals && ev.text ? ' ' : '') + (ev.text || ''); last = ''; } else last = ev.text || '';
-      setPartial((finals + (finals && last ? ' ' : '') + last).trim());
+      if (!ev || ev.type !== 'asr.partial' || String(ev.asr_id) !== id) return;
+      text = ev.text || '';
+      setPartial(text);
+      if (ev.final && onFinal) onFinal();
     });
     rec.ondataavailable = (e) => {
       if (!e.data || !e.data.size || aborted) return;
       const n = seq++;
-      chain = chain.then(() => api('POST', '/api/v1/paraformer/' + id + '/audio?seq=' + n, undefined, { raw: e.data }))
+      chain = chain.then(() => api('POST', '/api/v1/paraformer/' + encodeURIComponent(id) + '/audio?seq=' + n, undefined, { raw: e.data }))
         .catch((err) => setError(err));
     };
     const stopped = new Promise((r) => { rec.onstop = r; });
@@ -86,10 +87,14 @@ export function useMic({ lang, onFinal }) {
         stream.getTracks().forEach((x) => x.stop());
         await stopped;
         await chain;
-        let r = null;
-        try { r = await api('POST', '/api/v1/paraformer/stop', { asr_id: id }); } catch (err) { setError(err); }
+        /* stop answers the final text, or queues the last transcription (asr.partial, final) */
+        const last = new Promise((r) => { onFinal = r; setTimeout(r, 20000); });
+        try {
+          const r = await api('POST', '/api/v1/paraformer/stop', { asr_id: id });
+          if (r && r.final) text = r.text || text; else await last;
+        } catch (err) { setError(err); }
         off();
-        finish((r && r.text) || (finals + ' ' + last));
+        finish(text);
       },
       abort() {
         aborted = true;

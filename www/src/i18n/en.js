@@ -863,6 +863,7 @@ export default {
   'mi.wouldAdd': 'A strong answer would add',
   'mi.reference': 'Reference answer',
   'mi.askReference': 'Show a reference answer',
+  'mi.active': 'In progress',
   'mi.again': 'Another interview',
   'mt.title': 'Meeting assistant',
   'mt.sub': 'Live transcript, a running summary, suggested replies to questions asked of you, and action items',

@@ -10,7 +10,10 @@ import { Link } from '../router.js';
 import { Alert, ErrorBox, Spinner } from '../ui.jsx';
 
 export const ENDED = ['ended', 'done', 'finished', 'completed', 'closed', 'failed', 'expired'];
-export const isEnded = (s) => !!s && ENDED.includes(s.state || s.status);
+export const isEnded = (s) => !!s && ENDED.includes(s.status || s.state);
+
+/* the points a session has cost so far: its charged minutes at its price */
+export const chargedOf = (s) => (s && s.charged_minutes != null && s.price_per_minute != null ? s.charged_minutes * s.price_per_minute : s && s.points_charged != null ? s.points_charged : null);
 
 /* a new idempotency key for one thing the user sends (kept across its retries) */
 export function clientKey() {
@@ -41,49 +44,53 @@ export function turnsOf(s) {
   return list.map((x, i) => {
     const role = x.role || x.speaker || x.who || '';
     const who = ['candidate', 'user', 'me', 'human'].includes(role) ? 'me' : 'them';
-    return { id: String(x.turn_id ?? x.id ?? 'i' + i), who, text: x.text ?? x.content ?? '', state: x.state || 'done', parts: null };
+    return { id: String(x.turn_id ?? x.id ?? 'i' + i), seq: x.seq, who, text: x.text ?? x.content ?? '', state: x.state || 'done',
+      qi: x.question_index, error: x.error, parts: null };
   });
 }
 
 /*
- * Streamed turns: apply(turns, message) → the new turns for a channel message
- * {type: turn.start|turn.delta|turn.done|turn.failed, turn_id, seq, delta, text}.  Deltas are kept
- * by seq, so a repeated or late one changes nothing; turn.done's text is the truth.
+ * Streamed turns (fcgi/interview/tasks.c): apply(turns, message) → the new turns for a channel message
+ *   {type: turn.start, turn_id, seq, kind, question_index, attempt}   (a new attempt drops the text so far)
+ *   {type: turn.delta, turn_id, seq, n, delta}                        (n: 0, 1, 2 … per attempt)
+ *   {type: turn.done, turn_id, seq, text} / {type: turn.failed, turn_id, seq, error}
+ * Deltas are kept by n, so a repeated or late one changes nothing; turn.done's text is the truth.
  */
 export function applyTurn(turns, ev) {
   const id = ev.turn_id != null ? String(ev.turn_id) : null;
   if (!id || !ev.type || !ev.type.startsWith('turn.')) return turns;
   const i = turns.findIndex((x) => x.id === id);
-  const old = i >= 0 ? turns[i] : { id, who: ev.role === 'candidate' ? 'me' : 'them', text: '', state: 'streaming', parts: {} };
-  if (old.state === 'done' && ev.type !== 'turn.done') return turns;
-  let next = old;
+  const old = i >= 0 ? turns[i] : { id, seq: ev.seq, who: 'them', text: '', state: 'pending', qi: ev.question_index, parts: {} };
+  if ((old.state === 'done' || old.state === 'failed') && ev.type !== 'turn.done') return turns;
+  let next;
   if (ev.type === 'turn.start') {
-    next = { ...old, state: 'streaming', parts: old.parts || {} };
+    next = { ...old, state: 'streaming', text: '', parts: {}, qi: ev.question_index ?? old.qi };
   } else if (ev.type === 'turn.delta') {
-    const parts = { ...(old.parts || {}), [ev.seq ?? Object.keys(old.parts || {}).length]: ev.delta ?? ev.text ?? '' };
+    const parts = { ...(old.parts || {}), [ev.n ?? Object.keys(old.parts || {}).length]: ev.delta ?? '' };
     const text = Object.keys(parts).map(Number).sort((a, b) => a - b).map((k) => parts[k]).join('');
     next = { ...old, state: 'streaming', parts, text };
   } else if (ev.type === 'turn.done') {
     next = { ...old, state: 'done', text: ev.text != null ? ev.text : old.text, parts: null };
   } else if (ev.type === 'turn.failed') {
-    next = { ...old, state: 'failed', error: ev.error || ev.message || null };
+    next = { ...old, state: 'failed', error: ev.error || null };
   } else return turns;
   const out = turns.slice();
   if (i >= 0) out[i] = next; else out.push(next);
   return out;
 }
 
-/* seconds since `from` (an ISO time, or when the page opened), ticking every second while live */
-export function useElapsed(from, live) {
+/* the session's seconds: the server's count when the page read it (elapsed_seconds, so the two
+ * clocks need not agree), ticking every second while live */
+export function useElapsed(base, live) {
   const [now, setNow] = useState(Date.now());
-  const opened = useRef(Date.now());
+  const read = useRef({ at: Date.now(), base: Number(base) || 0 });
+  if ((Number(base) || 0) !== read.current.base) read.current = { at: Date.now(), base: Number(base) || 0 };
   useEffect(() => {
     if (!live) return undefined;
     const h = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(h);
   }, [live]);
-  const t0 = from ? Date.parse(from) : NaN;
-  return Math.max(0, Math.floor((now - (isNaN(t0) ? opened.current : t0)) / 1000));
+  return read.current.base + Math.max(0, Math.floor((now - read.current.at) / 1000));
 }
 
 export const clock = (s) => {
@@ -153,6 +160,7 @@ export function Partial({ mic }) {
 
 /* one turn of the conversation, as text */
 export function Bubble({ turn, label, children }) {
+  if (turn.who === 'them' && (turn.state === 'pending' || turn.state === 'queued') && !turn.text) return <Thinking />;
   return (
     <li class={'bubble bubble-' + turn.who + (turn.state === 'streaming' ? ' streaming' : '')} data-turn={turn.id}
       data-who={turn.who} data-state={turn.state}>

@@ -11,7 +11,7 @@ import { useChannel } from '../live.js';
 import { navigate } from '../router.js';
 import { Empty, Field, List, Loading, Spinner, fmtTime, markReady, useAsync } from '../ui.jsx';
 import { useMic } from '../voice.js';
-import { applyTurn, clientKey, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Timer, useElapsed } from './live.jsx';
+import { applyTurn, chargedOf, clientKey, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Timer, useElapsed } from './live.jsx';
 
 const BASE = '/api/v1/meeting-assistant/';
 const MAX_LINE = 4000;
@@ -152,7 +152,7 @@ function Live({ session, onEnded }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState(null);
   const box = useRef(null);
-  const elapsed = useElapsed(session.started_at || session.created_at, true);
+  const elapsed = useElapsed(session.elapsed_seconds, true);
   const ended = useRef(false);
   const finish = () => { if (!ended.current) { ended.current = true; onEnded(); } };
 
@@ -172,7 +172,7 @@ function Live({ session, onEnded }) {
   };
   const mic = useMic({ lang, onFinal: (s) => post(s, clientKey()) });
 
-  const connected = useChannel('/api/v1/events/meetings/' + id, (ev) => {
+  const connected = useChannel(session.events || '/api/v1/events/interviews/' + id, (ev) => {
     if (!ev || !ev.type) return;
     if (ev.type === 'session.ended') { finish(); return; }
     if (ev.type.startsWith('turn.')) {
@@ -213,7 +213,7 @@ function Live({ session, onEnded }) {
         </div>
         <div class="live-stats">
           <Timer elapsed={elapsed} />
-          <PointsMeter live charged={state.points_charged} perMinute={session.points_per_minute} elapsed={elapsed} />
+          <PointsMeter live charged={chargedOf(state)} perMinute={session.price_per_minute} elapsed={elapsed} />
         </div>
       </div>
       <div class="meeting-grid">

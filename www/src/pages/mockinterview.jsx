@@ -12,7 +12,7 @@ import { useChannel } from '../live.js';
 import { navigate, useLocation } from '../router.js';
 import { Empty, Field, Gauge, List, Loading, Spinner, fmtTime, markReady, useAsync } from '../ui.jsx';
 import { useMic, useSpeaker } from '../voice.js';
-import { applyTurn, Bubble, clientKey, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Thinking, Timer, turnsOf, useElapsed } from './live.jsx';
+import { applyTurn, Bubble, chargedOf, clientKey, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Thinking, Timer, turnsOf, useElapsed } from './live.jsx';
 
 const BASE = '/api/v1/mock-interview/';
 const TYPES = ['technical', 'behavioral', 'hr', 'mixed'];
@@ -134,13 +134,14 @@ function Records({ activeId }) {
         : !items.length ? <Empty>{t('mi.noRecords')}</Empty> : (
           <ul class="item-list" data-mock-records>
             {items.map((d) => {
-              const sid = d.session_id || d.id;
-              const score = d.overall_score ?? d.score;
+              const sid = d.session_id ?? d.id;
+              const score = d.overall_score;
               return (
-                <li><button class={'item' + (activeId === String(sid) ? ' active' : '')} data-record-id={d.id} onClick={() => navigate('/mock-interview/' + sid)}>
+                <li><button class={'item' + (activeId === String(sid) ? ' active' : '')} data-record-id={sid} onClick={() => navigate('/mock-interview/' + sid)}>
                   <span class="score-pill">{score != null ? Math.round(score) : '…'}</span>
                   <span class="item-main"><b class="ellipsis">{d.role || d.title || t('mi.title')}</b>
-                    <span class="muted small">{fmtTime(d.created_at || d.started_at)}</span></span>
+                    <span class="muted small">{fmtTime(d.started_at || d.created_at)}{d.type ? ' · ' + t('mi.type.' + d.type) : ''}</span></span>
+                  {d.status === 'active' && <span class="badge badge-wait" data-status="active">{t('mi.active')}</span>}
                 </button></li>
               );
             })}
@@ -157,15 +158,16 @@ function Reference({ sessionId, q, i }) {
   const ask = async () => {
     setSt((s) => ({ ...s, busy: true, error: null }));
     try {
-      const d = await api('POST', '/api/v1/interview/ai-reference', { session_id: sessionId, index: i, question: q.question });
-      setSt({ text: d.reference || d.text || d.answer || '', busy: false, error: null });
+      const d = await api('POST', '/api/v1/interview/ai-reference', { session_id: Number(sessionId) || sessionId, index: q.index ?? i, question: q.question, answer: q.answer || '' });
+      setSt({ text: d.reference || d.text || d.answer || '', points: d.key_points, busy: false, error: null });
     } catch (error) { setSt((s) => ({ ...s, busy: false, error })); }
   };
-  const adds = q.missing || q.would_add || q.improvements;
+  const adds = q.missing;
   return (
     <div class="q-outline">
       {Array.isArray(adds) && adds.length > 0 && <><span class="q-label">{t('mi.wouldAdd')}</span><List items={adds} kind="tip" /></>}
-      {st.text ? <><span class="q-label">{t('mi.reference')}</span><p class="pre-wrap" data-reference>{st.text}</p></>
+      {st.text ? <><span class="q-label">{t('mi.reference')}</span><p class="pre-wrap" data-reference>{st.text}</p>
+        {Array.isArray(st.points) && st.points.length > 0 && <List items={st.points} />}</>
         : <button type="button" class="btn btn-ghost btn-small" onClick={ask} disabled={st.busy} data-ask-reference>
           {st.busy && <Spinner />}{t('mi.askReference')}</button>}
       {st.error && <Failure error={st.error} />}
@@ -173,26 +175,40 @@ function Reference({ sessionId, q, i }) {
   );
 }
 
-function Report({ sessionId, recordId }) {
+/* the report's questions with their text (the plan's) and the candidate's answers (the turns') */
+function reportQuestions(d, r) {
+  const plan = Array.isArray(d.plan) ? d.plan : (d.plan && d.plan.questions) || [];
+  const turns = turnsOf(d);
+  return (r.questions || r.items || []).map((q, i) => {
+    const k = q.index ?? i;
+    const p = plan.find((x) => x.index === k) || plan[k] || {};
+    const said = turns.filter((x) => x.who === 'me' && x.qi === k).map((x) => x.text).join('\n\n');
+    return { ...q, index: k, question: q.question || p.question || '', answer: q.answer ?? said,
+      missing: q.strong_answer_adds || q.missing || q.would_add || q.adds };
+  });
+}
+
+function Report({ sessionId }) {
   const [tries, setTries] = useState(0);
-  const rec = useAsync(() => api('GET', BASE + 'records/' + (recordId || sessionId)), [recordId, sessionId, tries]);
-  const r = rec.data && (rec.data.report || rec.data);
-  const pending = rec.data && (['pending', 'running', 'queued', 'generating'].includes(rec.data.state) || (!r.questions && !r.items && r.overall_score == null && r.score == null));
-  /* the report is written after the end: read again until it is there */
+  const rec = useAsync(() => api('GET', BASE + 'records/' + sessionId), [sessionId, tries]);
+  const d = rec.data;
+  const pending = d && (d.report == null || d.report_ready === false);
+  /* the report is written after the end (zhimai-worker's interview.end): read again until it is there */
   useEffect(() => {
-    if (!pending && !(rec.error && rec.error.status === 404 && tries < 30)) return undefined;
+    if (!pending || tries > 200) return undefined;
     const h = setTimeout(() => setTries((n) => n + 1), 1500);
     return () => clearTimeout(h);
-  }, [rec.data, rec.error]);
-  if (rec.data || rec.error) markReady('mock-report');
-  if ((rec.loading && !rec.data) || pending || (rec.error && rec.error.status === 404 && tries < 30)) {
+  }, [d]);
+  if ((d && !pending) || rec.error) markReady('mock-report');
+  if ((rec.loading && !d) || pending) {
     return <section class="card"><div class="state state-loading" role="status" data-report-pending><Spinner /> {t('mi.reportPending')}</div></section>;
   }
   if (rec.error) return <section class="card"><Failure error={rec.error} onRetry={rec.reload} /></section>;
-  const qs = r.questions || r.items || [];
-  const overall = r.overall_score ?? r.score;
+  const r = d.report;
+  const qs = reportQuestions(d, r);
+  const overall = r.overall_score ?? d.overall_score ?? r.score;
   return (
-    <section class="card result" data-report={rec.data.id || sessionId}>
+    <section class="card result" data-report={sessionId}>
       <h2>{t('mi.report')}</h2>
       <div class="result-top">
         <Gauge score={overall} label={t('mi.overall')} />
@@ -244,12 +260,13 @@ function Live({ session, onEnded }) {
   const [sending, setSending] = useState(false);
   const [waiting, setWaiting] = useState(() => { const l = turnsOf(session).slice(-1)[0]; return !l || l.who === 'me' || l.state !== 'done'; });
   const [error, setError] = useState(null);
-  const [charged, setCharged] = useState(session.points_charged ?? null);
+  const [charged, setCharged] = useState(chargedOf(session));
   const [autoSpeak, setAutoSpeak] = useState(false);
   const list = useRef(null);
   const speaker = useSpeaker();
   const mic = useMic({ lang, onFinal: (s) => setText((x) => (x ? x.trim() + ' ' : '') + s) });
-  const elapsed = useElapsed(session.started_at || session.created_at, true);
+  const [base, setBase] = useState(session.elapsed_seconds);
+  const elapsed = useElapsed(base, true);
   const ended = useRef(false);
 
   const reread = () => api('GET', BASE + 'sessions/' + id).then((s) => {
@@ -262,7 +279,8 @@ function Live({ session, onEnded }) {
     });
     const last = fresh.slice(-1)[0];
     setWaiting(!last || last.who === 'me' || last.state !== 'done');
-    if (s.points_charged != null) setCharged(s.points_charged);
+    if (chargedOf(s) != null) setCharged(chargedOf(s));
+    setBase(s.elapsed_seconds);
   }, () => {});
   const finish = () => { if (!ended.current) { ended.current = true; onEnded(); } };
 
@@ -302,8 +320,13 @@ function Live({ session, onEnded }) {
     if (!s || sending) return;
     setSending(true); setError(null);
     try {
-      await api('POST', BASE + 'chat/stream', { session_id: id, text: s, client_key: key });
-      setTurns((old) => [...old, { id: 'me-' + key, who: 'me', text: s, state: 'done' }]);
+      const d = await api('POST', BASE + 'chat/stream', { session_id: Number(id) || id, text: s, client_key: key });
+      setTurns((old) => {
+        const me = String(d.turn_id ?? 'me-' + key), reply = d.reply_turn_id != null ? String(d.reply_turn_id) : null;
+        let out = old.some((x) => x.id === me) ? old : [...old, { id: me, seq: d.seq, who: 'me', text: s, state: 'done' }];
+        if (reply && !out.some((x) => x.id === reply)) out = [...out, { id: reply, seq: d.reply_seq, who: 'them', text: '', state: 'pending' }];
+        return out;
+      });
       setText('');
       setKey(clientKey());
       setWaiting(true);
@@ -327,7 +350,7 @@ function Live({ session, onEnded }) {
         </div>
         <div class="live-stats">
           <Timer elapsed={elapsed} minutes={minutes} />
-          <PointsMeter live charged={charged} perMinute={session.points_per_minute} elapsed={elapsed} />
+          <PointsMeter live charged={charged} perMinute={session.price_per_minute} elapsed={elapsed} />
         </div>
       </div>
       <ol class="chat" ref={list} data-chat aria-live="polite">
@@ -340,7 +363,7 @@ function Live({ session, onEnded }) {
             )}
           </Bubble>
         ))}
-        {waiting && !streaming && <Thinking />}
+        {waiting && !streaming && !(last && last.who === 'them' && last.state === 'pending') && <Thinking />}
       </ol>
       {speaker.error && <Failure error={speaker.error} />}
       <form class="answer" onSubmit={send} data-form="answer">
@@ -367,7 +390,7 @@ function Session({ id }) {
   const s = useAsync(() => api('GET', BASE + 'sessions/' + id), [id]);
   if (s.loading && !s.data) return <section class="card"><Loading /></section>;
   if (s.error) return <section class="card"><Failure error={s.error} onRetry={s.reload} /></section>;
-  if (over || isEnded(s.data)) return <Report sessionId={id} recordId={s.data.record_id} />;
+  if (over || isEnded(s.data)) return <Report sessionId={id} />;
   return <Live key={id} session={s.data} onEnded={() => setOver(true)} />;
 }
 
