@@ -864,6 +864,7 @@ export default {
   'mi.reference': 'Reference answer',
   'mi.askReference': 'Show a reference answer',
   'mi.active': 'In progress',
+  'mi.followup': 'Follow-up',
   'mi.again': 'Another interview',
   'mt.title': 'Meeting assistant',
   'mt.sub': 'Live transcript, a running summary, suggested replies to questions asked of you, and action items',

@@ -45,7 +45,7 @@ export function turnsOf(s) {
     const role = x.role || x.speaker || x.who || '';
     const who = ['candidate', 'user', 'me', 'human'].includes(role) ? 'me' : 'them';
     return { id: String(x.turn_id ?? x.id ?? 'i' + i), seq: x.seq, who, text: x.text ?? x.content ?? '', state: x.state || 'done',
-      qi: x.question_index, error: x.error, parts: null };
+      qi: x.question_index, kind: x.kind, error: x.error, parts: null };
   });
 }
 
@@ -64,13 +64,13 @@ export function applyTurn(turns, ev) {
   if ((old.state === 'done' || old.state === 'failed') && ev.type !== 'turn.done') return turns;
   let next;
   if (ev.type === 'turn.start') {
-    next = { ...old, state: 'streaming', text: '', parts: {}, qi: ev.question_index ?? old.qi };
+    next = { ...old, state: 'streaming', text: '', parts: {}, qi: ev.question_index ?? old.qi, kind: ev.kind || old.kind };
   } else if (ev.type === 'turn.delta') {
     const parts = { ...(old.parts || {}), [ev.n ?? Object.keys(old.parts || {}).length]: ev.delta ?? '' };
     const text = Object.keys(parts).map(Number).sort((a, b) => a - b).map((k) => parts[k]).join('');
     next = { ...old, state: 'streaming', parts, text };
   } else if (ev.type === 'turn.done') {
-    next = { ...old, state: 'done', text: ev.text != null ? ev.text : old.text, parts: null };
+    next = { ...old, state: 'done', text: ev.text != null ? ev.text : old.text, kind: ev.kind || old.kind, parts: null };
   } else if (ev.type === 'turn.failed') {
     next = { ...old, state: 'failed', error: ev.error || null };
   } else return turns;
@@ -163,7 +163,7 @@ export function Bubble({ turn, label, children }) {
   if (turn.who === 'them' && (turn.state === 'pending' || turn.state === 'queued') && !turn.text) return <Thinking />;
   return (
     <li class={'bubble bubble-' + turn.who + (turn.state === 'streaming' ? ' streaming' : '')} data-turn={turn.id}
-      data-who={turn.who} data-state={turn.state}>
+      data-who={turn.who} data-state={turn.state} data-kind={turn.kind}>
       <span class="bubble-who">{label}</span>
       <p class="pre-wrap" data-turn-text>{turn.text}{turn.state === 'streaming' && <span class="caret" aria-hidden="true" />}</p>
       {turn.state === 'failed' && <p class="text-bad small" data-turn-failed>{t('live.turnFailed')}{turn.error ? '：' + (turn.error.message || turn.error) : ''}</p>}

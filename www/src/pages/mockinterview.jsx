@@ -355,7 +355,7 @@ function Live({ session, onEnded }) {
       </div>
       <ol class="chat" ref={list} data-chat aria-live="polite">
         {turns.map((x) => (
-          <Bubble turn={x} label={x.who === 'me' ? t('mi.me') : t('mi.interviewer')}>
+          <Bubble turn={x} label={x.who === 'me' ? t('mi.me') : x.kind === 'followup' ? t('mi.interviewer') + ' · ' + t('mi.followup') : t('mi.interviewer')}>
             {x.who === 'them' && x.state === 'done' && speaker.tts && x.text && (
               <button type="button" class="btn btn-ghost btn-small play" data-play={x.id}
                 onClick={() => (speaker.playing === x.id ? speaker.stop() : speaker.speak(x.id, x.text, lang))}>

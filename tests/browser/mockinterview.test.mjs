@@ -1,0 +1,216 @@
+// Issue 18 item 7 in real Chromium: a user runs a full builtin mock interview on /mock-interview through
+// nginx and nchan, typing the answers -- set up, the interviewer's streamed text, a short answer that
+// draws a follow-up, a reload that rejoins the session with its transcript, more answers, end, the
+// report with per-question scores -- and 模拟面试 and 会议助手 at phone width (375 px, no sideways
+// scrolling; a normal member starting a meeting is shown the upgrade link).  No uncaught error or
+// console.error.  Screenshots go to $ZM_VAR/screenshots/mock-*.png.
+//
+// Needs a running stack (ZM_VAR with $ZM_VAR/stack.env, as journey.test.mjs).
+//   ZM_VAR=var tests/browser/run.sh mockinterview.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const VAR = process.env.ZM_VAR || '';
+function stackEnv(key) {
+  if (process.env[key]) return process.env[key];
+  const env = path.join(VAR, 'stack.env');
+  if (VAR && fs.existsSync(env)) {
+    const m = fs.readFileSync(env, 'utf8').match(new RegExp('^(?:export\\s+)?' + key + '=["\']?([^"\'\\s]+)', 'm'));
+    if (m) return m[1];
+  }
+  return '';
+}
+const URL_ = stackEnv('ZM_URL').replace(/\/$/, '');
+const BUILD = stackEnv('ZM_BUILD');
+const CONF = stackEnv('ZM_CONF');
+const SHOTS = path.join(VAR || os.tmpdir(), 'screenshots');
+fs.mkdirSync(SHOTS, { recursive: true });
+const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+const PW = `Zm-${stamp}-Mi18`;
+
+let browser, ctx, page, tokens;
+const problems = [];
+/* failed requests a step expects (Chromium logs each as a console error): path and status */
+const allowed = [{ re: /^\/api\/v1\/meeting-assistant\/start$/, status: 403 }];
+
+async function made(role) {
+  const email = `mi-${role}-${stamp}@example.com`;
+  const u = spawnSync(path.join(BUILD, 'zhimai-admin'), ['-c', CONF, 'create-user', '--email', email, '--role', role,
+    '--password-stdin'], { input: PW + '\n', encoding: 'utf8', timeout: 60000 });
+  assert.equal(u.status, 0, 'zhimai-admin create-user: ' + u.stderr);
+  const r = await fetch(URL_ + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PW }) });
+  assert.equal(r.status, 200, 'login ' + email);
+  return (await r.json()).data;
+}
+
+async function newPage(viewport, label) {
+  const c = await browser.newContext({ viewport, locale: 'zh-CN' });
+  await c.addInitScript((t) => {
+    if (!localStorage.getItem('zm.tokens')) localStorage.setItem('zm.tokens', JSON.stringify(t));
+    /* count the session channel's streamed pieces (turn.delta) this page receives */
+    const ES = window.EventSource;
+    window.__zmDeltas = 0;
+    window.EventSource = class extends ES {
+      constructor(u, o) {
+        super(u, o);
+        if (String(u).includes('/events/interviews/')) {
+          this.addEventListener('message', (m) => { try { if (JSON.parse(m.data).type === 'turn.delta') window.__zmDeltas++; } catch { /* not JSON */ } });
+        }
+      }
+    };
+  }, { access: tokens.access, refresh: tokens.refresh });
+  const p = await c.newPage();
+  p.setDefaultTimeout(30000);
+  p.on('pageerror', (e) => problems.push(`[${label}] uncaught ${e.name}: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const st = m.text().match(/^Failed to load resource: the server responded with a status of (\d+)/);
+    let where = '';
+    try { where = new URL(m.location().url).pathname; } catch { /* no url */ }
+    if (st && allowed.some((a) => a.status === Number(st[1]) && a.re.test(where))) return;
+    problems.push(`[${label}] console.error: ${m.text()} (${where})`);
+  });
+  return { c, p };
+}
+
+/* the page fits its width: nothing scrolls sideways */
+async function fits(p, label) {
+  const w = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(w[0] <= w[1], `${label}: ${w[0]} px wide in a ${w[1]} px window`);
+}
+
+const them = (p) => p.locator('[data-chat] [data-who=them][data-state=done]');
+
+/* type an answer and send it; then wait for the interviewer's next finished turn */
+async function answer(p, text) {
+  const before = await them(p).count();
+  await p.fill('[data-form=answer] textarea', text);
+  await p.click('[data-form=answer] [data-send]');
+  await p.locator('[data-chat] [data-who=me]', { hasText: text.slice(0, 12) }).waitFor();
+  await them(p).nth(before).waitFor();
+}
+
+before(async () => {
+  assert.ok(URL_ && BUILD && CONF, 'ZM_VAR with stack.env (ZM_URL, ZM_BUILD, ZM_CONF)');
+  tokens = await made('seeker');
+  browser = await chromium.launch({
+    executablePath: process.env.ZM_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  ({ c: ctx, p: page } = await newPage({ width: 1280, height: 800 }, 'desktop'));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+let sessionId = null;
+
+test('a builtin mock interview, typed, from set-up to the report', async () => {
+  await page.goto(URL_ + '/mock-interview');
+  await page.fill('[data-form=mock-setup] input[name=role]', '后端开发工程师');
+  await page.selectOption('[data-form=mock-setup] select[name=type]', 'technical');
+  await page.selectOption('[data-form=mock-setup] select[name=questions]', '3');
+  await page.selectOption('[data-form=mock-setup] select[name=language]', 'zh');
+  await page.click('[data-form=mock-setup] [data-start]');
+  await page.waitForURL(/\/mock-interview\/\d+$/);
+  sessionId = page.url().split('/').pop();
+  await page.waitForSelector(`[data-live-session="${sessionId}"]`);
+
+  // the interviewer's first question arrives and finishes
+  await them(page).first().waitFor();
+  assert.ok((await them(page).first().locator('[data-turn-text]').innerText()).trim().length > 0);
+
+  // too short an answer: the interviewer follows up on it
+  await answer(page, '用过 Redis');
+  await page.locator('[data-chat] [data-who=them][data-kind=followup][data-state=done]').first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'mock-desktop-live.png'), fullPage: true });
+
+  // a reload rejoins the session with the transcript so far
+  const said = await page.locator('[data-chat] [data-turn]').count();
+  await page.reload();
+  await page.waitForSelector(`[data-live-session="${sessionId}"]`);
+  await them(page).nth(1).waitFor();
+  assert.ok(await page.locator('[data-chat] [data-turn]').count() >= said, 'the transcript survives a reload');
+  await page.locator('[data-chat] [data-who=me]', { hasText: '用过 Redis' }).waitFor();
+
+  // a full answer (figures, STAR), then another: the interview moves on
+  await answer(page, '在上一家公司我负责订单服务（情境），任务是把下单接口的 P99 从 800ms 降到 200ms 以内；'
+    + '我的行动是引入 Redis 缓存热点商品、把库存扣减改成异步消息，并做了压测；结果 P99 降到 150ms，QPS 提升 3 倍。');
+  await answer(page, '我会先看监控和日志定位瓶颈，用 explain 分析慢查询，加索引后耗时从 2 秒降到 50 毫秒，再用缓存挡住 90% 的读请求。');
+  const deltas = await page.evaluate(() => window.__zmDeltas);
+  assert.ok(deltas > 0, 'the interviewer\'s turns streamed over the channel (turn.delta messages)');
+
+  // end: the report with a score for each question
+  if (await page.locator(`[data-live-session="${sessionId}"]`).count()) {
+    await page.click('[data-end]');
+    await page.click('[data-end-yes]');
+  }
+  await page.waitForSelector(`[data-report="${sessionId}"]`);
+  const scores = await page.locator('[data-report-question]').evaluateAll((els) => els.map((e) => e.getAttribute('data-q-score')));
+  assert.ok(scores.length >= 2, 'per-question scores: ' + JSON.stringify(scores));
+  for (const s of scores) assert.match(String(s), /^\d+$/);
+  assert.match(await page.locator('.gauge').getAttribute('data-score'), /^\d+$/);
+  await page.screenshot({ path: path.join(SHOTS, 'mock-desktop-report.png'), fullPage: true });
+
+  // the record is listed
+  await page.goto(URL_ + '/mock-interview');
+  await page.locator(`[data-mock-records] [data-record-id="${sessionId}"]`).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('模拟面试 and 会议助手 at phone width', async () => {
+  const { c, p } = await newPage({ width: 375, height: 740 }, 'phone');
+  await p.goto(URL_ + '/mock-interview');
+  await p.waitForSelector('[data-form=mock-setup]');
+  await fits(p, 'mock set-up');
+  await p.screenshot({ path: path.join(SHOTS, 'mock-phone-setup.png'), fullPage: true });
+
+  // a live session at phone width
+  await p.fill('[data-form=mock-setup] input[name=role]', 'Product manager');
+  await p.selectOption('[data-form=mock-setup] select[name=language]', 'en');
+  await p.click('[data-form=mock-setup] [data-start]');
+  await p.waitForURL(/\/mock-interview\/\d+$/);
+  await them(p).first().waitFor();
+  await fits(p, 'mock live');
+  assert.ok(await p.locator('[data-form=answer] [data-send]').isVisible());
+  await p.screenshot({ path: path.join(SHOTS, 'mock-phone-live.png'), fullPage: true });
+  await p.click('[data-end]');
+  await p.click('[data-end-yes]');
+  await p.waitForSelector('[data-report]');
+  await fits(p, 'mock report');
+
+  if (sessionId) {
+    await p.goto(URL_ + '/mock-interview/' + sessionId);
+    await p.waitForSelector(`[data-report="${sessionId}"]`);
+    await fits(p, 'mock report (desktop session)');
+    await p.screenshot({ path: path.join(SHOTS, 'mock-phone-report.png'), fullPage: true });
+  }
+
+  await p.goto(URL_ + '/meeting');
+  await p.waitForSelector('[data-form=meeting-start]');
+  await fits(p, 'meeting start');
+  // 会议助手 is for 白银 and above: a new member is shown the way to upgrade
+  await p.fill('[data-form=meeting-start] input[name=topic]', '季度复盘');
+  await p.click('[data-form=meeting-start] [data-start]');
+  const up = p.locator('[data-upgrade-needed] [data-upgrade-link]');
+  const live = p.locator('[data-meeting-live]');
+  await up.or(live).first().waitFor();
+  if (await up.count()) assert.equal(await up.getAttribute('href'), '/upgrade');
+  await fits(p, 'meeting');
+  await p.screenshot({ path: path.join(SHOTS, 'mock-phone-meeting.png'), fullPage: true });
+
+  // the navigation holds both pages
+  await p.click('.nav-toggle');
+  await p.locator('.sidenav a[href="/mock-interview"]').waitFor();
+  await p.locator('.sidenav a[href="/meeting"]').waitFor();
+  await c.close();
+  assert.deepEqual(problems, []);
+});
