@@ -258,7 +258,6 @@ function Live({ session, onEnded }) {
   const [text, setText] = useState('');
   const [key, setKey] = useState(clientKey);
   const [sending, setSending] = useState(false);
-  const [waiting, setWaiting] = useState(() => { const l = turnsOf(session).slice(-1)[0]; return !l || l.who === 'me' || l.state !== 'done'; });
   const [error, setError] = useState(null);
   const [charged, setCharged] = useState(chargedOf(session));
   const [autoSpeak, setAutoSpeak] = useState(false);
@@ -273,12 +272,17 @@ function Live({ session, onEnded }) {
     if (isEnded(s)) { finish(); return; }
     const fresh = turnsOf(s);
     setTurns((old) => {
-      /* keep a turn still streaming here when the server has not finished it either */
+      /* the server's turns, but what the stream has here already wins over an older read: a turn
+       * further along, and turns newer than the read */
       const byId = new Map(old.map((x) => [x.id, x]));
-      return fresh.map((x) => (x.state !== 'done' && byId.get(x.id) && byId.get(x.id).text.length > x.text.length ? byId.get(x.id) : x));
+      const top = Math.max(-1, ...fresh.map((x) => Number(x.seq) || 0));
+      const out = fresh.map((x) => {
+        const o = byId.get(x.id);
+        return o && x.state !== 'done' && (o.state === 'done' || o.text.length > x.text.length) ? o : x;
+      });
+      const ids = new Set(out.map((x) => x.id));
+      return out.concat(old.filter((x) => !ids.has(x.id) && !(Number(x.seq) <= top)));
     });
-    const last = fresh.slice(-1)[0];
-    setWaiting(!last || last.who === 'me' || last.state !== 'done');
     if (chargedOf(s) != null) setCharged(chargedOf(s));
     setBase(s.elapsed_seconds);
   }, () => {});
@@ -291,12 +295,15 @@ function Live({ session, onEnded }) {
     if (!ev.type.startsWith('turn.')) return;
     setTurns((old) => applyTurn(old, ev));
     if (ev.type === 'turn.done' || ev.type === 'turn.failed') {
-      if (ev.role !== 'candidate') setWaiting(false);
       if (ev.type === 'turn.done' && ev.text == null) reread();
       if (ev.type === 'turn.done' && autoSpeak && speaker.tts && ev.text) speaker.speak(String(ev.turn_id), ev.text, lang);
     }
   });
 
+  /* the interviewer is due to speak: no turn yet, the candidate's last, or one not finished */
+  const last = turns.slice(-1)[0];
+  const waiting = !last || last.who === 'me' || last.state === 'pending' || last.state === 'streaming';
+  const streaming = last && last.state === 'streaming';
   /* no stream (or not yet): read the session while the interviewer is due to speak */
   useEffect(() => {
     if (!waiting || connected) return undefined;
@@ -329,7 +336,6 @@ function Live({ session, onEnded }) {
       });
       setText('');
       setKey(clientKey());
-      setWaiting(true);
     } catch (err) {
       if (err.status === 409 && err.code && /ended|closed/.test(err.code)) finish();
       setError(err);
@@ -338,8 +344,6 @@ function Live({ session, onEnded }) {
   const end = async () => {
     try { await api('POST', BASE + 'sessions/' + id + '/end', {}); finish(); } catch (err) { setError(err); }
   };
-  const last = turns.slice(-1)[0];
-  const streaming = last && last.state === 'streaming';
   return (
     <section class="card live" data-live-session={id}>
       <div class="live-head">
@@ -377,7 +381,7 @@ function Live({ session, onEnded }) {
           {speaker.tts && <label class="check small"><input type="checkbox" checked={autoSpeak} onChange={(e) => setAutoSpeak(e.currentTarget.checked)} data-autospeak /> {t('live.autoSpeak')}</label>}
           <span class="grow" />
           <EndButton onEnd={end} label={t('mi.end')} confirm={t('mi.endConfirm')} />
-          <button class="btn btn-primary" type="submit" disabled={sending || !text.trim() || mic.recording} data-send>
+          <button class="btn btn-primary" type="submit" disabled={sending || waiting || !text.trim() || mic.recording} data-send>
             {sending && <Spinner />}{t('mi.send')}</button>
         </div>
       </form>
