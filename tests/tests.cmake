@@ -45,6 +45,8 @@ zm_unit_test(matching zmmatching ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data ${C
 zm_unit_test(payments zmpayments zmmodules)
 # content: ISO 8601 times, news URLs, the feed parser's rules
 zm_unit_test(content zmcontent)
+# interview: the builtin interviewer (follow-ups, rubric scores, the model report check)
+zm_unit_test(interview zminterview ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data)
 # tickets: the work orders' state table
 zm_unit_test(tickets zmtickets)
 
@@ -157,6 +159,7 @@ zm_api_test(messages test_messages.py)
 zm_api_test(stats test_stats.py)
 # feedback (意见收集) and work orders (工单), issue 17 items 2 and 3
 zm_api_test(tickets test_tickets.py)
+zm_api_test(interview test_interview.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts

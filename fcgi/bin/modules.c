@@ -28,6 +28,7 @@ extern const zm_module_t zm_inspect_module;
 extern const zm_module_t zm_inspect_api_module;
 extern const zm_module_t zm_content_module;
 extern const zm_module_t zm_tickets_module;
+extern const zm_module_t zm_interview_module;
 
 /* one module a line */
 /* clang-format off */
@@ -53,6 +54,7 @@ const zm_module_t *const zm_modules[] = {
     &zm_inspect_api_module,
     &zm_content_module,
     &zm_tickets_module,
+    &zm_interview_module,
     NULL,
 };
 /* clang-format on */

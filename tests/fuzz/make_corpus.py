@@ -15,6 +15,7 @@ corpus/document/*   a resume, then "\\n===\\n" and a job description
 corpus/wechatpay_notify/*  Wechatpay-* header lines, a blank line, the body (signed with the
                     SDK test key in tests/data/wechatpay; needs python3-cryptography)
 corpus/wechatpay_bill/*    a trade bill (the SDKs' fixture, cut down, broken)
+corpus/interview_report/*  a byte (the question count) and a model's mock interview report
 
 libFuzzer adds what it finds to the directory it is given first; run it on a
 scratch copy (see README.md) and commit only inputs that found a bug.
@@ -301,6 +302,17 @@ def news_feed_seeds():
     yield "time_bad", b"\x012030-13-01T00:00:00Z"
 
 
+def interview_report_seeds():
+    q = {"index": 1, "score": 70, "reasons": ["有结构"], "strong_answer_adds": ["数据"]}
+    rep = {"overall_score": 80, "summary": "不错", "strengths": ["清楚"], "gaps": [], "questions": [q]}
+    yield "valid", b"\x02" + json.dumps(rep, ensure_ascii=False).encode()
+    yield "index_out_of_range", b"\x00" + json.dumps(rep).encode()
+    yield "score_out_of_range", b'\x05{"overall_score": 700}'
+    yield "trailing", b"\x05{} {}"
+    yield "bad_utf8", b'\x05{"summary": "\xc0\xaf"}'
+    yield "cut_off", b'\x05{"overall_score": 1, "summary": "'
+
+
 def write(dirname, name, data):
     path = os.path.join(HERE, "corpus", dirname)
     os.makedirs(path, exist_ok=True)
@@ -316,7 +328,8 @@ def main():
                           ("query", query_seeds), ("content_disposition", content_disposition_seeds),
                           ("jwt", jwt_seeds), ("mail_header", mail_header_seeds), ("s3_error", s3_error_seeds),
                           ("document", document_seeds), ("wechatpay_notify", wechatpay_notify_seeds),
-                          ("wechatpay_bill", wechatpay_bill_seeds), ("news_feed", news_feed_seeds)):
+                          ("wechatpay_bill", wechatpay_bill_seeds), ("news_feed", news_feed_seeds),
+                          ("interview_report", interview_report_seeds)):
         for name, data in seeds():
             write(target, name, data)
 
