@@ -49,6 +49,7 @@ zm_unit_test(content zmcontent)
 zm_unit_test(interview zminterview ARGS ${CMAKE_SOURCE_DIR}/fcgi/analysis/data)
 # tickets: the work orders' state table
 zm_unit_test(tickets zmtickets)
+zm_unit_test(speech zmspeech zmmodules)
 
 # tools the Python tests drive: the S3 client, SigV4, the LLM and OpenAI clients
 foreach(t sigv4_tool storage_tool llm_tool)
@@ -160,6 +161,9 @@ zm_api_test(stats test_stats.py)
 # feedback (意见收集) and work orders (工单), issue 17 items 2 and 3
 zm_api_test(tickets test_tickets.py)
 zm_api_test(interview test_interview.py)
+# speech (issue 18 item 3): espeak-ng TTS measured by sox, the cache; then restarts zhimai-fcgi and zhimai-worker
+# against tests/api/fake_speech.py (remote TTS, its failures; ASR sessions, live partials), then restores them
+zm_api_test(speech test_speech.py)
 # restarts zhimai-fcgi and zhimai-worker against a fake OpenAI-compatible server, then restores them
 zm_api_test(llm_remote test_llm_remote.py)
 # matching's re-ranking of the top K through a fake remote model (valid, garbage, timeouts); restarts
@@ -180,6 +184,9 @@ set_tests_properties(browser.tickets PROPERTIES FIXTURES_REQUIRED stack ENVIRONM
 # 模拟面试 / 会议助手 at phone width (issue 18 item 7)
 add_test(NAME browser.mockinterview COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh mockinterview.test.mjs)
 set_tests_properties(browser.mockinterview PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+# Issue 18 item 3: espeak-ng's streamed WAV (sizes unknown) and the cached one both play to their end in <audio>
+add_test(NAME browser.speech COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh speech.test.mjs)
+set_tests_properties(browser.speech PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 
 include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz.cmake)
 

@@ -15,6 +15,7 @@ extern const zm_module_t zm_tasks_module;
 extern const zm_module_t zm_stats_module;
 extern const zm_module_t zm_points_module;
 extern const zm_module_t zm_accounts_module;
+extern const zm_module_t zm_speech_module;
 extern const zm_module_t zm_messages_module;
 extern const zm_module_t zm_resumes_module;
 extern const zm_module_t zm_analysis_module;
@@ -41,6 +42,7 @@ const zm_module_t *const zm_modules[] = {
     &zm_stats_module,
     &zm_points_module,
     &zm_accounts_module,
+    &zm_speech_module,
     &zm_messages_module,
     &zm_resumes_module,
     &zm_analysis_module,

@@ -49,6 +49,7 @@
 #define ZM_ERANGE_INTERVIEW (-130) /* -130..-139 */
 #define ZM_ERANGE_WECHATPAY (-140) /* -140..-159: two tens (services/wechatpay.h) */
 #define ZM_ERANGE_TICKETS (-160)   /* -160..-169 */
+#define ZM_ERANGE_SPEECH (-170)    /* -170..-179 */
 
 /**
  * A short name for rc: "OK", "EDBDOWN", ... for the shared codes; for a

@@ -71,6 +71,7 @@ typedef struct zm_req_s {
     zm_buf_t headers; /* extra response header lines */
     zm_buf_t out;     /* response body */
     const char *content_type;
+    int streamed; /* 1 once zm_reply_stream_begin sent the head: the body went out as written */
 } zm_req_t;
 
 /* a page of a list: ?page=1&page_size=20 */
@@ -164,6 +165,19 @@ int zm_reply_json(zm_req_t *r, int status, json_object *root);
 
 /** A body that is not JSON (metrics text, file downloads). */
 int zm_reply_raw(zm_req_t *r, int status, const char *content_type, const char *body, size_t len);
+
+/**
+ * A body sent as it is produced (audio as a synthesizer makes it): the head goes out now with
+ * status, content_type and the extra headers (no Content-Length: nginx chunks it); each
+ * zm_reply_stream_write() sends its bytes and flushes them to nginx.  nginx keeps its buffering on
+ * (nginx-fastcgi.conf: 16 x 16k, then a temporary file), so it passes the pieces on as its buffers
+ * fill while the worker never waits on a slow browser.  The request counts as answered from here
+ * on: a failure later can only cut the body short.  Keep it short: a handler streams what it makes
+ * in well under a second, never what waits on a person.  Without a FastCGI request (unit tests)
+ * the bytes go to r->out.  ZM_ERR when nginx went away (stop producing).
+ */
+int zm_reply_stream_begin(zm_req_t *r, int status, const char *content_type);
+int zm_reply_stream_write(zm_req_t *r, const void *data, size_t len);
 
 /** 204 No Content. */
 int zm_reply_no_content(zm_req_t *r);

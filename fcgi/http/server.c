@@ -195,7 +195,7 @@ static void dispatch(zm_req_t *r, FCGX_Request *fr, size_t *route_idx)
     }
 }
 
-static void write_response(zm_req_t *r, FCGX_Request *fr)
+static void write_head(zm_req_t *r, FCGX_Request *fr, int streamed)
 {
     char head[512];
     int n;
@@ -213,15 +213,56 @@ static void write_response(zm_req_t *r, FCGX_Request *fr)
     if (r->headers.len) {
         FCGX_PutStr(r->headers.data, (int)r->headers.len, fr->out);
     }
-    if (r->status != 204 && r->status != 304) {
-        /* every answer is whole before it is sent: nginx need not chunk it */
+    if (!streamed && r->status != 204 && r->status != 304) {
+        /* every other answer is whole before it is sent: nginx need not chunk it */
         n = snprintf(head, sizeof(head), "Content-Length: %zu\r\n", r->out.len);
         FCGX_PutStr(head, n, fr->out);
     }
     FCGX_PutStr("\r\n", 2, fr->out);
+}
+
+static void write_response(zm_req_t *r, FCGX_Request *fr)
+{
+    if (r->streamed) {
+        return; /* head and body went out as they were made */
+    }
+    write_head(r, fr, 0);
     if (r->out.len && r->status != 204) {
         FCGX_PutStr(r->out.data, (int)r->out.len, fr->out);
     }
+}
+
+int zm_reply_stream_begin(zm_req_t *r, int status, const char *content_type)
+{
+    r->status = status;
+    r->content_type = content_type;
+    r->out.len = 0;
+    r->streamed = 1;
+    if (r->fcgi == NULL) {
+        return ZM_OK;
+    }
+    write_head(r, r->fcgi, 1);
+    return FCGX_FFlush(((FCGX_Request *)r->fcgi)->out) == 0 ? ZM_OK : ZM_ERR;
+}
+
+int zm_reply_stream_write(zm_req_t *r, const void *data, size_t len)
+{
+    FCGX_Request *fr = r->fcgi;
+    if (!r->streamed) {
+        return ZM_EINVAL;
+    }
+    if (fr == NULL) {
+        return zm_buf_append(r->a, &r->out, (const char *)data, len, 0);
+    }
+    while (len > 0) {
+        int n = len > (1u << 30) ? 1 << 30 : (int)len;
+        if (FCGX_PutStr(data, n, fr->out) != n) {
+            return ZM_ERR;
+        }
+        data = (const char *)data + n;
+        len -= (size_t)n;
+    }
+    return FCGX_FFlush(fr->out) == 0 ? ZM_OK : ZM_ERR;
 }
 
 /* Once everything nginx sent has been read, close outright: libfcgi's lingering close
