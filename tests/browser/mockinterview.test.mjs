@@ -38,7 +38,8 @@ const problems = [];
 /* failed requests a step expects (Chromium logs each as a console error): path and status */
 const allowed = [{ re: /^\/api\/v1\/meeting-assistant\/start$/, status: 403 }];
 
-async function made(role) {
+/* a new user; with fen, credited a recharge of that much (1000 fen: 青铜, the mock interview's level) */
+async function made(role, fen) {
   const email = `mi-${role}-${stamp}@example.com`;
   const u = spawnSync(path.join(BUILD, 'zhimai-admin'), ['-c', CONF, 'create-user', '--email', email, '--role', role,
     '--password-stdin'], { input: PW + '\n', encoding: 'utf8', timeout: 60000 });
@@ -46,7 +47,13 @@ async function made(role) {
   const r = await fetch(URL_ + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password: PW }) });
   assert.equal(r.status, 200, 'login ' + email);
-  return (await r.json()).data;
+  const d = (await r.json()).data;
+  if (fen) {
+    const c = spawnSync(path.join(BUILD, 'zhimai-admin'), ['-c', CONF, 'recharge-credit', '--user', String(d.user.id),
+      '--order', `mi-${stamp}`, '--fen', String(fen)], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(c.status, 0, 'zhimai-admin recharge-credit: ' + c.stdout + c.stderr);
+  }
+  return d;
 }
 
 async function newPage(viewport, label) {
@@ -98,7 +105,7 @@ async function answer(p, text) {
 
 before(async () => {
   assert.ok(URL_ && BUILD && CONF, 'ZM_VAR with stack.env (ZM_URL, ZM_BUILD, ZM_CONF)');
-  tokens = await made('seeker');
+  tokens = await made('seeker', 1000);
   browser = await chromium.launch({
     executablePath: process.env.ZM_CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

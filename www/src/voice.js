@@ -171,7 +171,10 @@ export function useSpeaker() {
     setError(null);
     setPlaying(key);
     try {
-      const blob = await api('POST', '/api/v1/tts/stream', { text, lang }, { blob: true });
+      /* the server speaks at most tts_max_chars: the start of a longer message */
+      const max = (await capabilities()).tts_max_chars;
+      const say = max && Array.from(text).length > max ? Array.from(text).slice(0, max).join('') : text;
+      const blob = await api('POST', '/api/v1/tts/stream', { text: say, lang }, { blob: true });
       if (n !== gen.current) return;
       const u = URL.createObjectURL(blob);
       url.current = u;

@@ -101,7 +101,7 @@ function Start() {
 }
 
 function Records() {
-  const list = useAsync(() => api('GET', BASE + 'records/?page_size=20'));
+  const list = useAsync(() => api('GET', BASE + 'records?page_size=20'));
   const items = (list.data && (list.data.items || list.data)) || [];
   return (
     <section class="card">

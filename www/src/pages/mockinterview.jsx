@@ -42,24 +42,31 @@ function Setup() {
     if (!v.role.trim() && !v.job_id) { setErrors({ role: [t('mi.needRole')] }); return; }
     setBusy(true);
     try {
-      const materials = [];
+      /* a file becomes one of the user's resumes (upload-resume, multipart), read once its text is out */
+      let resumeId = v.resume_id;
       if (file) {
         const fd = new FormData();
         fd.append('file', file);
-        const r = await upload(BASE + 'upload-resume', fd);
-        materials.push(r.material_id || r.id);
-      } else if (v.resume_id) {
-        const r = await api('POST', BASE + 'upload-resume', { resume_id: v.resume_id });
-        materials.push(r.material_id || r.id);
+        const up = await upload(BASE + 'upload-resume', fd);
+        resumeId = up.id || up.resume_id;
+        for (let i = 0; i < 60; i++) {
+          const st = await api('POST', BASE + 'upload-resume', { resume_id: resumeId });
+          if (st.ready || st.status === 'failed') break;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
       }
+      const materials = [];
       if (v.notes.trim()) {
-        const r = await api('POST', '/api/v1/custom-interview/upload-materials', { text: v.notes.trim(), kind: 'jd' });
-        materials.push(r.material_id || r.id);
+        const m = await api('POST', '/api/v1/custom-interview/upload-materials', { kind: 'jd', text: v.notes.trim() });
+        materials.push(m.id);
       }
-      const body = { type: v.type, difficulty: v.difficulty, language: v.language, material_ids: materials.filter(Boolean) };
+      const body = { type: v.type, difficulty: v.difficulty, language: v.language };
+      if (materials.length) body.material_ids = materials;
+      if (resumeId) body.resume_id = resumeId;
       if (v.job_id) body.job_id = v.job_id;
       if (v.role.trim()) body.role = v.role.trim();
-      if (v.unit === 'minutes') body.minutes = Number(v.minutes); else body.questions = Number(v.questions);
+      /* by minutes: as many questions as the time allows */
+      if (v.unit === 'minutes') { body.minutes = Number(v.minutes); body.questions = 20; } else body.questions = Number(v.questions);
       const d = await api('POST', BASE + 'generate', body);
       navigate('/mock-interview/' + (d.session_id || d.id));
     } catch (err) {
@@ -74,7 +81,7 @@ function Setup() {
       <form onSubmit={go} data-form="mock-setup" novalidate>
         <div class="grid-2 tight">
           <Field label={t('mi.role')} name="role" errors={errors} hint={v.job_id ? t('mi.forJob', { id: v.job_id }) : null}>
-            <input name="role" value={v.role} maxLength={200} placeholder={t('mi.rolePh')} onInput={set('role')} />
+            <input name="role" value={v.role} maxLength={100} placeholder={t('mi.rolePh')} onInput={set('role')} />
           </Field>
           <Field label={t('mi.language')} name="language" errors={errors}>
             <select name="language" value={v.language} onChange={set('language')}>
@@ -125,7 +132,7 @@ function Setup() {
 }
 
 function Records({ activeId }) {
-  const list = useAsync(() => api('GET', BASE + 'records/?page_size=20'));
+  const list = useAsync(() => api('GET', BASE + 'records?page_size=20'));
   const items = (list.data && (list.data.items || list.data)) || [];
   return (
     <section class="card">
@@ -158,8 +165,8 @@ function Reference({ sessionId, q, i }) {
   const ask = async () => {
     setSt((s) => ({ ...s, busy: true, error: null }));
     try {
-      const d = await api('POST', '/api/v1/interview/ai-reference', { session_id: Number(sessionId) || sessionId, index: q.index ?? i, question: q.question, answer: q.answer || '' });
-      setSt({ text: d.reference || d.text || d.answer || '', points: d.key_points, busy: false, error: null });
+      const d = await api('POST', '/api/v1/interview/ai-reference', { session_id: Number(sessionId) || sessionId, question_index: q.index ?? i, question: q.question, answer: q.answer || '' });
+      setSt({ text: d.reference || '', points: d.key_points, busy: false, error: null });
     } catch (error) { setSt((s) => ({ ...s, busy: false, error })); }
   };
   const adds = q.missing;
