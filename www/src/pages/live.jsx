@@ -76,7 +76,13 @@ export function applyTurn(turns, ev) {
   } else return turns;
   const out = turns.slice();
   if (i >= 0) out[i] = next; else out.push(next);
-  return out;
+  return ordered(out);
+}
+
+/* turns in the session's order (seq): a reply's first message may arrive before the answer's POST returns */
+export function ordered(turns) {
+  const k = (x) => (x.seq != null && !isNaN(Number(x.seq)) ? Number(x.seq) : Infinity);
+  return turns.map((x, i) => [x, i]).sort((a, b) => k(a[0]) - k(b[0]) || a[1] - b[1]).map((x) => x[0]);
 }
 
 /* the session's seconds: the server's count when the page read it (elapsed_seconds, so the two

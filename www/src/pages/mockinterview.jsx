@@ -12,7 +12,7 @@ import { useChannel } from '../live.js';
 import { navigate, useLocation } from '../router.js';
 import { Empty, Field, Gauge, List, Loading, Spinner, fmtTime, markReady, useAsync } from '../ui.jsx';
 import { useMic, useSpeaker } from '../voice.js';
-import { applyTurn, Bubble, chargedOf, clientKey, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Thinking, Timer, turnsOf, useElapsed } from './live.jsx';
+import { applyTurn, Bubble, chargedOf, clientKey, ordered, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Thinking, Timer, turnsOf, useElapsed } from './live.jsx';
 
 const BASE = '/api/v1/mock-interview/';
 const TYPES = ['technical', 'behavioral', 'hr', 'mixed'];
@@ -288,7 +288,7 @@ function Live({ session, onEnded }) {
         return o && x.state !== 'done' && (o.state === 'done' || o.text.length > x.text.length) ? o : x;
       });
       const ids = new Set(out.map((x) => x.id));
-      return out.concat(old.filter((x) => !ids.has(x.id) && !(Number(x.seq) <= top)));
+      return ordered(out.concat(old.filter((x) => !ids.has(x.id) && !(Number(x.seq) <= top))));
     });
     if (chargedOf(s) != null) setCharged(chargedOf(s));
     setBase(s.elapsed_seconds);
@@ -339,7 +339,7 @@ function Live({ session, onEnded }) {
         const me = String(d.turn_id ?? 'me-' + key), reply = d.reply_turn_id != null ? String(d.reply_turn_id) : null;
         let out = old.some((x) => x.id === me) ? old : [...old, { id: me, seq: d.seq, who: 'me', text: s, state: 'done' }];
         if (reply && !out.some((x) => x.id === reply)) out = [...out, { id: reply, seq: d.reply_seq, who: 'them', text: '', state: 'pending' }];
-        return out;
+        return ordered(out);
       });
       setText('');
       setKey(clientKey());
