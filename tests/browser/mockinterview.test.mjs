@@ -138,6 +138,15 @@ test('a builtin mock interview, typed, from set-up to the report', async () => {
   // too short an answer: the interviewer follows up on it
   await answer(page, '用过 Redis');
   await page.locator('[data-chat] [data-who=them][data-kind=followup][data-state=done]').first().waitFor();
+  // the interviewer's words read aloud: /api/v1/tts/stream answers audio (when this build speaks)
+  const caps = await page.evaluate(async (a) => (await (await fetch('/api/v1/speech/capabilities',
+    { headers: { Authorization: 'Bearer ' + a } })).json()).data, tokens.access);
+  if (caps && caps.tts) {
+    const [tts] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/tts/stream')),
+      page.locator('[data-chat] [data-play]').last().click()]);
+    assert.equal(tts.status(), 200);
+    assert.match(tts.headers()['content-type'] || '', /^audio\//);
+  }
   await page.screenshot({ path: path.join(SHOTS, 'mock-desktop-live.png'), fullPage: true });
 
   // a reload rejoins the session with the transcript so far
@@ -165,6 +174,9 @@ test('a builtin mock interview, typed, from set-up to the report', async () => {
   assert.ok(scores.length >= 2, 'per-question scores: ' + JSON.stringify(scores));
   for (const s of scores) assert.match(String(s), /^\d+$/);
   assert.match(await page.locator('.gauge').getAttribute('data-score'), /^\d+$/);
+  // what a strong answer would say, for the first question
+  await page.locator('[data-report-question="0"] [data-ask-reference]').click();
+  assert.ok((await page.locator('[data-report-question="0"] [data-reference]').innerText()).trim().length > 0);
   await page.screenshot({ path: path.join(SHOTS, 'mock-desktop-report.png'), fullPage: true });
 
   // the record is listed
