@@ -26,6 +26,12 @@ static const zm_error_map_t iv_errors[] = {
     {IV_ENOTREADY, 409, "resume_not_ready", "简历还在解析中，请稍后再试"},
 };
 
+/* which kind of session a path is about: /api/v1/meeting-assistant/... or the mock interview's */
+static const char *kind_of(zm_req_t *r)
+{
+    return strncmp(r->path, "/api/v1/meeting-assistant/", 26) == 0 ? "meeting" : "mock_interview";
+}
+
 static int session_param(zm_req_t *r, int64_t *id)
 {
     if (zm_req_param_id(r, "id", id) != ZM_OK) {
@@ -301,7 +307,7 @@ int iv_api_session(zm_req_t *r)
     if (session_param(r, &id) != ZM_OK) {
         return ZM_OK;
     }
-    rc = iv_session_view(r->db, r->a, r->user_id, id, &out);
+    rc = iv_session_view(r->db, r->a, r->user_id, kind_of(r), id, &out);
     return rc == ZM_OK ? zm_reply_data(r, 200, out) : ZM_REPLY_MAPPED(r, iv_errors, rc);
 }
 
@@ -314,7 +320,7 @@ int iv_api_end(zm_req_t *r)
     if (session_param(r, &id) != ZM_OK) {
         return ZM_OK;
     }
-    rc = iv_session_end(r->db, r->a, r->user_id, id, "user", &already);
+    rc = iv_session_end(r->db, r->a, r->user_id, kind_of(r), id, "user", &already);
     if (rc != ZM_OK) {
         return ZM_REPLY_MAPPED(r, iv_errors, rc);
     }
@@ -323,11 +329,6 @@ int iv_api_end(zm_req_t *r)
     json_object_object_add(out, "status", json_object_new_string("ended"));
     json_object_object_add(out, "already_ended", json_object_new_boolean(already));
     return zm_reply_data(r, 202, out);
-}
-
-static const char *kind_of(zm_req_t *r)
-{
-    return strncmp(r->path, "/api/v1/meeting-assistant/", 26) == 0 ? "meeting" : "mock_interview";
 }
 
 int iv_api_records(zm_req_t *r)
@@ -415,6 +416,67 @@ int iv_api_reference(zm_req_t *r)
         return zm_reply_data(r, 202, out);
     }
     return zm_reply_data(r, 200, out);
+}
+
+/* POST /api/v1/meeting-assistant/start {"topic", "my_role"?, "language"?} */
+int iv_api_meeting_start(zm_req_t *r)
+{
+    const char *topic, *role;
+    json_object *out;
+    zm_form_t f;
+    int lang, rc;
+    int64_t price;
+
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
+    }
+    topic = zm_form_str(&f, "topic", 1, 200);
+    role = zm_form_str(&f, "my_role", 0, 100);
+    lang = zm_form_enum(&f, "language", 0, iv_languages, "须为 zh 或 en");
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
+    }
+    if (gate(r, POINTS_BENEFIT_MEETING) != ZM_OK) {
+        return ZM_OK;
+    }
+    if ((price = points_price("meeting")) > 0) {
+        points_status_t st;
+        if ((rc = points_status(r->db, r->a, r->user_id, zm_now_s(), &st)) != ZM_OK) {
+            return zm_reply_from_rc(r, rc);
+        }
+        if (st.points < price) {
+            return points_reply_short(r, price - st.points, st.points, price);
+        }
+    }
+    rc = iv_meeting_create(r->db, r->a, r->user_id, topic, role, iv_languages[lang < 0 ? 0 : lang], &out);
+    return rc == ZM_OK ? zm_reply_data(r, 201, out) : zm_reply_from_rc(r, rc);
+}
+
+/* POST /api/v1/meeting-assistant/sessions/{id}/transcript {"text", "client_key"?}: 202 at once */
+int iv_api_meeting_line(zm_req_t *r)
+{
+    const char *text, *key;
+    json_object *out;
+    zm_form_t f;
+    int64_t id;
+    int rc;
+
+    if (session_param(r, &id) != ZM_OK) {
+        return ZM_OK;
+    }
+    if (zm_form_json(&f, r, NULL) != ZM_OK) {
+        return ZM_OK;
+    }
+    text = zm_form_str(&f, "text", 1, (size_t)zm_conf_int("interview.max_answer_chars"));
+    key = zm_form_str(&f, "client_key", 0, 64);
+    if (key && !zm_str_is_token(key, 1, 64)) {
+        zm_form_error(&f, "client_key", "只能包含字母、数字、- 和 _");
+    }
+    if (zm_form_done(&f) != ZM_OK) {
+        return ZM_OK;
+    }
+    rc = iv_meeting_line(r->db, r->a, r->user_id, id, text, key, &out);
+    return rc == ZM_OK ? zm_reply_data(r, 202, out) : ZM_REPLY_MAPPED(r, iv_errors, rc);
 }
 
 /* GET /api/v1/events/auth/interviews/{id}: nchan's authorizer for interview_<id> */

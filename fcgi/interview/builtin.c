@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "interview.h"
 #include "jsonschema.h"
+#include "llm.h"
 #include "str.h"
 
 /* ---- cues ---- */
@@ -354,6 +355,142 @@ static const char *report_check(zm_arena_t *a, json_object *obj, const void *arg
     return NULL;
 }
 
+/* ---- the meeting assistant ---- */
+
+static int is_question(const char *line)
+{
+    static const char *const cues[] = {"?",      "？",      "吗",        "呢",        "怎么", "如何",
+                                       "为什么", "能不能",  "是否",      "what ",     "how ", "why ",
+                                       "when ",  "can you", "could you", "would you", NULL};
+    return has_any(line, cues);
+}
+
+static int to_me(const char *line, const char *my_role)
+{
+    static const char *const you[] = {"你", "您", "you", NULL};
+    return has_any(line, you) || (my_role && *my_role && strcasestr(line, my_role) != NULL);
+}
+
+static int is_action(const char *line)
+{
+    static const char *const cues[] = {"需要",  "负责",      "跟进",     "待办",   "截止",        "之前完成",
+                                       "下周",  "明天",      "安排",     "落实",   "action item", "todo",
+                                       "to-do", "follow up", "deadline", " will ", " by ",        NULL};
+    return has_any(line, cues);
+}
+
+int iv_meeting_builtin(zm_arena_t *a, const char *topic, const char *my_role, const char *lang,
+                       const char *const *lines, int n, const char *const *all, int nall, iv_meeting_update_t *out)
+{
+    int en = is_en(lang), points = 0;
+    zm_buf_t b = {0};
+
+    out->questions = json_object_new_array();
+    out->action_items = json_object_new_array();
+    for (int i = 0; i < n; i++) {
+        const char *l = lines[i];
+        if (l == NULL || *l == '\0') {
+            continue;
+        }
+        if (is_question(l) && to_me(l, my_role)) {
+            json_object *q = json_object_new_object();
+            const char *clip = llm_clip_utf8(a, l, 40, NULL);
+            json_object_object_add(q, "question", json_object_new_string(l));
+            json_object_object_add(
+                q, "suggested_reply",
+                json_object_new_string(
+                    en ? zm_psprintf(a,
+                                     "On \"%s\": give your conclusion first, then one fact or number behind it; "
+                                     "if you need to check, say you will confirm after the meeting and by when.",
+                                     clip)
+                       : zm_psprintf(a,
+                                     "关于「%s」：先直接给出结论，再补充一个依据或数据；如需确认，可以说"
+                                     "“我会后确认，今天下班前同步给大家”。",
+                                     clip)));
+            json_object_array_add(out->questions, q);
+        } else if (is_action(l)) {
+            json_object_array_add(out->action_items, json_object_new_string(llm_clip_utf8(a, l, 200, NULL)));
+        }
+    }
+    /* the running summary: the topic, how much was said, and the last few substantial statements */
+    zm_buf_puts(a, &b,
+                en ? zm_psprintf(a, "Meeting \"%s\": %d lines so far.", topic ? topic : "", nall)
+                   : zm_psprintf(a, "会议「%s」：已记录 %d 句发言。", topic ? topic : "", nall));
+    for (int i = nall - 1; i >= 0 && points < 3; i--) {
+        if (all[i] && zm_utf8_chars(all[i], strlen(all[i])) >= 8 && !is_question(all[i])) {
+            zm_buf_puts(a, &b, points == 0 ? (en ? " Latest points: " : "最近要点：") : (en ? "; " : "；"));
+            zm_buf_puts(a, &b, llm_clip_utf8(a, all[i], 40, NULL));
+            points++;
+        }
+    }
+    out->summary = b.data ? b.data : "";
+    return ZM_OK;
+}
+
+static const zm_field_t mq_fields[] = {
+    {"question", ZM_T_STRING, 1, 0, 0, 1000, NULL, NULL},
+    {"suggested_reply", ZM_T_STRING, 1, 0, 0, 2000, NULL, NULL},
+};
+static const zm_schema_t mq_schema = {mq_fields, ZM_ARRAY_LEN(mq_fields), NULL, NULL};
+static const zm_field_t meeting_fields[] = {
+    {"summary", ZM_T_STRING, 1, 0, 0, 4000, NULL, NULL},
+    {"questions", ZM_T_OBJECT_ARRAY, 1, 0, 20, 0, NULL, &mq_schema},
+    {"action_items", ZM_T_STRING_ARRAY, 1, 0, 50, 500, NULL, NULL},
+};
+static const zm_schema_t meeting_schema = {meeting_fields, ZM_ARRAY_LEN(meeting_fields), NULL, NULL};
+
+static int parse_object(zm_arena_t *a, const zm_schema_t *s, const char *text, size_t len, json_object **out,
+                        const char **why)
+{
+    json_tokener *tok;
+    json_object *o;
+    const char *v;
+    size_t end;
+
+    *out = NULL;
+    *why = NULL;
+    if (text == NULL || len == 0 || len > (1u << 20) || !zm_utf8_valid(text, len)) {
+        *why = "empty, too long or not UTF-8";
+        return IV_EREPORT;
+    }
+    if ((tok = json_tokener_new_ex(32)) == NULL) {
+        zm_oom();
+    }
+    o = json_tokener_parse_ex(tok, text, (int)len);
+    end = json_tokener_get_parse_end(tok);
+    if (o == NULL || json_tokener_get_error(tok) != json_tokener_success) {
+        json_object_put(o);
+        json_tokener_free(tok);
+        *why = "not one JSON object";
+        return IV_EREPORT;
+    }
+    json_tokener_free(tok);
+    for (size_t i = end; i < len; i++) {
+        if (!isspace((unsigned char)text[i])) {
+            json_object_put(o);
+            *why = "text after the JSON object";
+            return IV_EREPORT;
+        }
+    }
+    if (!json_object_is_type(o, json_type_object)) {
+        json_object_put(o);
+        *why = "not a JSON object";
+        return IV_EREPORT;
+    }
+    if ((v = zm_schema_validate(a, s, o)) != NULL) {
+        json_object_put(o);
+        *why = v;
+        return IV_EREPORT;
+    }
+    *out = o;
+    return ZM_OK;
+}
+
+int iv_meeting_parse(zm_arena_t *a, const char *text, size_t len, json_object **out, const char **why)
+{
+    return parse_object(a, &meeting_schema, text, len, out, why);
+}
+
 int iv_report_parse(zm_arena_t *a, const char *text, size_t len, int nq, json_object **out, const char **why)
 {
     zm_field_t fields[] = {
@@ -364,46 +501,6 @@ int iv_report_parse(zm_arena_t *a, const char *text, size_t len, int nq, json_ob
         {"questions", ZM_T_OBJECT_ARRAY, 1, 0, IV_QUESTIONS_MAX * 4, 0, NULL, &q_schema},
     };
     zm_schema_t s = {fields, ZM_ARRAY_LEN(fields), report_check, &nq};
-    json_tokener *tok;
-    json_object *o;
-    const char *v;
 
-    *out = NULL;
-    *why = NULL;
-    if (text == NULL || len == 0 || len > (1u << 20) || !zm_utf8_valid(text, len)) {
-        *why = "empty, too long or not UTF-8";
-        return IV_EREPORT;
-    }
-    tok = json_tokener_new_ex(32);
-    if (tok == NULL) {
-        zm_oom();
-    }
-    o = json_tokener_parse_ex(tok, text, (int)len);
-    if (o == NULL || json_tokener_get_error(tok) != json_tokener_success || json_tokener_get_parse_end(tok) < len) {
-        /* trailing white space after the object is fine */
-        size_t end = json_tokener_get_parse_end(tok);
-        int only_space = o != NULL;
-        for (size_t i = end; only_space && i < len; i++) {
-            only_space = isspace((unsigned char)text[i]);
-        }
-        if (!only_space) {
-            json_object_put(o);
-            json_tokener_free(tok);
-            *why = "not one JSON object";
-            return IV_EREPORT;
-        }
-    }
-    json_tokener_free(tok);
-    if (!json_object_is_type(o, json_type_object)) {
-        json_object_put(o);
-        *why = "not a JSON object";
-        return IV_EREPORT;
-    }
-    if ((v = zm_schema_validate(a, &s, o)) != NULL) {
-        json_object_put(o);
-        *why = v;
-        return IV_EREPORT;
-    }
-    *out = o;
-    return ZM_OK;
+    return parse_object(a, &s, text, len, out, why);
 }

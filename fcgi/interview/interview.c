@@ -183,7 +183,9 @@ static int enqueue_turn(db_t *db, int64_t user_id, int64_t session_id, int seq)
     t.type = "interview.turn";
     t.payload_json = payload;
     t.priority = TASK_PRIO_HIGH;
-    t.user_id = user_id;
+    /* no owner on the task: its progress would be published to task_<id> too, for nobody (the
+     * session's channel tells the turn) -- two more messages a turn */
+    ZM_UNUSED(user_id);
     t.dedupe_key = key;
     t.max_attempts = 3;
     return task_enqueue(db, &t, NULL);
@@ -265,9 +267,11 @@ int iv_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const iv_config_
     return ZM_OK;
 }
 
-int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *text, const char *client_key,
-              json_object **out)
+/* a candidate's answer (mock_interview) or a transcript line (meeting) and the reply it queues */
+static int add_line(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, const char *text,
+                    const char *client_key, json_object **out)
 {
+    int meeting = strcmp(kind, "meeting") == 0;
     db_res_t res;
     int64_t n, cand_id, reply_id;
     int rc, seq, qi = -1, dup = 0;
@@ -275,9 +279,9 @@ int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, cons
     if ((rc = db_begin(db)) != ZM_OK) {
         return rc;
     }
-    rc =
-        db_query(db, a, &res, "SELECT user_id, status FROM interview_session WHERE id = ? FOR UPDATE", "i", session_id);
-    if (rc == ZM_OK && (res.nrows == 0 || db_int(&res, 0, 0) != user_id)) {
+    rc = db_query(db, a, &res, "SELECT user_id, status, kind FROM interview_session WHERE id = ? FOR UPDATE", "i",
+                  session_id);
+    if (rc == ZM_OK && (res.nrows == 0 || db_int(&res, 0, 0) != user_id || strcmp(db_val(&res, 0, 2), kind) != 0)) {
         rc = ZM_ENOTFOUND;
     }
     if (rc == ZM_OK && client_key) {
@@ -308,7 +312,8 @@ int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, cons
         if (rc == ZM_OK) {
             seq = last.nrows ? (int)db_int(&last, 0, 0) : 0;
             qi = last.nrows ? (int)db_int(&last, 0, 3) : -1;
-            if (last.nrows && strcmp(db_val(&last, 0, 1), "interviewer") == 0 &&
+            /* the interviewer speaks, then the candidate; a meeting's lines come as they are said */
+            if (!meeting && last.nrows && strcmp(db_val(&last, 0, 1), "interviewer") == 0 &&
                 (strcmp(db_val(&last, 0, 2), "pending") == 0 || strcmp(db_val(&last, 0, 2), "streaming") == 0)) {
                 rc = IV_EBUSY;
             }
@@ -321,9 +326,9 @@ int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, cons
     seq++;
     n = db_exec(db,
                 "INSERT INTO interview_turn (session_id, seq, role, kind, question_index, text, state, client_key, "
-                "created_at, updated_at) VALUES (?, ?, 'candidate', 'answer', ?, ?, 'done', ?, UTC_TIMESTAMP(6), "
-                "UTC_TIMESTAMP(6))",
-                "iIIss", session_id, seq, qi, text, client_key);
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'done', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "iIssIss", session_id, seq, meeting ? "transcript" : "candidate", meeting ? "line" : "answer", qi, text,
+                client_key);
     if (n < 0) {
         db_rollback(db);
         return (int)n;
@@ -331,9 +336,9 @@ int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, cons
     cand_id = db_insert_id(db);
     n = db_exec(db,
                 "INSERT INTO interview_turn (session_id, seq, role, kind, question_index, text, state, created_at, "
-                "updated_at) VALUES (?, ?, 'interviewer', 'question', ?, '', 'pending', UTC_TIMESTAMP(6), "
-                "UTC_TIMESTAMP(6))",
-                "iII", session_id, seq + 1, qi);
+                "updated_at) VALUES (?, ?, ?, ?, ?, '', 'pending', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "iIssI", session_id, seq + 1, meeting ? "assistant" : "interviewer", meeting ? "update" : "question",
+                qi);
     if (n < 0) {
         db_rollback(db);
         return (int)n;
@@ -356,6 +361,53 @@ answer:
     json_object_object_add(*out, "reply_turn_id", json_object_new_int64(reply_id));
     json_object_object_add(*out, "reply_seq", json_object_new_int(seq + 1));
     json_object_object_add(*out, "duplicate", json_object_new_boolean(dup));
+    return ZM_OK;
+}
+
+int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *text, const char *client_key,
+              json_object **out)
+{
+    return add_line(db, a, user_id, "mock_interview", session_id, text, client_key, out);
+}
+
+int iv_meeting_line(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *text,
+                    const char *client_key, json_object **out)
+{
+    return add_line(db, a, user_id, "meeting", session_id, text, client_key, out);
+}
+
+int iv_meeting_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *topic, const char *my_role,
+                      const char *language, json_object **out)
+{
+    json_object *cfg = json_object_new_object(), *notes = json_object_new_object();
+    const char *provider = provider_now();
+    int64_t n, id;
+
+    zm_arena_cleanup_add(a, json_put, cfg);
+    zm_arena_cleanup_add(a, json_put, notes);
+    json_object_object_add(cfg, "topic", json_object_new_string(topic));
+    json_object_object_add(cfg, "my_role", json_object_new_string(my_role ? my_role : ""));
+    json_object_object_add(cfg, "language", json_object_new_string(language));
+    json_object_object_add(notes, "summary", json_object_new_string(""));
+    json_object_object_add(notes, "questions", json_object_new_array());
+    json_object_object_add(notes, "action_items", json_object_new_array());
+    n = db_exec(db,
+                "INSERT INTO interview_session (user_id, kind, status, config, plan, provider, started_at, "
+                "last_active_at, created_at, updated_at) VALUES (?, 'meeting', 'active', ?, ?, ?, "
+                "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "isss", user_id, json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PLAIN),
+                json_object_to_json_string_ext(notes, JSON_C_TO_STRING_PLAIN), provider);
+    if (n < 0) {
+        return (int)n;
+    }
+    id = db_insert_id(db);
+    *out = json_object_new_object();
+    json_object_object_add(*out, "session_id", json_object_new_int64(id));
+    json_object_object_add(*out, "status", json_object_new_string("active"));
+    json_object_object_add(*out, "provider", json_object_new_string(provider));
+    json_object_object_add(*out, "config", json_object_get(cfg));
+    json_object_object_add(*out, "events",
+                           json_object_new_string(zm_psprintf(a, "/api/v1/events/interviews/%lld", (long long)id)));
     return ZM_OK;
 }
 
@@ -451,11 +503,11 @@ static int session_read(db_t *db, zm_arena_t *a, int64_t user_id, const char *ki
     return ZM_OK;
 }
 
-int iv_session_view(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, json_object **out)
+int iv_session_view(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, json_object **out)
 {
     db_res_t res;
     json_object *turns;
-    int rc = session_read(db, a, user_id, NULL, session_id, &res);
+    int rc = session_read(db, a, user_id, kind, session_id, &res);
 
     if (rc != ZM_OK) {
         return rc;
@@ -485,7 +537,8 @@ int iv_record(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_
     return ZM_OK;
 }
 
-int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *reason, int *already)
+int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, const char *reason,
+                   int *already)
 {
     db_res_t res;
     char payload[64], key[64];
@@ -497,9 +550,10 @@ int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id,
     if ((rc = db_begin(db)) != ZM_OK) {
         return rc;
     }
-    rc =
-        db_query(db, a, &res, "SELECT user_id, status FROM interview_session WHERE id = ? FOR UPDATE", "i", session_id);
-    if (rc == ZM_OK && (res.nrows == 0 || (user_id > 0 && db_int(&res, 0, 0) != user_id))) {
+    rc = db_query(db, a, &res, "SELECT user_id, status, kind FROM interview_session WHERE id = ? FOR UPDATE", "i",
+                  session_id);
+    if (rc == ZM_OK && (res.nrows == 0 || (user_id > 0 && db_int(&res, 0, 0) != user_id) ||
+                        (kind && strcmp(db_val(&res, 0, 2), kind) != 0))) {
         rc = ZM_ENOTFOUND;
     }
     if (rc != ZM_OK) {
@@ -532,7 +586,7 @@ int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id,
     t.type = "interview.end";
     t.payload_json = payload;
     t.priority = TASK_PRIO_HIGH;
-    t.user_id = owner;
+    ZM_UNUSED(owner);
     t.dedupe_key = key;
     if ((rc = task_enqueue(db, &t, NULL)) != ZM_OK || (rc = db_commit(db)) != ZM_OK) {
         db_rollback(db);

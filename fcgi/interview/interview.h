@@ -120,15 +120,41 @@ int iv_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const iv_config_
 int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *text, const char *client_key,
               json_object **out);
 
-/** A session for rejoining: config, plan, status, transcript, time used, points. */
-int iv_session_view(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, json_object **out);
+/** A session for rejoining: config, plan, status, transcript, time used, points.  kind NULL: either. */
+int iv_session_view(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, json_object **out);
 
 /** Does user_id own session_id (the channel's authorizer)?  ZM_OK or ZM_ENOTFOUND. */
 int iv_session_owned(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id);
 
 /** End a session (reason: user, completed, time, points, idle) and queue its report (interview.end).
  *  user_id 0: any owner (the worker).  Ending an ended session is ZM_OK (*already = 1). */
-int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *reason, int *already);
+int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, const char *reason,
+                   int *already);
+
+/* ---- the meeting assistant (会议助手, 白银 and above): a session of kind 'meeting' ---- */
+
+/** Start a meeting: *out {session_id, status, provider, config, events}. */
+int iv_meeting_create(db_t *db, zm_arena_t *a, int64_t user_id, const char *topic, const char *my_role,
+                      const char *language, json_object **out);
+/** A transcript line (idempotent by client_key) and the assistant's update it queues: as iv_answer. */
+int iv_meeting_line(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *text,
+                    const char *client_key, json_object **out);
+
+typedef struct {
+    json_object *questions;    /* [{question, suggested_reply}] addressed to me, new in these lines */
+    json_object *action_items; /* [string], new */
+    const char *summary;       /* the running summary after these lines */
+} iv_meeting_update_t;
+
+/** The builtin assistant over new transcript lines (n of them; all: every line so far, for the
+ *  summary): questions addressed to me (a question mark or question word, and "you" / my role),
+ *  suggested replies, action items (owners, deadlines, "需要 / 跟进 / will / by ..."). */
+int iv_meeting_builtin(zm_arena_t *a, const char *topic, const char *my_role, const char *lang,
+                       const char *const *lines, int n, const char *const *all, int nall, iv_meeting_update_t *out);
+
+/** A model's meeting update, untrusted: {summary, questions: [{question, suggested_reply}],
+ *  action_items: [..]}; as iv_report_parse (fuzzed with it). */
+int iv_meeting_parse(zm_arena_t *a, const char *text, size_t len, json_object **out, const char **why);
 
 /** The user's records (kind mock_interview or meeting), newest first. */
 int iv_records(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t page, int64_t size,

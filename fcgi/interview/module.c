@@ -1,5 +1,5 @@
 /*
- * module.c -- the mock interview (issue 18): its paths, task types, the schedule that closes
+ * module.c -- the mock interview and the meeting assistant (issue 18): its paths, task types, the schedule that closes
  * abandoned sessions, and its configuration.  The rules are interview.h; the tables
  * migrations/0023_interview.sql; the API docs/internals/interview.md.
  */
@@ -17,7 +17,7 @@ static const zm_conf_key_t iv_keys[] = {
     ZM_CONF_I("interview.max_followups", "1", 0, 5LL, "# Follow-up questions at most per main question."),
     ZM_CONF_I("interview.idle_timeout", "900", 30, 86400LL,
               "# Seconds without activity after which a session is closed with its report."),
-    ZM_CONF_I("interview.chunk_chars", "8", 1, 4096LL,
+    ZM_CONF_I("interview.chunk_chars", "16", 1, 4096LL,
               "# Characters of the interviewer's text per streamed message (after the first, sent at once)."),
     ZM_CONF_I("interview.flush_ms", "30", 0, 10000LL,
               "# A model's text is published at least this often while it streams, in milliseconds."),
@@ -35,6 +35,13 @@ static const zm_route_t iv_routes[] = {
     {"GET", "/api/v1/mock-interview/records", iv_api_records, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/mock-interview/records/{id}", iv_api_record, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"POST", "/api/v1/interview/ai-reference", iv_api_reference, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/meeting-assistant/start", iv_api_meeting_start, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
+    {"POST", "/api/v1/meeting-assistant/sessions/{id}/transcript", iv_api_meeting_line, ZM_AUTH_USER, NULL,
+     ZM_BODY_JSON},
+    {"GET", "/api/v1/meeting-assistant/sessions/{id}", iv_api_session, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"POST", "/api/v1/meeting-assistant/sessions/{id}/end", iv_api_end, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/meeting-assistant/records", iv_api_records, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/meeting-assistant/records/{id}", iv_api_record, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/events/auth/interviews/{id}", iv_api_events_auth, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
 };
 

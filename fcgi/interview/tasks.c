@@ -133,18 +133,19 @@ static void stream_text(iv_stream_t *s, const char *text)
 /* ---- the session as a turn sees it ---- */
 
 typedef struct {
-    int64_t id, user_id, elapsed;
-    const char *kind, *status, *provider, *lang, *role, *type, *difficulty, *jd, *resume;
+    int64_t id, user_id, elapsed, charged_minutes;
+    const char *kind, *status, *provider, *lang, *role, *type, *difficulty, *jd, *resume, *topic, *my_role;
     int minutes;
-    json_object *config, *plan; /* owned: released by sess_free */
-    db_res_t turns;             /* id, seq, role, kind, question_index, text, state */
+    json_object *config, *plan, *plan_obj; /* owned: released by sess_free */
+    db_res_t turns;                        /* id, seq, role, kind, question_index, text, state */
 } iv_sess_t;
 
 static void sess_free(iv_sess_t *s)
 {
     json_object_put(s->config);
     json_object_put(s->plan);
-    s->config = s->plan = NULL;
+    json_object_put(s->plan_obj);
+    s->config = s->plan = s->plan_obj = NULL;
 }
 
 static const char *cfg_str(json_object *cfg, const char *key, const char *def)
@@ -164,7 +165,7 @@ static int sess_load(db_t *db, zm_arena_t *a, int64_t id, iv_sess_t *s)
     memset(s, 0, sizeof(*s));
     rc = db_query(db, a, &res,
                   "SELECT user_id, kind, status, provider, config, plan, "
-                  "TIMESTAMPDIFF(SECOND, started_at, COALESCE(ended_at, UTC_TIMESTAMP(6))) "
+                  "TIMESTAMPDIFF(SECOND, started_at, COALESCE(ended_at, UTC_TIMESTAMP(6))), charged_minutes "
                   "FROM interview_session WHERE id = ?",
                   "i", id);
     if (rc != ZM_OK) {
@@ -183,17 +184,27 @@ static int sess_load(db_t *db, zm_arena_t *a, int64_t id, iv_sess_t *s)
     if (s->config == NULL) {
         s->config = json_object_new_object();
     }
+    if (s->plan != NULL && json_object_is_type(s->plan, json_type_object)) {
+        s->plan_obj = s->plan; /* a meeting's running notes */
+        s->plan = NULL;
+    }
     if (s->plan == NULL || !json_object_is_type(s->plan, json_type_array)) {
         json_object_put(s->plan);
         s->plan = json_object_new_array();
     }
+    if (s->plan_obj == NULL) {
+        s->plan_obj = json_object_new_object();
+    }
     s->elapsed = db_int(&res, 0, 6);
+    s->charged_minutes = db_int(&res, 0, 7);
     s->lang = cfg_str(s->config, "language", "zh");
     s->role = cfg_str(s->config, "role", "");
     s->type = cfg_str(s->config, "type", "mixed");
     s->difficulty = cfg_str(s->config, "difficulty", "medium");
     s->jd = cfg_str(s->config, "jd", "");
     s->resume = cfg_str(s->config, "resume_excerpt", "");
+    s->topic = cfg_str(s->config, "topic", "");
+    s->my_role = cfg_str(s->config, "my_role", "");
     s->minutes = json_object_object_get_ex(s->config, "minutes", &v) ? json_object_get_int(v) : 0;
     rc = db_query(db, a, &s->turns,
                   "SELECT id, seq, role, kind, question_index, text, state FROM interview_turn "
@@ -235,9 +246,15 @@ static int charge(db_t *db, zm_arena_t *a, const iv_sess_t *s, int64_t seconds)
 {
     points_result_t res;
     int64_t minutes = 0, charged = 0;
+    const char *kind = strcmp(s->kind, "meeting") == 0 ? "meeting" : "mock_interview";
     char sid[40];
     int rc;
 
+    /* free, or this minute paid already (the ledger's keys would say so too, one transaction later) */
+    seconds = seconds < 1 ? 1 : seconds;
+    if (points_price(kind) <= 0 || (seconds + 59) / 60 <= s->charged_minutes) {
+        return ZM_OK;
+    }
     snprintf(sid, sizeof(sid), "interview-%lld", (long long)s->id);
     rc = points_consume_duration(db, a, s->user_id, strcmp(s->kind, "meeting") == 0 ? "meeting" : "mock_interview", sid,
                                  seconds < 1 ? 1 : seconds, &minutes, &charged, &res);
@@ -432,6 +449,168 @@ static int model_turn(zm_arena_t *a, const iv_sess_t *s, size_t at, const iv_nex
     }
 }
 
+/* ---- the meeting assistant's update ---- */
+
+static json_object *meeting_model(zm_arena_t *a, const iv_sess_t *s, const char *const *lines, int n,
+                                  const char *const *all, int nall, const char **why)
+{
+    llm_message_t m[2];
+    llm_answer_t ans;
+    llm_conf_t c;
+    zm_buf_t u = {0};
+    json_object *out = NULL;
+    char *err = NULL;
+    int rc;
+
+    llm_conf_from_conf(&c);
+    m[0].role = "system";
+    m[0].content =
+        zm_psprintf(a,
+                    "你是会议助手，帮助「%s」角色的与会者。会议主题：%s。根据会议记录，只输出一个 JSON 对象："
+                    "{\"summary\": 到目前为止的会议摘要, \"questions\": [{\"question\": 新发言中向我提出的问题, "
+                    "\"suggested_reply\": 建议我如何回答}], \"action_items\": [新发言中的待办事项]}。用%s。",
+                    *s->my_role ? s->my_role : "我", s->topic, strcmp(s->lang, "en") == 0 ? "英文" : "中文");
+    zm_buf_puts(a, &u, "之前的发言：\n");
+    for (int i = 0; i < nall - n; i++) {
+        zm_buf_puts(a, &u, llm_clip_utf8(a, all[i], 500, NULL));
+        zm_buf_puts(a, &u, "\n");
+    }
+    zm_buf_puts(a, &u, "新的发言：\n");
+    for (int i = 0; i < n; i++) {
+        zm_buf_puts(a, &u, llm_clip_utf8(a, lines[i], 2000, NULL));
+        zm_buf_puts(a, &u, "\n");
+    }
+    m[1].role = "user";
+    m[1].content = u.data;
+    rc = llm_chat(a, &c, m, 2, LLM_JSON_OBJECT, &ans, NULL, &err);
+    if (rc != ZM_OK) {
+        *why = err ? err : "model call failed";
+        return NULL;
+    }
+    if (iv_meeting_parse(a, ans.text, ans.text ? ans.len : 0, &out, why) != ZM_OK) {
+        return NULL;
+    }
+    return out;
+}
+
+static int meeting_turn(db_t *db, zm_arena_t *a, iv_sess_t *s, size_t at, iv_stream_t *st, char **error)
+{
+    const char **lines, **all;
+    int n = 0, nall = 0, rc;
+    size_t from = 0;
+    iv_meeting_update_t up;
+    json_object *upd = json_object_new_object(), *notes, *v, *o, *model = NULL;
+    const char *why = NULL;
+    db_res_t res;
+    zm_buf_t text = {0};
+
+    zm_arena_cleanup_add(a, json_put, upd);
+    lines = zm_palloc(a, sizeof(char *) * (at + 1));
+    all = zm_palloc(a, sizeof(char *) * (at + 1));
+    if (lines == NULL || all == NULL) {
+        return ZM_ENOMEM;
+    }
+    for (size_t i = 0; i < at; i++) {
+        if (strcmp(db_val(&s->turns, i, 2), "assistant") == 0) {
+            from = i + 1; /* the lines after the update before this one are new */
+        }
+    }
+    for (size_t i = 0; i < at; i++) {
+        if (strcmp(db_val(&s->turns, i, 2), "transcript") == 0) {
+            all[nall++] = db_val(&s->turns, i, 5);
+            if (i >= from) {
+                lines[n++] = db_val(&s->turns, i, 5);
+            }
+        }
+    }
+    iv_meeting_builtin(a, s->topic, s->my_role, s->lang, lines, n, all, nall, &up);
+    json_object_object_add(upd, "provider", json_object_new_string("builtin"));
+    if (strcmp(s->provider, "openai") == 0) {
+        model = meeting_model(a, s, lines, n, all, nall, &why);
+        if (model != NULL) {
+            zm_arena_cleanup_add(a, json_put, model);
+            json_object_put(up.questions);
+            json_object_put(up.action_items);
+            up.questions = json_object_get(json_object_object_get(model, "questions"));
+            up.action_items = json_object_get(json_object_object_get(model, "action_items"));
+            up.summary = json_object_get_string(json_object_object_get(model, "summary"));
+            json_object_object_add(upd, "provider", json_object_new_string("openai"));
+        } else {
+            json_object_object_add(upd, "model_error", json_object_new_string(why ? why : "invalid"));
+        }
+    }
+    json_object_object_add(upd, "summary", json_object_new_string(up.summary));
+    json_object_object_add(upd, "questions", up.questions);
+    json_object_object_add(upd, "action_items", up.action_items);
+    json_object_object_add(upd, "lines", json_object_new_int(n));
+
+    /* what the page shows while it streams */
+    zm_buf_puts(a, &text, up.summary);
+    for (size_t i = 0; i < json_object_array_length(up.questions); i++) {
+        json_object *q = json_object_array_get_idx(up.questions, i);
+        zm_buf_puts(a, &text,
+                    zm_psprintf(a, "\n向你提问：%s\n建议回复：%s",
+                                json_object_get_string(json_object_object_get(q, "question")),
+                                json_object_get_string(json_object_object_get(q, "suggested_reply"))));
+    }
+    for (size_t i = 0; i < json_object_array_length(up.action_items); i++) {
+        zm_buf_puts(a, &text, "\n待办：");
+        zm_buf_puts(a, &text, json_object_get_string(json_object_array_get_idx(up.action_items, i)));
+    }
+    o = msg("turn.start", s->id, st->turn_id, st->seq);
+    json_object_object_add(o, "kind", json_object_new_string("update"));
+    json_object_object_add(o, "attempt", json_object_new_int(1));
+    publish(st->channel, o);
+    stream_text(st, text.data ? text.data : "");
+
+    /* the running notes: merged under the session's lock (two updates may run at once) */
+    if ((rc = db_begin(db)) != ZM_OK) {
+        return rc;
+    }
+    rc = db_query(db, a, &res, "SELECT plan FROM interview_session WHERE id = ? FOR UPDATE", "i", s->id);
+    if (rc == ZM_OK && res.nrows == 1) {
+        int64_t w;
+        notes = json_tokener_parse(db_val(&res, 0, 0));
+        if (notes == NULL || !json_object_is_type(notes, json_type_object)) {
+            json_object_put(notes);
+            notes = json_object_new_object();
+        }
+        zm_arena_cleanup_add(a, json_put, notes);
+        json_object_object_add(notes, "summary", json_object_new_string(up.summary));
+        for (int k = 0; k < 2; k++) {
+            const char *key = k ? "action_items" : "questions";
+            json_object *add = k ? up.action_items : up.questions;
+            if (!json_object_object_get_ex(notes, key, &v) || !json_object_is_type(v, json_type_array)) {
+                v = json_object_new_array();
+                json_object_object_add(notes, key, v);
+            }
+            for (size_t i = 0; i < json_object_array_length(add); i++) {
+                json_object_array_add(v, json_object_get(json_object_array_get_idx(add, i)));
+            }
+        }
+        w = db_exec(db, "UPDATE interview_session SET plan = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?", "si",
+                    json_object_to_json_string_ext(notes, JSON_C_TO_STRING_PLAIN), s->id);
+        if (w >= 0) {
+            w = db_exec(db,
+                        "UPDATE interview_turn SET state = 'done', text = ?, updated_at = UTC_TIMESTAMP(6) "
+                        "WHERE id = ? AND state = 'pending'",
+                        "si", text.data ? text.data : "", st->turn_id);
+        }
+        rc = w < 0 ? (int)w : ZM_OK;
+    }
+    if (rc != ZM_OK || (rc = db_commit(db)) != ZM_OK) {
+        db_rollback(db);
+        *error = "storing the meeting update failed";
+        return ZM_EAGAIN;
+    }
+    o = msg("turn.done", s->id, st->turn_id, st->seq);
+    json_object_object_add(o, "kind", json_object_new_string("update"));
+    json_object_object_add(o, "text", json_object_new_string(text.data ? text.data : ""));
+    json_object_object_add(o, "update", json_object_get(upd));
+    publish(st->channel, o);
+    return ZM_OK;
+}
+
 /* ---- interview.turn ---- */
 
 int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **error)
@@ -447,6 +626,7 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
     if ((rc = sess_load(db, a, session_id, &s)) != ZM_OK) {
         return rc == ZM_ENOTFOUND ? ZM_OK : rc;
     }
+
     for (at = 0; at < s.turns.nrows; at++) {
         if (db_int(&s.turns, at, 1) == seq) {
             found = 1;
@@ -466,6 +646,22 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
     iv_channel(session_id, st.channel, sizeof(st.channel));
 
     rc = charge(db, a, &s, s.elapsed);
+    if (strcmp(s.kind, "meeting") == 0) {
+        int already;
+        if (rc == POINTS_ESHORT) {
+            sess_free(&s);
+            rc = iv_session_end(db, a, 0, NULL, session_id, "points", &already);
+            return rc == ZM_OK ? ZM_OK : ZM_EAGAIN;
+        }
+        if (rc != ZM_OK) {
+            sess_free(&s);
+            *error = "charging the session failed";
+            return ZM_EAGAIN;
+        }
+        rc = meeting_turn(db, a, &s, at, &st, error);
+        sess_free(&s);
+        return rc;
+    }
     if (rc == POINTS_ESHORT) {
         memset(&nx, 0, sizeof(nx));
         nx.kind = "closing";
@@ -480,10 +676,6 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
     }
     end = strcmp(nx.kind, "closing") == 0;
 
-    db_exec(db,
-            "UPDATE interview_turn SET state = 'streaming', kind = ?, question_index = ?, text = '', "
-            "updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND state IN ('pending', 'streaming')",
-            "sIi", nx.kind, nx.qi, st.turn_id);
     o = msg("turn.start", session_id, st.turn_id, seq);
     json_object_object_add(o, "kind", json_object_new_string(nx.kind));
     json_object_object_add(o, "question_index", json_object_new_int(nx.qi));
@@ -497,9 +689,10 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
         if (rc != ZM_OK) {
             const char *err = zm_psprintf(a, "面试官暂时无法回应：%s", why ? why : "模型调用失败");
             db_exec(db,
-                    "UPDATE interview_turn SET state = 'failed', error = ?, text = ?, updated_at = UTC_TIMESTAMP(6) "
-                    "WHERE id = ?",
-                    "ssi", llm_clip_utf8(a, err, 400, NULL), st.all.data ? st.all.data : "", st.turn_id);
+                    "UPDATE interview_turn SET state = 'failed', kind = ?, question_index = ?, error = ?, text = ?, "
+                    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+                    "sIssi", nx.kind, nx.qi, llm_clip_utf8(a, err, 400, NULL), st.all.data ? st.all.data : "",
+                    st.turn_id);
             o = msg("turn.failed", session_id, st.turn_id, seq);
             json_object_object_add(o, "error", json_object_new_string(err));
             publish(st.channel, o);
@@ -511,10 +704,13 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
         text = builtin_text(a, &s, &nx);
         stream_text(&st, text);
     }
+
+    /* one write a turn: the row goes from pending to done with what was streamed (a rejoin during
+     * the stream sees it pending, and the channel's replay has the text so far) */
     rc = (int)db_exec(db,
-                      "UPDATE interview_turn SET state = 'done', text = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-                      "si", text, st.turn_id);
-    db_exec(db, "UPDATE interview_session SET last_active_at = UTC_TIMESTAMP(6) WHERE id = ?", "i", session_id);
+                      "UPDATE interview_turn SET state = 'done', kind = ?, question_index = ?, text = ?, "
+                      "updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+                      "sIsi", nx.kind, nx.qi, text, st.turn_id);
     if (rc < 0) {
         sess_free(&s);
         *error = "storing the turn failed";
@@ -528,7 +724,7 @@ int iv_turn_run(db_t *db, zm_arena_t *a, int64_t session_id, int seq, char **err
     sess_free(&s);
     if (end) {
         int already;
-        rc = iv_session_end(db, a, 0, session_id, nx.reason, &already);
+        rc = iv_session_end(db, a, 0, NULL, session_id, nx.reason, &already);
         if (rc != ZM_OK) {
             *error = "ending the session failed";
             return ZM_EAGAIN;
@@ -726,9 +922,26 @@ int iv_end_run(db_t *db, zm_arena_t *a, int64_t session_id, char **error)
         *error = "charging the session failed";
         return ZM_EAGAIN;
     }
-    report = builtin_report(a, &s, &overall);
-    if (strcmp(s.provider, "openai") == 0) {
-        model_report(a, &s, report, &overall);
+    if (strcmp(s.kind, "meeting") == 0) {
+        /* a meeting's record: its running notes as they ended, and how much was said */
+        int lines = 0;
+        report = json_object_new_object();
+        for (size_t i = 0; i < s.turns.nrows; i++) {
+            lines += strcmp(db_val(&s.turns, i, 2), "transcript") == 0;
+        }
+        json_object_object_add(report, "provider", json_object_new_string(s.provider));
+        json_object_object_add(report, "topic", json_object_new_string(s.topic));
+        json_object_object_add(report, "summary", json_object_get(json_object_object_get(s.plan_obj, "summary")));
+        json_object_object_add(report, "questions", json_object_get(json_object_object_get(s.plan_obj, "questions")));
+        json_object_object_add(report, "action_items",
+                               json_object_get(json_object_object_get(s.plan_obj, "action_items")));
+        json_object_object_add(report, "lines", json_object_new_int(lines));
+        overall = -1;
+    } else {
+        report = builtin_report(a, &s, &overall);
+        if (strcmp(s.provider, "openai") == 0) {
+            model_report(a, &s, report, &overall);
+        }
     }
     json_object_object_add(report, "end_reason", json_object_new_string(db_val(&res, 0, 2) ? db_val(&res, 0, 2) : ""));
     json_object_object_add(report, "duration_seconds", json_object_new_int64(s.elapsed));
@@ -748,8 +961,8 @@ int iv_end_run(db_t *db, zm_arena_t *a, int64_t session_id, char **error)
         return rc;
     }
     n = db_exec(db,
-                "UPDATE interview_session SET report = ?, overall_score = ?, updated_at = UTC_TIMESTAMP(6) "
-                "WHERE id = ? AND report IS NULL",
+                "UPDATE interview_session SET report = ?, overall_score = NULLIF(?, -1), updated_at = "
+                "UTC_TIMESTAMP(6) WHERE id = ? AND report IS NULL",
                 "sIi", json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN), overall, session_id);
     rc = n < 0 ? (int)n : ZM_OK;
     if (n == 1) {
@@ -797,7 +1010,7 @@ int iv_close_idle(db_t *db, zm_arena_t *a, int64_t *n)
     }
     for (size_t i = 0; i < res.nrows; i++) {
         int already;
-        if (iv_session_end(db, a, 0, db_int(&res, i, 0), "idle", &already) == ZM_OK && !already) {
+        if (iv_session_end(db, a, 0, NULL, db_int(&res, i, 0), "idle", &already) == ZM_OK && !already) {
             (*n)++;
         }
     }

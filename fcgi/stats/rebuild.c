@@ -7,7 +7,8 @@
  *   search, search_effective  jobs_searchsession.created_at (effective = 1)
  *   diagnosis, interview      zm_analysis, state done, by finished_at
  *   application               jobs_application.created_at
- *   mock_interview            partners_match accepted, by updated_at, once for each of the two users
+ *   mock_interview            partners_match accepted, by updated_at, once for each of the two users;
+ *                             and a mock interview's report written (interview_session), by ended_at
  *   revenue_fen, payments     payments_order paid, by paid_at; stats_payer: each payer's first paid day
  *   paying_users              stats_payer.first_day
  *   active_*, retained_d*     stats_active (the heartbeat's own table, not rebuilt)
@@ -48,8 +49,12 @@ static const step_t steps[] = {
                                        "AND kind IN ('diagnosis', 'interview') GROUP BY kind, d"},
     {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'application', " LOCAL_DAY(
                         "created_at") " d, COUNT(*) FROM jobs_application GROUP BY d"},
-    {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'mock_interview', " LOCAL_DAY(
-                        "updated_at") " d, 2 * COUNT(*) FROM partners_match WHERE status = 'accepted' GROUP BY d"},
+    {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'mock_interview', d, SUM(n) FROM "
+                    "(SELECT " LOCAL_DAY("updated_at") " d, 2 n FROM partners_match WHERE status = 'accepted' UNION "
+                                                       "ALL SELECT " LOCAL_DAY(
+                                                           "ended_at") ", 1 FROM interview_session WHERE kind = "
+                                                                       "'mock_interview' AND report IS "
+                                                                       "NOT NULL) x GROUP BY d"},
     {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'revenue_fen', " LOCAL_DAY(
                         "paid_at") " d, SUM(amount_fen) FROM payments_order WHERE status = 'paid' GROUP BY d"},
     {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'payments', " LOCAL_DAY(
@@ -78,11 +83,14 @@ static const step_t steps[] = {
          "created_at") " m, 'application', COUNT(*) FROM jobs_application GROUP BY user_id, m"},
     {"stats_user_monthly",
      "INSERT INTO stats_user_monthly (user_id, month, metric, value) SELECT u, m, 'mock_interview', COUNT(*) "
-     "FROM (SELECT user1_id u, " LOCAL_MONTH("updated_at") " m FROM partners_match WHERE status = 'accepted' "
-                                                           "UNION ALL SELECT user2_id, " LOCAL_MONTH(
-                                                               "updated_at") " FROM partners_match "
-                                                                             "WHERE status = 'accepted') x "
-                                                                             "GROUP BY u, m"},
+     "FROM (SELECT user1_id u, " LOCAL_MONTH(
+         "updated_at") " m FROM partners_match WHERE status = 'accepted' "
+                       "UNION ALL SELECT user2_id, " LOCAL_MONTH(
+                           "updated_at") " FROM partners_match "
+                                         "WHERE status = 'accepted' UNION ALL SELECT user_id, " LOCAL_MONTH(
+                                             "ended_at") " FROM interview_session "
+                                                         "WHERE kind = 'mock_interview' AND report IS NOT NULL) x "
+                                                         "GROUP BY u, m"},
 };
 
 /* retention: the cohort (registration day) members active k days after it */

@@ -27,7 +27,8 @@
  *                     within 30 minutes (jobs' own definition, jobs_searchsession.effective)
  *   diagnosis         a resume diagnosis finished (analysis)
  *   interview         an interview-question prediction finished (analysis)
- *   mock_interview    a practice partner accepted (partners, MockPal): counted for both users
+ *   mock_interview    a practice partner accepted (partners, MockPal): counted for both users; a mock
+ *                     interview's report written (interview)
  *   application       an application sent (jobs)
  *   register          a user registered; register_invited: through an invite code (both count new_users)
  *   payment           an order credited (payments): revenue_fen += n, payments += 1, and paying_users

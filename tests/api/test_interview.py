@@ -271,6 +271,47 @@ def test_materials_resume_and_reference():
     assert ref["reference"] and ref["provider"] == "builtin"
 
 
+def test_meeting_assistant():
+    bronze = member("ivm")
+    expect_error(post("/api/v1/meeting-assistant/start", bronze, {"topic": "周会"}), 403, "membership_required")
+    u = member("ivm", fen=6000)  # 白银
+    zmtest.expect_field(post("/api/v1/meeting-assistant/start", u, {"my_role": "后端"}), "topic")
+    m = data_of(post("/api/v1/meeting-assistant/start", u, {"topic": "上线评审", "my_role": "后端负责人"}), 201, "start")
+    sid = m["session_id"]
+    ch = channel(u, sid)
+    try:
+        line = "/api/v1/meeting-assistant/sessions/%d/transcript" % sid
+        a = data_of(post(line, u, {"text": "我们先同步一下上线计划，接口开发完成了八成。", "client_key": "l1"}), 202, "line")
+        assert a["seq"] == 1 and a["reply_seq"] == 2
+        data_of(post(line, u, {"text": "后端负责人，你能保证周五前完成联调吗？", "client_key": "l2"}), 202, "line")
+        data_of(post(line, u, {"text": "测试需要在下周一之前完成回归。", "client_key": "l3"}), 202, "line")
+        ups = [turn_done(ch, k) for k in (2, 4, 6)]
+        assert all(t["type"] == "turn.done" and t["kind"] == "update" for t in ups), ups
+        assert ups[1]["update"]["questions"][0]["question"].startswith("后端负责人") and \
+            ups[1]["update"]["questions"][0]["suggested_reply"], ups[1]
+        assert ups[2]["update"]["action_items"] == ["测试需要在下周一之前完成回归。"], ups[2]
+        assert "上线评审" in ups[2]["update"]["summary"]
+        assert "".join(d["delta"] for d in deltas(ch, 4)) == ups[1]["text"]
+        # a mock interview's paths do not know it
+        expect_error(get("/api/v1/mock-interview/sessions/%d" % sid, u), 404, "not_found")
+        expect_error(post("/api/v1/mock-interview/chat/stream", u, {"session_id": sid, "text": "你好你好你好你好"}), 404)
+        v = data_of(get("/api/v1/meeting-assistant/sessions/%d" % sid, u), 200, "meeting")
+        assert v["kind"] == "meeting" and len(v["plan"]["questions"]) == 1 and len(v["plan"]["action_items"]) == 1
+        data_of(post("/api/v1/meeting-assistant/sessions/%d/end" % sid, u), 202, "end")
+        ch.wait_event(lambda e: e.get("type") == "session.ended", "session.ended")
+    finally:
+        ch.close()
+    rec = data_of(get("/api/v1/meeting-assistant/records/%d" % sid, u), 200, "record")
+    assert rec["report_ready"] and rec["report"]["lines"] == 3 and rec["overall_score"] is None, rec
+    assert rec["report"]["action_items"] == ["测试需要在下周一之前完成回归。"]
+    lst = data_of(get("/api/v1/meeting-assistant/records/", u), 200, "records")
+    assert lst["total"] == 1 and lst["items"][0]["topic"] == "上线评审"
+    assert data_of(get("/api/v1/mock-interview/records/", u), 200, "mock records")["total"] == 0
+    other = member("ivm", fen=6000)
+    expect_error(get("/api/v1/meeting-assistant/records/%d" % sid, other), 404, "not_found")
+    expect_error(post("/api/v1/meeting-assistant/sessions/%d/transcript" % sid, other, {"text": "嗨"}), 404)
+
+
 # ---- with overrides -----------------------------------------------------------------------------
 
 
@@ -336,6 +377,25 @@ def run_openai(fake):
     data_of(post("/api/v1/mock-interview/sessions/%d/end" % sid, u2), 202, "end")
     r = report(u2, sid)["report"]
     assert r["provider"] == "builtin" and "overall_score" in r["model_error"], r
+
+    # the meeting assistant on the model: its JSON update, validated; an invalid one falls back
+    u3 = member("ivmo", fen=6000)
+    sid = data_of(post("/api/v1/meeting-assistant/start", u3, {"topic": "周会"}), 201, "start")["session_id"]
+    ch = channel(u3, sid)
+    try:
+        up = {"summary": "讨论了上线", "questions": [{"question": "你能周五完成吗？", "suggested_reply": "可以，周四自测"}],
+              "action_items": ["周五前联调"]}
+        fake.script({"content": json.dumps(up, ensure_ascii=False)})
+        post("/api/v1/meeting-assistant/sessions/%d/transcript" % sid, u3, {"text": "你能周五完成联调吗？"})
+        t = turn_done(ch, 2)
+        assert t["update"]["provider"] == "openai" and t["update"]["questions"] == up["questions"], t
+        fake.script({"content": "{\"summary\": 5}"})
+        post("/api/v1/meeting-assistant/sessions/%d/transcript" % sid, u3, {"text": "测试需要下周一前完成回归。"})
+        t = turn_done(ch, 4)
+        assert t["update"]["provider"] == "builtin" and t["update"]["model_error"], t
+        assert t["update"]["action_items"] == ["测试需要下周一前完成回归。"], t
+    finally:
+        ch.close()
 
 
 def run_charging():

@@ -15,7 +15,7 @@ corpus/document/*   a resume, then "\\n===\\n" and a job description
 corpus/wechatpay_notify/*  Wechatpay-* header lines, a blank line, the body (signed with the
                     SDK test key in tests/data/wechatpay; needs python3-cryptography)
 corpus/wechatpay_bill/*    a trade bill (the SDKs' fixture, cut down, broken)
-corpus/interview_report/*  a byte (the question count) and a model's mock interview report
+corpus/interview_report/*  a byte (the question count; 0x80+: a meeting update) and a model's report or update
 
 libFuzzer adds what it finds to the directory it is given first; run it on a
 scratch copy (see README.md) and commit only inputs that found a bug.
@@ -311,6 +311,10 @@ def interview_report_seeds():
     yield "trailing", b"\x05{} {}"
     yield "bad_utf8", b'\x05{"summary": "\xc0\xaf"}'
     yield "cut_off", b'\x05{"overall_score": 1, "summary": "'
+    up = {"summary": "讨论了上线时间", "questions": [{"question": "你能周五前完成吗？", "suggested_reply": "可以"}],
+          "action_items": ["张三跟进接口"]}
+    yield "meeting_valid", b"\x80" + json.dumps(up, ensure_ascii=False).encode()
+    yield "meeting_bad", b'\x80{"summary": 1, "questions": [{"question": "x"}]}'
 
 
 def write(dirname, name, data):

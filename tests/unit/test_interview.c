@@ -110,6 +110,40 @@ static void test_report_parse(void)
     ZT_CHECK(iv_report_parse(&a, "{\"a\":\"\xc0\xaf\"}", 10, 2, &o, &why) == IV_EREPORT);
 }
 
+static void test_meeting(void)
+{
+    const char *lines[] = {"我们先同步一下上线计划，目前接口开发完成了八成。", "后端负责人，你能保证周五前完成联调吗？",
+                           "测试需要在下周一之前完成回归。", "大家看一下这个图。"};
+    iv_meeting_update_t up;
+    json_object *o;
+    const char *why;
+
+    ZT_CHECK(iv_meeting_builtin(&a, "上线评审", "后端负责人", "zh", lines, 4, lines, 4, &up) == ZM_OK);
+    ZT_CHECK(json_object_array_length(up.questions) == 1);
+    ZT_CHECK(
+        strstr(json_object_get_string(json_object_object_get(json_object_array_get_idx(up.questions, 0), "question")),
+               "周五") != NULL);
+    ZT_CHECK(json_object_array_length(up.action_items) == 1);
+    ZT_CHECK(strstr(json_object_get_string(json_object_array_get_idx(up.action_items, 0)), "回归") != NULL);
+    ZT_CHECK(strstr(up.summary, "上线评审") != NULL && strstr(up.summary, "4") != NULL);
+    json_object_put(up.questions);
+    json_object_put(up.action_items);
+    /* a question to someone else is not mine */
+    {
+        const char *other[] = {"产品经理，这个需求的优先级是什么？"};
+        iv_meeting_builtin(&a, "评审", "后端负责人", "zh", other, 1, other, 1, &up);
+        ZT_CHECK(json_object_array_length(up.questions) == 0);
+        json_object_put(up.questions);
+        json_object_put(up.action_items);
+    }
+    {
+        const char *ok = "{\"summary\": \"s\", \"questions\": [], \"action_items\": [\"x\"]}";
+        ZT_CHECK(iv_meeting_parse(&a, ok, strlen(ok), &o, &why) == ZM_OK);
+    }
+    json_object_put(o);
+    ZT_CHECK(iv_meeting_parse(&a, "{\"summary\": 1}", 14, &o, &why) == IV_EREPORT && o == NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || an_init(argv[1]) != ZM_OK) {
@@ -121,6 +155,7 @@ int main(int argc, char **argv)
     ZT_RUN(test_followups);
     ZT_RUN(test_scores);
     ZT_RUN(test_report_parse);
+    ZT_RUN(test_meeting);
     zm_arena_destroy(&a);
     return zt_done();
 }
