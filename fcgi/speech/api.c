@@ -68,8 +68,9 @@ static int sink_begin(void *ctx, const char *content_type, int cached)
 {
     tts_out_t *o = ctx;
     zm_reply_header(o->r, "X-Cache", cached ? "hit" : "miss");
-    /* the same text, voice and speed always sound the same: the browser may keep it */
-    zm_reply_header(o->r, "Cache-Control", "private, max-age=86400");
+    /* the same text, voice and speed always sound the same: the browser may keep a whole file; a
+     * stream might still be cut short, so not that one (asked again, it is a cache hit here) */
+    zm_reply_header(o->r, "Cache-Control", cached ? "private, max-age=86400" : "no-store");
     if (cached) {
         o->whole = 1;
         return zm_reply_raw(o->r, 200, content_type, "", 0) == ZM_OK ? 0 : -1;
@@ -215,8 +216,18 @@ int speech_api_asr_start(zm_req_t *r)
     if (zm_form_done(&f) != ZM_OK) {
         return ZM_OK;
     }
-    int rc = speech_asr_start(r->db, r->a, r->user_id, lang < 0 ? SPEECH_LANG_ZH : (speech_lang_t)lang,
-                              fmt < 0 ? SPEECH_FMT_WAV : (speech_format_t)fmt, (int)rate, &out);
+    char bucket[64];
+    int retry = 0;
+    snprintf(bucket, sizeof(bucket), "asrstart:%lld", (long long)r->user_id);
+    int rc = rl_hit(r->db, bucket, (int)zm_conf_int("speech.asr_starts_per_minute"), 60, &retry);
+    if (rc == RL_LIMITED) {
+        return zm_reply_limited(r, retry, "语音识别会话创建过于频繁，请稍后再试");
+    }
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    rc = speech_asr_start(r->db, r->a, r->user_id, lang < 0 ? SPEECH_LANG_ZH : (speech_lang_t)lang,
+                          fmt < 0 ? SPEECH_FMT_WAV : (speech_format_t)fmt, (int)rate, &out);
     return rc == ZM_OK ? zm_reply_data(r, 201, out) : ZM_REPLY_MAPPED(r, asr_errors, rc);
 }
 

@@ -22,6 +22,7 @@
 #include "queue.h"
 #include "speech.h"
 #include "speech_int.h"
+#include "str.h"
 #include "uuid.h"
 
 #define SEQ_MAX 100000
@@ -388,11 +389,49 @@ int speech_pcm_to_wav(zm_arena_t *a, const char *pcm, size_t len, unsigned rate,
     return ZM_OK;
 }
 
+int speech_transcript_parse(zm_arena_t *a, const char *body, size_t len, const char **text)
+{
+    json_tokener *tok;
+    json_object *o, *t;
+    const char *s;
+    size_t n;
+    int rc = SPEECH_EPROVIDER;
+
+    if (body == NULL || len == 0 || len > SPEECH_ANSWER_MAX) {
+        return SPEECH_EPROVIDER;
+    }
+    tok = json_tokener_new_ex(16);
+    if (tok == NULL) {
+        return ZM_ENOMEM;
+    }
+    o = json_tokener_parse_ex(tok, body, (int)len);
+    if (o != NULL && json_tokener_get_error(tok) == json_tokener_success) {
+        /* nothing but white space after the object */
+        size_t end = json_tokener_get_parse_end(tok);
+        while (end < len && (body[end] == ' ' || body[end] == '\n' || body[end] == '\r' || body[end] == '\t')) {
+            end++;
+        }
+        if (end == len && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "text", &t) &&
+            json_object_is_type(t, json_type_string)) {
+            s = json_object_get_string(t);
+            n = (size_t)json_object_get_string_len(t);
+            if (zm_utf8_valid(s, n) && memchr(s, '\0', n) == NULL) {
+                n = zm_utf8_cut(s, n, SPEECH_TEXT_MAX);
+                *text = zm_pstrndup(a, s, n);
+                rc = *text ? ZM_OK : ZM_ENOMEM;
+            }
+        }
+    }
+    json_object_put(o);
+    json_tokener_free(tok);
+    return rc;
+}
+
 static size_t collect(char *p, size_t size, size_t nmemb, void *arg)
 {
     zm_buf_t *b = arg;
     size_t n = size * nmemb;
-    return zm_buf_append(NULL, b, p, n, 1u << 20) == ZM_OK ? n : 0;
+    return zm_buf_append(NULL, b, p, n, SPEECH_ANSWER_MAX) == ZM_OK ? n : 0;
 }
 
 /* the provider's text for file; ZM_EAGAIN for what a retry may fix */
@@ -444,24 +483,17 @@ static int transcribe_remote(zm_arena_t *a, const char *file, size_t len, const 
     curl_mime_free(mime);
     curl_slist_free_all(h);
 
-    if (cc != CURLE_OK) {
+    if (cc == CURLE_WRITE_ERROR) {
+        *detail = "the provider's answer is too large";
+        rc = SPEECH_EPROVIDER;
+    } else if (cc != CURLE_OK) {
         *detail = zm_pstrdup(a, curl_easy_strerror(cc));
         rc = ZM_EAGAIN;
     } else if (status != 200) {
         *detail = speech_reason(a, status, body.data ? body.data : "", body.len);
         rc = (status == 429 || status >= 500) ? ZM_EAGAIN : SPEECH_EPROVIDER;
-    } else {
-        json_object *o = json_tokener_parse(body.data ? body.data : "");
-        json_object *t;
-        if (o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "text", &t) &&
-            json_object_is_type(t, json_type_string)) {
-            *text = zm_pstrdup(a, json_object_get_string(t));
-            rc = *text ? ZM_OK : ZM_ENOMEM;
-        } else {
-            *detail = "the provider's answer has no text";
-            rc = SPEECH_EPROVIDER;
-        }
-        json_object_put(o);
+    } else if ((rc = speech_transcript_parse(a, body.data, body.len, text)) != ZM_OK) {
+        *detail = "the provider's answer has no text";
     }
     zm_buf_free(NULL, &body);
     return rc;

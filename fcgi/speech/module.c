@@ -34,6 +34,8 @@ static const zm_conf_key_t speech_keys[] = {
     ZM_CONF_S("speech.asr_key", "", "# Its API key (Bearer); never commit it."),
     ZM_CONF_S("speech.asr_model", "whisper-1", "# Its model."),
     ZM_CONF_I("speech.asr_timeout_ms", "30000", 100, 600000, "# Timeout of one transcription call, in milliseconds."),
+    ZM_CONF_I("speech.asr_starts_per_minute", "20", 1, 100000,
+              "# Recognition sessions a user may start a minute (then 429)."),
     ZM_CONF_I("speech.asr_chunk_max", "262144", 1024, 16777216, "# Largest audio chunk one POST may carry (413)."),
     ZM_CONF_I("speech.asr_max_bytes", "10485760", 1024, 1073741824LL,
               "# Most audio one recognition session may hold (413 past it; clear starts again)."),

@@ -128,6 +128,17 @@ int speech_asr_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *asr_id,
 int speech_asr_transcribe(db_t *db, zm_arena_t *a, const char *asr_id, int64_t generation, int final,
                           const char **detail);
 
+#define SPEECH_ANSWER_MAX (1u << 20) /* a transcription provider's answer, bytes */
+#define SPEECH_TEXT_MAX 65536        /* a transcript, bytes (cut at a character) */
+
+/**
+ * The text of a transcription provider's answer ({"text": "..."}, untrusted): into the arena, valid
+ * UTF-8 without NUL, at most SPEECH_TEXT_MAX bytes.  SPEECH_EPROVIDER for anything else (not JSON,
+ * trailing bytes, nesting past 16, no string "text", NUL or bad UTF-8 in it, an answer over
+ * SPEECH_ANSWER_MAX).  Exposed for its fuzz target.
+ */
+int speech_transcript_parse(zm_arena_t *a, const char *body, size_t len, const char **text);
+
 /** The WAV file of pcm (16-bit little-endian mono at rate) into the arena: header + bytes. */
 int speech_pcm_to_wav(zm_arena_t *a, const char *pcm, size_t len, unsigned rate, char **out, size_t *outlen);
 

@@ -270,6 +270,50 @@ static int espeak_cb(short *wav, int numsamples, espeak_EVENT *events)
     return 0;
 }
 
+/* espeak-ng's Mandarin voice writes "No envelope" to stderr for every few syllables of a clause
+ * longer than about 150 characters (the log of a worker would fill at a user's will): a pause goes
+ * in after every ESPEAK_RUN characters without one */
+#define ESPEAK_RUN 80
+
+static int is_pause(const char *p, size_t len)
+{
+    static const char *const wide[] = {"，", "。", "！", "？", "；", "：", "、", NULL};
+    if (len == 1) {
+        return strchr(" ,.!?;:\n\t", *p) != NULL;
+    }
+    for (int i = 0; wide[i]; i++) {
+        if (len == strlen(wide[i]) && memcmp(p, wide[i], len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const char *espeak_text(zm_arena_t *a, const char *text)
+{
+    size_t n = strlen(text), i = 0, run = 0, len;
+    zm_buf_t b = {0};
+
+    while (i < n) {
+        len = zm_utf8_seq_len((const unsigned char *)text + i, n - i);
+        if (len == 0) {
+            len = 1; /* not reached: the text was checked as UTF-8 */
+        }
+        if (zm_buf_append(a, &b, text + i, len, 0) != ZM_OK) {
+            return NULL;
+        }
+        run = is_pause(text + i, len) ? 0 : run + 1;
+        if (run >= ESPEAK_RUN) {
+            if (zm_buf_puts(a, &b, "，") != ZM_OK) {
+                return NULL;
+            }
+            run = 0;
+        }
+        i += len;
+    }
+    return b.data ? b.data : "";
+}
+
 static int tts_espeak(zm_arena_t *a, const speech_tts_req_t *q, const speech_sink_t *sink, const char *key)
 {
     espeak_job_t j = {.sink = sink};
@@ -296,8 +340,13 @@ static int tts_espeak(zm_arena_t *a, const speech_tts_req_t *q, const speech_sin
     if (zm_buf_append(NULL, &j.audio, (const char *)head, sizeof(head), 0) != ZM_OK) {
         return ZM_ERR;
     }
+    const char *text = espeak_text(a, q->text);
+    if (text == NULL) {
+        zm_buf_free(NULL, &j.audio);
+        return ZM_ERR;
+    }
     espeak_current = &j;
-    er = espeak_Synth(q->text, strlen(q->text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL);
+    er = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL);
     if (er == EE_OK) {
         er = espeak_Synchronize();
     }
@@ -437,7 +486,8 @@ int speech_tts(zm_arena_t *a, const speech_tts_req_t *q, const speech_sink_t *si
     if (strcmp(prov, "off") == 0 || !speech_tts_ready()) {
         return SPEECH_EOFF;
     }
-    if (len == 0 || !(q->speed >= 0.5 && q->speed <= 2.0) || (q->voice && q->voice[0] && !speech_voice_ok(q->voice))) {
+    if (len == 0 || !zm_utf8_valid(q->text, len) || !(q->speed >= 0.5 && q->speed <= 2.0) ||
+        (q->voice && q->voice[0] && !speech_voice_ok(q->voice))) {
         return ZM_EINVAL;
     }
     if (zm_utf8_chars(q->text, len) > (size_t)zm_conf_int("speech.tts_max_chars")) {

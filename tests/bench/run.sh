@@ -217,6 +217,13 @@ if [ "${ZM_BENCH_JOBS:-100000}" != 0 ]; then
     printf '\njobs (issue 12), %s jobs:\n' "${ZM_BENCH_JOBS:-100000}"
     /usr/bin/python3 "$ROOT/tests/bench/jobs_bench.py" "${ZM_BENCH_JOBS:-100000}" "$SECS" || true
 fi
+# speech (issue 18 item 3): espeak-ng's real-time factor (tests/bench/tts_rtf_bench.c) and POST /api/v1/tts/stream
+# cold vs cached beside /healthz.  ZM_BENCH_TTS sets the requests per series (default 50; "" or 0 skips it).
+TTS_N=${ZM_BENCH_TTS-50}
+if [ -n "$TTS_N" ] && [ "$TTS_N" != 0 ]; then
+    printf '\n== speech (tests/bench/tts_bench.py %s)\n' "$TTS_N"
+    /usr/bin/python3 "$ROOT/tests/bench/tts_bench.py" "$TTS_N" || echo "bench: tts failed" >&2
+fi
 # the reconciliation inspector (issue 16): the streaming bill parser alone (time, max RSS at 10k/100k/400k
 # rows: flat), then zhimai-inspect on a day of N orders and an N-row bill. ZM_BENCH_INSPECT sets the sizes
 # (default "10000 100000"; "" skips it).

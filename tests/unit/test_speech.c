@@ -141,6 +141,33 @@ static void test_espeak(void)
     ZT_CHECK(s.out.len == first && memcmp(s.out.data + 44, copy + 44, first - 44) == 0);
     ZT_CHECK(le32((unsigned char *)s.out.data + 40) == first - 44);
 
+    /* a long clause without a pause: espeak-ng's Mandarin voice would write "No envelope" to
+     * stderr hundreds of times (a worker's log at a user's will); tts.c puts pauses in */
+    {
+        static const char run[] = "好请问你我他的项目经验";
+        char *t = zm_palloc(&a, 600 * 3 + 1);
+        FILE *err = tmpfile();
+        int saved = dup(2);
+        for (i = 0; i < 600; i++) {
+            memcpy(t + 3 * i, run + 3 * (i % 11), 3);
+        }
+        t[600 * 3] = '\0';
+        speech_tts_req_t lq = {.text = t, .lang = SPEECH_LANG_ZH, .speed = 1.0};
+        memset(&s, 0, sizeof(s));
+        s.a = &a;
+        fflush(stderr);
+        ZT_CHECK(err != NULL && saved >= 0 && dup2(fileno(err), 2) == 2);
+        ZT_CHECK(speech_tts(&a, &lq, &sink, &detail) == ZM_OK);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        ZT_CHECK(s.out.len > 44 + 22050 * 60); /* more than a minute of speech */
+        ZT_CHECK(err != NULL && ftell(err) == 0);
+        if (err) {
+            fclose(err);
+        }
+    }
+
     /* refused before anything is sent */
     memset(&s, 0, sizeof(s));
     s.a = &a;
@@ -153,6 +180,8 @@ static void test_espeak(void)
     ZT_CHECK(speech_tts(&a, &q, &sink, &detail) == SPEECH_ETOOLONG);
     q.text = "";
     ZT_CHECK(speech_tts(&a, &q, &sink, &detail) == ZM_EINVAL);
+    q.text = "\xc0\xaf";
+    ZT_CHECK(speech_tts(&a, &q, &sink, &detail) == ZM_EINVAL);
     q.text = "hi";
     q.speed = 2.5;
     ZT_CHECK(speech_tts(&a, &q, &sink, &detail) == ZM_EINVAL);
@@ -160,6 +189,29 @@ static void test_espeak(void)
     q.voice = "klingon";
     ZT_CHECK(speech_tts(&a, &q, &sink, &detail) == ZM_EINVAL);
     ZT_CHECK(s.began == 0 && s.out.len == 0);
+    zm_arena_destroy(&a);
+}
+
+static void test_transcript_parse(void)
+{
+    zm_arena_t a;
+    const char *t = NULL;
+#define P(s) speech_transcript_parse(&a, (s), sizeof(s) - 1, &t)
+
+    zm_arena_init(&a, 4096, 0);
+    ZT_CHECK(P("{\"text\": \"audio 3.00 s\"}\n") == ZM_OK && strcmp(t, "audio 3.00 s") == 0);
+    ZT_CHECK(P("{\"text\":\"你好\",\"duration\":1.5,\"segments\":[{\"text\":\"你好\"}]}") == ZM_OK &&
+             strcmp(t, "你好") == 0);
+    ZT_CHECK(P("{\"text\":\"\\u4f60\"}") == ZM_OK && strcmp(t, "你") == 0);
+    ZT_CHECK(P("{\"text\":\"a\\u0000b\"}") == SPEECH_EPROVIDER); /* a NUL would cut the transcript */
+    ZT_CHECK(P("{\"text\":\"x\"} and more") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("{\"text\": 5}") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("{\"error\": {\"message\": \"x\"}}") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("[\"text\"]") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("{\"text\":\"\xc0\xaf\"}") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("") == SPEECH_EPROVIDER);
+    ZT_CHECK(P("[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]") == SPEECH_EPROVIDER);
+#undef P
     zm_arena_destroy(&a);
 }
 
@@ -197,6 +249,7 @@ int main(void)
     ZT_RUN(test_cache_key);
     ZT_RUN(test_voices);
     ZT_RUN(test_espeak);
+    ZT_RUN(test_transcript_parse);
     ZT_RUN(test_stream_reply);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
