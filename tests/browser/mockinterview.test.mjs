@@ -39,8 +39,8 @@ const problems = [];
 const allowed = [{ re: /^\/api\/v1\/meeting-assistant\/start$/, status: 403 }];
 
 /* a new user; with fen, credited a recharge of that much (1000 fen: 青铜, the mock interview's level) */
-async function made(role, fen) {
-  const email = `mi-${role}-${stamp}@example.com`;
+async function made(role, fen, tag = '') {
+  const email = `mi-${role}${tag}-${stamp}@example.com`;
   const u = spawnSync(path.join(BUILD, 'zhimai-admin'), ['-c', CONF, 'create-user', '--email', email, '--role', role,
     '--password-stdin'], { input: PW + '\n', encoding: 'utf8', timeout: 60000 });
   assert.equal(u.status, 0, 'zhimai-admin create-user: ' + u.stderr);
@@ -50,13 +50,13 @@ async function made(role, fen) {
   const d = (await r.json()).data;
   if (fen) {
     const c = spawnSync(path.join(BUILD, 'zhimai-admin'), ['-c', CONF, 'recharge-credit', '--user', String(d.user.id),
-      '--order', `mi-${stamp}`, '--fen', String(fen)], { encoding: 'utf8', timeout: 60000 });
+      '--order', `mi-${role}-${fen}-${stamp}`, '--fen', String(fen)], { encoding: 'utf8', timeout: 60000 });
     assert.equal(c.status, 0, 'zhimai-admin recharge-credit: ' + c.stdout + c.stderr);
   }
   return d;
 }
 
-async function newPage(viewport, label) {
+async function newPage(viewport, label, tk = tokens) {
   const c = await browser.newContext({ viewport, locale: 'zh-CN' });
   await c.addInitScript((t) => {
     if (!localStorage.getItem('zm.tokens')) localStorage.setItem('zm.tokens', JSON.stringify(t));
@@ -71,7 +71,7 @@ async function newPage(viewport, label) {
         }
       }
     };
-  }, { access: tokens.access, refresh: tokens.refresh });
+  }, { access: tk.access, refresh: tk.refresh });
   const p = await c.newPage();
   p.setDefaultTimeout(30000);
   p.on('pageerror', (e) => problems.push(`[${label}] uncaught ${e.name}: ${e.message}`));
@@ -238,6 +238,47 @@ test('模拟面试 and 会议助手 at phone width', async () => {
   await p.click('.nav-toggle');
   await p.locator('.sidenav a[href="/mock-interview"]').waitFor();
   await p.locator('.sidenav a[href="/meeting"]').waitFor();
+  await c.close();
+  assert.deepEqual(problems, []);
+});
+
+test('会议助手 by a 白银 member at phone width: lines in, summary, a suggested reply, an action item, the record', async (t) => {
+  const probe = await fetch(URL_ + '/api/v1/meeting-assistant/records', { headers: { Authorization: 'Bearer ' + tokens.access } });
+  if (probe.status === 404) { t.skip('会议助手 not in this build'); return; }
+  const silver = await made('seeker', 6000, '-silver');
+  const { c, p } = await newPage({ width: 375, height: 740 }, 'meeting', silver);
+  await p.goto(URL_ + '/meeting');
+  await p.fill('[data-form=meeting-start] input[name=topic]', '季度复盘');
+  await p.fill('[data-form=meeting-start] input[name=my_role]', '项目负责人');
+  await p.click('[data-form=meeting-start] [data-start]');
+  await p.waitForURL(/\/meeting\/\d+$/);
+  const id = p.url().split('/').pop();
+  await p.waitForSelector(`[data-meeting-live="${id}"]`);
+  for (const line of ['本季度订单量增长了 30%，主要来自新渠道。', '项目负责人，你觉得下季度的目标定多少合适？',
+    '小王需要在下周五之前完成渠道数据的复盘报告。']) {
+    await p.fill('[data-form=transcript] textarea', line);
+    await p.click('[data-form=transcript] [data-send]');
+    await p.locator('[data-transcript] [data-line]', { hasText: line.slice(0, 10) }).waitFor();
+  }
+  await p.locator('[data-replies] [data-reply]', { hasText: '下季度的目标' }).waitFor();
+  await p.locator('[data-actions] li', { hasText: '复盘报告' }).waitFor();
+  assert.ok((await p.locator('[data-summary]').innerText()).length > 10);
+  await fits(p, 'meeting live');
+  await p.screenshot({ path: path.join(SHOTS, 'mock-phone-meeting-live.png'), fullPage: true });
+
+  // a reload rejoins the meeting with its lines
+  await p.reload();
+  await p.waitForSelector(`[data-meeting-live="${id}"]`);
+  assert.equal(await p.locator('[data-transcript] [data-line]').count(), 3);
+
+  await p.click('[data-end]');
+  await p.click('[data-end-yes]');
+  await p.waitForSelector(`[data-meeting-record="${id}"]`);
+  await p.locator('[data-meeting-record] [data-reply]', { hasText: '下季度的目标' }).waitFor();
+  await fits(p, 'meeting record');
+  await p.screenshot({ path: path.join(SHOTS, 'mock-phone-meeting-record.png'), fullPage: true });
+  await p.goto(URL_ + '/meeting');
+  await p.locator(`[data-meeting-records] [data-record-id="${id}"]`).waitFor();
   await c.close();
   assert.deepEqual(problems, []);
 });

@@ -890,5 +890,6 @@ export default {
   'mt.noActions': 'No action items yet',
   'mt.end': 'End meeting',
   'mt.endConfirm': 'End the meeting and save the record?',
+  'mt.recordPending': 'Writing the meeting record…',
   'mt.new': 'New meeting',
 };

@@ -890,5 +890,6 @@ export default {
   'mt.noActions': '暂无待办',
   'mt.end': '结束会议',
   'mt.endConfirm': '结束会议并保存记录？',
+  'mt.recordPending': '正在生成会议记录…',
   'mt.new': '新会议',
 };

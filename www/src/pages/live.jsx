@@ -44,7 +44,7 @@ export function turnsOf(s) {
   return list.map((x, i) => {
     const role = x.role || x.speaker || x.who || '';
     const who = ['candidate', 'user', 'me', 'human'].includes(role) ? 'me' : 'them';
-    return { id: String(x.turn_id ?? x.id ?? 'i' + i), seq: x.seq, who, text: x.text ?? x.content ?? '', state: x.state || 'done',
+    return { id: String(x.turn_id ?? x.id ?? 'i' + i), seq: x.seq, role, who, text: x.text ?? x.content ?? '', state: x.state || 'done',
       qi: x.question_index, kind: x.kind, error: x.error, parts: null };
   });
 }

@@ -11,29 +11,27 @@ import { useChannel } from '../live.js';
 import { navigate } from '../router.js';
 import { Empty, Field, List, Loading, Spinner, fmtTime, markReady, useAsync } from '../ui.jsx';
 import { useMic } from '../voice.js';
-import { applyTurn, chargedOf, clientKey, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Timer, useElapsed } from './live.jsx';
+import { applyTurn, chargedOf, clientKey, EndButton, Failure, isEnded, MicButton, ordered, Partial, PointsMeter, Timer, turnsOf, useElapsed } from './live.jsx';
 
 const BASE = '/api/v1/meeting-assistant/';
 const MAX_LINE = 4000;
 
-/* the parts of a meeting's state, in whatever shape the API gives them */
+/* a meeting's transcript lines: its turns said by the room (role transcript), in order */
 function linesOf(s) {
-  const l = (s && (s.transcript || s.lines || s.segments)) || [];
-  return Array.isArray(l) ? l.map((x, i) => (typeof x === 'string' ? { id: 'l' + i, text: x } : { id: String(x.id ?? 'l' + i), text: x.text ?? '', at: x.at || x.created_at })) : [];
+  return turnsOf(s).filter((x) => x.role === 'transcript').map((x) => ({ id: x.id, seq: x.seq, text: x.text }));
 }
-function repliesOf(s) {
-  const q = (s && (s.suggestions || s.questions || s.suggested_replies)) || [];
-  return q.map((x) => (typeof x === 'string' ? { question: '', reply: x } : { question: x.question || x.q || '', reply: x.reply || x.suggestion || x.answer || '' }));
+/* the running notes: the session's plan while live, its report once ended */
+const notesOf = (s) => (s && (s.report || s.plan)) || {};
+function repliesOf(n) {
+  return (n.questions || []).map((x) => (typeof x === 'string' ? { question: '', reply: x } : { question: x.question || '', reply: x.suggested_reply || x.reply || '' }));
 }
-function actionsOf(s) {
-  const a = (s && (s.action_items || s.actions)) || [];
-  return a.map((x) => (typeof x === 'string' ? x : [x.owner && x.owner + '：', x.text || x.item || x.task || '', x.due ? ' (' + x.due + ')' : ''].join('')));
-}
-const summaryOf = (s) => (s && (typeof s.summary === 'string' ? s.summary : s.summary && s.summary.text)) || '';
+const actionsOf = (n) => (n.action_items || []).map((x) => (typeof x === 'string' ? x : x.text || ''));
+const summaryOf = (n) => (typeof n.summary === 'string' ? n.summary : '');
 
 /* the summary, the replies and the action items of a live meeting or a record */
 function Insights({ s, streaming }) {
-  const replies = repliesOf(s), actions = actionsOf(s), summary = summaryOf(s);
+  const n = notesOf(s);
+  const replies = repliesOf(n), actions = actionsOf(n), summary = summaryOf(n);
   return (
     <div class="insights">
       <section class="insight" data-summary>
@@ -110,9 +108,10 @@ function Records() {
         : !items.length ? <Empty>{t('mt.noRecords')}</Empty> : (
           <ul class="item-list" data-meeting-records>
             {items.map((d) => (
-              <li><button class="item" data-record-id={d.id} onClick={() => navigate('/meeting/' + (d.session_id || d.id))}>
+              <li><button class="item" data-record-id={d.session_id ?? d.id} onClick={() => navigate('/meeting/' + (d.session_id ?? d.id))}>
                 <span class="item-main"><b class="ellipsis">{d.topic || t('mt.title')}</b>
-                  <span class="muted small">{fmtTime(d.created_at || d.started_at)}</span></span>
+                  <span class="muted small">{fmtTime(d.started_at || d.created_at)}</span></span>
+                {d.status === 'active' && <span class="badge badge-wait" data-status="active">{t('mi.active')}</span>}
               </button></li>
             ))}
           </ul>
@@ -121,17 +120,28 @@ function Records() {
   );
 }
 
-function Record({ id, recordId }) {
-  const rec = useAsync(() => api('GET', BASE + 'records/' + (recordId || id)), [id, recordId]);
-  if (rec.data || rec.error) markReady('meeting-record');
-  if (rec.loading && !rec.data) return <section class="card"><Loading /></section>;
+function Record({ id }) {
+  const [tries, setTries] = useState(0);
+  const rec = useAsync(() => api('GET', BASE + 'records/' + id), [id, tries]);
+  const d = rec.data;
+  const pending = d && d.report == null;
+  /* the record is written after the end (zhimai-worker's interview.end): read again until it is there */
+  useEffect(() => {
+    if (!pending || tries > 200) return undefined;
+    const h = setTimeout(() => setTries((n) => n + 1), 1500);
+    return () => clearTimeout(h);
+  }, [d]);
+  if ((d && !pending) || rec.error) markReady('meeting-record');
+  if ((rec.loading && !d) || pending) {
+    return <section class="card"><div class="state state-loading" role="status" data-record-pending><Spinner /> {t('mt.recordPending')}</div></section>;
+  }
   if (rec.error) return <section class="card"><Failure error={rec.error} onRetry={rec.reload} /></section>;
-  const r = rec.data.record || rec.data;
+  const r = d;
   const lines = linesOf(r);
   return (
-    <section class="card" data-meeting-record={rec.data.id || id}>
-      <h2>{r.topic || t('mt.title')}</h2>
-      <p class="muted small">{fmtTime(r.created_at || r.started_at)}</p>
+    <section class="card" data-meeting-record={id}>
+      <h2>{(r.config && r.config.topic) || (r.report && r.report.topic) || t('mt.title')}</h2>
+      <p class="muted small">{fmtTime(r.started_at)}</p>
       <Insights s={r} />
       <details class="question"><summary><span class="q-text">{t('mt.transcript')} · {lines.length}</span></summary>
         <div class="q-body">{lines.map((l) => <p class="pre-wrap">{l.text}</p>)}</div></details>
@@ -145,6 +155,7 @@ function Live({ session, onEnded }) {
   const cfg = session.config || session;
   const lang = cfg.language || getLang();
   const [state, setState] = useState(session);
+  const [base, setBase] = useState(session.elapsed_seconds);
   const [lines, setLines] = useState(() => linesOf(session));
   const [stream, setStream] = useState([]);
   const [text, setText] = useState('');
@@ -152,21 +163,26 @@ function Live({ session, onEnded }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState(null);
   const box = useRef(null);
-  const elapsed = useElapsed(session.elapsed_seconds, true);
+  const elapsed = useElapsed(base, true);
   const ended = useRef(false);
   const finish = () => { if (!ended.current) { ended.current = true; onEnded(); } };
 
   const reread = () => api('GET', BASE + 'sessions/' + id).then((s) => {
     if (isEnded(s)) { finish(); return; }
     setState(s);
-    setLines(linesOf(s));
+    setBase(s.elapsed_seconds);
+    setLines((old) => {
+      const fresh = linesOf(s), ids = new Set(fresh.map((x) => x.id));
+      return ordered(fresh.concat(old.filter((x) => !ids.has(x.id))));
+    });
   }, () => {});
   /* a line goes in: POST .../transcript (the microphone's final text posts itself) */
   const post = async (s, k) => {
     setSending(true); setError(null);
     try {
-      await api('POST', BASE + 'sessions/' + id + '/transcript', { text: s, client_key: k });
-      setLines((old) => [...old, { id: 'me-' + k, text: s }]);
+      const d = await api('POST', BASE + 'sessions/' + id + '/transcript', { text: s, client_key: k });
+      const lid = String(d.turn_id ?? 'me-' + k);
+      setLines((old) => (old.some((x) => x.id === lid) ? old : ordered([...old, { id: lid, seq: d.seq, text: s }])));
       return true;
     } catch (err) { setError(err); return false; } finally { setSending(false); }
   };
@@ -180,8 +196,7 @@ function Live({ session, onEnded }) {
       if (ev.type === 'turn.done' || ev.type === 'turn.failed') reread();
       return;
     }
-    if (ev.summary != null || ev.suggestions || ev.action_items || ev.questions) setState((o) => ({ ...o, ...ev }));
-    else reread();
+    reread();
   });
   useEffect(() => { if (connected) reread(); }, [connected]);
   /* no stream: read the meeting every few seconds */
@@ -249,7 +264,7 @@ function Session({ id }) {
   const s = useAsync(() => api('GET', BASE + 'sessions/' + id), [id]);
   if (s.loading && !s.data) return <section class="card"><Loading /></section>;
   if (s.error) return <section class="card"><Failure error={s.error} onRetry={s.reload} /></section>;
-  if (over || isEnded(s.data)) return <Record id={id} recordId={s.data.record_id} />;
+  if (over || isEnded(s.data)) return <Record id={id} />;
   return <Live key={id} session={s.data} onEnded={() => setOver(true)} />;
 }
 
