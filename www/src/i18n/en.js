@@ -865,6 +865,7 @@ export default {
   'mi.askReference': 'Show a reference answer',
   'mi.active': 'In progress',
   'mi.followup': 'Follow-up',
+  'mi.timeUp': 'Time is up: send your last answer, or end the interview for the report',
   'mi.again': 'Another interview',
   'mt.title': 'Meeting assistant',
   'mt.sub': 'Live transcript, a running summary, suggested replies to questions asked of you, and action items',

@@ -7,10 +7,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, getLang } from '../i18n/index.js';
-import { api, upload } from '../api.js';
+import { api, upload, watchTask } from '../api.js';
 import { useChannel } from '../live.js';
 import { navigate, useLocation } from '../router.js';
-import { Empty, Field, Gauge, List, Loading, Spinner, fmtTime, markReady, useAsync } from '../ui.jsx';
+import { Alert, Empty, Field, Gauge, List, Loading, Spinner, fmtTime, markReady, useAsync } from '../ui.jsx';
 import { useMic, useSpeaker } from '../voice.js';
 import { applyTurn, Bubble, chargedOf, clientKey, ordered, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Thinking, Timer, turnsOf, useElapsed } from './live.jsx';
 
@@ -166,14 +166,21 @@ function Reference({ sessionId, q, i }) {
     setSt((s) => ({ ...s, busy: true, error: null }));
     try {
       const d = await api('POST', '/api/v1/interview/ai-reference', { session_id: Number(sessionId) || sessionId, question_index: q.index ?? i, question: q.question, answer: q.answer || '' });
-      setSt({ text: d.reference || '', points: d.key_points, busy: false, error: null });
+      setSt({ text: d.reference || '', points: d.key_points, busy: !!d.task_id, error: null });
+      /* with a model: the builtin reference now, the model's when its task is done */
+      if (d.task_id) {
+        watchTask(d.task_id).promise.then((task) => {
+          const m = task.result && task.result.reference;
+          setSt((x) => ({ ...x, text: m || x.text, busy: false }));
+        }, () => setSt((x) => ({ ...x, busy: false })));
+      }
     } catch (error) { setSt((s) => ({ ...s, busy: false, error })); }
   };
   const adds = q.missing;
   return (
     <div class="q-outline">
       {Array.isArray(adds) && adds.length > 0 && <><span class="q-label">{t('mi.wouldAdd')}</span><List items={adds} kind="tip" /></>}
-      {st.text ? <><span class="q-label">{t('mi.reference')}</span><p class="pre-wrap" data-reference>{st.text}</p>
+      {st.text ? <><span class="q-label">{t('mi.reference')}{st.busy && <> <Spinner /></>}</span><p class="pre-wrap" data-reference>{st.text}</p>
         {Array.isArray(st.points) && st.points.length > 0 && <List items={st.points} />}</>
         : <button type="button" class="btn btn-ghost btn-small" onClick={ask} disabled={st.busy} data-ask-reference>
           {st.busy && <Spinner />}{t('mi.askReference')}</button>}
@@ -377,6 +384,7 @@ function Live({ session, onEnded }) {
         {waiting && !streaming && !(last && last.who === 'them' && last.state === 'pending') && <Thinking />}
       </ol>
       {speaker.error && <Failure error={speaker.error} />}
+      {minutes && elapsed >= minutes * 60 && <Alert kind="warn">{t('mi.timeUp')}</Alert>}
       <form class="answer" onSubmit={send} data-form="answer">
         <Partial mic={mic} />
         <textarea name="answer" rows={3} maxLength={MAX_ANSWER} value={text} data-answer placeholder={t('mi.answerPh')}
