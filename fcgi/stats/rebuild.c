@@ -49,12 +49,12 @@ static const step_t steps[] = {
                                        "AND kind IN ('diagnosis', 'interview') GROUP BY kind, d"},
     {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'application', " LOCAL_DAY(
                         "created_at") " d, COUNT(*) FROM jobs_application GROUP BY d"},
-    {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'mock_interview', d, SUM(n) FROM "
-                    "(SELECT " LOCAL_DAY("updated_at") " d, 2 n FROM partners_match WHERE status = 'accepted' UNION "
-                                                       "ALL SELECT " LOCAL_DAY(
-                                                           "ended_at") ", 1 FROM interview_session WHERE kind = "
-                                                                       "'mock_interview' AND report IS "
-                                                                       "NOT NULL) x GROUP BY d"},
+    {"stats_daily",
+     "INSERT INTO stats_daily (metric, day, value) SELECT 'mock_interview', d, SUM(n) FROM "
+     "(SELECT " LOCAL_DAY("updated_at") " d, 2 n FROM partners_match WHERE status = 'accepted' UNION "
+                                        "ALL SELECT " LOCAL_DAY("ended_at") ", 1 FROM interview_session WHERE kind = "
+                                                                            "'mock_interview' AND report IS "
+                                                                            "NOT NULL) x GROUP BY d"},
     {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'revenue_fen', " LOCAL_DAY(
                         "paid_at") " d, SUM(amount_fen) FROM payments_order WHERE status = 'paid' GROUP BY d"},
     {"stats_daily", "INSERT INTO stats_daily (metric, day, value) SELECT 'payments', " LOCAL_DAY(
@@ -113,8 +113,10 @@ static int64_t run_step(db_t *db, const char *sql, int64_t off)
         return db_exec(db, sql, "");
     case 1:
         return db_exec(db, sql, "i", off);
-    default:
+    case 2:
         return db_exec(db, sql, "ii", off, off);
+    default:
+        return db_exec(db, sql, "iii", off, off, off);
     }
 }
 

@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import threading
-import time
 import uuid
 
 import zmtest
@@ -191,6 +190,32 @@ def test_end_early_and_idempotent_answers():
     assert len([t for t in rec["turns"] if t["role"] == "candidate"]) == 1
 
 
+def worker(*args):
+    p = subprocess.run([os.path.join(BUILD, "zhimai-worker"), "-c", CONF] + list(args), capture_output=True,
+                       text=True, timeout=60, env=dict(os.environ, ZM_VAR=zmtest.VAR))
+    assert p.returncode == 0, "zhimai-worker %s: %s %s" % (args, p.stdout, p.stderr)
+    return p.stdout
+
+
+def test_abandoned_sessions_close_with_their_report():
+    u = member()
+    sid = generate(u)["session_id"]
+    fresh = generate(u)["session_id"]
+    wait_for(lambda: data_of(get("/api/v1/mock-interview/sessions/%d" % sid, u), 200)["turns"][0]["state"] == "done",
+             timeout=20, what="turn 1")
+    sql("UPDATE interview_session SET last_active_at = last_active_at - INTERVAL 16 MINUTE WHERE id = %d" % sid)
+    tid = int(worker("enqueue", "interview.idle", "{}", "--max-attempts", "1").strip())
+
+    def finished():
+        t = json.loads(worker("get", str(tid)))
+        return t if t["state"] in ("done", "failed") else None
+    t = wait_for(finished, timeout=30, step=0.1, what="interview.idle")
+    assert t["state"] == "done" and t["result"]["closed"] >= 1, t
+    rec = report(u, sid)
+    assert rec["end_reason"] == "idle" and rec["report"]["questions"][0]["answer"] == "", rec
+    assert data_of(get("/api/v1/mock-interview/sessions/%d" % fresh, u), 200)["status"] == "active"
+
+
 def test_others_sessions_are_not_found():
     u, other = member(), member("ivx")
     sid = generate(u)["session_id"]
@@ -269,6 +294,19 @@ def test_materials_resume_and_reference():
     assert any("数据" in x for x in ref["improvements"]), ref
     ref = data_of(post("/api/v1/interview/ai-reference", u, {"question": "介绍一个你最有成就感的项目"}), 200, "ref")
     assert ref["reference"] and ref["provider"] == "builtin"
+    # a job from the jobs module: its name is the role, its description the JD
+    hr = zmtest.shared_user("hr", tag="ivhr")
+    job = data_of(zmtest.call("POST", "/api/v1/hr/jobs", hr, {
+        "name": "Kafka 消息平台工程师" + TAG, "company": "测试公司", "city": "上海", "salary": "20k-30k",
+        "status": "open", "description": "负责基于 Kafka 的消息平台，熟悉 Go 与分布式系统。"}), 201, "job")
+
+    def with_job():
+        r = post("/api/v1/mock-interview/generate", u, {"job_id": job["id"], "questions": 2})
+        return r.json["data"] if r.status == 201 else None
+    s = wait_for(with_job, timeout=10, step=0.1, what="generate with the job (after its sync)")
+    v = data_of(get("/api/v1/mock-interview/sessions/%d" % s["session_id"], u), 200, "session")
+    assert v["config"]["role"].startswith("Kafka 消息平台工程师") and v["config"]["has_jd"], v["config"]
+    zmtest.expect_field(post("/api/v1/mock-interview/generate", u, {"job_id": 99999999}), "job_id")
 
 
 def test_meeting_assistant():

@@ -93,6 +93,11 @@ def brute():
         for u in (u1, u2):
             daily["mock_interview"][d] += 1
             monthly[(u, month(d))]["mock_interview"] += 1
+    for uid, ea in sql("SELECT user_id, ended_at FROM interview_session WHERE kind = 'mock_interview' "
+                       "AND report IS NOT NULL"):
+        d = lday(ea)
+        daily["mock_interview"][d] += 1
+        monthly[(uid, month(d))]["mock_interview"] += 1
     first = {}
     for uid, fen, pa in sql("SELECT user_id, amount_fen, paid_at FROM payments_order WHERE status = 'paid'"):
         d = lday(pa)

@@ -11,6 +11,7 @@
 #
 # Then, on the same stack: points (tests/bench/points_bench.py), payments (tests/bench/payments_bench.py:
 # WeChat Pay notifications and orders against the local fake; ZM_BENCH_PAYMENTS orders, 0 skips it),
+# the mock interview (tests/bench/interview_bench.py; ZM_BENCH_INTERVIEW sessions, 0 skips it),
 # matching, and the jobs benchmark (tests/bench/jobs_bench.py: search, sync lag, full resync);
 # ZM_BENCH_JOBS sets how many jobs it generates (default 100000; 0 skips it).
 #
@@ -184,6 +185,14 @@ python3 "$ROOT/tests/bench/points_bench.py" 1000000
 # the message center (issue 17): a broadcast to 100k users is one row; unread count, lists, read-all
 printf '\n'
 python3 "$ROOT/tests/bench/messages_bench.py" 100000 1000 2000 || echo "bench: messages failed" >&2
+# the mock interview (issue 18): 50 concurrent builtin sessions answering at once, answer -> first
+# streamed token (p95 target <= 200 ms) beside /healthz, FastCGI busy time per turn.
+# ZM_BENCH_INTERVIEW sets the sessions (0 skips it).
+if [ "${ZM_BENCH_INTERVIEW:-50}" != 0 ]; then
+    printf '\n== mock interview (tests/bench/interview_bench.py %s)\n' "${ZM_BENCH_INTERVIEW:-50}"
+    /usr/bin/python3 "$ROOT/tests/bench/interview_bench.py" "${ZM_BENCH_INTERVIEW:-50}" ||
+        echo "bench: interview missed a target" >&2
+fi
 # payments (issue 15): one notification's verification + decryption in C (per call), then through nginx
 # against the local WeChat Pay fake: order creation, notification handling (first and duplicate) at 32
 # concurrent, beside /healthz in the same run.  ZM_BENCH_PAYMENTS sets the orders (0 skips it).
