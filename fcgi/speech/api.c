@@ -120,7 +120,9 @@ static int tts_speak(zm_req_t *r, speech_tts_req_t *q)
     }
     if (rc == SPEECH_EPROVIDER || rc == SPEECH_ETIMEOUT) {
         json_object *fields = json_object_new_object();
-        json_object_object_add(fields, "provider", json_object_new_string(detail ? detail : ""));
+        json_object *why = json_object_new_array();
+        json_object_array_add(why, json_object_new_string(detail ? detail : ""));
+        json_object_object_add(fields, "provider", why);
         const zm_error_map_t *e = rc == SPEECH_EPROVIDER ? &tts_errors[3] : &tts_errors[4];
         return zm_reply_error(r, e->status, e->error, e->message, fields);
     }

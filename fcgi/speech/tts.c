@@ -386,7 +386,8 @@ static size_t remote_cb(char *p, size_t size, size_t nmemb, void *arg)
     curl_easy_getinfo(j->c, CURLINFO_RESPONSE_CODE, &status);
     if (status != 200) {
         /* an error's body is kept for its reason; the browser gets JSON, not this */
-        zm_buf_append(NULL, &j->err, p, n < 4096 - j->err.len ? n : 0, 4096);
+        size_t room = j->err.len < 4096 ? 4096 - j->err.len : 0;
+        zm_buf_append(NULL, &j->err, p, n < room ? n : room, 4096);
         return n;
     }
     if (!j->began) {
