@@ -274,7 +274,9 @@ function Live({ session, onEnded }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState(null);
   const [charged, setCharged] = useState(chargedOf(session));
-  const [autoSpeak, setAutoSpeak] = useState(false);
+  const [autoSpeak, setAutoSpeak] = useState(() => localStorage.getItem('zm.autospeak') === '1');
+  const seen = useRef(turns);
+  seen.current = turns;
   const list = useRef(null);
   const speaker = useSpeaker();
   const mic = useMic({ lang, onFinal: (s) => setText((x) => (x ? x.trim() + ' ' : '') + s) });
@@ -310,7 +312,11 @@ function Live({ session, onEnded }) {
     setTurns((old) => applyTurn(old, ev));
     if (ev.type === 'turn.done' || ev.type === 'turn.failed') {
       if (ev.type === 'turn.done' && ev.text == null) reread();
-      if (ev.type === 'turn.done' && autoSpeak && speaker.tts && ev.text) speaker.speak(String(ev.turn_id), ev.text, lang);
+      /* read aloud a turn that has just finished (not one the channel replays) */
+      const before = seen.current.find((x) => x.id === String(ev.turn_id));
+      if (ev.type === 'turn.done' && autoSpeak && speaker.tts && ev.text && !(before && before.state === 'done')) {
+        speaker.speak(String(ev.turn_id), ev.text, lang);
+      }
     }
   });
 
@@ -393,7 +399,7 @@ function Live({ session, onEnded }) {
         {error && <Failure error={error} />}
         <div class="answer-bar">
           <MicButton mic={mic} />
-          {speaker.tts && <label class="check small"><input type="checkbox" checked={autoSpeak} onChange={(e) => setAutoSpeak(e.currentTarget.checked)} data-autospeak /> {t('live.autoSpeak')}</label>}
+          {speaker.tts && <label class="check small"><input type="checkbox" checked={autoSpeak} onChange={(e) => { const on = e.currentTarget.checked; setAutoSpeak(on); localStorage.setItem('zm.autospeak', on ? '1' : '0'); }} data-autospeak /> {t('live.autoSpeak')}</label>}
           <span class="grow" />
           <EndButton onEnd={end} label={t('mi.end')} confirm={t('mi.endConfirm')} />
           <button class="btn btn-primary" type="submit" disabled={sending || waiting || !text.trim() || mic.recording} data-send>
