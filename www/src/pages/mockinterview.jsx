@@ -34,6 +34,8 @@ function Setup() {
   const [error, setError] = useState(null);
   const [errors, setErrors] = useState(null);
   const resumes = useAsync(() => api('GET', '/api/resumes?page_size=100').catch(() => ({ items: [] })));
+  /* from a job's page (?job=): the job's name as the role's hint */
+  const job = useAsync(() => (v.job_id ? api('GET', '/jobs/api/job/' + encodeURIComponent(v.job_id) + '/').catch(() => null) : Promise.resolve(null)), [v.job_id]);
   const set = (k) => (e) => { const x = e.currentTarget.value; setV((o) => ({ ...o, [k]: x })); };
 
   const go = async (e) => {
@@ -80,7 +82,7 @@ function Setup() {
       <h2>{t('mi.setup')}</h2>
       <form onSubmit={go} data-form="mock-setup" novalidate>
         <div class="grid-2 tight">
-          <Field label={t('mi.role')} name="role" errors={errors} hint={v.job_id ? t('mi.forJob', { id: v.job_id }) : null}>
+          <Field label={t('mi.role')} name="role" errors={errors} hint={v.job_id ? t('mi.forJob', { id: (job.data && job.data.name) || '#' + v.job_id }) : null}>
             <input name="role" value={v.role} maxLength={100} placeholder={t('mi.rolePh')} onInput={set('role')} />
           </Field>
           <Field label={t('mi.language')} name="language" errors={errors}>
