@@ -1,15 +1,19 @@
 // Issue 18 item 7 in real Chromium: a user runs a full builtin mock interview on /mock-interview through
 // nginx and nchan, typing the answers -- set up, the interviewer's streamed text, a short answer that
-// draws a follow-up, a reload that rejoins the session with its transcript, more answers, end, the
-// report with per-question scores -- and 模拟面试 and 会议助手 at phone width (375 px, no sideways
-// scrolling; a normal member starting a meeting is shown the upgrade link).  No uncaught error or
-// console.error.  Screenshots go to $ZM_VAR/screenshots/mock-*.png.
+// draws a follow-up, a turn read aloud (/api/v1/tts/stream), a reload that rejoins the session with its
+// transcript, more answers, end, the report with per-question scores and a reference answer; 模拟面试
+// and 会议助手 at phone width (375 px, no sideways scrolling; a 青铜 member starting a meeting is shown
+// the upgrade link); a 白银 member's meeting (lines in, summary, a suggested reply, an action item, a
+// reload, the record); and the microphone through the server's recognition (Chromium's fake
+// microphone; zhimai-fcgi and zhimai-worker restarted against tests/api/fake_speech.py, then restored):
+// live partials, the final text in the answer box, sent.  No uncaught error or console.error.
+// Screenshots go to $ZM_VAR/screenshots/mock-*.png.
 //
 // Needs a running stack (ZM_VAR with $ZM_VAR/stack.env, as journey.test.mjs).
 //   ZM_VAR=var tests/browser/run.sh mockinterview.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +32,7 @@ function stackEnv(key) {
 const URL_ = stackEnv('ZM_URL').replace(/\/$/, '');
 const BUILD = stackEnv('ZM_BUILD');
 const CONF = stackEnv('ZM_CONF');
+const ROOT = stackEnv('ZM_ROOT') || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const SHOTS = path.join(VAR || os.tmpdir(), 'screenshots');
 fs.mkdirSync(SHOTS, { recursive: true });
 const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
@@ -57,7 +62,7 @@ async function made(role, fen, tag = '') {
 }
 
 async function newPage(viewport, label, tk = tokens) {
-  const c = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const c = await browser.newContext({ viewport, locale: 'zh-CN', permissions: ['microphone'] });
   await c.addInitScript((t) => {
     if (!localStorage.getItem('zm.tokens')) localStorage.setItem('zm.tokens', JSON.stringify(t));
     /* count the session channel's streamed pieces (turn.delta) this page receives */
@@ -109,13 +114,35 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: process.env.ZM_CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync',
+      /* a microphone that plays a test tone, granted without asking */
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   ({ c: ctx, p: page } = await newPage({ width: 1280, height: 800 }, 'desktop'));
 });
 
+/* the stack's zhimai-fcgi and zhimai-worker again, with the environment's ZM_SPEECH_* replaced by extra
+ * (none: the stack's own configuration), as zmtest.restart_daemons does */
+let fake = null, restarted = false;
+async function restartDaemons(extra) {
+  const env = { ...process.env, ZM_VAR: VAR, ZM_BUILD: BUILD };
+  for (const k of Object.keys(env)) if (k.startsWith('ZM_SPEECH_') || (extra && /proxy/i.test(k))) delete env[k];
+  Object.assign(env, extra || {});
+  for (const cmd of ['worker-stop', 'fcgi-stop', 'fcgi-start', 'worker-start']) {
+    const r = spawnSync(path.join(ROOT, 'dev'), [cmd], { env, encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, `./dev ${cmd}: ${r.stdout} ${r.stderr}`);
+  }
+  for (let i = 0; i < 300; i++) {
+    try { if ((await fetch(URL_ + '/healthz')).status === 200) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail('/healthz after a restart');
+}
+
 after(async () => {
   if (browser) await browser.close();
+  if (restarted) await restartDaemons(null);
+  if (fake) fake.kill();
 });
 
 let sessionId = null;
@@ -279,6 +306,39 @@ test('会议助手 by a 白银 member at phone width: lines in, summary, a sugge
   await p.screenshot({ path: path.join(SHOTS, 'mock-phone-meeting-record.png'), fullPage: true });
   await p.goto(URL_ + '/meeting');
   await p.locator(`[data-meeting-records] [data-record-id="${id}"]`).waitFor();
+  await c.close();
+  assert.deepEqual(problems, []);
+});
+
+test('the microphone through the server\'s speech recognition: live partials, the final text, sent as the answer', async () => {
+  // the daemons against tests/api/fake_speech.py (an OpenAI-compatible /v1/audio/transcriptions that
+  // answers "audio N bytes"), a partial every 4 KiB of audio
+  fake = spawn('/usr/bin/python3', [path.join(ROOT, 'tests/api/fake_speech.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let buf = '';
+    fake.stdout.on('data', (d) => { buf += d; if (buf.includes('\n')) resolve(buf.split('\n')[0].trim()); });
+    fake.on('exit', (c) => reject(new Error('fake_speech.py exited ' + c)));
+  });
+  restarted = true;
+  await restartDaemons({ ZM_SPEECH_ASR_PROVIDER: 'openai', ZM_SPEECH_ASR_URL: `http://127.0.0.1:${port}/v1`,
+    ZM_SPEECH_ASR_MODEL: 'asr-fake', ZM_SPEECH_ASR_PARTIAL_BYTES: '4096' });
+
+  const { c, p } = await newPage({ width: 375, height: 740 }, 'mic');
+  await p.goto(URL_ + '/mock-interview');
+  await p.fill('[data-form=mock-setup] input[name=role]', '后端开发工程师');
+  await p.click('[data-form=mock-setup] [data-start]');
+  await p.waitForURL(/\/mock-interview\/\d+$/);
+  await them(p).first().waitFor();
+  await p.locator('[data-mic=asr]').click();
+  // a partial transcript shows while recording
+  await p.locator('[data-partial]', { hasText: /audio \d+ bytes/ }).waitFor();
+  await p.screenshot({ path: path.join(SHOTS, 'mock-phone-mic.png'), fullPage: true });
+  await p.locator('[data-mic=asr]').click();
+  // stop: the final transcript lands in the answer box, to be read over and sent
+  await p.waitForFunction(() => /audio \d+ bytes/.test(document.querySelector('[data-form=answer] textarea').value));
+  await p.click('[data-form=answer] [data-send]');
+  await p.locator('[data-chat] [data-who=me]', { hasText: /audio \d+ bytes/ }).waitFor();
+  await them(p).nth(1).waitFor();
   await c.close();
   assert.deepEqual(problems, []);
 });
