@@ -7,7 +7,8 @@
  *             channel as {type: "asr.partial", asr_id, text, final};
  *   'browser' the browser's own webkitSpeechRecognition;
  *   null      typing only (the button is not shown).
- * While recording, partial is the live transcript; on stop onFinal(text) gets what was said.
+ * While recording, partial is the live transcript; on stop (stopping while the last transcription
+ * runs) onFinal(text) gets what was said.
  *
  * useSpeaker() plays a text through POST /api/v1/tts/stream (fetch → Blob → object URL, revoked
  * when the next one starts or the page goes).
@@ -37,6 +38,7 @@ export function useMic({ lang, onFinal }) {
   const [mode, setMode] = useState(undefined);
   const [recording, setRecording] = useState(false);
   const [partial, setPartial] = useState('');
+  const [stopping, setStopping] = useState(false);
   const [error, setError] = useState(null);
   const cur = useRef(null);
   const done = useRef(onFinal);
@@ -54,6 +56,7 @@ export function useMic({ lang, onFinal }) {
   const finish = (text) => {
     cur.current = null;
     setRecording(false);
+    setStopping(false);
     setPartial('');
     const s = (text || '').trim();
     if (s) done.current(s);
@@ -66,12 +69,12 @@ export function useMic({ lang, onFinal }) {
     try { d = await api('POST', '/api/v1/paraformer/start', { lang, format: 'webm' }); } catch (e) { stream.getTracks().forEach((x) => x.stop()); throw e; }
     const id = String(d.asr_id);
     const rec = new MediaRecorder(stream, { mimeType: recorderType() });
-    let seq = 0, chain = Promise.resolve(), text = '', aborted = false, onFinal = null;
+    let seq = 0, chain = Promise.resolve(), text = '', aborted = false, final = false, onFinal = null, stopping = false;
     const off = listen((ev) => {
       if (!ev || ev.type !== 'asr.partial' || String(ev.asr_id) !== id) return;
       text = ev.text || '';
       setPartial(text);
-      if (ev.final && onFinal) onFinal();
+      if (ev.final) { final = true; if (onFinal) onFinal(); }
     });
     rec.ondataavailable = (e) => {
       if (!e.data || !e.data.size || aborted) return;
@@ -83,12 +86,15 @@ export function useMic({ lang, onFinal }) {
     rec.start(500);
     cur.current = {
       async stop() {
+        if (stopping) return;
+        stopping = true;
+        setStopping(true);
         if (rec.state !== 'inactive') rec.stop();
         stream.getTracks().forEach((x) => x.stop());
         await stopped;
         await chain;
         /* stop answers the final text, or queues the last transcription (asr.partial, final) */
-        const last = new Promise((r) => { onFinal = r; setTimeout(r, 20000); });
+        const last = new Promise((r) => { onFinal = r; if (final) r(); else setTimeout(r, 20000); });
         try {
           const r = await api('POST', '/api/v1/paraformer/stop', { asr_id: id });
           if (r && r.final) text = r.text || text; else await last;
@@ -139,7 +145,7 @@ export function useMic({ lang, onFinal }) {
     }
   };
   const stop = () => { if (cur.current) cur.current.stop(); else setRecording(false); };
-  return { mode, recording, partial, error, start, stop };
+  return { mode, recording, stopping, partial, error, start, stop };
 }
 
 export function useSpeaker() {

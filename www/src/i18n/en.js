@@ -799,6 +799,7 @@ export default {
   'live.elapsed': 'Elapsed',
   'live.left': 'Time left',
   'live.listening': 'Listening…',
+  'live.recognizing': 'Recognizing…',
   'live.mic': 'Speak',
   'live.micStop': 'Stop',
   'live.micError': 'Voice input failed:',

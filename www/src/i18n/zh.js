@@ -799,6 +799,7 @@ export default {
   'live.elapsed': '已用时',
   'live.left': '剩余时间',
   'live.listening': '正在聆听…',
+  'live.recognizing': '识别中…',
   'live.mic': '语音输入',
   'live.micStop': '停止录音',
   'live.micError': '语音输入出错：',

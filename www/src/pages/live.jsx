@@ -145,11 +145,12 @@ export function MicButton({ mic }) {
   if (!mic.mode) return null;
   return (
     <button type="button" class={'btn mic' + (mic.recording ? ' recording' : '')} data-mic={mic.mode}
-      aria-pressed={mic.recording} onClick={() => (mic.recording ? mic.stop() : mic.start())}
+      aria-pressed={mic.recording} onClick={() => (mic.recording ? mic.stop() : mic.start())} disabled={mic.stopping}
       title={mic.recording ? t('live.micStop') : t('live.mic')}>
       <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor"
         d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z" /></svg>
-      <span>{mic.recording ? t('live.micStop') : t('live.mic')}</span>
+      {mic.stopping && <Spinner />}
+      <span>{mic.stopping ? t('live.recognizing') : mic.recording ? t('live.micStop') : t('live.mic')}</span>
     </button>
   );
 }
