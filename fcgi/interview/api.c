@@ -265,7 +265,7 @@ int iv_api_generate(zm_req_t *r)
             c.notes = c.notes ? zm_psprintf(r->a, "%s\n%s", c.notes, text) : text;
         }
     }
-    if ((rc = iv_plan_build(r->a, &c, &plan)) != ZM_OK) {
+    if ((rc = iv_plan_build(r->db, r->a, &c, &plan)) != ZM_OK) {
         return zm_reply_from_rc(r, rc);
     }
     zm_req_own(r, plan);

@@ -4,9 +4,11 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis.h"
 #include "conf.h"
+#include "content.h"
 #include "interview.h"
 #include "llm.h"
 #include "log.h"
@@ -52,11 +54,50 @@ static int category_fits(const char *type, const char *cat)
     return 1;
 }
 
-int iv_plan_build(zm_arena_t *a, const iv_config_t *c, json_object **plan)
+/* the questions admins added to the classic bank (content.h; the analyzer's own are already in its
+ * prediction): those of the type's categories whose tag is in the role, JD, notes or resume, or that
+ * have none, first in the plan, at most half of it */
+static void admin_questions(db_t *db, zm_arena_t *a, const iv_config_t *c, const char *job, json_object *plan, int want)
+{
+    content_qfilter_t f = {0};
+    int take = want / 2 > 0 ? want / 2 : 1;
+
+    /* the bank is a few hundred questions: a few pages at most (generate is not a hot path) */
+    for (int64_t page = 1, total = 1; take > 0 && page <= 5 && (page - 1) * 200 < total; page++) {
+        json_object *items, *v;
+        if (content_question_list(db, a, &f, page, 200, &items, &total) != ZM_OK) {
+            return; /* the analyzer's questions alone */
+        }
+        for (size_t i = 0; i < json_object_array_length(items) && take > 0; i++) {
+            json_object *q = json_object_array_get_idx(items, i), *item;
+            const char *src = json_object_object_get_ex(q, "source", &v) ? json_object_get_string(v) : "";
+            const char *cat = json_object_object_get_ex(q, "category", &v) ? json_object_get_string(v) : "";
+            const char *tag = json_object_object_get_ex(q, "tag", &v) && v ? json_object_get_string(v) : "";
+            if (strcmp(src, "admin") != 0 || !category_fits(c->type, cat) ||
+                (tag && *tag && !(job && strcasestr(job, tag)) &&
+                 !(c->resume_text && strcasestr(c->resume_text, tag)))) {
+                continue;
+            }
+            item = json_object_new_object();
+            json_object_object_add(item, "index", json_object_new_int((int)json_object_array_length(plan)));
+            json_object_object_add(item, "category", json_object_new_string(cat));
+            json_object_object_add(item, "question", json_object_get(json_object_object_get(q, "question")));
+            json_object_object_add(item, "why", json_object_get(json_object_object_get(q, "why")));
+            json_object_object_add(item, "outline",
+                                   json_object_object_get_ex(q, "outline", &v) ? json_object_get(v)
+                                                                               : json_object_new_array());
+            json_object_array_add(plan, item);
+            take--;
+        }
+        json_object_put(items);
+    }
+}
+
+int iv_plan_build(db_t *db, zm_arena_t *a, const iv_config_t *c, json_object **plan)
 {
     zm_buf_t job = {0};
-    json_object *qs, *groups, *pool = json_object_new_array();
-    int rc, want = c->questions > 0 ? c->questions : 5, per = 0;
+    json_object *qs, *groups;
+    int rc, want = c->questions > 0 ? c->questions : 5;
     size_t ng;
 
     if (c->role && *c->role) {
@@ -72,13 +113,14 @@ int iv_plan_build(zm_arena_t *a, const iv_config_t *c, json_object **plan)
     }
     rc = an_builtin_questions(a, c->resume_text, job.data, 50, &qs);
     if (rc != ZM_OK) {
-        json_object_put(pool);
         return rc;
     }
     *plan = json_object_new_array();
+    if (db != NULL) {
+        admin_questions(db, a, c, job.data, *plan, want);
+    }
     if (!json_object_object_get_ex(qs, "groups", &groups)) {
         json_object_put(qs);
-        json_object_put(pool);
         return ZM_ERR;
     }
     ng = json_object_array_length(groups);
@@ -117,11 +159,8 @@ int iv_plan_build(zm_arena_t *a, const iv_config_t *c, json_object **plan)
                 break;
             }
         }
-        per++;
     }
-    ZM_UNUSED(per);
     json_object_put(qs);
-    json_object_put(pool);
     return json_object_array_length(*plan) > 0 ? ZM_OK : ZM_ERR;
 }
 

@@ -100,8 +100,10 @@ extern const char *const iv_types[];        /* technical behavioral hr mixed */
 extern const char *const iv_difficulties[]; /* easy medium hard */
 extern const char *const iv_languages[];    /* zh en */
 
-/** The builtin plan: [{index, category, question, why, outline: [...]}] (analysis' prediction engine). */
-int iv_plan_build(zm_arena_t *a, const iv_config_t *c, json_object **plan);
+/** The plan: [{index, category, question, why, outline: [...]}]: questions admins added to the classic
+ *  bank (content.h) that fit the type and name a skill of the role, JD, notes or resume (at most half;
+ *  db NULL: none), then the analysis engine's prediction, by type. */
+int iv_plan_build(db_t *db, zm_arena_t *a, const iv_config_t *c, json_object **plan);
 
 /** Store a JD or notes material: *out {id, kind, name, chars}. */
 int iv_material_add(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, const char *name, const char *text,

@@ -307,6 +307,16 @@ def test_materials_resume_and_reference():
     v = data_of(get("/api/v1/mock-interview/sessions/%d" % s["session_id"], u), 200, "session")
     assert v["config"]["role"].startswith("Kafka 消息平台工程师") and v["config"]["has_jd"], v["config"]
     zmtest.expect_field(post("/api/v1/mock-interview/generate", u, {"job_id": 99999999}), "job_id")
+    # a question an admin added to the classic bank, tagged with a skill of the role: first in the plan
+    ad = zmtest.shared_user("admin", tag="ivadmin")
+    tag = "Flink%s" % TAG
+    q = data_of(zmtest.call("POST", "/api/v1/admin/classic-questions", ad, {
+        "category": "technical", "tag": tag, "question": "%s 的检查点机制如何保证精确一次？" % tag,
+        "why": "考察流处理", "outline": ["检查点与屏障", "两阶段提交"]}), 201, "admin question")
+    s = generate(u, role="%s 开发工程师" % tag, questions=4)
+    assert s["plan"][0]["question"] == q["question"] and s["plan"][0]["outline"] == q["outline"], s["plan"]
+    assert [p["index"] for p in s["plan"]] == [0, 1, 2, 3]
+    assert q["question"] not in [p["question"] for p in generate(u, role="前端工程师")["plan"]]
 
 
 def test_meeting_assistant():

@@ -17,7 +17,16 @@ The FastCGI busy time per turn is zhimai-fcgi's own request time of POST .../cha
 (zhimai_http_request_duration_seconds in /metrics, the run's delta / its count): what a turn holds a
 FastCGI worker for -- the model's (or the builtin's) work never runs there.
 
-Measured: see the report of the run (docs/internals/interview.md keeps the last figures).
+Also the CPU time per turn of each process (zhimai-fcgi, zhimai-worker, nginx, MariaDB, this client):
+steadier than latencies on a shared machine.
+
+Measured (Release build, 2 cores shared with other helpers' builds, load average 8-12; 50 sessions x
+4 answers, all sessions answering at the same instant): first token p50 176-261 ms, p95 233-319 ms
+(over the 200 ms target under that load), /healthz p50 1.7-6 ms in the same runs; 214-292 turns/s;
+the POST's own round trip p50 9-49 ms; FastCGI busy time per turn 3.6-5.9 ms (ASan build 2-5 ms at
+low load); CPU per turn zhimai-fcgi 0.5 ms, zhimai-worker 0.8 ms, nginx 0.95 ms, MariaDB 1.9 ms,
+this client 1.4 ms: about 4 ms of the server's CPU a turn, so a burst of 50 answers is about 100 ms
+of both cores' work -- the queue wait behind it is the p95.  One session alone: first token 6.5 ms.
 """
 import http.client
 import json
@@ -114,6 +123,44 @@ def metric(name_route):
     return out
 
 
+def ticks(master):
+    """CPU ticks (user + system) of a master process and its children; the master's reaped children too."""
+    t = 0
+    for p in [master] + zmtest.children(master):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                f = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        t += int(f[11]) + int(f[12]) + (int(f[13]) + int(f[14]) if p == master else 0)
+    return t
+
+
+def cpu():
+    """{component: CPU ticks} of zhimai-fcgi, zhimai-worker, nginx, MariaDB and this process."""
+    out = {}
+    for name, pidfile in (("zhimai-fcgi", "zhimai-fcgi.pid"), ("zhimai-worker", "zhimai-worker.pid"),
+                          ("nginx", "nginx.pid")):
+        try:
+            out[name] = ticks(zmtest.pidfile(pidfile))
+        except (OSError, ValueError):
+            out[name] = 0
+    db = [int(d) for d in os.listdir("/proc") if d.isdigit() and _is_mariadb(int(d))]
+    out["MariaDB"] = sum(ticks(p) for p in db)
+    t = os.times()
+    out["bench client"] = int((t.user + t.system) * os.sysconf("SC_CLK_TCK"))
+    return out
+
+
+def _is_mariadb(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            cmd = f.read().split(b"\0")
+        return cmd[0].endswith((b"mariadbd", b"mysqld")) and any(zmtest.VAR.encode() in c for c in cmd)
+    except OSError:
+        return False
+
+
 def pct(xs, p):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(len(xs) * p))] if xs else float("nan")
@@ -178,6 +225,7 @@ def main():
     [t.start() for t in threads]
     start.wait(180)
     before = metric("POST /api/v1/mock-interview/chat/stream")
+    cpu0 = cpu()
     fl = threading.Thread(target=floor)
     fl.start()
     t0 = time.perf_counter()
@@ -186,6 +234,7 @@ def main():
     stop.set()
     fl.join()
     after = metric("POST /api/v1/mock-interview/chat/stream")
+    cpu1 = cpu()
     if errors:
         print("interview bench: %d sessions failed: %s" % (len(errors), errors[:3]))
         sys.exit(1)
@@ -202,6 +251,11 @@ def main():
           % (statistics.median(healthz), pct(healthz, 0.95), p95 / max(pct(healthz, 0.95), 0.001)))
     print("  FastCGI busy time per turn (zhimai-fcgi's time in POST chat/stream): %.2f ms over %d requests"
           % (busy_ms, n))
+    hz = os.sysconf("SC_CLK_TCK")
+    print("  CPU per turn (ms; the /healthz floor's requests included): " + ", ".join(
+        "%s %.2f" % (k, (cpu1[k] - cpu0[k]) * 1000.0 / hz / len(first_token)) for k in cpu0))
+    with open("/proc/loadavg") as f:
+        print("  load average %s" % " ".join(f.read().split()[:3]))
     if p95 > 200:
         print("interview bench: first-token p95 %.1f ms over the 200 ms target" % p95)
         sys.exit(1)
