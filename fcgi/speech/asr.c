@@ -577,3 +577,30 @@ int speech_asr_transcribe(db_t *db, zm_arena_t *a, const char *asr_id, int64_t g
     }
     return ZM_OK;
 }
+
+int speech_metrics(db_t *db, zm_arena_t *a, zm_buf_t *out)
+{
+    db_res_t res;
+    const char *m;
+
+    m = zm_psprintf(a,
+                    "# HELP zhimai_speech_ready Whether this process can speak (TTS) and hand audio to a recognizer "
+                    "(ASR).\n"
+                    "# TYPE zhimai_speech_ready gauge\n"
+                    "zhimai_speech_ready{kind=\"tts\"} %d\nzhimai_speech_ready{kind=\"asr\"} %d\n",
+                    speech_tts_ready(), speech_asr_ready());
+    if (m == NULL || zm_buf_puts(a, out, m) != ZM_OK) {
+        return ZM_ENOMEM;
+    }
+    if (db_query(db, a, &res,
+                 "SELECT COUNT(*), COALESCE(SUM(audio_bytes), 0) FROM speech_asr_session WHERE state = 'open'",
+                 NULL) != ZM_OK) {
+        return ZM_OK; /* the tasks module says zhimai_db_up 0 */
+    }
+    m = zm_psprintf(a,
+                    "# HELP zhimai_speech_asr_open Recognition sessions still open, and the audio they hold.\n"
+                    "# TYPE zhimai_speech_asr_open gauge\n"
+                    "zhimai_speech_asr_open{what=\"sessions\"} %s\nzhimai_speech_asr_open{what=\"bytes\"} %s\n",
+                    db_val(&res, 0, 0), db_val(&res, 0, 1));
+    return m ? zm_buf_puts(a, out, m) : ZM_ENOMEM;
+}

@@ -6,9 +6,13 @@
 #include "conf.h"
 #include "registry.h"
 #include "server.h"
+#include "speech.h"
 #include "speech_api.h"
 #include "speech_int.h"
 #include "speech_tasks.h"
+
+_Static_assert(ZM_IN_RANGE(SPEECH_EOFF, ZM_ERANGE_SPEECH) && ZM_IN_RANGE(SPEECH_ESEQ, ZM_ERANGE_SPEECH),
+               "speech's codes are in its range");
 
 static const zm_conf_key_t speech_keys[] = {
     ZM_CONF_E("speech.tts_provider", "espeak", "espeak|openai|off",
@@ -80,4 +84,5 @@ const zm_module_t zm_speech_module = {
     .ntasks = ZM_ARRAY_LEN(speech_tasks),
     .purges = speech_purges,
     .npurges = ZM_ARRAY_LEN(speech_purges),
+    .metrics = speech_metrics,
 };

@@ -7,6 +7,8 @@
 
 #include <curl/curl.h>
 
+#include "buf.h"
+#include "db.h"
 #include "storage.h"
 
 /** espeak-ng in this process, when speech.tts_provider = espeak (module.c's init_process). */
@@ -23,5 +25,8 @@ struct curl_slist *speech_auth_header(struct curl_slist *h, const char *key);
 
 /** A provider's error text, cut to a short printable reason in the arena. */
 const char *speech_reason(zm_arena_t *a, long status, const char *body, size_t len);
+
+/** GET /metrics: whether TTS and ASR can run here, open recognition sessions and their audio. */
+int speech_metrics(db_t *db, zm_arena_t *a, zm_buf_t *out);
 
 #endif

@@ -76,6 +76,9 @@ def test_capabilities_default():
     assert d["asr"] is False and d["asr_provider"] == "off", d
     assert d["tts_max_chars"] == 600 and d["asr_formats"] == ["wav", "webm", "pcm16"], d
     expect_error(request("GET", "/api/v1/speech/capabilities"), 401)
+    m = request("GET", "/metrics").body.decode()
+    assert 'zhimai_speech_ready{kind="tts"} 1' in m and 'zhimai_speech_ready{kind="asr"} 0' in m, m[-2000:]
+    assert 'zhimai_speech_asr_open{what="sessions"}' in m, m[-2000:]
 
 
 def test_tts_espeak_is_speech_of_plausible_length():
