@@ -868,6 +868,7 @@ export default {
   'mi.followup': 'Follow-up',
   'mi.timeUp': 'Time is up: send your last answer, or end the interview for the report',
   'jobs.mock': 'Practise an interview for this job',
+  'mi.closing': 'The interview is over: writing your report…',
   'mi.again': 'Another interview',
   'mt.title': 'Meeting assistant',
   'mt.sub': 'Live transcript, a running summary, suggested replies to questions asked of you, and action items',

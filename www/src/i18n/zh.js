@@ -868,6 +868,7 @@ export default {
   'mi.followup': '追问',
   'mi.timeUp': '时间到：发送最后一个回答，或结束面试查看报告',
   'jobs.mock': '模拟面试这个职位',
+  'mi.closing': '面试已结束，正在生成报告…',
   'mi.again': '再来一场',
   'mt.title': '会议助手',
   'mt.sub': '实时记录会议，自动总结，识别问你的问题并给出回复建议，整理待办事项',

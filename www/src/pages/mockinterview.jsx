@@ -326,12 +326,14 @@ function Live({ session, onEnded }) {
   const last = turns.slice(-1)[0];
   const waiting = !last || last.who === 'me' || last.state === 'pending' || last.state === 'streaming';
   const streaming = last && last.state === 'streaming';
+  /* the interviewer said goodbye: the report is being written (session.ended follows) */
+  const closing = !!last && last.kind === 'closing' && last.state === 'done';
   /* no stream (or not yet): read the session while the interviewer is due to speak */
   useEffect(() => {
-    if (!waiting || connected) return undefined;
+    if ((!waiting && !closing) || connected) return undefined;
     const h = setInterval(reread, 1500);
     return () => clearInterval(h);
-  }, [waiting, connected]);
+  }, [waiting, closing, connected]);
   /* the stream may have opened after the turn began: read once when it connects */
   useEffect(() => { if (connected) reread(); }, [connected]);
   useEffect(() => { markReady('mock-live'); }, []);
@@ -392,7 +394,8 @@ function Live({ session, onEnded }) {
         {waiting && !streaming && !(last && last.who === 'them' && last.state === 'pending') && <Thinking />}
       </ol>
       {speaker.error && <Failure error={speaker.error} />}
-      {minutes && elapsed >= minutes * 60 && <Alert kind="warn">{t('mi.timeUp')}</Alert>}
+      {closing ? <Alert>{t('mi.closing')}</Alert>
+        : minutes && elapsed >= minutes * 60 && <Alert kind="warn">{t('mi.timeUp')}</Alert>}
       <form class="answer" onSubmit={send} data-form="answer">
         <Partial mic={mic} />
         <textarea name="answer" rows={3} maxLength={MAX_ANSWER} value={text} data-answer placeholder={t('mi.answerPh')}
@@ -404,7 +407,7 @@ function Live({ session, onEnded }) {
           {speaker.tts && <label class="check small"><input type="checkbox" checked={autoSpeak} onChange={(e) => { const on = e.currentTarget.checked; setAutoSpeak(on); localStorage.setItem('zm.autospeak', on ? '1' : '0'); }} data-autospeak /> {t('live.autoSpeak')}</label>}
           <span class="grow" />
           <EndButton onEnd={end} label={t('mi.end')} confirm={t('mi.endConfirm')} />
-          <button class="btn btn-primary" type="submit" disabled={sending || waiting || !text.trim() || mic.recording} data-send>
+          <button class="btn btn-primary" type="submit" disabled={sending || waiting || closing || !text.trim() || mic.recording} data-send>
             {sending && <Spinner />}{t('mi.send')}</button>
         </div>
       </form>
