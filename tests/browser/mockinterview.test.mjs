@@ -335,7 +335,13 @@ test('the microphone through the server\'s speech recognition: live partials, th
   await p.screenshot({ path: path.join(SHOTS, 'mock-phone-mic.png'), fullPage: true });
   await p.locator('[data-mic=asr]').click();
   // stop: the final transcript lands in the answer box, to be read over and sent
-  await p.waitForFunction(() => /audio \d+ bytes/.test(document.querySelector('[data-form=answer] textarea').value));
+  // (polled from here: the page's CSP refuses the eval that waitForFunction would need)
+  let said = '';
+  for (let i = 0; i < 600 && !/audio \d+ bytes/.test(said); i++) {
+    said = await p.inputValue('[data-form=answer] textarea');
+    if (!/audio \d+ bytes/.test(said)) await p.waitForTimeout(100);
+  }
+  assert.match(said, /audio \d+ bytes/);
   await p.click('[data-form=answer] [data-send]');
   await p.locator('[data-chat] [data-who=me]', { hasText: /audio \d+ bytes/ }).waitFor();
   await them(p).nth(1).waitFor();
