@@ -307,60 +307,74 @@ int iv_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const iv_config_
 }
 
 /* a candidate's answer (mock_interview) or a transcript line (meeting) and the reply it queues */
+/* The turn a client_key already made in session_id: 1 with its ids, 0 when there is none. */
+static int find_key(db_t *db, zm_arena_t *a, int64_t session_id, const char *client_key, int64_t *cand_id, int *seq,
+                    int64_t *reply_id)
+{
+    db_res_t k;
+    int rc;
+
+    if (client_key == NULL) {
+        return 0;
+    }
+    rc = db_query(db, a, &k,
+                  "SELECT t.id, t.seq, r.id FROM interview_turn t LEFT JOIN interview_turn r ON r.session_id = "
+                  "t.session_id AND r.seq = t.seq + 1 WHERE t.session_id = ? AND t.client_key = ?",
+                  "is", session_id, client_key);
+    if (rc != ZM_OK) {
+        return rc;
+    }
+    if (k.nrows == 0) {
+        return 0;
+    }
+    *cand_id = db_int(&k, 0, 0);
+    *seq = (int)db_int(&k, 0, 1);
+    *reply_id = db_val(&k, 0, 2) ? db_int(&k, 0, 2) : 0;
+    return 1;
+}
+
 static int add_line(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, const char *text,
                     const char *client_key, json_object **out)
 {
     int meeting = strcmp(kind, "meeting") == 0;
     db_res_t res;
-    int64_t n, cand_id, reply_id;
-    int rc, seq, qi = -1, dup = 0;
+    int64_t n, cand_id = 0, reply_id = 0;
+    int rc, seq = 0, qi = -1, dup = 0;
 
     if ((rc = db_begin(db)) != ZM_OK) {
         return rc;
     }
-    rc = db_query(db, a, &res, "SELECT user_id, status, kind FROM interview_session WHERE id = ? FOR UPDATE", "i",
-                  session_id);
+    /* the session, locked (its lines are numbered one at a time), with its last turn */
+    rc = db_query(db, a, &res,
+                  "SELECT s.user_id, s.status, s.kind, t.seq, t.role, t.state, t.question_index "
+                  "FROM interview_session s LEFT JOIN interview_turn t ON t.session_id = s.id "
+                  "WHERE s.id = ? ORDER BY t.seq DESC LIMIT 1 FOR UPDATE",
+                  "i", session_id);
     if (rc == ZM_OK && (res.nrows == 0 || db_int(&res, 0, 0) != user_id || strcmp(db_val(&res, 0, 2), kind) != 0)) {
         rc = ZM_ENOTFOUND;
     }
-    if (rc == ZM_OK && client_key) {
-        db_res_t k;
-        rc = db_query(db, a, &k, "SELECT id, seq FROM interview_turn WHERE session_id = ? AND client_key = ?", "is",
-                      session_id, client_key);
-        if (rc == ZM_OK && k.nrows > 0) {
-            db_res_t r2;
-            cand_id = db_int(&k, 0, 0);
-            seq = (int)db_int(&k, 0, 1);
-            rc = db_query(db, a, &r2, "SELECT id FROM interview_turn WHERE session_id = ? AND seq = ?", "iI",
-                          session_id, seq + 1);
-            reply_id = rc == ZM_OK && r2.nrows > 0 ? db_int(&r2, 0, 0) : 0;
-            dup = 1;
-            db_rollback(db);
-            goto answer;
-        }
-    }
-    if (rc == ZM_OK && strcmp(db_val(&res, 0, 1), "active") != 0) {
-        rc = IV_ESTATE;
-    }
     if (rc == ZM_OK) {
-        db_res_t last;
-        rc = db_query(db, a, &last,
-                      "SELECT seq, role, state, question_index FROM interview_turn WHERE session_id = ? "
-                      "ORDER BY seq DESC LIMIT 1",
-                      "i", session_id);
-        if (rc == ZM_OK) {
-            seq = last.nrows ? (int)db_int(&last, 0, 0) : 0;
-            qi = last.nrows ? (int)db_int(&last, 0, 3) : -1;
+        int has_last = db_val(&res, 0, 3) != NULL;
+        seq = has_last ? (int)db_int(&res, 0, 3) : 0;
+        qi = has_last ? (int)db_int(&res, 0, 6) : -1;
+        if (strcmp(db_val(&res, 0, 1), "active") != 0) {
+            rc = IV_ESTATE;
+        } else if (!meeting && has_last && strcmp(db_val(&res, 0, 4), "interviewer") == 0 &&
+                   (strcmp(db_val(&res, 0, 5), "pending") == 0 || strcmp(db_val(&res, 0, 5), "streaming") == 0)) {
             /* the interviewer speaks, then the candidate; a meeting's lines come as they are said */
-            if (!meeting && last.nrows && strcmp(db_val(&last, 0, 1), "interviewer") == 0 &&
-                (strcmp(db_val(&last, 0, 2), "pending") == 0 || strcmp(db_val(&last, 0, 2), "streaming") == 0)) {
-                rc = IV_EBUSY;
-            }
+            rc = IV_EBUSY;
+        }
+        /* a client's retry of a POST that was taken answers what it made, whatever happened since */
+        if (rc != ZM_OK && (dup = find_key(db, a, session_id, client_key, &cand_id, &seq, &reply_id)) != 0) {
+            rc = dup < 0 ? dup : ZM_OK;
         }
     }
-    if (rc != ZM_OK) {
+    if (rc != ZM_OK || dup) {
         db_rollback(db);
-        return rc;
+        if (rc != ZM_OK) {
+            return rc;
+        }
+        goto answer;
     }
     seq++;
     n = db_exec(db,
@@ -368,6 +382,10 @@ static int add_line(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'done', ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
                 "iIssIss", session_id, seq, meeting ? "transcript" : "candidate", meeting ? "line" : "answer", qi, text,
                 client_key);
+    if (n == ZM_EDUP && (dup = find_key(db, a, session_id, client_key, &cand_id, &seq, &reply_id)) == 1) {
+        db_rollback(db); /* the key was used: (session, client_key) is unique */
+        goto answer;
+    }
     if (n < 0) {
         db_rollback(db);
         return (int)n;

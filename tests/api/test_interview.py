@@ -178,8 +178,13 @@ def test_end_early_and_idempotent_answers():
         a2 = answer(u, sid, WITH_NUMBERS, key="same-key")
         assert a2["duplicate"] and a2["turn_id"] == a1["turn_id"] and a2["reply_turn_id"] == a1["reply_turn_id"]
         turn_done(ch, 3)
+        # the reply done, and later the session ended: the same key still answers what it made
+        a3 = answer(u, sid, WITH_NUMBERS, key="same-key")
+        assert a3["duplicate"] and a3["turn_id"] == a1["turn_id"] and a3["reply_seq"] == 3, a3
         d = data_of(post("/api/v1/mock-interview/sessions/%d/end" % sid, u), 202, "end")
         assert d["status"] == "ended" and not d["already_ended"]
+        a4 = answer(u, sid, WITH_NUMBERS, key="same-key")
+        assert a4["duplicate"] and a4["turn_id"] == a1["turn_id"], a4
         d = data_of(post("/api/v1/mock-interview/sessions/%d/end" % sid, u), 202, "end again")
         assert d["already_ended"]
         ch.wait_event(lambda e: e.get("type") == "session.ended", "session.ended")

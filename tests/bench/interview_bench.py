@@ -20,13 +20,14 @@ FastCGI worker for -- the model's (or the builtin's) work never runs there.
 Also the CPU time per turn of each process (zhimai-fcgi, zhimai-worker, nginx, MariaDB, this client):
 steadier than latencies on a shared machine.
 
-Measured (Release build, 2 cores shared with other helpers' builds, load average 8-12; 50 sessions x
-4 answers, all sessions answering at the same instant): first token p50 176-261 ms, p95 233-319 ms
-(over the 200 ms target under that load), /healthz p50 1.7-6 ms in the same runs; 214-292 turns/s;
-the POST's own round trip p50 9-49 ms; FastCGI busy time per turn 3.6-5.9 ms (ASan build 2-5 ms at
-low load); CPU per turn zhimai-fcgi 0.5 ms, zhimai-worker 0.8 ms, nginx 0.95 ms, MariaDB 1.9 ms,
-this client 1.4 ms: about 4 ms of the server's CPU a turn, so a burst of 50 answers is about 100 ms
-of both cores' work -- the queue wait behind it is the p95.  One session alone: first token 6.5 ms.
+Measured (Release build, 2 cores shared with other helpers' builds, load average 6-12; 50 sessions x
+4 answers, all sessions answering at the same instant; eight runs): first token p50 162-261 ms, p95
+209-442 ms (the 200 ms target missed by 5-120 % under that load; it follows the load), /healthz p50
+1.7-7.6 ms in the same runs; 199-381 turns/s; the POST's own round trip p50 9-49 ms; FastCGI busy
+time per turn 2.9-6.9 ms; CPU per turn zhimai-fcgi 0.2-0.55 ms, zhimai-worker 0.7-1.1 ms, nginx
+0.7-1.3 ms, MariaDB 1.65-2.3 ms, this client 1.1-1.65 ms: about 4 ms of the server's CPU a turn, so a
+burst of 50 answers is about 100 ms of both cores' work -- the queue wait behind it is the p95.  One
+session alone: first token 6.5 ms.
 """
 import http.client
 import json
