@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, getLang } from '../i18n/index.js';
 import { api, upload, watchTask } from '../api.js';
 import { useChannel } from '../live.js';
-import { navigate, useLocation } from '../router.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { Alert, Empty, Field, Gauge, List, Loading, Spinner, fmtTime, markReady, useAsync } from '../ui.jsx';
 import { useMic, useSpeaker } from '../voice.js';
 import { applyTurn, Bubble, chargedOf, clientKey, ordered, EndButton, Failure, isEnded, MicButton, Partial, PointsMeter, Thinking, Timer, turnsOf, useElapsed } from './live.jsx';
@@ -226,6 +226,10 @@ function Report({ sessionId }) {
   return (
     <section class="card result" data-report={sessionId}>
       <h2>{t('mi.report')}</h2>
+      {['time', 'points', 'idle'].includes(d.end_reason) && (
+        <Alert kind="warn"><span data-end-reason={d.end_reason}>{t('mi.endedBy.' + d.end_reason)}</span>
+          {d.end_reason === 'points' && <> <Link href="/upgrade">{t('live.upgrade')} ›</Link></>}</Alert>
+      )}
       <div class="result-top">
         <Gauge score={overall} label={t('mi.overall')} />
         <div class="result-summary">
