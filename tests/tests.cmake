@@ -183,6 +183,11 @@ set_tests_properties(browser.payment PROPERTIES FIXTURES_REQUIRED stack ENVIRONM
 # 意见反馈 and 工单 with an admin: adopt, answer, the live thread (issue 17 items 2, 3)
 add_test(NAME browser.tickets COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh tickets.test.mjs)
 set_tests_properties(browser.tickets PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
+# 模拟面试 typed through nginx and nchan (streamed turns, a follow-up, a reload, the report), 模拟面试 /
+# 会议助手 at phone width, a meeting, and the microphone through the server's ASR (issue 18 item 7);
+# restarts zhimai-fcgi and zhimai-worker against tests/api/fake_speech.py, then restores them
+add_test(NAME browser.mockinterview COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh mockinterview.test.mjs)
+set_tests_properties(browser.mockinterview PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)
 # Issue 18 item 3: espeak-ng's streamed WAV (sizes unknown) and the cached one both play to their end in <audio>
 add_test(NAME browser.speech COMMAND ${CMAKE_SOURCE_DIR}/tests/browser/run.sh speech.test.mjs)
 set_tests_properties(browser.speech PROPERTIES FIXTURES_REQUIRED stack ENVIRONMENT "${ZM_STACK_ENV}" TIMEOUT 300)

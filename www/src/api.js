@@ -61,7 +61,8 @@ async function parse(r) {
   return j.data;
 }
 
-/* api('GET', '/api/resumes') / api('POST', path, body, {auth:false}) / {blob:true} */
+/* api('GET', '/api/resumes') / api('POST', path, body, {auth:false}) / {blob:true}
+ * / {raw: Blob} (the body sent as it is, with the Blob's type: an audio chunk) */
 export async function api(method, path, body, opts = {}) {
   const useAuth = opts.auth !== false;
   const send = async () => {
@@ -69,7 +70,10 @@ export async function api(method, path, body, opts = {}) {
     const tk = getTokens();
     if (useAuth && tk) headers.Authorization = 'Bearer ' + tk.access;
     let b;
-    if (body !== undefined) {
+    if (opts.raw) {
+      headers['Content-Type'] = opts.raw.type || 'application/octet-stream';
+      b = opts.raw;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       b = JSON.stringify(body);
     }

@@ -7,7 +7,7 @@
  * tries again with a growing pause; useLive() reports whether it is connected, so a page can
  * poll meanwhile.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getTokens, refreshTokens } from './api.js';
 import { getUser } from './session.js';
 
@@ -74,5 +74,43 @@ export function useLive(fn, deps = []) {
     setOn(connected);
     return () => { states.delete(setOn); off(); };
   }, deps);
+  return on;
+}
+
+/*
+ * A session's own channel (a mock interview's or a meeting's: /api/v1/events/interviews/{id}),
+ * opened for one page: useChannel(path, fn) calls fn(message) for each message and returns
+ * whether the stream is connected (the page polls the API meanwhile).  A refused stream
+ * refreshes the token and tries again with a growing pause, as the user's channel does.
+ */
+export function useChannel(path, fn) {
+  const [on, setOn] = useState(false);
+  const cb = useRef(fn);
+  cb.current = fn;
+  useEffect(() => {
+    if (!path || typeof EventSource === 'undefined') return undefined;
+    let ch = null, timer = null, pause = 1000, gone = false;
+    const connect = () => {
+      const tk = getTokens();
+      if (gone || !tk) return;
+      ch = new EventSource(path + '?access_token=' + encodeURIComponent(tk.access));
+      ch.onopen = () => { pause = 1000; setOn(true); };
+      ch.onmessage = (m) => {
+        let ev;
+        try { ev = JSON.parse(m.data); } catch { return; }
+        cb.current(ev);
+      };
+      ch.onerror = () => {
+        setOn(false);
+        if (ch && ch.readyState !== EventSource.CLOSED) return;
+        if (ch) ch.close();
+        ch = null;
+        timer = setTimeout(async () => { await refreshTokens(); connect(); }, pause);
+        pause = Math.min(pause * 2, 30000);
+      };
+    };
+    connect();
+    return () => { gone = true; clearTimeout(timer); if (ch) ch.close(); setOn(false); };
+  }, [path]);
   return on;
 }

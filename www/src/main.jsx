@@ -50,6 +50,8 @@ const Feedback = lazyPage(() => import('./pages/tickets.jsx'), 'Feedback');
 const Tickets = lazyPage(() => import('./pages/tickets.jsx'), 'Tickets');
 const AdminFeedback = lazyPage(() => import('./pages/tickets.jsx'), 'AdminFeedback');
 const AdminTickets = lazyPage(() => import('./pages/tickets.jsx'), 'AdminTickets');
+const MockInterview = lazyPage(() => import('./pages/mockinterview.jsx'), 'MockInterview');
+const Meeting = lazyPage(() => import('./pages/meeting.jsx'), 'Meeting');
 
 const publicRoutes = [
   ['/login', Login], ['/register', Register], ['/forgot-password', Forgot],
@@ -75,6 +77,9 @@ const appRoutes = [
   ['/feedback', Feedback], ['/tickets', Tickets, 'tickets'], ['/tickets/:id', Tickets, 'tickets'],
   ['/admin/feedback', AdminFeedback], ['/admin/tickets', AdminTickets, 'admin-tickets'],
   ['/admin/tickets/:id', AdminTickets, 'admin-tickets'],
+  /* 模拟面试 and 会议助手: /…/{id} is a live session (rejoined after a reload) or its report */
+  ['/mock-interview', MockInterview, 'mock'], ['/mock-interview/:id', MockInterview, 'mock'],
+  ['/meeting', Meeting, 'meeting'], ['/meeting/:id', Meeting, 'meeting'],
 ];
 
 function NotFound() {

@@ -190,6 +190,7 @@ export function JobDetail({ params }) {
             </div>
             <h2>{t('jobs.responsibilities')}</h2><List items={j.responsibilities} />
             <h2>{t('jobs.requirements')}</h2><List items={j.requirements} />
+            <div class="row-end"><Link class="btn btn-ghost btn-small" href={'/mock-interview?job=' + encodeURIComponent(j.job_id)} data-mock-job>{t('jobs.mock')}</Link></div>
           </section>
           <section class="card">
             <h2>{t('jobs.applyTitle')}</h2>
