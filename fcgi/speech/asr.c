@@ -499,14 +499,31 @@ static int transcribe_remote(zm_arena_t *a, const char *file, size_t len, const 
     return rc;
 }
 
-static void publish(int64_t user_id, const char *asr_id, const char *text, int final)
+static void publish_error(int64_t user_id, const char *asr_id, const char *text, int final, const char *error)
 {
     json_object *m = json_object_new_object();
     json_object_object_add(m, "asr_id", json_object_new_string(asr_id));
     json_object_object_add(m, "text", json_object_new_string(text ? text : ""));
     json_object_object_add(m, "final", json_object_new_boolean(final));
+    if (error) {
+        json_object_object_add(m, "error", json_object_new_string(error));
+    }
     live_user_publish(user_id, "asr.partial", m);
     json_object_put(m);
+}
+
+static void publish(int64_t user_id, const char *asr_id, const char *text, int final)
+{
+    publish_error(user_id, asr_id, text, final, NULL);
+}
+
+void speech_asr_final_failed(db_t *db, zm_arena_t *a, const char *asr_id, const char *detail)
+{
+    session_t s;
+
+    if (session_load(db, a, 0, asr_id, 0, &s) == ZM_OK) {
+        publish_error(s.user_id, asr_id, s.transcript, 1, detail ? detail : "transcription failed");
+    }
 }
 
 int speech_asr_transcribe(db_t *db, zm_arena_t *a, const char *asr_id, int64_t generation, int final,

@@ -45,8 +45,9 @@ static const zm_conf_key_t speech_keys[] = {
               "# Most audio one recognition session may hold (413 past it; clear starts again)."),
     ZM_CONF_I("speech.asr_chunks_per_minute", "240", 1, 100000,
               "# Audio chunks a session may send a minute (then 429)."),
-    ZM_CONF_I("speech.asr_partial_bytes", "64000", 1024, 104857600,
-              "# A partial transcript each time a session's audio grows by this many bytes (2 s of 16 kHz PCM)."),
+    ZM_CONF_I("speech.asr_partial_bytes", "16000", 1024, 104857600,
+              "# A partial transcript each time a session's audio grows by this many bytes (0.5 s of 16 kHz PCM,\n"
+              "# about 5 s of a browser's WebM)."),
     ZM_CONF_I("speech.asr_purge_days", "1", 1, 3650,
               "# Recognition sessions (and their audio) are deleted this many days after their last change."),
 };

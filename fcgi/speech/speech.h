@@ -128,6 +128,11 @@ int speech_asr_get(db_t *db, zm_arena_t *a, int64_t user_id, const char *asr_id,
 int speech_asr_transcribe(db_t *db, zm_arena_t *a, const char *asr_id, int64_t generation, int final,
                           const char **detail);
 
+/** The final transcription of asr_id failed for good (detail: why): the listener is told, with the
+ *  transcript so far, {"type": "asr.partial", "asr_id", "text", "final": true, "error": detail}, so a
+ *  page waiting for the final text stops waiting.  Best effort, like every live message. */
+void speech_asr_final_failed(db_t *db, zm_arena_t *a, const char *asr_id, const char *detail);
+
 #define SPEECH_ANSWER_MAX (1u << 20) /* a transcription provider's answer, bytes */
 #define SPEECH_TEXT_MAX 65536        /* a transcript, bytes (cut at a character) */
 

@@ -23,7 +23,12 @@ int speech_task_transcribe(task_ctx_t *ctx, json_object **result, char **error)
     rc = speech_asr_transcribe(ctx->db, ctx->a, asr_id, generation, final, &detail);
     if (rc != ZM_OK) {
         *error = (char *)(detail ? detail : "transcription failed");
-        return rc == ZM_EAGAIN || rc == ZM_EDBDOWN ? ZM_EAGAIN : rc;
+        rc = rc == ZM_EAGAIN || rc == ZM_EDBDOWN ? ZM_EAGAIN : rc;
+        if (final && (rc != ZM_EAGAIN || ctx->attempt >= ctx->max_attempts)) {
+            /* no retry follows: the page waiting for the final text hears so */
+            speech_asr_final_failed(ctx->db, ctx->a, asr_id, *error);
+        }
+        return rc;
     }
     *result = json_object_new_object();
     json_object_object_add(*result, "asr_id", json_object_new_string(asr_id));

@@ -323,6 +323,15 @@ def fake_asr_cases():
                       "the final transcript after a 429", timeout=60)
         fields = [q["fields"]["language"] for q in FAKE.requests("/v1/audio/transcriptions")]
         assert "en" in fields, fields
+
+        # the provider refuses the final transcription (a 400 is not retried): the page waiting for the
+        # final text hears it failed, with the transcript so far (none here)
+        s = data_of(call("POST", "/api/v1/paraformer/start", u, {"format": "pcm16"}), 201, "start 3")
+        FAKE.script(transcriptions=[{"status": 400, "message": "unsupported audio"}])
+        data_of(audio(u, s["asr_id"], 0, half), 200, "pcm 0")
+        assert call("POST", "/api/v1/paraformer/stop", u, {"asr_id": s["asr_id"]}).status == 202
+        e = ch.wait_event(lambda e: e.get("asr_id") == s["asr_id"] and e["final"], "the failed final", timeout=60)
+        assert e["text"] == "" and e.get("error"), e
     finally:
         ch.close()
 
