@@ -345,19 +345,6 @@ int iv_api_records(zm_req_t *r)
     return rc == ZM_OK ? zm_reply_page(r, &page, total, items) : zm_reply_from_rc(r, rc);
 }
 
-int iv_api_record(zm_req_t *r)
-{
-    json_object *out;
-    int64_t id;
-    int rc;
-
-    if (session_param(r, &id) != ZM_OK) {
-        return ZM_OK;
-    }
-    rc = iv_record(r->db, r->a, r->user_id, kind_of(r), id, &out);
-    return rc == ZM_OK ? zm_reply_data(r, 200, out) : ZM_REPLY_MAPPED(r, iv_errors, rc);
-}
-
 /* POST /api/v1/interview/ai-reference {"question"?, "answer"?, "session_id"?, "question_index"?} */
 int iv_api_reference(zm_req_t *r)
 {

@@ -577,23 +577,6 @@ int iv_session_view(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, 
     return ZM_OK;
 }
 
-int iv_record(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, json_object **out)
-{
-    db_res_t res;
-    json_object *turns;
-    int rc = session_read(db, a, user_id, kind, session_id, &res);
-
-    if (rc != ZM_OK) {
-        return rc;
-    }
-    if ((turns = turns_json(db, a, session_id, &rc)) == NULL) {
-        return rc;
-    }
-    *out = session_json(a, &res);
-    json_object_object_add(*out, "turns", turns);
-    return ZM_OK;
-}
-
 int iv_session_end(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, const char *reason,
                    int *already)
 {

@@ -122,7 +122,8 @@ int iv_session_create(db_t *db, zm_arena_t *a, int64_t user_id, const iv_config_
 int iv_answer(db_t *db, zm_arena_t *a, int64_t user_id, int64_t session_id, const char *text, const char *client_key,
               json_object **out);
 
-/** A session for rejoining: config, plan, status, transcript, time used, points.  kind NULL: either. */
+/** A session for rejoining, or a record (the same): config, plan, status, transcript, time used, points,
+ *  and its report (null while it is being written).  kind NULL: either. */
 int iv_session_view(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, json_object **out);
 
 /** Does user_id own session_id (the channel's authorizer)?  ZM_OK or ZM_ENOTFOUND. */
@@ -161,8 +162,6 @@ int iv_meeting_parse(zm_arena_t *a, const char *text, size_t len, json_object **
 /** The user's records (kind mock_interview or meeting), newest first. */
 int iv_records(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t page, int64_t size,
                json_object **items, int64_t *total);
-/** One record: the session with its report (report null while it is being written). */
-int iv_record(db_t *db, zm_arena_t *a, int64_t user_id, const char *kind, int64_t session_id, json_object **out);
 
 /** The builtin reference answer (iv_builtin_reference) for question (NULL: the plan's question qi of
  *  the user's session session_id; with a session the plan's outline, else the bank's for a question of

@@ -13,7 +13,6 @@ int iv_api_answer(zm_req_t *r);
 int iv_api_session(zm_req_t *r);
 int iv_api_end(zm_req_t *r);
 int iv_api_records(zm_req_t *r);
-int iv_api_record(zm_req_t *r);
 int iv_api_reference(zm_req_t *r);
 int iv_api_events_auth(zm_req_t *r);
 int iv_api_meeting_start(zm_req_t *r);

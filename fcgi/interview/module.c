@@ -33,7 +33,7 @@ static const zm_route_t iv_routes[] = {
     {"GET", "/api/v1/mock-interview/sessions/{id}", iv_api_session, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"POST", "/api/v1/mock-interview/sessions/{id}/end", iv_api_end, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/mock-interview/records", iv_api_records, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
-    {"GET", "/api/v1/mock-interview/records/{id}", iv_api_record, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/mock-interview/records/{id}", iv_api_session, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"POST", "/api/v1/interview/ai-reference", iv_api_reference, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
     {"POST", "/api/v1/meeting-assistant/start", iv_api_meeting_start, ZM_AUTH_USER, NULL, ZM_BODY_JSON},
     {"POST", "/api/v1/meeting-assistant/sessions/{id}/transcript", iv_api_meeting_line, ZM_AUTH_USER, NULL,
@@ -41,7 +41,7 @@ static const zm_route_t iv_routes[] = {
     {"GET", "/api/v1/meeting-assistant/sessions/{id}", iv_api_session, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"POST", "/api/v1/meeting-assistant/sessions/{id}/end", iv_api_end, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/meeting-assistant/records", iv_api_records, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
-    {"GET", "/api/v1/meeting-assistant/records/{id}", iv_api_record, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
+    {"GET", "/api/v1/meeting-assistant/records/{id}", iv_api_session, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
     {"GET", "/api/v1/events/auth/interviews/{id}", iv_api_events_auth, ZM_AUTH_USER, NULL, ZM_BODY_ANY},
 };
 

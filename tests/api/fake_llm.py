@@ -58,15 +58,14 @@ From a test: FakeLLM(key) runs this server in a child process and drives it
 over the control endpoints; start() runs one in a thread of the caller.
 """
 
-import argparse
-import http.client
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakeproc
 
 DEFAULT_USAGE = {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150}
 
@@ -297,24 +296,11 @@ def start(key=None, port=0):
     return srv
 
 
-class FakeLLM:
+class FakeLLM(fakeproc.FakeProcess):
     """fake_llm.py in a child process, driven over its control endpoints."""
 
     def __init__(self, key):
-        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--key", key],
-                                     stdout=subprocess.PIPE)
-        self.port = int(self.proc.stdout.readline())
-        self.base = "http://127.0.0.1:%d" % self.port
-
-    def call(self, method, path, obj=None):
-        # http.client rather than urllib: no proxy from the environment
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            body = json.dumps(obj).encode() if obj is not None else None
-            c.request(method, path, body=body, headers={"Content-Type": "application/json"})
-            return json.loads(c.getresponse().read())
-        finally:
-            c.close()
+        super().__init__(os.path.abspath(__file__), key)
 
     def script(self, *steps, require_json=True):
         """Replace the script (and clear the log)."""
@@ -324,23 +310,9 @@ class FakeLLM:
         """The requests logged since the last script()."""
         return self.call("GET", "/_fake/log")["requests"]
 
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--key", help="API key to require (default: any or none)")
-    ap.add_argument("--port", type=int, default=0)
-    args = ap.parse_args()
-    srv = Server(("127.0.0.1", args.port), Handler)
-    srv.state = State(args.key)
-    print(srv.server_port, flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    fakeproc.serve(__doc__, Server, Handler, State)
 
 
 if __name__ == "__main__":

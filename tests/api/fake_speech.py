@@ -32,7 +32,6 @@ Control endpoints:
 
 From a test: FakeSpeech(key) runs this server in a child process and drives it.
 """
-import argparse
 import email.parser
 import email.policy
 import http.client
@@ -43,11 +42,11 @@ import math
 import os
 import socketserver
 import struct
-import subprocess
-import sys
 import threading
 import time
 import wave
+
+import fakeproc
 
 RATE = 16000
 SECONDS_PER_CHAR = 0.08
@@ -238,24 +237,11 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
 
-class FakeSpeech:
+class FakeSpeech(fakeproc.FakeProcess):
     """fake_speech.py in a child process, driven over its control endpoints."""
 
     def __init__(self, key):
-        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--key", key],
-                                     stdout=subprocess.PIPE)
-        self.port = int(self.proc.stdout.readline())
-        self.base = "http://127.0.0.1:%d/v1" % self.port
-
-    def call(self, method, path, obj=None):
-        # http.client rather than urllib: no proxy from the environment
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            body = json.dumps(obj).encode() if obj is not None else None
-            c.request(method, path, body=body, headers={"Content-Type": "application/json"})
-            return json.loads(c.getresponse().read())
-        finally:
-            c.close()
+        super().__init__(os.path.abspath(__file__), key, "/v1")
 
     def script(self, speech=(), transcriptions=()):
         """Replace both scripts (and clear the log)."""
@@ -265,23 +251,9 @@ class FakeSpeech:
         """The requests logged since the last script(), those to path only when given."""
         return [q for q in self.call("GET", "/_fake/log")["requests"] if path is None or q["path"] == path]
 
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--key", help="API key to require (default: any or none)")
-    ap.add_argument("--port", type=int, default=0)
-    args = ap.parse_args()
-    srv = Server(("127.0.0.1", args.port), Handler)
-    srv.state = State(args.key)
-    print(srv.server_port, flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    fakeproc.serve(__doc__, Server, Handler, State)
 
 
 if __name__ == "__main__":
