@@ -14,8 +14,9 @@ static const zm_conf_key_t http_keys[] = {
               "# Group owning the unix socket (nginx's group, e.g. www-data); empty keeps ours."),
     ZM_CONF_I("fcgi.backlog", "1024", 1, 65535LL, "# listen() backlog of the FastCGI socket."),
     ZM_CONF_I("fcgi.workers", "0", 0, 64LL,
-              "# Number of pre-forked workers; 0 means four per CPU (a worker mostly waits on MariaDB, nchan or\n"
-              "# WeChat Pay: with one per CPU, two slow upstream calls held every worker while the CPUs idled)."),
+              "# Number of pre-forked workers; 0 means one per CPU.  More overlap a worker's waits on MariaDB\n"
+              "# and WeChat Pay, but on 2 cores 8 workers made MariaDB spin: never-ranked searches went from\n"
+              "# 0.2 to 2-9 ms of its CPU each (tests/bench/jobs_bench.py)."),
     ZM_CONF_I("fcgi.max_requests", "100000", 0, 1000000000LL,
               "# A worker is replaced after serving this many requests (0 = never)."),
     ZM_CONF_I("fcgi.graceful_timeout", "30", 0, 3600LL,

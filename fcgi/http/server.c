@@ -447,7 +447,7 @@ static int want_children(void *ud)
 
     ZM_UNUSED(ud);
     if (n <= 0) {
-        n = 4 * (int64_t)cpu_count();
+        n = cpu_count();
     }
     return n > 64 ? 64 : (int)n;
 }
