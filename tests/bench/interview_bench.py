@@ -28,6 +28,9 @@ time per turn 2.9-6.9 ms; CPU per turn zhimai-fcgi 0.2-0.55 ms, zhimai-worker 0.
 0.7-1.3 ms, MariaDB 1.65-2.3 ms, this client 1.1-1.65 ms: about 4 ms of the server's CPU a turn, so a
 burst of 50 answers is about 100 ms of both cores' work -- the queue wait behind it is the p95.  One
 session alone: first token 6.5 ms.
+Quiet machine (every helper done, load < 3; Release, fcgi.workers 2, 3 runs): first token p50 136-137 ms,
+p95 161-204 ms, p99 173-218 ms; FastCGI busy time per turn 2.8-3.6 ms; CPU per turn fcgi 0.3, worker 0.85,
+nginx 0.8, MariaDB 1.7 ms.  With fcgi.workers 8: p95 183-203 ms (no better: the burst is CPU work).
 """
 import http.client
 import json

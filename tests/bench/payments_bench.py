@@ -47,6 +47,12 @@ average 10-35 during these runs, /healthz's own p99 at 32 concurrent 15-140 ms):
     transactions upgrading it deadlocked, 5 retries later a 500 for WeChat to retry.)
   Order creation (8 conc.): 120-190 req/s, p99 80-170 ms, 2.0-2.7 ms CPU here and 7 statements (the
     pending-order cap's account lock and count), most of the wall time the fake's RSA signing in Python.
+Quiet machine, after the ledger's transactions went READ COMMITTED (4dc8e00; without it, at 32 concurrent and
+  no query cache, two credits of neighbouring order numbers deadlocked on the key's gap five times over: a
+  500): credits at 32 conc. 444-489 req/s, p99 85-100 ms (6.6x /healthz's p99), 2.8-3.0 ms CPU, 17.1
+  statements (the receipt message and the statistics came since); 1 at a time p50 3.5-4.8 ms; duplicates
+  p99 14.7-19.2 ms (target met; 1.3x /healthz), 0.55-0.67 ms CPU, 2 statements.  Query cache off: credits
+  p99 85 ms, the same CPU within noise.
 The issue's 20 ms p99 at 32 concurrent is out of reach on this machine whatever the code does: with
 ~1.5-2 ms of CPU a credit on 2 cores, 32 in flight queue for >= 32 x 1.7 / 2 = 27 ms even when the
 machine is ours alone, and /healthz alone misses 20 ms here.  The statements per notification (the
